@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { publicCors } from '../http/cors.js';
+import { errorHandler } from '../http/error-handler.js';
+import { OAuthError } from '../oauth/errors.js';
+import { authorizeRoute } from './authorize.js';
+import type { AuthServerDeps } from './deps.js';
+import { healthRoute } from './health.js';
+import { introspectRoute } from './introspect.js';
+import { jwksRoute } from './jwks.js';
+import { metadataRoutes } from './metadata.js';
+import { registerRoute } from './register.js';
+import { revokeRoute } from './revoke.js';
+import { tokenRoute } from './token.js';
+
+/** Request bodies on this server are small forms and JSON documents. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The authorization server: every endpoint of issue 2, composed. */
+export function createAuthServerApp(deps: AuthServerDeps): Hono {
+  const app = new Hono();
+  app.onError(errorHandler(deps.logger));
+  app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new OAuthError('invalid_request', `request body larger than ${MAX_BODY_BYTES} bytes`, { status: 413 });
+      },
+    }),
+  );
+  for (const path of ['/.well-known/*', '/oauth/register', '/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+    app.use(path, publicCors());
+  }
+  app.route('/', metadataRoutes(deps));
+  app.route('/', jwksRoute(deps));
+  app.route('/', healthRoute(deps));
+  app.route('/', registerRoute(deps));
+  app.route('/', authorizeRoute(deps));
+  app.route('/', tokenRoute(deps));
+  app.route('/', revokeRoute(deps));
+  app.route('/', introspectRoute(deps));
+  return app;
+}

@@ -1,0 +1,18 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import type { RateLimits } from '../http/rate-limit.js';
+
+/** What every authorization-server route is built from (style rule 6: dependencies come in as arguments). */
+export interface AuthServerDeps {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  logger: Logger;
+  rateLimits: RateLimits;
+  /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */
+  fetchClientMetadata?: (url: string) => Promise<unknown>;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** The default SECRET_KEY of the original demo; refused outside demo mode. */
+export const DEFAULT_SECRET_KEY = 'dev-secret-key-change-in-production';
+
+const bool = z
+  .enum(['true', 'false', 'True', 'False', 'TRUE', 'FALSE', '1', '0', 'yes', 'no'], {
+    error: 'must be true or false',
+  })
+  .transform((v) => ['true', '1', 'yes'].includes(v.toLowerCase()));
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const seconds = z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').positive('must be positive');
+
+const httpUrl = z
+  .string()
+  .url('must be an absolute URL')
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL');
+
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Every environment variable the servers read, with the original demo's names and defaults. */
+const envSchema = z.object({
+  OAUTH_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  OAUTH_SERVER_PORT: port.default(5000),
+  OAUTH_ISSUER: httpUrl.default('http://127.0.0.1:5000'),
+  MCP_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  MCP_SERVER_PORT: port.default(5001),
+  MCP_SERVER_URL: httpUrl.default('http://127.0.0.1:5001'),
+  SECRET_KEY: z.string().min(1, 'must not be empty').default(DEFAULT_SECRET_KEY),
+  DEMO_MODE: bool.default(true),
+  DEMO_CLIENT_ID: z.string().min(1).default('demo_client'),
+  DEMO_CLIENT_SECRET: z.string().min(1).default('demo_secret'),
+  DEMO_AUTHORIZATION_CODE: z.string().min(1).default('DEMO_AUTH_CODE_12345'),
+  DEMO_USERNAME: z.string().min(1).default('demo'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/oauth-mcp.db')
+    .refine((u) => /^(sqlite:|postgres(ql)?:\/\/)/.test(u), 'must start with sqlite: or postgres://'),
+  ACCESS_TOKEN_TTL: seconds.default(3600),
+  REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),
+  AUTHORIZATION_CODE_TTL: seconds.default(60),
+  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0, 'must be zero or more').default(10),
+  CORS_ORIGINS: list.default([]),
+  TRUSTED_PROXIES: list.default([]),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MCP_AUTH_MODE: z.enum(['oauth', 'server-managed']).default('oauth'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  CIMD_ALLOW_PRIVATE_ADDRESSES: bool.default(false),
+});
+
+export type Env = Record<string, string | undefined>;
+
+/** The validated, frozen configuration. The only place that reads the environment is {@link loadConfig}. */
+export interface Config {
+  authServer: { host: string; port: number; issuer: string };
+  mcpServer: { host: string; port: number; url: string };
+  secretKey: string;
+  demo: { enabled: boolean; clientId: string; clientSecret: string; authorizationCode: string; username: string };
+  databaseUrl: string;
+  ttl: { accessToken: number; refreshToken: number; authorizationCode: number; refreshGrace: number };
+  corsOrigins: string[];
+  trustedProxies: string[];
+  logLevel: string;
+  mcpAuthMode: 'oauth' | 'server-managed';
+  rateLimitPerMinute: number;
+  cimdAllowPrivateAddresses: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Validates the environment; throws a ConfigError whose message is one line naming the variable and the reason. */
+export function loadConfig(env: Env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const issuer = e.OAUTH_ISSUER.replace(/\/+$/, '');
+  const mcpUrl = e.MCP_SERVER_URL.replace(/\/+$/, '');
+  if (!e.DEMO_MODE) {
+    if (e.SECRET_KEY === DEFAULT_SECRET_KEY) {
+      throw new ConfigError('SECRET_KEY: the default key is refused outside demo mode; set a long random value');
+    }
+    if (e.SECRET_KEY.length < 32) throw new ConfigError('SECRET_KEY: must be at least 32 characters outside demo mode');
+    for (const [name, url] of [['OAUTH_ISSUER', issuer], ['MCP_SERVER_URL', mcpUrl]] as const) {
+      const u = new URL(url);
+      // MCP authorization: all authorization endpoints MUST be served over HTTPS outside local development (AS-14).
+      if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) {
+        throw new ConfigError(`${name}: http is only allowed on a loopback host outside demo mode; use https`);
+      }
+    }
+  }
+  return Object.freeze({
+    authServer: { host: e.OAUTH_SERVER_HOST, port: e.OAUTH_SERVER_PORT, issuer },
+    mcpServer: { host: e.MCP_SERVER_HOST, port: e.MCP_SERVER_PORT, url: mcpUrl },
+    secretKey: e.SECRET_KEY,
+    demo: {
+      enabled: e.DEMO_MODE,
+      clientId: e.DEMO_CLIENT_ID,
+      clientSecret: e.DEMO_CLIENT_SECRET,
+      authorizationCode: e.DEMO_AUTHORIZATION_CODE,
+      username: e.DEMO_USERNAME,
+    },
+    databaseUrl: e.DATABASE_URL,
+    ttl: {
+      accessToken: e.ACCESS_TOKEN_TTL,
+      refreshToken: e.REFRESH_TOKEN_TTL,
+      authorizationCode: e.AUTHORIZATION_CODE_TTL,
+      refreshGrace: e.REFRESH_GRACE_SECONDS,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    logLevel: e.LOG_LEVEL,
+    mcpAuthMode: e.MCP_AUTH_MODE,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    cimdAllowPrivateAddresses: e.CIMD_ALLOW_PRIVATE_ADDRESSES,
+  });
+}

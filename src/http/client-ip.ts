@@ -1,0 +1,22 @@
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+
+/**
+ * The client's address: the socket's peer, or, only when that peer is a configured trusted proxy, the
+ * right-most X-Forwarded-For entry that is not itself a trusted proxy (interop note 11).
+ */
+export function clientIp(c: Context, trustedProxies: readonly string[]): string {
+  let peer = 'unknown';
+  try {
+    peer = getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // In-process requests (app.request in tests) have no socket.
+    peer = 'in-process';
+  }
+  if (!trustedProxies.includes(peer)) return peer;
+  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    if (!trustedProxies.includes(chain[i]!)) return chain[i]!;
+  }
+  return peer;
+}

@@ -1,0 +1,97 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { Clock } from '../clock.js';
+import type { SigningKeyRecord, Store } from '../store/store.js';
+import { decrypt, deriveKey, encrypt } from './encryption.js';
+
+export const SIGNING_ALG = 'ES256';
+
+export interface SigningKey {
+  kid: string;
+  alg: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * The authorization server's signing keys, kept in the store with the private half encrypted under a key
+ * derived from SECRET_KEY. The newest unretired key signs; retired keys stay in the JWKS until every token
+ * they signed has expired.
+ */
+export class KeyRing {
+  private current: SigningKey | undefined;
+  private published: JWK[] = [];
+
+  private constructor(
+    private readonly store: Store,
+    private readonly encryptionKey: Buffer,
+    private readonly clock: Clock,
+    /** How long a retired key stays published: the longest access-token lifetime plus margin. */
+    private readonly retentionSeconds: number,
+  ) {}
+
+  /** Loads the keys, generating the first one if the store has none. Fails at start if SECRET_KEY cannot decrypt them. */
+  static async open(opts: { store: Store; secretKey: string; clock: Clock; accessTokenTtl: number }): Promise<KeyRing> {
+    const ring = new KeyRing(opts.store, deriveKey(opts.secretKey, 'signing-keys'), opts.clock, opts.accessTokenTtl + 300);
+    await ring.reload();
+    if (!ring.current) {
+      await ring.addKey();
+      await ring.reload();
+    }
+    return ring;
+  }
+
+  /** Re-reads the keys from the store (another instance may have rotated). */
+  async reload(): Promise<void> {
+    const now = this.clock();
+    const records = (await this.store.listSigningKeys()).filter((k) => k.expiresAt === null || k.expiresAt > now);
+    const active = records.find((k) => k.retiredAt === null);
+    this.published = records.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: 'sig' }) as JWK);
+    this.current = active ? await this.unseal(active) : undefined;
+  }
+
+  /** Generates a new signing key and retires the one it replaces. Returns the new kid. */
+  async rotate(): Promise<string> {
+    const kid = await this.addKey();
+    await this.reload();
+    return kid;
+  }
+
+  signingKey(): SigningKey {
+    if (!this.current) throw new Error('no active signing key');
+    return this.current;
+  }
+
+  /** The public JWK Set (RFC 7517 §5). */
+  jwks(): { keys: JWK[] } {
+    return { keys: this.published };
+  }
+
+  private async addKey(): Promise<string> {
+    const now = this.clock();
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+    const previous = (await this.store.listSigningKeys()).filter((k) => k.retiredAt === null);
+    await this.store.insertSigningKey({
+      kid,
+      alg: SIGNING_ALG,
+      publicJwk: publicJwk as Record<string, unknown>,
+      privateJwkEncrypted: encrypt(this.encryptionKey, JSON.stringify(privateJwk)),
+      createdAt: now,
+      retiredAt: null,
+      expiresAt: null,
+    });
+    for (const old of previous) await this.store.retireSigningKey(old.kid, now, now + this.retentionSeconds);
+    return kid;
+  }
+
+  private async unseal(record: SigningKeyRecord): Promise<SigningKey> {
+    let jwk: JWK;
+    try {
+      jwk = JSON.parse(decrypt(this.encryptionKey, record.privateJwkEncrypted));
+    } catch (cause) {
+      throw new Error(`SECRET_KEY: cannot decrypt signing key ${record.kid}; was SECRET_KEY changed?`, { cause });
+    }
+    return { kid: record.kid, alg: record.alg, privateKey: (await importJWK(jwk, record.alg)) as CryptoKey };
+  }
+}

@@ -1,0 +1,19 @@
+/** What the resource server knows about a caller once its access token has been verified. */
+export interface VerifiedToken {
+  /** The raw JWT; never logged and never passed on to another service (RS-5). */
+  token: string;
+  subject: string;
+  clientId: string;
+  scopes: string[];
+  /** The canonical resource the token was issued for (its aud). */
+  audience: string;
+  /** Unix seconds. */
+  expiresAt: number;
+  issuedAt: number;
+  jti: string;
+}
+
+/** Verifies a bearer token; throws OAuthError('invalid_token') when it is not acceptable for this resource. */
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedToken>;
+}

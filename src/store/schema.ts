@@ -1,0 +1,82 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as stored (snake_case). docs/storage.md describes each table. */
+export interface Database {
+  clients: {
+    client_id: string;
+    client_secret_hash: string | null;
+    client_name: string | null;
+    redirect_uris: string; // JSON array
+    grant_types: string; // JSON array
+    response_types: string; // JSON array
+    token_endpoint_auth_method: string;
+    scope: string;
+    application_type: string;
+    metadata: string; // JSON object
+    created_at: number;
+    last_used_at: number | null;
+  };
+  users: {
+    id: string;
+    username: string;
+    password_hash: string | null;
+    is_admin: number;
+    created_at: number;
+  };
+  grants: {
+    id: string;
+    client_id: string;
+    subject: string;
+    scope: string;
+    resource: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  authorization_codes: {
+    code_hash: string;
+    grant_id: string;
+    client_id: string;
+    subject: string;
+    redirect_uri: string;
+    code_challenge: string;
+    scope: string;
+    resource: string;
+    expires_at: number;
+    used_at: number | null;
+    created_at: number;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    grant_id: string;
+    client_id: string;
+    subject: string;
+    scope: string;
+    resource: string;
+    expires_at: number;
+    rotated_at: number | null;
+    revoked_at: number | null;
+    created_at: number;
+  };
+  revoked_access_tokens: {
+    jti: string;
+    expires_at: number;
+  };
+  signing_keys: {
+    kid: string;
+    alg: string;
+    public_jwk: string; // JSON
+    private_jwk_encrypted: string;
+    created_at: number;
+    retired_at: number | null;
+    expires_at: number | null;
+  };
+  data_items: {
+    id: Generated<number>;
+    owner: string;
+    name: string;
+    value: number;
+    created_at: number;
+    updated_at: number;
+  };
+}

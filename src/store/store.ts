@@ -1,0 +1,160 @@
+/**
+ * The one storage contract. Both databases implement it through Kysely (kysely-store.ts); tests in
+ * tests/store run the same suite on each. Times are Unix seconds. Secrets arrive here already hashed.
+ */
+
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+export interface ClientRecord {
+  clientId: string;
+  /** SHA-256 of the secret; null for public clients (token_endpoint_auth_method none). */
+  clientSecretHash: string | null;
+  clientName: string | null;
+  redirectUris: string[];
+  grantTypes: string[];
+  responseTypes: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Space-delimited scopes the client may ask for. */
+  scope: string;
+  applicationType: 'web' | 'native';
+  /** Other registered metadata (client_uri, logo_uri, contacts, software_id, ...), echoed back as given. */
+  metadata: Record<string, unknown>;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  /** scrypt hash in the form scrypt$N$r$p$salt$hash; null for a user that cannot log in with a password. */
+  passwordHash: string | null;
+  isAdmin: boolean;
+  createdAt: number;
+}
+
+/** A user's (or, for client_credentials, a client's) standing permission for one client. */
+export interface GrantRecord {
+  id: string;
+  clientId: string;
+  subject: string;
+  scope: string;
+  resource: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface AuthorizationCodeRecord {
+  codeHash: string;
+  grantId: string;
+  clientId: string;
+  subject: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  resource: string;
+  expiresAt: number;
+  usedAt: number | null;
+  createdAt: number;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  grantId: string;
+  clientId: string;
+  subject: string;
+  scope: string;
+  resource: string;
+  expiresAt: number;
+  /** When this token was exchanged for its successor; a later use is reuse (after the grace window). */
+  rotatedAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  publicJwk: Record<string, unknown>;
+  /** The private JWK, encrypted with a key derived from SECRET_KEY (keys/encryption.ts). */
+  privateJwkEncrypted: string;
+  createdAt: number;
+  /** Set when a newer key took over signing; the public key stays published until `expiresAt`. */
+  retiredAt: number | null;
+  /** After this time no token it signed can still be valid; the key may be deleted. */
+  expiresAt: number | null;
+}
+
+export interface DataItemRecord {
+  id: number;
+  owner: string;
+  name: string;
+  value: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ConsumeCodeResult =
+  | { status: 'ok'; code: AuthorizationCodeRecord }
+  | { status: 'replayed'; code: AuthorizationCodeRecord }
+  | { status: 'not_found' };
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // clients
+  createClient(client: ClientRecord): Promise<void>;
+  getClient(clientId: string): Promise<ClientRecord | undefined>;
+  listClients(): Promise<ClientRecord[]>;
+  deleteClient(clientId: string): Promise<boolean>;
+  touchClient(clientId: string, at: number): Promise<void>;
+
+  // users
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  getUserByUsername(username: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  setUserPassword(id: string, passwordHash: string): Promise<boolean>;
+  deleteUser(id: string): Promise<boolean>;
+
+  // grants
+  createGrant(grant: GrantRecord): Promise<void>;
+  getGrant(id: string): Promise<GrantRecord | undefined>;
+  listGrantsForSubject(subject: string): Promise<GrantRecord[]>;
+  touchGrant(id: string, at: number): Promise<void>;
+  /** Revokes the grant and every refresh token issued under it (RFC 6749 §10.5, §10.4). */
+  revokeGrant(id: string, at: number): Promise<void>;
+
+  // authorization codes
+  insertCode(code: AuthorizationCodeRecord): Promise<void>;
+  /** Marks the code used in one atomic update; a second call reports the replay (RFC 6749 §4.1.2). */
+  consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult>;
+
+  // refresh tokens
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Marks the token rotated if it was not already; true when this call won the rotation. */
+  markRefreshTokenRotated(tokenHash: string, at: number): Promise<boolean>;
+  revokeRefreshToken(tokenHash: string, at: number): Promise<boolean>;
+
+  // access tokens revoked before their expiry (RFC 7009), by jti
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
+
+  // signing keys
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  retireSigningKey(kid: string, at: number, expiresAt: number): Promise<void>;
+
+  // data items, always scoped to their owner
+  listItems(owner: string): Promise<DataItemRecord[]>;
+  getItem(owner: string, id: number): Promise<DataItemRecord | undefined>;
+  createItem(owner: string, item: { name: string; value: number }, at: number): Promise<DataItemRecord>;
+  updateItem(owner: string, id: number, patch: { name?: string; value?: number }, at: number): Promise<DataItemRecord | undefined>;
+  deleteItem(owner: string, id: number): Promise<boolean>;
+
+  /** Deletes expired codes, refresh tokens, revoked-token entries and signing keys past their expiry. */
+  purgeExpired(now: number): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import { fixedClock } from '../../src/clock.js';
+import { loadConfig, type Env } from '../../src/config/config.js';
+import { createAuthServerApp } from '../../src/auth-server/app.js';
+import type { AuthServerDeps } from '../../src/auth-server/deps.js';
+import { memoryRateLimits } from '../../src/http/rate-limit.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { openStore } from '../../src/store/open-store.js';
+
+/**
+ * An authorization server in process on a fresh in-memory SQLite store with a frozen clock.
+ * `env` overrides configuration as environment variables would.
+ */
+export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps> = {}) {
+  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0', ...env });
+  const clock = fixedClock();
+  const store = opts.store ?? (await openStore(config.databaseUrl));
+  const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
+  const deps: AuthServerDeps = {
+    config,
+    store,
+    keys,
+    clock,
+    logger: silentLogger(),
+    rateLimits: memoryRateLimits(config.rateLimitPerMinute),
+    ...opts,
+  };
+  const app = createAuthServerApp(deps);
+  return { app, deps, config, clock, store, keys, close: () => store.close() };
+}
