@@ -13,6 +13,8 @@ export interface AuthServerDeps {
   clock: Clock;
   logger: Logger;
   rateLimits: RateLimits;
+  /** Who approves authorization requests: demo auto-approval or the login and consent pages. */
+  interaction?: import('./interaction.js').Interaction;
   /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */
   fetchClientMetadata?: (url: string) => Promise<unknown>;
 }

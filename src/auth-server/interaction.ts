@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { Scope } from '../oauth/scopes.js';
+import type { ClientRecord } from '../store/store.js';
+
+/** An authorization request that passed every protocol check in authorize.ts and now needs a person's decision. */
+export interface ValidatedAuthorizationRequest {
+  client: ClientRecord;
+  redirectUri: string;
+  state: string | undefined;
+  codeChallenge: string;
+  scopes: Scope[];
+  /** Canonical resource (RFC 8707) the token will be bound to. */
+  resource: string;
+}
+
+export type InteractionOutcome =
+  /** The person (or demo mode) approved: issue a code for this subject and these scopes. */
+  | { kind: 'approved'; subject: string; scopes: Scope[] }
+  /** The person refused: the client gets access_denied at its redirect URI. */
+  | { kind: 'denied' }
+  /** A page must be shown first (login, consent); send this response and wait. */
+  | { kind: 'respond'; response: Response };
+
+/**
+ * The seam between the protocol (authorize.ts) and the person: demo mode approves as the demo user; the
+ * login and consent pages (web/) implement the same interface.
+ */
+export interface Interaction {
+  decide(c: Context, request: ValidatedAuthorizationRequest): Promise<InteractionOutcome>;
+}
+
+/** Demo mode, as the original: the demo user approves every request automatically, with the scopes asked. */
+export function demoInteraction(demoSubject: string): Interaction {
+  return {
+    async decide(_c, request) {
+      return { kind: 'approved', subject: demoSubject, scopes: request.scopes };
+    },
+  };
+}
