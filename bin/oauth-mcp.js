@@ -2,4 +2,4 @@
 // Runs the TypeScript CLI through tsx, so there is no build step between a checkout and a running server.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli/main.ts');
+await import('../src/cli/bin.ts');

@@ -1,0 +1,41 @@
+import type { Config } from '../config/config.js';
+
+/** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
+export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
+  const issuer = config.authServer.issuer;
+  const mcp = `${config.mcpServer.url}/mcp/v1`;
+  const lines: string[] = ['', 'oauth-mcp is running', ''];
+  if (only !== 'mcp') lines.push(`  Authorization server  ${issuer}   (metadata: ${issuer}/.well-known/oauth-authorization-server)`);
+  if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${config.mcpServer.url}/mcp, REST API ${config.mcpServer.url}/api)`);
+  lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
+  lines.push('');
+  if (config.demo.enabled) {
+    lines.push(
+      '  DEMO MODE: every authorization is approved automatically as the demo user, with no login page.',
+      '  Never expose this to a network. Set DEMO_MODE=false for real login and consent.',
+      `  Demo client: ${config.demo.clientId} / ${config.demo.clientSecret}   demo code: ${config.demo.authorizationCode}`,
+      '',
+    );
+  }
+  if (config.mcpAuthMode === 'server-managed') {
+    lines.push(
+      '  SERVER-MANAGED AUTH: the MCP server holds its own token; clients connect without OAuth and act as',
+      '  the server\'s client. Per-user identity, consent and revocation are given up. Use only locally.',
+      '',
+    );
+  }
+  if (only !== 'auth') {
+    lines.push(
+      '  Connect a client:',
+      `    Claude Code     claude mcp add --transport http oauth-mcp ${mcp}`,
+      `    Cursor          ~/.cursor/mcp.json: {"mcpServers": {"oauth-mcp": {"url": "${mcp}"}}}`,
+      `    VS Code         .vscode/mcp.json: {"servers": {"oauth-mcp": {"type": "http", "url": "${mcp}"}}}`,
+      `    Claude Desktop  {"mcpServers": {"oauth-mcp": {"command": "npx", "args": ["mcp-remote", "${mcp}"]}}}`,
+      `    mcp-remote      npx mcp-remote ${mcp}`,
+      `    MCP Inspector   npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL ${mcp})`,
+      '',
+    );
+  }
+  lines.push('  Stop with Ctrl-C.', '');
+  return lines.join('\n');
+}

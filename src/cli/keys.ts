@@ -1,0 +1,30 @@
+import { systemClock } from '../clock.js';
+import { KeyRing } from '../keys/key-ring.js';
+import { openStore } from '../store/open-store.js';
+import { loadCliConfig, type CliIo } from './context.js';
+
+/** `oauth-mcp keys rotate|list`: adds a signing key (the old one stays published until its tokens expire). */
+export async function runKeysCommand(args: string[], io: CliIo): Promise<number> {
+  const config = loadCliConfig(io);
+  const store = await openStore(config.databaseUrl);
+  try {
+    const ring = await KeyRing.open({ store, secretKey: config.secretKey, clock: systemClock, accessTokenTtl: config.ttl.accessToken });
+    if (args[0] === 'rotate') {
+      const kid = await ring.rotate();
+      io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
+      io.stdout.write('running servers pick the new key up within 60 seconds\n');
+      return 0;
+    }
+    if (args[0] === 'list' || args[0] === undefined) {
+      for (const k of await store.listSigningKeys()) {
+        const state = k.retiredAt === null ? 'active' : `retired, published until ${new Date((k.expiresAt ?? 0) * 1000).toISOString()}`;
+        io.stdout.write(`${k.kid}  ${k.alg}  created ${new Date(k.createdAt * 1000).toISOString()}  ${state}\n`);
+      }
+      return 0;
+    }
+    io.stderr.write('usage: oauth-mcp keys [list|rotate]\n');
+    return 2;
+  } finally {
+    await store.close();
+  }
+}

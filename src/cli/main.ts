@@ -1,0 +1,33 @@
+import { runKeysCommand } from './keys.js';
+import { runMigrateCommand } from './migrate.js';
+import { runStartCommand } from './start.js';
+import type { CliIo } from './context.js';
+
+const USAGE = `usage: oauth-mcp <command>
+
+  start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
+  migrate                   apply database migrations and exit
+  keys list|rotate          show or rotate the token signing keys
+`;
+
+/** The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'start':
+      return runStartCommand(args, io);
+    case 'migrate':
+      return runMigrateCommand(io);
+    case 'keys':
+      return runKeysCommand(args, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`oauth-mcp: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}

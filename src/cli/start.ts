@@ -1,0 +1,87 @@
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import { buildAuthServer } from '../runtime/auth-server.js';
+import { listen, type Listening } from '../runtime/listen.js';
+import { buildMcpServer } from '../runtime/mcp-server.js';
+import { openStore } from '../store/open-store.js';
+import { banner } from './banner.js';
+import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
+
+/** How often expired codes, tokens and keys are deleted, and how often keys are re-read (another instance may rotate). */
+const PURGE_EVERY_MS = 10 * 60_000;
+const KEY_RELOAD_EVERY_MS = 60_000;
+
+function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | Error {
+  const i = args.indexOf('--only');
+  if (i === -1) return 'both';
+  const v = args[i + 1];
+  return v === 'auth' || v === 'mcp' ? v : new Error('--only takes auth or mcp');
+}
+
+/**
+ * `oauth-mcp start`: opens the store (migrating it), starts the servers, and on SIGINT/SIGTERM stops
+ * accepting, lets in-flight requests finish and closes the database.
+ */
+export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
+  const only = parseOnly(args);
+  if (only instanceof Error) {
+    io.stderr.write(`oauth-mcp: ${only.message}\n`);
+    return 2;
+  }
+  const config = loadCliConfig(io);
+  const logger = cliLogger(config);
+  const store = await openStore(config.databaseUrl);
+  const servers: Listening[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  try {
+    if (only !== 'mcp') {
+      const auth = await buildAuthServer(config, { store, logger, clock });
+      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port));
+      timers.push(setInterval(() => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed')), KEY_RELOAD_EVERY_MS));
+      timers.push(setInterval(() => void store.purgeExpired(clock()).catch((err) => logger.error({ err }, 'purge failed')), PURGE_EVERY_MS));
+    }
+    if (only !== 'auth') {
+      const mcp = await buildMcpServer(config, { store, logger, clock });
+      cleanups.push(mcp.close);
+      servers.push(await listen(mcp.app, config.mcpServer.host, config.mcpServer.port));
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close(0)));
+    await store.close();
+    throw portHint(err as NodeJS.ErrnoException, config);
+  }
+  for (const t of timers) t.unref();
+  io.stdout.write(banner(config, only));
+
+  await waitForSignal(logger);
+  for (const t of timers) clearInterval(t);
+  await Promise.all(servers.map((s) => s.close()));
+  for (const cleanup of cleanups) await cleanup();
+  await store.close();
+  logger.info('stopped');
+  return 0;
+}
+
+function waitForSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function portHint(err: NodeJS.ErrnoException, config: Config): Error {
+  if (err.code === 'EADDRINUSE') {
+    return new Error(
+      `port already in use (${config.authServer.port} or ${config.mcpServer.port}); stop the other process ` +
+        `(lsof -i :${config.authServer.port}) or set OAUTH_SERVER_PORT / MCP_SERVER_PORT`,
+    );
+  }
+  return err;
+}

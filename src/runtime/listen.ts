@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  server: Server;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then cuts what is left after `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Serves a Hono app on host:port (port 0 picks a free one) and resolves once it is listening. */
+export function listen(app: Hono, host: string, port: number): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      const actual = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port: actual,
+        close: (graceMs = 5000) =>
+          new Promise<void>((done) => {
+            // Idle keep-alive sockets go at once; open streams (SSE) get the grace period, then are cut.
+            const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+            timer.unref();
+            server.close(() => {
+              clearTimeout(timer);
+              done();
+            });
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
