@@ -22,7 +22,8 @@ export function createAuthServerApp(deps: AuthServerDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  // No page of this server is meant to be framed (login and consent: clickjacking), so DENY rather than SAMEORIGIN.
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: 'DENY' }));
   app.use(
     '*',
     bodyLimit({

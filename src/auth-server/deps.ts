@@ -17,4 +17,6 @@ export interface AuthServerDeps {
   interaction?: import('./interaction.js').Interaction;
   /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */
   fetchClientMetadata?: (url: string) => Promise<unknown>;
+  /** Client ID Metadata Documents fetched recently; created on first use (auth-server/clients.ts), one per app. */
+  clientMetadataCache?: import('./cimd.js').ClientMetadataCache;
 }

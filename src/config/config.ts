@@ -20,7 +20,8 @@ const seconds = z.coerce.number({ error: 'must be a number of seconds' }).int('m
 const httpUrl = z
   .string()
   .url('must be an absolute URL')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL');
+  // zod runs this refinement even when .url() failed, so an unparsable value must not throw here.
+  .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL');
 
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 

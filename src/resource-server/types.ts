@@ -11,6 +11,8 @@ export interface VerifiedToken {
   expiresAt: number;
   issuedAt: number;
   jti: string;
+  /** The grant the token was issued under (its grant_id claim), for revocation checks; absent when not carried. */
+  grantId?: string;
 }
 
 /** Verifies a bearer token; throws OAuthError('invalid_token') when it is not acceptable for this resource. */

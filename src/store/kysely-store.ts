@@ -3,6 +3,7 @@ import type { Database } from './schema.js';
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  ConsentRecord,
   ConsumeCodeResult,
   DataItemRecord,
   GrantRecord,
@@ -11,6 +12,8 @@ import type {
   Store,
   TokenEndpointAuthMethod,
   UserRecord,
+  WebInteractionRecord,
+  WebSessionRecord,
 } from './store.js';
 
 type Row<T extends keyof Database> = Selectable<Database[T]>;
@@ -74,6 +77,19 @@ const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => ({
   rotatedAt: r.rotated_at,
   revokedAt: r.revoked_at,
   createdAt: r.created_at,
+});
+
+const refreshRow = (t: RefreshTokenRecord) => ({
+  token_hash: t.tokenHash,
+  grant_id: t.grantId,
+  client_id: t.clientId,
+  subject: t.subject,
+  scope: t.scope,
+  resource: t.resource,
+  expires_at: t.expiresAt,
+  rotated_at: t.rotatedAt,
+  revoked_at: t.revokedAt,
+  created_at: t.createdAt,
 });
 
 const toKey = (r: Row<'signing_keys'>): SigningKeyRecord => ({
@@ -140,6 +156,11 @@ export class KyselyStore implements Store {
 
   async touchClient(clientId: string, at: number): Promise<void> {
     await this.db.updateTable('clients').set({ last_used_at: at }).where('client_id', '=', clientId).execute();
+  }
+
+  async updateClientSecret(clientId: string, clientSecretHash: string): Promise<boolean> {
+    const r = await this.db.updateTable('clients').set({ client_secret_hash: clientSecretHash }).where('client_id', '=', clientId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   // users
@@ -240,6 +261,11 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async getCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    const r = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    return r && toCode(r);
+  }
+
   async consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult> {
     // Single use is one atomic statement: only one caller can move used_at from NULL (style rule 9).
     const won = await this.db
@@ -256,21 +282,16 @@ export class KyselyStore implements Store {
   // refresh tokens
 
   async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
-    await this.db
+    await this.db.insertInto('refresh_tokens').values(refreshRow(t)).execute();
+  }
+
+  async insertRefreshTokenIfAbsent(t: RefreshTokenRecord): Promise<boolean> {
+    const r = await this.db
       .insertInto('refresh_tokens')
-      .values({
-        token_hash: t.tokenHash,
-        grant_id: t.grantId,
-        client_id: t.clientId,
-        subject: t.subject,
-        scope: t.scope,
-        resource: t.resource,
-        expires_at: t.expiresAt,
-        rotated_at: t.rotatedAt,
-        revoked_at: t.revokedAt,
-        created_at: t.createdAt,
-      })
-      .execute();
+      .values(refreshRow(t))
+      .onConflict((oc) => oc.column('token_hash').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -381,6 +402,59 @@ export class KyselyStore implements Store {
     return Number(r.numDeletedRows) > 0;
   }
 
+  // web pages
+
+  async createWebSession(s: WebSessionRecord): Promise<void> {
+    await this.db.insertInto('web_sessions').values({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt }).execute();
+  }
+
+  async getWebSession(idHash: string): Promise<WebSessionRecord | undefined> {
+    const r = await this.db.selectFrom('web_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    return r && { idHash: r.id_hash, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  async deleteWebSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async createWebInteraction(i: WebInteractionRecord): Promise<void> {
+    await this.db.insertInto('web_interactions').values({ id_hash: i.idHash, request: i.request, created_at: i.createdAt, expires_at: i.expiresAt }).execute();
+  }
+
+  async getWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined> {
+    const r = await this.db.selectFrom('web_interactions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    return r && { idHash: r.id_hash, request: r.request, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  async consumeWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined> {
+    // One DELETE ... RETURNING: only one caller gets the row (style rule 9).
+    const r = await this.db.deleteFrom('web_interactions').where('id_hash', '=', idHash).returningAll().executeTakeFirst();
+    return r && { idHash: r.id_hash, request: r.request, createdAt: r.created_at, expiresAt: r.expires_at };
+  }
+
+  async getConsent(subject: string, clientId: string, resource: string): Promise<ConsentRecord | undefined> {
+    const r = await this.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('subject', '=', subject)
+      .where('client_id', '=', clientId)
+      .where('resource', '=', resource)
+      .executeTakeFirst();
+    return r && { subject: r.subject, clientId: r.client_id, resource: r.resource, scope: r.scope, createdAt: r.created_at, updatedAt: r.updated_at };
+  }
+
+  async saveConsent(c: ConsentRecord): Promise<void> {
+    await this.db
+      .insertInto('consents')
+      .values({ subject: c.subject, client_id: c.clientId, resource: c.resource, scope: c.scope, created_at: c.createdAt, updated_at: c.updatedAt })
+      .onConflict((oc) => oc.columns(['subject', 'client_id', 'resource']).doUpdateSet({ scope: c.scope, updated_at: c.updatedAt }))
+      .execute();
+  }
+
+  async deleteConsents(subject: string, clientId: string): Promise<void> {
+    await this.db.deleteFrom('consents').where('subject', '=', subject).where('client_id', '=', clientId).execute();
+  }
+
   // housekeeping
 
   async purgeExpired(now: number): Promise<number> {
@@ -388,6 +462,8 @@ export class KyselyStore implements Store {
       this.db.deleteFrom('authorization_codes').where('expires_at', '<', now).executeTakeFirst(),
       this.db.deleteFrom('refresh_tokens').where('expires_at', '<', now).executeTakeFirst(),
       this.db.deleteFrom('revoked_access_tokens').where('expires_at', '<', now).executeTakeFirst(),
+      this.db.deleteFrom('web_sessions').where('expires_at', '<', now).executeTakeFirst(),
+      this.db.deleteFrom('web_interactions').where('expires_at', '<', now).executeTakeFirst(),
       this.db.deleteFrom('signing_keys').where('expires_at', 'is not', null).where('expires_at', '<', now).executeTakeFirst(),
     ]);
     return counts.reduce((n, r) => n + Number(r.numDeletedRows), 0);

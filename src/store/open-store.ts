@@ -1,4 +1,5 @@
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { openPostgres } from './postgres.js';
@@ -12,16 +13,54 @@ export function dialectOf(databaseUrl: string): 'sqlite' | 'postgres' {
 }
 
 /**
- * Applies pending migrations. Kysely's migrator holds a lock while it runs (an advisory lock in a
- * transaction on PostgreSQL), so two instances starting together cannot both apply a migration.
+ * Applies pending migrations, one instance at a time. On PostgreSQL Kysely's migrator takes an advisory lock.
+ * On SQLite it takes none (it assumes a single connection), so two processes opening a fresh file together
+ * would both create the tables: there the whole run holds SQLite's write lock instead (withSqliteWriteLock).
  */
 export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const run = (target: Kysely<Database>) => new Migrator({ db: target, provider: migrationProvider(dialect) }).migrateToLatest();
+  const { error, results } = dialect === 'postgres' ? await run(db) : await withSqliteWriteLock(db, run);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
   }
+}
+
+/**
+ * Runs the migrator inside BEGIN IMMEDIATE on one connection, so the schema changes are atomic and a second
+ * connection (another process, or another store in this one) waits, then finds them applied. The wait polls
+ * asynchronously: SQLite's own busy_timeout would block the event loop that the lock holder needs.
+ */
+async function withSqliteWriteLock(
+  db: Kysely<Database>,
+  run: (conn: Kysely<Database>) => Promise<MigrationResultSet>,
+  timeoutMs = 30_000,
+): Promise<MigrationResultSet> {
+  return db.connection().execute(async (conn) => {
+    const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn);
+    await sql`pragma busy_timeout = 0`.execute(conn);
+    try {
+      for (const deadline = Date.now() + timeoutMs; ; ) {
+        try {
+          await sql`begin immediate`.execute(conn);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+          await sleep(20);
+        }
+      }
+    } finally {
+      await sql`pragma busy_timeout = ${sql.raw(String(busy.rows[0]?.timeout ?? 5000))}`.execute(conn);
+    }
+    try {
+      const result = await run(conn);
+      await sql.raw(result.error ? 'rollback' : 'commit').execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
 }
 
 /** Opens the store for a DATABASE_URL and brings its schema up to date. */

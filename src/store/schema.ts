@@ -71,6 +71,26 @@ export interface Database {
     retired_at: number | null;
     expires_at: number | null;
   };
+  web_sessions: {
+    id_hash: string;
+    user_id: string;
+    created_at: number;
+    expires_at: number;
+  };
+  web_interactions: {
+    id_hash: string;
+    request: string; // JSON of the validated authorization request
+    created_at: number;
+    expires_at: number;
+  };
+  consents: {
+    subject: string;
+    client_id: string;
+    resource: string;
+    scope: string;
+    created_at: number;
+    updated_at: number;
+  };
   data_items: {
     id: Generated<number>;
     owner: string;

@@ -94,6 +94,33 @@ export interface DataItemRecord {
   updatedAt: number;
 }
 
+/** A signed-in browser session of the login pages; the cookie holds the id, the store its SHA-256. */
+export interface WebSessionRecord {
+  idHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** An authorization request waiting for a person (login, consent); `request` is its JSON, opaque to the store. */
+export interface WebInteractionRecord {
+  idHash: string;
+  request: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** What a person agreed to let a client do at a resource, so the consent page is not shown again for it. */
+export interface ConsentRecord {
+  subject: string;
+  clientId: string;
+  resource: string;
+  /** Space-delimited scopes consented to. */
+  scope: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export type ConsumeCodeResult =
   | { status: 'ok'; code: AuthorizationCodeRecord }
   | { status: 'replayed'; code: AuthorizationCodeRecord }
@@ -108,6 +135,8 @@ export interface Store {
   listClients(): Promise<ClientRecord[]>;
   deleteClient(clientId: string): Promise<boolean>;
   touchClient(clientId: string, at: number): Promise<void>;
+  /** Replaces a client's secret hash (the demo client's secret changed in the configuration); true when it existed. */
+  updateClientSecret(clientId: string, clientSecretHash: string): Promise<boolean>;
 
   // users
   createUser(user: UserRecord): Promise<void>;
@@ -127,11 +156,15 @@ export interface Store {
 
   // authorization codes
   insertCode(code: AuthorizationCodeRecord): Promise<void>;
+  /** Reads a code without using it, so a failed exchange leaves a valid code intact. */
+  getCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /** Marks the code used in one atomic update; a second call reports the replay (RFC 6749 §4.1.2). */
   consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult>;
 
   // refresh tokens
   insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /** Inserts the token unless one with the same hash exists (idempotent rotation); true when this call inserted it. */
+  insertRefreshTokenIfAbsent(token: RefreshTokenRecord): Promise<boolean>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** Marks the token rotated if it was not already; true when this call won the rotation. */
   markRefreshTokenRotated(tokenHash: string, at: number): Promise<boolean>;
@@ -153,7 +186,21 @@ export interface Store {
   updateItem(owner: string, id: number, patch: { name?: string; value?: number }, at: number): Promise<DataItemRecord | undefined>;
   deleteItem(owner: string, id: number): Promise<boolean>;
 
-  /** Deletes expired codes, refresh tokens, revoked-token entries and signing keys past their expiry. */
+  // web pages (issue 4): sessions, pending interactions, remembered consents
+  createWebSession(session: WebSessionRecord): Promise<void>;
+  getWebSession(idHash: string): Promise<WebSessionRecord | undefined>;
+  deleteWebSession(idHash: string): Promise<void>;
+  createWebInteraction(interaction: WebInteractionRecord): Promise<void>;
+  getWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined>;
+  /** Deletes the interaction in one atomic statement and returns it; a second call gets undefined (single use). */
+  consumeWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined>;
+  getConsent(subject: string, clientId: string, resource: string): Promise<ConsentRecord | undefined>;
+  /** Inserts or replaces the consent for (subject, client, resource). */
+  saveConsent(consent: ConsentRecord): Promise<void>;
+  /** Forgets every consent a subject gave a client (connected apps: revoke). */
+  deleteConsents(subject: string, clientId: string): Promise<void>;
+
+  /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, and signing keys past their expiry. */
   purgeExpired(now: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;

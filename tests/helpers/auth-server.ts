@@ -2,6 +2,7 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { createAuthServerApp } from '../../src/auth-server/app.js';
 import type { AuthServerDeps } from '../../src/auth-server/deps.js';
+import { seedDemo } from '../../src/auth-server/demo.js';
 import { memoryRateLimits } from '../../src/http/rate-limit.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -25,6 +26,7 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     rateLimits: memoryRateLimits(config.rateLimitPerMinute),
     ...opts,
   };
+  if (config.demo.enabled) await seedDemo(deps);
   const app = createAuthServerApp(deps);
   return { app, deps, config, clock, store, keys, close: () => store.close() };
 }

@@ -1,11 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
+import { web } from './002-web.js';
 
 /** Versioned migrations, applied in name order at start. Add a new file; never edit one that has shipped. */
 export function migrationProvider(dialect: 'sqlite' | 'postgres'): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '001-initial': initial(dialect) };
+      return { '001-initial': initial(dialect), '002-web': web(dialect) };
     },
   };
 }

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { KeyRing } from '../keys/key-ring.js';
+
+/** The media type of RFC 9068 access tokens, carried in the JOSE header as `typ`. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+export interface AccessTokenRequest {
+  /** The resource owner: a user id, or the client id for client_credentials (RFC 9068 §2.2). */
+  subject: string;
+  clientId: string;
+  /** Granted scopes, already resolved. */
+  scopes: readonly string[];
+  /** Canonical resource (RFC 8707), the token's audience. */
+  resource: string;
+  /** The grant the token was issued under, so revoking the grant can be checked at the resource server. */
+  grantId?: string;
+}
+
+export interface MintedAccessToken {
+  token: string;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** Seconds until expiry, for `expires_in`. */
+  expiresIn: number;
+}
+
+/**
+ * Mints an RFC 9068 JWT access token, signed with the current key (ES256).
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
+ */
+export async function mintAccessToken(
+  deps: { config: Config; keys: KeyRing; clock: Clock },
+  req: AccessTokenRequest,
+): Promise<MintedAccessToken> {
+  const key = deps.keys.signingKey();
+  const issuedAt = deps.clock();
+  const expiresIn = deps.config.ttl.accessToken;
+  const expiresAt = issuedAt + expiresIn;
+  const jti = randomUUID();
+  const claims: Record<string, unknown> = { client_id: req.clientId, scope: req.scopes.join(' ') };
+  if (req.grantId) claims.grant_id = req.grantId;
+  const token = await new SignJWT(claims)
+    // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
+    .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid })
+    .setIssuer(deps.config.authServer.issuer)
+    .setSubject(req.subject)
+    .setAudience(req.resource)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
+    .setJti(jti)
+    .sign(key.privateKey);
+  return { token, jti, issuedAt, expiresAt, expiresIn };
+}
+
+export interface TokenResponseBody {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+/**
+ * The successful token response body (AS-9).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export function tokenResponseBody(access: MintedAccessToken, scopes: readonly string[], refreshToken?: string): TokenResponseBody {
+  return {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: scopes.join(' '),
+    ...(refreshToken !== undefined && { refresh_token: refreshToken }),
+  };
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { OAuthError } from '../oauth/errors.js';
+import type { ClientRecord } from '../store/store.js';
+import {
+  acceptedClientScope,
+  assertRedirectUris,
+  describeIssues,
+  descriptiveMetadataShape,
+  pickDescriptive,
+  protocolMetadataShape,
+  resolveGrantTypes,
+} from './client-metadata.js';
+import { fetchMetadataDocument, type FetchedDocument } from './cimd-fetch.js';
+import type { AuthServerDeps } from './deps.js';
+
+/**
+ * Client ID Metadata Documents (AS-5): a client_id that is an https URL names a JSON document, published by
+ * the client, holding its metadata. The server fetches it (cimd-fetch.ts), checks it like a registration,
+ * and keeps the result in a per-app memory cache for as long as the document's Cache-Control allows.
+ * @see https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/
+ */
+
+export const CIMD_DEFAULT_TTL_SECONDS = 5 * 60;
+export const CIMD_MAX_TTL_SECONDS = 24 * 3600;
+
+/**
+ * True when a client_id is a metadata document URL: https, a path other than "/", no fragment, no user
+ * information, and already in normalised form (so no dot segments). `allowLoopbackHttp` (the test setting)
+ * also admits http://127.0.0.1, [::1] and localhost.
+ */
+export function isClientIdMetadataUrl(clientId: string, allowLoopbackHttp = false): boolean {
+  let url: URL;
+  try {
+    url = new URL(clientId);
+  } catch {
+    return false;
+  }
+  const loopbackHttp = allowLoopbackHttp && url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) return false;
+  if (url.pathname === '/' || url.hash || clientId.includes('#') || url.username || url.password) return false;
+  return url.href === clientId;
+}
+
+/** How long a fetched document may be reused: max-age bounded to 24 h, none when no-store/no-cache, else 5 min. */
+export function cacheLifetime(cacheControl: string | undefined): number {
+  if (!cacheControl) return CIMD_DEFAULT_TTL_SECONDS;
+  const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+  if (directives.some((d) => d === 'no-store' || d === 'no-cache')) return 0;
+  const maxAge = directives.map((d) => /^max-age="?(\d+)"?$/.exec(d)).find((m) => m !== null);
+  if (maxAge) return Math.min(Number(maxAge[1]), CIMD_MAX_TTL_SECONDS);
+  return CIMD_DEFAULT_TTL_SECONDS;
+}
+
+const documentSchema = z.object({
+  client_id: z.string({ error: 'is required and must be a string' }),
+  ...protocolMetadataShape,
+  token_endpoint_auth_method: z.string({ error: 'must be a string' }).optional(),
+  client_secret: z.unknown().optional(),
+  ...descriptiveMetadataShape,
+});
+
+/**
+ * Builds the client a metadata document describes, or throws invalid_client naming the broken rule. Such a
+ * client is public: nobody holds a shared secret for a URL anyone can fetch.
+ */
+export function clientFromMetadataDocument(url: string, document: unknown, now: number): ClientRecord {
+  const bad = (why: string) => new OAuthError('invalid_client', `client metadata document ${url}: ${why}`);
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw bad('must be a JSON object');
+  const parsed = documentSchema.safeParse(document);
+  if (!parsed.success) throw bad(describeIssues(parsed.error));
+  const d = parsed.data;
+  // The document's client_id must be exactly the URL it was fetched from (else anyone could impersonate it).
+  if (d.client_id !== url) throw bad(`client_id ${JSON.stringify(d.client_id)} does not equal the document URL`);
+  // Shared-secret methods are meaningless for a public document; private_key_jwt is not supported here.
+  const method = d.token_endpoint_auth_method ?? 'none';
+  if (method !== 'none') throw bad(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported; use none`);
+  if (d.client_secret !== undefined) throw bad('must not contain client_secret');
+  let types: ReturnType<typeof resolveGrantTypes>;
+  const redirectUris = [...new Set(d.redirect_uris ?? [])];
+  try {
+    types = resolveGrantTypes(d.grant_types, d.response_types, false);
+    assertRedirectUris(redirectUris, types.grantTypes);
+  } catch (err) {
+    if (err instanceof OAuthError) throw bad(err.description);
+    throw err;
+  }
+  return {
+    clientId: url,
+    clientSecretHash: null,
+    clientName: d.client_name ?? null,
+    redirectUris,
+    grantTypes: types.grantTypes,
+    responseTypes: types.responseTypes,
+    tokenEndpointAuthMethod: 'none',
+    scope: acceptedClientScope(d.scope),
+    applicationType: d.application_type ?? 'web',
+    metadata: pickDescriptive(d),
+    createdAt: now,
+    lastUsedAt: null,
+  };
+}
+
+/** Documents fetched recently, per app (style rule 6: no module-level state). Bounded; oldest evicted first. */
+export class ClientMetadataCache {
+  private readonly entries = new Map<string, { client: ClientRecord; expiresAt: number }>();
+  private readonly inflight = new Map<string, Promise<ClientRecord>>();
+  constructor(private readonly maxEntries = 500) {}
+
+  get(url: string, now: number): ClientRecord | undefined {
+    const hit = this.entries.get(url);
+    if (hit && hit.expiresAt > now) return hit.client;
+    if (hit) this.entries.delete(url);
+    return undefined;
+  }
+
+  set(url: string, client: ClientRecord, expiresAt: number): void {
+    this.entries.delete(url);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(url, { client, expiresAt });
+  }
+
+  /** Shares one fetch between concurrent requests for the same document. */
+  async once(url: string, load: () => Promise<ClientRecord>): Promise<ClientRecord> {
+    const pending = this.inflight.get(url);
+    if (pending) return pending;
+    const p = load().finally(() => this.inflight.delete(url));
+    this.inflight.set(url, p);
+    return p;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The client a metadata document URL names: from the cache, or fetched (deps.fetchClientMetadata in tests). */
+export async function resolveMetadataClient(deps: AuthServerDeps, url: string, cache: ClientMetadataCache): Promise<ClientRecord> {
+  const cached = cache.get(url, deps.clock());
+  if (cached) return cached;
+  return cache.once(url, async () => {
+    let fetched: FetchedDocument;
+    if (deps.fetchClientMetadata) {
+      try {
+        fetched = { document: await deps.fetchClientMetadata(url), cacheControl: undefined };
+      } catch (err) {
+        if (err instanceof OAuthError) throw err;
+        throw new OAuthError('invalid_client', 'client metadata document could not be fetched', { cause: err });
+      }
+    } else {
+      fetched = await fetchMetadataDocument(url, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
+    }
+    const now = deps.clock();
+    const client = clientFromMetadataDocument(url, fetched.document, now);
+    const ttl = cacheLifetime(fetched.cacheControl);
+    if (ttl > 0) cache.set(url, client, now + ttl);
+    deps.logger.info({ event: 'client_metadata_fetched', clientId: url, ttl }, 'client metadata document fetched');
+    return client;
+  });
+}

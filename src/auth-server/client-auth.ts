@@ -1,0 +1,90 @@
+import { constantTimeEqual, sha256 } from '../oauth/crypto.js';
+import { OAuthError } from '../oauth/errors.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
+import { findClient } from './clients.js';
+import type { AuthServerDeps } from './deps.js';
+import type { FormParams } from './form.js';
+
+export interface AuthenticatedClient {
+  client: ClientRecord;
+  method: TokenEndpointAuthMethod;
+}
+
+/** RFC 6749 §5.2: a failed Basic attempt is answered 401 with a challenge for the scheme the client used. */
+const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="oauth-mcp"' };
+
+interface BasicCredentials {
+  clientId: string;
+  secret: string;
+}
+
+function failure(basic: boolean, cause: string): OAuthError {
+  // The client learns only that authentication failed; the reason (never a secret) goes to the debug log.
+  return new OAuthError('invalid_client', 'client authentication failed', {
+    cause: new Error(cause),
+    ...(basic && { headers: BASIC_CHALLENGE }),
+  });
+}
+
+/**
+ * Parses `Authorization: Basic`, where the client id and secret are each form-urlencoded before being joined
+ * with a colon and base64-encoded. Returns null when the header is absent or uses another scheme.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function parseBasicAuthorization(header: string | undefined): BasicCredentials | null {
+  if (!header) return null;
+  const match = /^basic[ \t]+([A-Za-z0-9+/=_-]*)[ \t]*$/i.exec(header);
+  if (!match) {
+    if (/^basic\b/i.test(header)) throw failure(true, 'malformed Basic credentials');
+    return null;
+  }
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw failure(true, 'malformed Basic credentials');
+  try {
+    // RFC 6749 §2.3.1: client_id and client_secret are encoded with application/x-www-form-urlencoded.
+    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    throw failure(true, 'malformed Basic credentials');
+  }
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request (AS-12) with the method it
+ * registered: client_secret_basic, client_secret_post, or none (a public client names itself by client_id).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ */
+export async function authenticateClient(
+  deps: AuthServerDeps,
+  authorization: string | undefined,
+  params: FormParams,
+): Promise<AuthenticatedClient> {
+  const basic = parseBasicAuthorization(authorization);
+  const postSecret = params.client_secret;
+  // RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request.
+  if (basic && postSecret !== undefined) {
+    throw new OAuthError('invalid_request', 'use only one client authentication method');
+  }
+  if (basic && params.client_id !== undefined && params.client_id !== basic.clientId) {
+    throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
+  }
+  const method: TokenEndpointAuthMethod = basic ? 'client_secret_basic' : postSecret !== undefined ? 'client_secret_post' : 'none';
+  const clientId = basic?.clientId ?? params.client_id;
+  if (clientId === undefined) throw failure(false, 'no client identification');
+
+  const client = await findClient(deps, clientId);
+  if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
+  // RFC 7591 §2: the client authenticates with the method it registered, and with no other.
+  if (client.tokenEndpointAuthMethod !== method) {
+    throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
+  }
+  if (method !== 'none') {
+    const secret = basic?.secret ?? postSecret!;
+    // Secrets are stored as SHA-256 only; compare the hashes in constant time (design.md security rules).
+    if (client.clientSecretHash === null || !constantTimeEqual(sha256(secret), client.clientSecretHash)) {
+      throw failure(basic !== null, `wrong secret for client ${clientId}`);
+    }
+  }
+  return { client, method };
+}

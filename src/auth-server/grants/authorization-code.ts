@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '../../oauth/crypto.js';
+import { OAuthError } from '../../oauth/errors.js';
+import { verifyS256 } from '../../oauth/pkce.js';
+import { canonicalResource } from '../../oauth/resource.js';
+import { formatScope, parseScope, type Scope } from '../../oauth/scopes.js';
+import type { ClientRecord } from '../../store/store.js';
+import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
+import { demoSubject } from '../demo.js';
+import type { AuthServerDeps } from '../deps.js';
+import type { FormParams } from '../form.js';
+import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js';
+
+const DEMO_SCOPES: Scope[] = ['read', 'write'];
+
+/** Access token, and a refresh token when the client registered the refresh_token grant. */
+async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding): Promise<TokenResponseBody> {
+  const scopes = parseScope(binding.scope);
+  const access = await mintAccessToken(deps, { ...binding, scopes });
+  const refresh = client.grantTypes.includes('refresh_token') ? await issueRefreshToken(deps, binding) : undefined;
+  return tokenResponseBody(access, scopes, refresh);
+}
+
+/**
+ * The original demo's fixed code: it works for the demo client only, without PKCE, as the demo did, and
+ * opens a new grant for the demo user each time so refresh works.
+ */
+async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Promise<TokenResponseBody> {
+  if (client.clientId !== deps.config.demo.clientId) throw new OAuthError('invalid_grant', 'invalid authorization code');
+  const now = deps.clock();
+  const grant = {
+    id: randomUUID(),
+    clientId: client.clientId,
+    subject: await demoSubject(deps),
+    scope: formatScope(DEMO_SCOPES),
+    resource: `${deps.config.mcpServer.url}/mcp/v1`,
+  };
+  await deps.store.createGrant({ ...grant, createdAt: now, lastUsedAt: now, revokedAt: null });
+  await deps.store.touchClient(client.clientId, now);
+  deps.logger.info({ clientId: client.clientId, grantId: grant.id }, 'demo authorization code exchanged');
+  return issueTokens(deps, client, { grantId: grant.id, clientId: client.clientId, subject: grant.subject, scope: grant.scope, resource: grant.resource });
+}
+
+/**
+ * The authorization_code grant: every check runs before the code is used, so a failed attempt leaves a valid
+ * code intact; then one atomic update makes it single-use (AS-3, AS-9).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.3
+ */
+export function authorizationCodeGrant(deps: AuthServerDeps) {
+  return async (client: ClientRecord, params: FormParams): Promise<TokenResponseBody> => {
+    const code = params.code;
+    if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
+    if (deps.config.demo.enabled && code === deps.config.demo.authorizationCode) return exchangeDemoCode(deps, client);
+
+    // OAuth 2.1 §4.1.3: PKCE is required, so a request without code_verifier is malformed.
+    if (params.code_verifier === undefined) throw new OAuthError('invalid_request', 'code_verifier is required');
+    if (params.redirect_uri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required');
+
+    const now = deps.clock();
+    const codeHash = sha256(code);
+    const record = await deps.store.getCode(codeHash);
+    if (!record) throw new OAuthError('invalid_grant', 'invalid authorization code');
+    if (record.usedAt !== null) {
+      // RFC 6749 §4.1.2, §10.5: a code used twice has leaked; revoke everything issued from it.
+      await deps.store.revokeGrant(record.grantId, now);
+      deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'authorization code replayed: grant revoked');
+      throw new OAuthError('invalid_grant', 'authorization code was already used');
+    }
+    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'authorization code has expired');
+    // RFC 6749 §4.1.3: the code must have been issued to the authenticated client...
+    if (record.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'authorization code was issued to another client');
+    // ...and redirect_uri must be identical to the one sent in the authorization request.
+    if (record.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
+    if (!verifyS256(params.code_verifier, record.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+    if (params.resource !== undefined && canonicalResource(params.resource) !== record.resource) {
+      // RFC 8707 §2.2: the token's resource must be one the authorization was granted for.
+      throw new OAuthError('invalid_target', 'resource differs from the authorization request');
+    }
+    const grant = await deps.store.getGrant(record.grantId);
+    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this code has been revoked');
+
+    const consumed = await deps.store.consumeCode(codeHash, now);
+    if (consumed.status !== 'ok') {
+      // Lost a race with another exchange of the same code: that is a replay too (RFC 6749 §10.5).
+      await deps.store.revokeGrant(record.grantId, now);
+      deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'authorization code replayed concurrently: grant revoked');
+      throw new OAuthError('invalid_grant', 'authorization code was already used');
+    }
+    await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
+    return issueTokens(deps, client, {
+      grantId: record.grantId,
+      clientId: client.clientId,
+      subject: record.subject,
+      scope: record.scope,
+      resource: record.resource,
+    });
+  };
+}

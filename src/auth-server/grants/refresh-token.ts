@@ -1,0 +1,131 @@
+import { deriveKey } from '../../keys/encryption.js';
+import { randomToken, sha256 } from '../../oauth/crypto.js';
+import { OAuthError } from '../../oauth/errors.js';
+import { canonicalResource } from '../../oauth/resource.js';
+import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
+import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
+import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
+import type { AuthServerDeps } from '../deps.js';
+import type { FormParams } from '../form.js';
+import { successorRefreshToken } from '../own-tokens.js';
+
+/** What a refresh token is bound to; its scope and resource never change across rotations (RFC 6749 §6). */
+export interface RefreshTokenBinding {
+  grantId: string;
+  clientId: string;
+  subject: string;
+  scope: string;
+  resource: string;
+}
+
+/** Issues a fresh refresh token for a grant; only its SHA-256 is stored. */
+export async function issueRefreshToken(deps: AuthServerDeps, binding: RefreshTokenBinding): Promise<string> {
+  const token = randomToken();
+  const now = deps.clock();
+  await deps.store.insertRefreshToken({
+    ...binding,
+    tokenHash: sha256(token),
+    expiresAt: now + deps.config.ttl.refreshToken,
+    rotatedAt: null,
+    revokedAt: null,
+    createdAt: now,
+  });
+  return token;
+}
+
+/**
+ * The scopes for the access token of a refresh request: the token's own scope, or a narrower one asked for.
+ * Unknown scopes (offline_access, ...) are dropped as everywhere else (interop note 7).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+function narrowScopes(granted: readonly string[], requested: string | undefined): string[] {
+  if (requested === undefined) return [...granted];
+  const asked = parseScope(requested).filter((s) => (SUPPORTED_SCOPES as readonly string[]).includes(s));
+  // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
+  const broader = asked.filter((s) => !granted.includes(s));
+  if (broader.length > 0) throw new OAuthError('invalid_scope', `scope ${broader.join(' ')} was not granted`);
+  return asked.length > 0 ? granted.filter((s) => asked.includes(s)) : [...granted];
+}
+
+/**
+ * The refresh_token grant (AS-10): rotates on every use; a concurrent refresh within the grace window gets
+ * the same successor; reuse after the grace revokes the whole grant.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.3.1
+ */
+export function refreshTokenGrant(deps: AuthServerDeps) {
+  const rotationKey = deriveKey(deps.config.secretKey, 'refresh-rotation');
+
+  /** Inserts the successor row unless another request (or instance) already did; its fields are deterministic. */
+  async function ensureSuccessor(old: RefreshTokenRecord, rotatedAt: number, successor: string): Promise<RefreshTokenRecord> {
+    const row: RefreshTokenRecord = {
+      tokenHash: sha256(successor),
+      grantId: old.grantId,
+      clientId: old.clientId,
+      subject: old.subject,
+      scope: old.scope,
+      resource: old.resource,
+      expiresAt: rotatedAt + deps.config.ttl.refreshToken,
+      rotatedAt: null,
+      revokedAt: null,
+      createdAt: rotatedAt,
+    };
+    await deps.store.insertRefreshTokenIfAbsent(row);
+    return (await deps.store.getRefreshToken(row.tokenHash)) ?? row;
+  }
+
+  return async (client: ClientRecord, params: FormParams): Promise<TokenResponseBody> => {
+    const token = params.refresh_token;
+    if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
+    const now = deps.clock();
+    const hash = sha256(token);
+    const record = await deps.store.getRefreshToken(hash);
+    if (!record) throw new OAuthError('invalid_grant', 'unknown refresh token');
+    // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
+    if (record.clientId !== client.clientId) {
+      throw new OAuthError('invalid_grant', 'refresh token was issued to another client', { cause: new Error(`client ${client.clientId}`) });
+    }
+    if (record.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked');
+    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'refresh token has expired');
+    const grant = await deps.store.getGrant(record.grantId);
+    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked');
+
+    const scopes = narrowScopes(parseScope(record.scope), params.scope);
+    if (params.resource !== undefined) {
+      // AS-6, RFC 8707 §2.2: on refresh the resource can only stay the same (a grant has one audience).
+      const resource = canonicalResource(params.resource);
+      if (resource !== record.resource) throw new OAuthError('invalid_target', 'resource differs from the one this refresh token was issued for');
+    }
+
+    const successor = successorRefreshToken(rotationKey, token);
+    let successorRecord: RefreshTokenRecord;
+    if (await deps.store.markRefreshTokenRotated(hash, now)) {
+      successorRecord = await ensureSuccessor(record, now, successor);
+    } else {
+      // Another request rotated this token first (or it was revoked meanwhile): read who won, and when.
+      const current = await deps.store.getRefreshToken(hash);
+      if (!current || current.revokedAt !== null || current.rotatedAt === null) {
+        throw new OAuthError('invalid_grant', 'refresh token has been revoked');
+      }
+      if (now - current.rotatedAt >= deps.config.ttl.refreshGrace) {
+        // OAuth 2.1 §4.3.1: reuse of a rotated refresh token means it leaked; revoke the whole family.
+        await deps.store.revokeGrant(record.grantId, now);
+        deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'refresh token reused after rotation: grant revoked');
+        throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked');
+      }
+      // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout.
+      successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
+    }
+    if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked');
+
+    await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
+    const access = await mintAccessToken(deps, {
+      subject: record.subject,
+      clientId: client.clientId,
+      scopes,
+      resource: record.resource,
+      grantId: record.grantId,
+    });
+    return tokenResponseBody(access, scopes, successor);
+  };
+}

@@ -1,0 +1,24 @@
+import { challengeResponse, insufficientScopeChallenge } from '../../resource-server/challenge.js';
+import type { VerifiedToken } from '../../resource-server/types.js';
+import { scopesNeededFor, stepUpScopes } from '../tool-scopes.js';
+import type { ToolDefinition } from '../tools/types.js';
+
+/**
+ * RS-6 step-up: a tools/call whose tool needs scopes the token lacks is refused with HTTP 403 and
+ * `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."` before it reaches the SDK. SDK clients (v1
+ * and v2) step up only on a 403 of the HTTP response, never on a JSON-RPC error inside a 200, so the check has
+ * to look into the body first; one gate serves every transport (both Streamable HTTP eras, HTTP+SSE, plain).
+ * Returns undefined when the call may proceed.
+ */
+export function scopeGate(
+  tools: readonly ToolDefinition[],
+  body: unknown,
+  token: VerifiedToken,
+  resourceMetadataUrl: string,
+): Response | undefined {
+  const needed = scopesNeededFor(tools, body);
+  const want = stepUpScopes(token.scopes, needed);
+  if (!want) return undefined;
+  const description = `this tool needs scope ${needed.join(' ')}; the token has ${token.scopes.join(' ') || 'none'}`;
+  return challengeResponse(insufficientScopeChallenge({ resourceMetadataUrl }, want, description));
+}

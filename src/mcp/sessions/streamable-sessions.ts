@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
+import { jsonRpcError } from '../http/json-rpc-error.js';
+
+interface Session {
+  server: McpServer;
+  transport: WebStandardStreamableHTTPServerTransport;
+  /** The token subject that created the session; only it may use the session id. */
+  subject: string;
+  lastSeen: number;
+}
+
+export interface StreamableSessionOptions {
+  createServer: () => McpServer;
+  /** Milliseconds without a request after which a session is closed. */
+  idleMs?: number;
+  maxSessions?: number;
+  now?: () => number;
+}
+
+/**
+ * Sessions of the 2025-era Streamable HTTP transport (TR-1..TR-6), kept in this process: one SDK server and
+ * transport per session, reused for every request of that session. Sessions are bound to the token subject that
+ * opened them; another subject presenting the id gets the same 404 as an unknown id, so ids cannot be probed.
+ * Scale-out needs sticky routing on Mcp-Session-Id (design.md, "Scale-out").
+ */
+export class StreamableSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly idleMs: number;
+  private readonly maxSessions: number;
+  private readonly now: () => number;
+  private readonly sweeper: ReturnType<typeof setInterval>;
+
+  constructor(private readonly opts: StreamableSessionOptions) {
+    this.idleMs = opts.idleMs ?? 30 * 60_000;
+    this.maxSessions = opts.maxSessions ?? 10_000;
+    this.now = opts.now ?? Date.now;
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(this.idleMs, 60_000));
+    this.sweeper.unref?.();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** An initialize request without a session id: opens a session (TR-2: the id comes back in Mcp-Session-Id). */
+  async open(request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
+    if (this.sessions.size >= this.maxSessions) await this.sweep();
+    if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open sessions; retry later');
+    const server = this.opts.createServer();
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { server, transport, subject, lastSeen: this.now() });
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    const response = await transport.handleRequest(request, { parsedBody, authInfo });
+    // A refused initialize (bad params, wrong Accept) leaves no session behind.
+    if (!transport.sessionId || !this.sessions.has(transport.sessionId)) await server.close().catch(() => {});
+    return response;
+  }
+
+  /** A request carrying Mcp-Session-Id: GET stream, POST, or DELETE (TR-2, TR-3). */
+  async handle(sessionId: string, request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.subject !== subject) return jsonRpcError(404, -32001, 'Session not found');
+    session.lastSeen = this.now();
+    return session.transport.handleRequest(request, { parsedBody, authInfo });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((s) => s.server.close().catch(() => {})));
+  }
+
+  private async sweep(): Promise<void> {
+    const cutoff = this.now() - this.idleMs;
+    for (const [id, s] of this.sessions) {
+      if (s.lastSeen >= cutoff) continue;
+      this.sessions.delete(id);
+      await s.server.close().catch(() => {});
+    }
+  }
+}

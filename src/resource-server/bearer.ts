@@ -1,0 +1,89 @@
+import type { MiddlewareHandler } from 'hono';
+import { OAuthError } from '../oauth/errors.js';
+import { canonicalResource } from '../oauth/resource.js';
+import { hasScopes, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import {
+  challengeResponse,
+  insufficientScopeChallenge,
+  invalidRequestChallenge,
+  invalidTokenChallenge,
+  missingTokenChallenge,
+  type Challenge,
+} from './challenge.js';
+import type { TokenVerifier, VerifiedToken } from './types.js';
+
+/** Hono context variables set by {@link bearerAuth}: `c.get('auth')` is the verified token. */
+export type AuthVariables = { auth: VerifiedToken };
+export type AuthEnv = { Variables: AuthVariables };
+
+export interface BearerOptions {
+  verifier: TokenVerifier;
+  /** The canonical resource being protected. */
+  resource: string;
+  /** Token audiences this route accepts (RS-5); defaults to [resource]. */
+  audiences?: readonly string[];
+  /** The RFC 9728 metadata URL of the resource, sent in every challenge. */
+  resourceMetadataUrl: string;
+  /** Scopes the operation needs (RS-6); a broader granted scope satisfies a narrower one. */
+  requiredScopes: readonly string[];
+  /** Scopes advertised when no token was sent (RS-3); defaults to requiredScopes. */
+  allScopes?: readonly string[];
+}
+
+/** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Authenticates a request to a protected resource from its Authorization header only (RS-7). Returns the
+ * verified token, or the challenge response to send (RS-3, RS-4, RS-6, RS-9). Usable outside Hono (the MCP
+ * transport passes its Request).
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+export async function authenticate(request: Request, opts: BearerOptions): Promise<VerifiedToken | Response> {
+  const result = await check(request, opts);
+  return 'status' in result ? challengeResponse(result) : result;
+}
+
+/** Hono middleware around {@link authenticate}; sets `auth` on the context. */
+export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const result = await authenticate(c.req.raw, opts);
+    if (result instanceof Response) return result;
+    c.set('auth', result);
+    await next();
+  };
+}
+
+async function check(request: Request, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
+  const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
+  const header = request.headers.get('authorization');
+  const inQuery = new URL(request.url).searchParams.has('access_token');
+  // RFC 6750 §3.1: more than one method of sending a token is invalid_request.
+  if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
+  // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
+  if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
+  const scheme = header?.trim().split(/\s+/, 1)[0] ?? '';
+  // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
+  if (!header || scheme.toLowerCase() !== 'bearer') return missingTokenChallenge(ctx, opts.allScopes ?? opts.requiredScopes);
+  const parts = header.trim().split(/\s+/);
+  if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
+    return invalidRequestChallenge(ctx, 'Authorization header must be "Bearer <token>"');
+  }
+  let token: VerifiedToken;
+  try {
+    token = await opts.verifier.verify(parts[1]!);
+  } catch (err) {
+    // Only invalid_token is the token's fault; anything else is ours and must surface as a 500.
+    if (err instanceof OAuthError && err.code === 'invalid_token') return invalidTokenChallenge(ctx, err.description);
+    throw err;
+  }
+  const accepted = (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a);
+  if (!accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');
+  if (!hasScopes(token.scopes, opts.requiredScopes)) {
+    // RS-6: ask for what the caller holds plus what the operation needs, so a client that replaces its scopes
+    // with the challenge's (SDK v1) keeps what it had (same rule as mcp/tool-scopes.ts stepUpScopes).
+    const held = token.scopes.filter((s) => (SUPPORTED_SCOPES as readonly string[]).includes(s));
+    return insufficientScopeChallenge(ctx, [...held, ...opts.requiredScopes], `this operation needs scope: ${opts.requiredScopes.join(' ')}`);
+  }
+  return token;
+}

@@ -1,0 +1,22 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import { DataService } from '../data/data-service.js';
+import type { Logger } from '../log/logger.js';
+import { createMcpServerApp } from '../mcp/app.js';
+import type { McpServerDeps } from '../mcp/deps.js';
+import { createMcpRuntime } from '../mcp/runtime.js';
+import { verifierForServer } from '../resource-server/jwt-verifier.js';
+import { revocationCheck } from '../resource-server/revocation-check.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Builds the MCP server from configuration. Tokens are verified locally against the issuer's JWKS; the only
+ * store reads on the auth path are the revocation checks (cached for 5 s), and the data items.
+ */
+export async function buildMcpServer(config: Config, base: { store: Store; logger: Logger; clock: Clock }) {
+  const isRevoked = revocationCheck(base.store);
+  const verifier = verifierForServer(config, base.clock, { isRevoked });
+  const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
+  const runtime = createMcpRuntime(deps);
+  return { app: createMcpServerApp(deps, runtime), deps, close: () => runtime.close() };
+}

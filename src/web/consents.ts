@@ -1,0 +1,41 @@
+import type { ValidatedAuthorizationRequest } from '../auth-server/interaction.js';
+import type { Clock } from '../clock.js';
+import { formatScope, parseScope, SCOPES, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import type { Store } from '../store/store.js';
+
+type Deps = { store: Store; clock: Clock };
+
+/** The scopes this person already allowed this client at this resource. */
+export async function consentedScopes(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<string[]> {
+  const consent = await deps.store.getConsent(subject, request.client.clientId, request.resource);
+  return consent ? parseScope(consent.scope) : [];
+}
+
+/**
+ * True when an earlier consent covers every scope asked for; a request for any scope beyond it asks again.
+ * Scopes are compared by name: consenting to write is not taken as consent to read.
+ */
+export async function consentCovers(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<boolean> {
+  const allowed = await consentedScopes(deps, subject, request);
+  return request.scopes.every((s) => allowed.includes(s));
+}
+
+/** Remembers the consent, adding these scopes to any given before for the same client and resource. */
+export async function rememberConsent(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<void> {
+  const before = await consentedScopes(deps, subject, request);
+  const merged = SUPPORTED_SCOPES.filter((s) => before.includes(s) || request.scopes.includes(s));
+  const now = deps.clock();
+  await deps.store.saveConsent({
+    subject,
+    clientId: request.client.clientId,
+    resource: request.resource,
+    scope: formatScope(merged),
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** Each scope with the plain words the pages show for it. */
+export function describeScopes(scopes: readonly string[]): { name: string; words: string }[] {
+  return scopes.map((name) => ({ name, words: (SCOPES as Record<string, string>)[name] ?? name }));
+}

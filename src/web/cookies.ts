@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Config } from '../config/config.js';
+
+export type CookieKind = 'session' | 'csrf';
+
+/** Under https the __Host- prefix pins the cookie to this host and path / and demands Secure (RFC 6265bis §4.1.3.2). */
+function secure(config: Config): boolean {
+  return config.authServer.issuer.startsWith('https://');
+}
+
+export function cookieName(config: Config, kind: CookieKind): string {
+  return `${secure(config) ? '__Host-' : ''}oauth_mcp_${kind}`;
+}
+
+export function readCookie(c: Context, config: Config, kind: CookieKind): string | undefined {
+  return getCookie(c, cookieName(config, kind));
+}
+
+/** HttpOnly, SameSite=Lax, path /, Secure under https (design.md security rules). */
+export function writeCookie(c: Context, config: Config, kind: CookieKind, value: string, maxAgeSeconds?: number): void {
+  setCookie(c, cookieName(config, kind), value, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: secure(config),
+    path: '/',
+    ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }),
+  });
+}
+
+export function clearCookie(c: Context, config: Config, kind: CookieKind): void {
+  deleteCookie(c, cookieName(config, kind), { path: '/', secure: secure(config), ...(secure(config) && { prefix: 'host' as const }) });
+}

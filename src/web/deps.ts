@@ -1,0 +1,15 @@
+import type { AuthServerDeps } from '../auth-server/deps.js';
+import type { UsersService } from '../users/users-service.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+/** What the pages are built from: the authorization server's deps, plus parts tests may replace. */
+export type WebDeps = AuthServerDeps & {
+  /** Defaults to users kept in deps.store with scrypt hashes. */
+  users?: UsersService;
+  /** Failed sign-ins per account and address; defaults to a fresh in-memory throttle per webRoutes(). */
+  loginThrottle?: LoginThrottle;
+  /** How a failed sign-in is held back; tests record the delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
