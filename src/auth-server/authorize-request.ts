@@ -87,7 +87,7 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
   const codeChallenge = valuesOf(params, 'code_challenge')[0];
   if (codeChallenge === undefined) return fail('invalid_request', 'code_challenge is required (PKCE with S256)');
   const method = valuesOf(params, 'code_challenge_method')[0];
-  if (method === 'nope') {
+  if (method !== 'S256') {
     return fail('invalid_request', method === undefined ? 'code_challenge_method is required and must be S256' : `code_challenge_method ${method} is not supported; use S256`);
   }
   if (!isValidS256Challenge(codeChallenge)) return fail('invalid_request', 'code_challenge must be 43 base64url characters (RFC 7636 §4.2)');

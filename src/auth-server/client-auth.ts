@@ -52,7 +52,8 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
 
 /**
  * Authenticates the client of a token, revocation or introspection request (AS-12) with the method it
- * registered: client_secret_basic, client_secret_post, or none (a public client names itself by client_id).
+ * registered kind: a secret (client_secret_basic or client_secret_post, either one), or none (a public client
+ * names itself by client_id).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
  */
 export async function authenticateClient(
@@ -75,8 +76,12 @@ export async function authenticateClient(
 
   const client = await findClient(deps, clientId);
   if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
-  // RFC 7591 §2: the client authenticates with the method it registered, and with no other.
-  if (client.tokenEndpointAuthMethod !== method) {
+  // A confidential client may present its secret either way: the original demo's documented curl posts it in
+  // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
+  // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
+  const secretMethods: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+  const sameKind = client.tokenEndpointAuthMethod === method || (secretMethods.includes(client.tokenEndpointAuthMethod) && secretMethods.includes(method));
+  if (!sameKind) {
     throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
   }
   if (method !== 'none') {

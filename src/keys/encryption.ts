@@ -17,7 +17,8 @@ export function encrypt(key: Buffer, plaintext: string): string {
 export function decrypt(key: Buffer, sealed: string): string {
   const [v, iv, tag, data] = sealed.split('.');
   if (v !== 'v1' || !iv || !tag || data === undefined) throw new Error('not an encrypted value');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  // Pin the tag to 16 bytes: GCM would otherwise accept a truncated tag (4 to 15 bytes) and check only that.
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
 }

@@ -40,6 +40,8 @@ export class JwtVerifier implements TokenVerifier {
   private readonly audiences: string[];
   private readonly skew: number;
   private readonly cache: VerifiedTokenCache;
+  /** Verifications under way, so a burst of requests with one new token does the signature work once. */
+  private readonly pending = new Map<string, Promise<VerifiedToken>>();
 
   constructor(private readonly opts: JwtVerifierOptions) {
     this.keys =
@@ -51,7 +53,7 @@ export class JwtVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<VerifiedToken> {
     const now = this.opts.clock();
-    const verified = this.cache.get(token, now) ?? (await this.verifyUncached(token, now));
+    const verified = this.cache.get(token, now) ?? (await this.verifyOnce(token, now));
     if (this.opts.isRevoked) {
       let revoked: boolean;
       try {
@@ -62,6 +64,15 @@ export class JwtVerifier implements TokenVerifier {
       if (revoked) throw new OAuthError('invalid_token', 'token revoked');
     }
     return verified;
+  }
+
+  private verifyOnce(token: string, now: number): Promise<VerifiedToken> {
+    let p = this.pending.get(token);
+    if (!p) {
+      p = this.verifyUncached(token, now).finally(() => this.pending.delete(token));
+      this.pending.set(token, p);
+    }
+    return p;
   }
 
   private async verifyUncached(token: string, now: number): Promise<VerifiedToken> {

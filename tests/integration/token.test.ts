@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/auth-server/demo.js';
+import { createLogger } from '../../src/log/logger.js';
 import { sha256 } from '../../src/oauth/crypto.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
 import { addClient, basicAuth, issueCode, postAs, postForm, REDIRECT_URI, type TestClient } from '../helpers/oauth-fixtures.js';
@@ -152,20 +153,18 @@ describe('POST /oauth/token: client authentication (AS-12, RFC 6749 §2.3)', () 
     expect(basic.headers.get('www-authenticate')).toContain('Basic');
   });
 
-  it('AS-12: a client must use the method it registered (basic client using post, post client using basic, public client with a secret)', async () => {
+  it('AS-12: a confidential client may present its secret by either secret method (the original demo posts it; interop note 13)', async () => {
     const basicClient = await addClient(s.deps, 'client_secret_basic');
     const postClient = await addClient(s.deps, 'client_secret_post');
+    const viaPost = await postForm(s.app, TOKEN, { grant_type: 'client_credentials', client_id: basicClient.clientId, client_secret: basicClient.secret! });
+    expect(viaPost.status).toBe(200);
+    const viaBasic = await postForm(s.app, TOKEN, { grant_type: 'client_credentials' }, { Authorization: basicAuth(postClient.clientId, postClient.secret!) });
+    expect(viaBasic.status).toBe(200);
+  });
+
+  it('AS-12: a confidential client without its secret, or a public client with a secret, is 401 invalid_client', async () => {
+    const basicClient = await addClient(s.deps, 'client_secret_basic');
     const publicClient = await addClient(s.deps, 'none');
-    await expectError(
-      await postForm(s.app, TOKEN, { grant_type: 'client_credentials', client_id: basicClient.clientId, client_secret: basicClient.secret! }),
-      401,
-      'invalid_client',
-    );
-    await expectError(
-      await postForm(s.app, TOKEN, { grant_type: 'client_credentials' }, { Authorization: basicAuth(postClient.clientId, postClient.secret!) }),
-      401,
-      'invalid_client',
-    );
     await expectError(await postForm(s.app, TOKEN, { grant_type: 'client_credentials', client_id: basicClient.clientId }), 401, 'invalid_client');
     await expectError(
       await postForm(s.app, TOKEN, { grant_type: 'refresh_token', refresh_token: 'x', client_id: publicClient.clientId, client_secret: 'guess' }),
@@ -196,6 +195,28 @@ describe('POST /oauth/token: client authentication (AS-12, RFC 6749 §2.3)', () 
       const res = await postForm(s.app, TOKEN, { grant_type: 'client_credentials' }, { Authorization: header });
       await expectError(res, 401, 'invalid_client');
       expect(res.headers.get('www-authenticate')).toBe('Basic realm="oauth-mcp"');
+    }
+  });
+
+  it('AS-12: secrets, codes and tokens never reach the log, on success or failure', async () => {
+    const lines: string[] = [];
+    const logged = await makeAuthServer({}, { logger: createLogger('trace', { write: (line: string) => void lines.push(line) }) });
+    try {
+      const client = await addClient(logged.deps, 'client_secret_basic', { secret: 'SECRET-should-not-be-logged' });
+      const code = await issueCode(logged.deps, client);
+      await postForm(logged.app, TOKEN, { grant_type: 'client_credentials' }, { Authorization: basicAuth(client.clientId, 'WRONG-secret-not-logged') });
+      await postForm(logged.app, TOKEN, { grant_type: 'client_credentials', client_secret: 'POST-secret-not-logged', client_id: client.clientId });
+      const ok = await postAs(logged.app, TOKEN, client, { grant_type: 'authorization_code', code: code.code, code_verifier: code.verifier, redirect_uri: code.redirectUri });
+      const body = await ok.json();
+      await postAs(logged.app, TOKEN, client, { grant_type: 'authorization_code', code: code.code, code_verifier: code.verifier, redirect_uri: code.redirectUri });
+      await postAs(logged.app, TOKEN, client, { grant_type: 'refresh_token', refresh_token: body.refresh_token });
+      const log = lines.join('\n');
+      expect(lines.length).toBeGreaterThan(3);
+      for (const secret of ['SECRET-should-not-be-logged', 'WRONG-secret-not-logged', 'POST-secret-not-logged', code.code, code.verifier, body.refresh_token, body.access_token]) {
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await logged.close();
     }
   });
 
@@ -244,14 +265,21 @@ describe('POST /oauth/token: authorization_code (AS-3, AS-9, RFC 6749 §4.1.3)',
     expect(await res.json()).not.toHaveProperty('refresh_token');
   });
 
-  it('AS-3: missing code, code_verifier or redirect_uri is invalid_request', async () => {
-    const code = await issueCode(s.deps, client);
+  it('AS-3: missing code, code_verifier or (with several registered redirect URIs) redirect_uri is invalid_request', async () => {
+    const twoUris = await addClient(s.deps, 'none', { redirectUris: [REDIRECT_URI, 'cursor://anysphere.cursor-mcp/oauth/callback'] });
+    const code = await issueCode(s.deps, twoUris);
     const all = fields(code);
     for (const missing of ['code', 'code_verifier', 'redirect_uri'] as const) {
       const { [missing]: _, ...rest } = all;
-      await expectError(await exchange(client, rest), 400, 'invalid_request');
+      await expectError(await exchange(twoUris, rest), 400, 'invalid_request');
     }
-    expect((await exchange(client, all)).status).toBe(200);
+    expect((await exchange(twoUris, all)).status).toBe(200);
+  });
+
+  it('AS-7: redirect_uri may be left out when the client registered exactly one, as at authorize (RFC 6749 §4.1.3)', async () => {
+    const code = await issueCode(s.deps, client);
+    const { redirect_uri: _, ...rest } = fields(code);
+    expect((await exchange(client, rest)).status).toBe(200);
   });
 
   it('AS-3: a tampered code is invalid_grant and the real code still works', async () => {

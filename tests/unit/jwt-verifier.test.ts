@@ -138,6 +138,17 @@ describe('JwtVerifier: RS-4 refusals, each an invalid_token with a short reason'
     }
   });
 
+  it('RS-4: a key embedded in the header (jwk, jku) is ignored: only the issuer JWKS counts', async () => {
+    const other = await makeTokenKit();
+    try {
+      const attackerJwk = other.keys.jwks().keys[0]!;
+      const token = await other.mint({}, { kid: kit.keys.signingKey().kid, jwk: { kty: attackerJwk.kty, crv: attackerJwk.crv, x: attackerJwk.x, y: attackerJwk.y }, jku: 'http://127.0.0.1:1/jwks' } as never);
+      await rejectsInvalidToken(kit.verifier.verify(token), 'invalid signature');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('RS-4: signed by another key under a known kid', async () => {
     const other = await makeTokenKit();
     try {
@@ -179,6 +190,13 @@ describe('JwtVerifier: the verified-token cache', () => {
     for (let i = 0; i < 10; i++) await kit.verifier.verify(token);
     expect(kit.getKey).toHaveBeenCalledTimes(1);
     expect(kit.fetchJwks).toHaveBeenCalledTimes(1);
+  });
+
+  it('a burst of concurrent requests with one new token verifies its signature once', async () => {
+    const token = await kit.mint();
+    const results = await Promise.all(Array.from({ length: 10 }, () => kit.verifier.verify(token)));
+    expect(results.every((r) => r.subject === 'user-1')).toBe(true);
+    expect(kit.getKey).toHaveBeenCalledTimes(1);
   });
 
   it('a cached token stops being accepted once it expires (exp plus skew)', async () => {

@@ -55,7 +55,6 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
 
     // OAuth 2.1 §4.1.3: PKCE is required, so a request without code_verifier is malformed.
     if (params.code_verifier === undefined) throw new OAuthError('invalid_request', 'code_verifier is required');
-    if (params.redirect_uri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required');
 
     const now = deps.clock();
     const codeHash = sha256(code);
@@ -70,8 +69,15 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
     if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'authorization code has expired');
     // RFC 6749 §4.1.3: the code must have been issued to the authenticated client...
     if (record.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'authorization code was issued to another client');
-    // ...and redirect_uri must be identical to the one sent in the authorization request.
-    if (record.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    if (params.redirect_uri === undefined) {
+      // RFC 6749 §4.1.3: redirect_uri is required if it was in the authorization request. authorize.ts lets it be
+      // left out only when the client registered exactly one; the code then can only have gone there.
+      const onlyRegistered = client.redirectUris.length === 1 && client.redirectUris[0] === record.redirectUri;
+      if (!onlyRegistered) throw new OAuthError('invalid_request', 'redirect_uri is required');
+    } else if (record.redirectUri !== params.redirect_uri) {
+      // ...and, when sent, redirect_uri must be identical to the one of the authorization request.
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    }
     // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
     if (!verifyS256(params.code_verifier, record.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
     if (params.resource !== undefined && canonicalResource(params.resource) !== record.resource) {

@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { systemClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createAuthServerApp } from '../../src/auth-server/app.js';
+import type { AuthServerDeps } from '../../src/auth-server/deps.js';
+import { memoryRateLimits } from '../../src/http/rate-limit.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { buildMcpServer } from '../../src/runtime/mcp-server.js';
+import { listen, type Listening } from '../../src/runtime/listen.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createUsersService } from '../../src/users/users-service.js';
+import { pagesInteraction, webRoutes } from '../../src/web/routes.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Browser tests run under CI=true always (a missing Chromium fails them); elsewhere only when Chromium is installed. */
+export const BROWSER_SKIP_REASON =
+  process.env.CI === 'true' || existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is absent (apt-get install chromium)`;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A loopback HTTP server standing in for a native client's redirect URI; it records each query it receives. */
+export async function callbackServer() {
+  const hits: URLSearchParams[] = [];
+  const server: Server = createServer((req, res) => {
+    hits.push(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>Callback</title><p>You can close this window.</p>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/callback`,
+    hits,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * Both servers on real loopback ports, DEMO_MODE=false, the pages mounted and used as the interaction, as
+ * `oauth-mcp start` wires them; one in-memory SQLite store shared by both (one process).
+ */
+export async function startStack() {
+  const [authPort, mcpPort] = [await freePort(), await freePort()];
+  const config = loadConfig({
+    DEMO_MODE: 'false',
+    SECRET_KEY: 'browser-test-secret-key-'.padEnd(48, 'x'),
+    DATABASE_URL: 'sqlite::memory:',
+    OAUTH_ISSUER: `http://127.0.0.1:${authPort}`,
+    OAUTH_SERVER_PORT: String(authPort),
+    MCP_SERVER_URL: `http://127.0.0.1:${mcpPort}`,
+    MCP_SERVER_PORT: String(mcpPort),
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const store = await openStore(config.databaseUrl);
+  const clock = systemClock;
+  const logger = silentLogger();
+  const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
+  const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0) };
+  deps.interaction = pagesInteraction(deps);
+  const authApp = createAuthServerApp(deps);
+  authApp.route('/', webRoutes(deps));
+  const mcp = await buildMcpServer(config, { store, logger, clock });
+  const listening: Listening[] = [await listen(authApp, '127.0.0.1', authPort), await listen(mcp.app, '127.0.0.1', mcpPort)];
+  return {
+    config,
+    store,
+    users: createUsersService({ store, clock }),
+    issuer: config.authServer.issuer,
+    mcpEndpoint: `${config.mcpServer.url}/mcp/v1`,
+    async close() {
+      for (const l of listening) await l.close(100);
+      await mcp.close();
+      await store.close();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with a fresh profile and nothing that phones home. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'oauth-mcp-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 900, height: 860 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
