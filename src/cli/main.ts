@@ -1,3 +1,4 @@
+import { runFlowCommand } from './flow.js';
 import { runKeysCommand } from './keys.js';
 import { runMigrateCommand } from './migrate.js';
 import { runStartCommand } from './start.js';
@@ -8,6 +9,7 @@ const USAGE = `usage: oauth-mcp <command>
   start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
   migrate                   apply database migrations and exit
   keys list|rotate          show or rotate the token signing keys
+  flow [--mcp <url>]        walk through the 13-step OAuth flow against the running servers
 `;
 
 /** The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped. */
@@ -20,6 +22,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runMigrateCommand(io);
     case 'keys':
       return runKeysCommand(args, io);
+    case 'flow':
+      return runFlowCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

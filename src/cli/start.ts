@@ -4,12 +4,14 @@ import { buildAuthServer } from '../runtime/auth-server.js';
 import { listen, type Listening } from '../runtime/listen.js';
 import { buildMcpServer } from '../runtime/mcp-server.js';
 import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { banner } from './banner.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 
 /** How often expired codes, tokens and keys are deleted, and how often keys are re-read (another instance may rotate). */
 const PURGE_EVERY_MS = 10 * 60_000;
 const KEY_RELOAD_EVERY_MS = 60_000;
+const UNUSED_REGISTRATION_SECONDS = 24 * 3600;
 
 function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | Error {
   const i = args.indexOf('--only');
@@ -39,7 +41,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       const auth = await buildAuthServer(config, { store, logger, clock });
       servers.push(await listen(auth.app, config.authServer.host, config.authServer.port));
       timers.push(setInterval(() => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed')), KEY_RELOAD_EVERY_MS));
-      timers.push(setInterval(() => void store.purgeExpired(clock()).catch((err) => logger.error({ err }, 'purge failed')), PURGE_EVERY_MS));
+      timers.push(setInterval(() => void purge(store, logger), PURGE_EVERY_MS));
     }
     if (only !== 'auth') {
       const mcp = await buildMcpServer(config, { store, logger, clock });
@@ -61,6 +63,18 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   await store.close();
   logger.info('stopped');
   return 0;
+}
+
+/** Deletes expired rows, and public registrations that never completed a flow within a day (interop note 10). */
+async function purge(store: Store, logger: Logger): Promise<void> {
+  try {
+    const now = clock();
+    const expired = await store.purgeExpired(now);
+    const clients = await store.purgeUnusedPublicClients(now - UNUSED_REGISTRATION_SECONDS);
+    logger.debug({ expired, clients }, 'purged');
+  } catch (err) {
+    logger.error({ err }, 'purge failed');
+  }
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

@@ -48,7 +48,7 @@ export function formatSummary(results: StepResult[], c: Colors): string {
   const titleW = Math.max(4, ...results.map((r) => r.title.length));
   const row = (a: string, b: string, s: string, ms: string) => `  ${a.padEnd(stepW)}  ${b.padEnd(titleW)}  ${s}  ${ms.padStart(6)}`;
   const lines = ['', c.bold('Summary'), c.dim(row('step', 'what', 'status', 'ms'))];
-  for (const r of results) lines.push(row(r.diagram, r.title, statusLabel(r.status, c).padEnd(6 + (statusLabel(r.status, c).length - 4)), String(r.ms)));
+  for (const r of results) lines.push(row(r.diagram, r.title, `${statusLabel(r.status, c)}  `, String(r.ms)));
   const passed = results.filter((r) => r.status === 'pass').length;
   const total = results.length;
   const verdict = passed === total ? c.green(`all ${total} steps passed`) : c.red(`${passed} of ${total} steps passed`);

@@ -12,4 +12,6 @@ export interface McpServerDeps {
   /** Verifies bearer tokens against the issuer's JWKS; the MCP side never reads authorization-server tables. */
   verifier: TokenVerifier;
   data: DataService;
+  /** For calls to the authorization server (server-managed mode); defaults to the global fetch. */
+  fetch?: typeof fetch;
 }

@@ -6,6 +6,7 @@ import { plainHandler, PLAIN_METHODS } from './routes/plain-routes.js';
 import { sseMessageHandler, sseOpenHandler } from './routes/sse-routes.js';
 import { streamableHandler, type EndpointPaths } from './routes/streamable-route.js';
 import type { McpRuntime } from './runtime.js';
+import { serverManagedAuth } from './server-managed/managed-auth.js';
 import { scopesDeclaredBy } from './tool-scopes.js';
 
 /**
@@ -23,7 +24,7 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
   ] as const) {
     const paths: EndpointPaths = { base, resourceMetadataUrl: protectedResourceMetadataUrl(resource) };
     // The endpoint itself needs no scope (oauth_authenticate needs none); tools/call is gated per tool (RS-6).
-    const auth = bearerAuth({
+    const bearer = bearerAuth({
       verifier: deps.verifier,
       resource,
       audiences: mcpAudiences(resources),
@@ -31,6 +32,9 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
       requiredScopes: [],
       allScopes,
     });
+    const auth = runtime.serverToken
+      ? serverManagedAuth({ bearer, serverToken: runtime.serverToken, verifier: deps.verifier, logger: deps.logger })
+      : bearer;
     app.get(`${base}/sse`, auth, sseOpenHandler(runtime, paths));
     app.post(`${base}/messages`, auth, sseMessageHandler(runtime, paths));
     for (const method of PLAIN_METHODS) app.post(`${base}/${method}`, auth, plainHandler(runtime, paths, method));

@@ -7,6 +7,10 @@ import { StreamableSessions } from './sessions/streamable-sessions.js';
 import { allTools } from './tools/index.js';
 import type { ToolDefinition } from './tools/types.js';
 import { DirectTransport } from './transports/direct-transport.js';
+import { serverResources } from '../resource-server/resources.js';
+import { ServerToken } from './server-managed/server-token.js';
+import type { Caller } from './tools/types.js';
+import { scopesDeclaredBy } from './tool-scopes.js';
 
 /** Everything the MCP endpoints share for the lifetime of one app: the tools and the serving state of each era. */
 export interface McpRuntime {
@@ -19,13 +23,22 @@ export interface McpRuntime {
   sessions: StreamableSessions;
   /** 2024-11-05 HTTP+SSE. */
   sse: SseSessions;
+  /** MCP_AUTH_MODE=server-managed: the server's own token, used for requests that bring none. */
+  serverToken?: ServerToken;
   /** The original's plain endpoints: one long-lived server behind an in-process transport. */
   direct(): Promise<DirectTransport>;
   close(): Promise<void>;
 }
 
 export function createMcpRuntime(deps: McpServerDeps, opts: { sessionIdleMs?: number; sseKeepAliveMs?: number } = {}): McpRuntime {
-  const tools = allTools({ data: deps.data, clock: deps.clock });
+  const serverToken = deps.config.mcpAuthMode === 'server-managed' ? createServerToken(deps) : undefined;
+  const serverManaged = serverToken && {
+    async reacquire(): Promise<Caller> {
+      const v = await deps.verifier.verify(await serverToken.acquire());
+      return { subject: v.subject, clientId: v.clientId, scopes: v.scopes, expiresAt: v.expiresAt, issuedAt: v.issuedAt };
+    },
+  };
+  const tools = allTools({ data: deps.data, clock: deps.clock, ...(serverManaged && { serverManaged }) });
   const newServer = (): McpServer => createToolServer(tools);
   const pool = new ServerPool(newServer);
   const onerror = (err: Error) => deps.logger.debug({ err: err.message }, 'mcp request refused');
@@ -40,6 +53,7 @@ export function createMcpRuntime(deps: McpServerDeps, opts: { sessionIdleMs?: nu
     pool,
     sessions,
     sse,
+    ...(serverToken && { serverToken }),
     direct: () =>
       (direct ??= (async () => {
         const transport = new DirectTransport();
@@ -50,4 +64,18 @@ export function createMcpRuntime(deps: McpServerDeps, opts: { sessionIdleMs?: nu
       await Promise.all([modern.close(), sessions.close(), sse.close(), pool.close(), directServer.close().catch(() => {})]);
     },
   };
+}
+
+/** The demo client in demo mode (the original's choice); otherwise the server registers a client for itself. */
+function createServerToken(deps: McpServerDeps): ServerToken {
+  const { config } = deps;
+  return new ServerToken({
+    issuer: config.authServer.issuer,
+    resource: serverResources(config.mcpServer.url).mcp,
+    scope: scopesDeclaredBy(allTools({ data: deps.data, clock: deps.clock })).join(' '),
+    ...(config.demo.enabled && { credentials: { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret } }),
+    fetch: deps.fetch ?? fetch,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
 }

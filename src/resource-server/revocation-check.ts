@@ -72,6 +72,6 @@ export function revocationCheck(source: RevocationSource, options: RevocationChe
           })
         : false,
     ]);
-    return jtiRevoked && grantRevoked;
+    return jtiRevoked || grantRevoked;
   };
 }

@@ -469,6 +469,16 @@ export class KyselyStore implements Store {
     return counts.reduce((n, r) => n + Number(r.numDeletedRows), 0);
   }
 
+  async purgeUnusedPublicClients(createdBefore: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('clients')
+      .where('token_endpoint_auth_method', '=', 'none')
+      .where('last_used_at', 'is', null)
+      .where('created_at', '<', createdBefore)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async ping(): Promise<void> {
     await this.db.selectFrom('clients').select('client_id').limit(1).execute();
   }

@@ -202,6 +202,11 @@ export interface Store {
 
   /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, and signing keys past their expiry. */
   purgeExpired(now: number): Promise<number>;
+  /**
+   * Deletes public clients registered before `createdBefore` that never completed a flow (lastUsedAt null):
+   * MCP clients register again on every attempt and registrations pile up (interop note 10).
+   */
+  purgeUnusedPublicClients(createdBefore: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -106,4 +106,33 @@ describe('oauth-mcp users (CLI)', () => {
     expect((await run(['list'])).out).toBe('');
     expect((await run(['bogus'])).code).toBe(2);
   });
+
+  it('at a terminal it asks twice without echo, in raw mode, and refuses a mismatch', async () => {
+    /** A terminal: raw mode is recorded; each time the command starts reading, the next line is typed. */
+    const tty = (lines: string[]) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[] });
+      Object.assign(stdin, { setRawMode: (raw: boolean) => void stdin.rawModes.push(raw) });
+      stdin.on('resume', () => setImmediate(() => stdin.write(lines.shift() ?? '')));
+      return stdin;
+    };
+    const stdin = tty(['terminal-pass-1\r', 'terminal-pass-1\r']);
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d) => (out += d));
+    stderr.on('data', (d) => (err += d));
+    expect(await runUsersCommand(['add', 'hank'], { stdin, stdout, stderr }, env), err).toBe(0);
+    expect(err).toContain('Password: ');
+    expect(err).toContain('Repeat password: ');
+    expect(err + out).not.toContain('terminal-pass-1');
+    expect(stdin.rawModes).toEqual([true, false, true, false]);
+
+    const stdin2 = tty(['one-password-1\r', 'another-pass-2\r']);
+    let err2 = '';
+    stderr.removeAllListeners('data');
+    stderr.on('data', (d) => (err2 += d));
+    expect(await runUsersCommand(['passwd', 'hank'], { stdin: stdin2, stdout, stderr }, env)).toBe(1);
+    expect(err2).toContain('the two passwords differ');
+  });
 });

@@ -584,6 +584,20 @@ describe.each(targets)('Store on $name', (target) => {
       });
     });
 
+    it('purgeUnusedPublicClients deletes only old public registrations that never completed a flow (interop note 10)', async () => {
+      await withFreshStore(async (s) => {
+        const cutoff = T + 1000;
+        const stale = client({ tokenEndpointAuthMethod: 'none', clientSecretHash: null, createdAt: cutoff - 1, lastUsedAt: null });
+        const used = client({ tokenEndpointAuthMethod: 'none', clientSecretHash: null, createdAt: cutoff - 1, lastUsedAt: cutoff - 1 });
+        const fresh = client({ tokenEndpointAuthMethod: 'none', clientSecretHash: null, createdAt: cutoff, lastUsedAt: null });
+        const confidential = client({ createdAt: cutoff - 1, lastUsedAt: null });
+        for (const c of [stale, used, fresh, confidential]) await s.createClient(c);
+        expect(await s.purgeUnusedPublicClients(cutoff)).toBe(1);
+        expect(await s.getClient(stale.clientId)).toBeUndefined();
+        for (const c of [used, fresh, confidential]) expect(await s.getClient(c.clientId)).toStrictEqual(c);
+      });
+    });
+
     it('returns every timestamp as a number, past 2038 included', async () => {
       const far = 9_000_000_000; // beyond int4 and 32-bit time_t
       const c = client({ createdAt: far, lastUsedAt: far + 1 });

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { randomToken } from '../../oauth/crypto.js';
 import { s256Challenge } from '../../oauth/pkce.js';
 import { mask } from '../mask.js';
-import type { FlowStep } from '../runner.js';
+import type { FlowStep, StepContext } from '../runner.js';
 import type { FlowState } from '../state.js';
 
 /** Steps 3-4: a public client registers itself, with a loopback redirect on a port of its choosing. */
@@ -12,7 +12,7 @@ export const registerStep: FlowStep<FlowState> = {
   title: 'dynamic client registration (public client)',
   follows: 'RFC 7591 §3.1-3.2; RFC 8252 §7.3 (loopback redirect, any port); OAuth 2.1 §2.1 (public client)',
   needs: ['as'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     // A native app picks a free port when it starts; the flow never listens there, it reads the redirect instead.
     const redirectUri = `http://127.0.0.1:${randomInt(20000, 60000)}/callback`;
     const { res, json } = await ctx.send({
@@ -41,7 +41,7 @@ export const authorizeStep: FlowStep<FlowState> = {
   title: 'authorization request (PKCE S256) → code, state, iss',
   follows: 'RFC 6749 §4.1.1-4.1.2; RFC 7636 §4.3; RFC 8707 §2 (resource); RFC 9207 §2 (iss)',
   needs: ['client', 'resource'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const verifier = randomToken(48);
     const expectedState = randomToken(12);
     const url = new URL(state.as!.authorization_endpoint);
@@ -79,7 +79,7 @@ export const tokenStep: FlowStep<FlowState> = {
   title: 'token request with code_verifier → access and refresh token',
   follows: 'RFC 6749 §4.1.3-4.1.4; RFC 7636 §4.5; RFC 8707 §2.2; RFC 9068 (JWT access token)',
   needs: ['code'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { res, json } = await ctx.send({
       url: state.as!.token_endpoint,
       form: {

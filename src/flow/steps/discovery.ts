@@ -1,5 +1,5 @@
 import { parseChallenge } from '../../doctor/www-authenticate.js';
-import type { FlowStep } from '../runner.js';
+import type { FlowStep, StepContext } from '../runner.js';
 import type { AuthorizationServer, FlowState } from '../state.js';
 
 const INITIALIZE = {
@@ -14,7 +14,7 @@ export const challengeStep: FlowStep<FlowState> = {
   diagram: '1-2',
   title: 'initialize without a token → 401 challenge',
   follows: 'MCP Authorization, "Authorization Server Location"; RFC 9728 §5.1; RFC 6750 §3',
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { res } = await ctx.send({
       url: state.mcpUrl,
       headers: { accept: 'application/json, text/event-stream' },
@@ -41,7 +41,7 @@ export const metadataStep: FlowStep<FlowState> = {
   title: 'discovery: resource and authorization server metadata',
   follows: 'RFC 9728 §3; RFC 8414 §3 (issuer must match exactly); MCP Authorization, "Server Metadata Discovery"',
   needs: ['resourceMetadataUrl'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const prm = await ctx.send({ url: state.resourceMetadataUrl! });
     ctx.check(prm.res.status === 200, `protected resource metadata: HTTP ${prm.res.status}`);
     const doc = prm.json as { resource?: string; authorization_servers?: string[]; scopes_supported?: string[] };

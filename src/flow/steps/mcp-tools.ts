@@ -36,7 +36,7 @@ export const initializeStep: FlowStep<FlowState> = {
   title: 'initialize an MCP session with the token',
   follows: 'MCP Lifecycle "Initialization"; MCP Transports "Session Management"; RFC 6750 §2.1',
   needs: ['tokens'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { res, body } = await rpc(ctx, state, 1, 'initialize', {
       protocolVersion: '2025-06-18',
       capabilities: {},
@@ -65,7 +65,7 @@ export const listToolsStep: FlowStep<FlowState> = {
   title: 'tools/list → the six tools',
   follows: 'MCP Server Features "Tools" (tools/list)',
   needs: ['session'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { body } = await rpc(ctx, state, 2, 'tools/list', {});
     const names = ((body.result?.tools as { name: string }[] | undefined) ?? []).map((t) => t.name);
     const missing = EXPECTED_TOOLS.filter((t) => !names.includes(t));
@@ -83,7 +83,7 @@ export const createDataStep: FlowStep<FlowState> = {
   title: 'tools/call create_data (write scope)',
   follows: 'MCP "Tools" (tools/call); steps 10-12: the tool calls the data service for the token\'s subject',
   needs: ['session'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { body } = await rpc(ctx, state, 3, 'tools/call', { name: 'create_data', arguments: { name: 'Test', value: 100 } });
     ctx.check(body.result?.isError !== true, `create_data failed: ${toolText(body.result)}`, toolText(body.result));
     const item = (body.result?.structuredContent as { item?: { id?: number } } | undefined)?.item;
@@ -97,7 +97,7 @@ export const getDataStep: FlowStep<FlowState> = {
   title: 'tools/call get_data (read scope) returns the item',
   follows: 'MCP "Tools" (tools/call); structuredContent and text content',
   needs: ['session', 'createdItemId'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { body } = await rpc(ctx, state, 4, 'tools/call', { name: 'get_data', arguments: {} });
     const items = (body.result?.structuredContent as { items?: { id: number }[] } | undefined)?.items ?? [];
     ctx.check(
@@ -113,7 +113,7 @@ export const closeSessionStep: FlowStep<FlowState> = {
   title: 'end the MCP session',
   follows: 'MCP Transports "Session Management" (DELETE ends a session)',
   needs: ['session'],
-  async run(ctx, state) {
+  async run(ctx: StepContext, state: FlowState) {
     const { res } = await ctx.send({
       method: 'DELETE',
       url: state.mcpUrl,

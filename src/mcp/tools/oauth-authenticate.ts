@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineTool, type ToolDeps } from './types.js';
 
-/** The original's oauth_authenticate: tells the caller who it is, from the token it presented. No scope needed. */
+/**
+ * The original's oauth_authenticate: tells the caller who it is, from the token it presented. No scope needed.
+ * In server-managed mode it (re)acquires the server's own token first, as the original did.
+ */
 export const oauthAuthenticateTool = (deps: ToolDeps) =>
   defineTool({
     name: 'oauth_authenticate',
@@ -17,9 +20,11 @@ export const oauthAuthenticateTool = (deps: ToolDeps) =>
       scopes: z.array(z.string()),
       expires_at: z.string(),
       expires_in: z.number().int(),
+      mode: z.enum(['oauth', 'server-managed']),
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    async run(_args, caller) {
+    async run(_args, presented) {
+      const caller = deps.serverManaged ? await deps.serverManaged.reacquire() : presented;
       const expiresIn = Math.max(0, caller.expiresAt - deps.clock());
       const data = {
         authenticated: true,
@@ -28,12 +33,13 @@ export const oauthAuthenticateTool = (deps: ToolDeps) =>
         scopes: caller.scopes,
         expires_at: new Date(caller.expiresAt * 1000).toISOString(),
         expires_in: expiresIn,
+        mode: deps.serverManaged ? ('server-managed' as const) : ('oauth' as const),
       };
       const scopes = caller.scopes.length ? caller.scopes.join(' ') : '(none)';
       return {
         ok: true,
         data,
-        text: `Authenticated as ${caller.subject} via client ${caller.clientId}; scopes: ${scopes}; token expires in ${expiresIn} s.`,
+        text: `${deps.serverManaged ? 'Obtained a new server token. ' : ''}Authenticated as ${caller.subject} via client ${caller.clientId}; scopes: ${scopes}; token expires in ${expiresIn} s.`,
       };
     },
   });

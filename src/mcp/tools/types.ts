@@ -18,6 +18,8 @@ export interface Caller {
 export interface ToolDeps {
   data: DataService;
   clock: Clock;
+  /** Present in server-managed mode: obtains a new server token and says whose it is. */
+  serverManaged?: { reacquire(): Promise<Caller> };
 }
 
 /** A tool's answer: structured data plus a line of text, or a message the model can act on (isError). */
