@@ -1,4 +1,5 @@
 import { createMcpHandler, type McpHttpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { serverResources } from '../resource-server/resources.js';
 import type { McpServerDeps } from './deps.js';
 import { ServerPool } from './server-pool.js';
 import { createToolServer } from './server-factory.js';
@@ -7,10 +8,9 @@ import { StreamableSessions } from './sessions/streamable-sessions.js';
 import { allTools } from './tools/index.js';
 import type { ToolDefinition } from './tools/types.js';
 import { DirectTransport } from './transports/direct-transport.js';
-import { serverResources } from '../resource-server/resources.js';
 import { ServerToken } from './server-managed/server-token.js';
-import type { Caller } from './tools/types.js';
 import { scopesDeclaredBy } from './tool-scopes.js';
+import type { Caller } from './tools/types.js';
 
 /** Everything the MCP endpoints share for the lifetime of one app: the tools and the serving state of each era. */
 export interface McpRuntime {
@@ -30,7 +30,16 @@ export interface McpRuntime {
   close(): Promise<void>;
 }
 
-export function createMcpRuntime(deps: McpServerDeps, opts: { sessionIdleMs?: number; sseKeepAliveMs?: number } = {}): McpRuntime {
+export interface McpRuntimeOptions {
+  /** Close 2025-era sessions idle this long (default 30 min). */
+  sessionIdleMs?: number;
+  /** Milliseconds clock for session idleness; tests move it. */
+  sessionNow?: () => number;
+  /** SSE keep-alive comment interval for the 2024-11-05 stream; 0 turns it off. */
+  sseKeepAliveMs?: number;
+}
+
+export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = {}): McpRuntime {
   const serverToken = deps.config.mcpAuthMode === 'server-managed' ? createServerToken(deps) : undefined;
   const serverManaged = serverToken && {
     async reacquire(): Promise<Caller> {
@@ -43,7 +52,11 @@ export function createMcpRuntime(deps: McpServerDeps, opts: { sessionIdleMs?: nu
   const pool = new ServerPool(newServer);
   const onerror = (err: Error) => deps.logger.debug({ err: err.message }, 'mcp request refused');
   const modern = createMcpHandler(() => pool.acquire(), { legacy: 'reject', onerror });
-  const sessions = new StreamableSessions({ createServer: newServer, idleMs: opts.sessionIdleMs });
+  const sessions = new StreamableSessions({
+    createServer: newServer,
+    ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),
+    ...(opts.sessionNow && { now: opts.sessionNow }),
+  });
   const sse = new SseSessions(newServer, opts.sseKeepAliveMs);
   let direct: Promise<DirectTransport> | undefined;
   const directServer = newServer();

@@ -29,5 +29,6 @@ export function writeCookie(c: Context, config: Config, kind: CookieKind, value:
 }
 
 export function clearCookie(c: Context, config: Config, kind: CookieKind): void {
-  deleteCookie(c, cookieName(config, kind), { path: '/', secure: secure(config), ...(secure(config) && { prefix: 'host' as const }) });
+  // The name already carries __Host- under https; hono's `prefix` option would add it a second time.
+  deleteCookie(c, cookieName(config, kind), { path: '/', secure: secure(config) });
 }

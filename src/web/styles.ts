@@ -16,7 +16,7 @@ body { margin:0; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sa
 .card { background:var(--card); max-width: 30rem; margin: 2rem auto; padding: 1.75rem; border:1px solid var(--line);
   border-radius: 12px; box-shadow: 0 1px 3px rgba(0,0,0,.06); }
 .card.wide { max-width: 44rem; }
-h1 { font-size:1.45rem; line-height:1.3; margin:0 0 .5rem; }
+h1 { font-size:1.45rem; line-height:1.3; margin:0 0 .5rem; overflow-wrap:anywhere; }
 h2 { font-size:1.05rem; margin:1.5rem 0 .5rem; }
 .lead { font-size:1.05rem; color:var(--muted); margin:.25rem 0 1.25rem; }
 .muted { color:var(--muted); }

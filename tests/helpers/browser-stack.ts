@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -23,12 +24,17 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const BROWSER_SKIP_REASON =
   process.env.CI === 'true' || existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is absent (apt-get install chromium)`;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
+/**
+ * Listens on a free port first and serves `app()` once it exists: the configuration needs the port (issuer,
+ * MCP URL) before the apps can be built, and listening first leaves no window for another process to take it.
+ */
+async function listenFirst(): Promise<{ listening: Listening; port: number; serve: (app: Hono) => void }> {
+  let inner: Hono | undefined;
+  const front = new Hono();
+  // c.env carries the node socket, so the inner app still sees the client address.
+  front.all('*', (c) => (inner ? inner.fetch(c.req.raw, c.env) : c.text('starting', 503)));
+  const listening = await listen(front, '127.0.0.1', 0);
+  return { listening, port: listening.port, serve: (app) => void (inner = app) };
 }
 
 /** A loopback HTTP server standing in for a native client's redirect URI; it records each query it receives. */
@@ -53,7 +59,8 @@ export async function callbackServer() {
  * `oauth-mcp start` wires them; one in-memory SQLite store shared by both (one process).
  */
 export async function startStack() {
-  const [authPort, mcpPort] = [await freePort(), await freePort()];
+  const [authFront, mcpFront] = [await listenFirst(), await listenFirst()];
+  const [authPort, mcpPort] = [authFront.port, mcpFront.port];
   const config = loadConfig({
     DEMO_MODE: 'false',
     SECRET_KEY: 'browser-test-secret-key-'.padEnd(48, 'x'),
@@ -74,7 +81,9 @@ export async function startStack() {
   const authApp = createAuthServerApp(deps);
   authApp.route('/', webRoutes(deps));
   const mcp = await buildMcpServer(config, { store, logger, clock });
-  const listening: Listening[] = [await listen(authApp, '127.0.0.1', authPort), await listen(mcp.app, '127.0.0.1', mcpPort)];
+  authFront.serve(authApp);
+  mcpFront.serve(mcp.app);
+  const listening: Listening[] = [authFront.listening, mcpFront.listening];
   return {
     config,
     store,

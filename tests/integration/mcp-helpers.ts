@@ -32,7 +32,9 @@ export async function makeMcpServer(env: Env = {}) {
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
   const verifier = verifierForServer(config, clock, { keys: new JwksCache({ fetchJwks: async () => keys.jwks(), clock }) });
   const deps: McpServerDeps = { config, clock, logger: silentLogger(), verifier, data: new DataService(store, clock) };
-  const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0 });
+  let nowMs = 1_800_000_000_000;
+  const sessionClock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
+  const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0, sessionIdleMs: 60_000, sessionNow: sessionClock.now });
   const app = createMcpServerApp(deps, runtime);
 
   /** An RFC 9068 access token: typ at+jwt, ES256 with the ring's kid. */
@@ -54,7 +56,7 @@ export async function makeMcpServer(env: Env = {}) {
     await runtime.close();
     await store.close();
   }
-  return { app, deps, config, clock, store, keys, runtime, mint, close };
+  return { app, deps, config, clock, store, keys, runtime, sessionClock, mint, close };
 }
 
 export type McpTestServer = Awaited<ReturnType<typeof makeMcpServer>>;

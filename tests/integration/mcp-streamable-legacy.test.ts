@@ -56,8 +56,21 @@ describe('Streamable HTTP, 2025 era (sessions)', () => {
     const session = await openSession(s, token, '2025-11-25');
     const del = await send(s, '/mcp/v1', { method: 'DELETE', headers: { authorization: `Bearer ${token}`, ...session.headers } });
     expect(del.status).toBe(200);
+    expect(s.runtime.sessions.size).toBe(0);
     const after = await post(s, '/mcp/v1', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token, headers: session.headers });
     expect(after.status).toBe(404);
+  });
+
+  it('TR-2 an idle session is closed after the idle time; its id then gets 404', async () => {
+    const kept = await openSession(s, token, '2025-11-25');
+    const idle = await openSession(s, token, '2025-11-25');
+    s.sessionClock.advance(45_000);
+    expect((await post(s, '/mcp/v1', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token, headers: kept.headers })).status).toBe(200);
+    s.sessionClock.advance(30_000);
+    await s.runtime.sessions.sweep();
+    expect(s.runtime.sessions.size).toBe(1);
+    expect((await post(s, '/mcp/v1', { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { token, headers: idle.headers })).status).toBe(404);
+    expect((await post(s, '/mcp/v1', { jsonrpc: '2.0', id: 3, method: 'tools/list' }, { token, headers: kept.headers })).status).toBe(200);
   });
 
   it('TR-2 a session is bound to the subject that opened it: another user gets 404', async () => {

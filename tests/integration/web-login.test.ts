@@ -148,5 +148,15 @@ describe('login page (issue 4)', () => {
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-oauth_mcp_csrf='))!;
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/Path=\//);
+    // Sign in and out: the session cookie is set and then cleared under the same __Host- name.
+    await server.users.add('alice', 'correct horse battery');
+    const browser = new CookieClient(server.app);
+    const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
+    const signedIn = await browser.post('/login', { csrf, username: 'alice', password: 'correct horse battery' });
+    expect(signedIn.headers.getSetCookie().find((c) => c.startsWith('__Host-oauth_mcp_session='))).toMatch(/HttpOnly.*Secure|Secure.*HttpOnly/);
+    const accountCsrf = hiddenField(await (await browser.get('/account')).text(), 'csrf')!;
+    const out = await browser.post('/logout', { csrf: accountCsrf });
+    expect(out.headers.getSetCookie().find((c) => c.startsWith('__Host-oauth_mcp_session='))).toMatch(/Max-Age=0/);
+    expect(browser.cookies.has('__Host-oauth_mcp_session')).toBe(false);
   });
 });

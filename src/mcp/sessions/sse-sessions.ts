@@ -19,6 +19,7 @@ export class SseSessions {
   constructor(
     private readonly createServer: () => McpServer,
     private readonly keepAliveMs = 15_000,
+    private readonly maxSessions = 10_000,
   ) {}
 
   get size(): number {
@@ -27,6 +28,7 @@ export class SseSessions {
 
   /** Opens the event stream; its first event announces `${messagesPath}?sessionId=...`. */
   async open(messagesPath: string, subject: string, signal?: AbortSignal): Promise<Response> {
+    if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open streams; retry later');
     const sessionId = randomUUID();
     const transport = new SseServerTransport(sessionId, `${messagesPath}?sessionId=${sessionId}`, this.keepAliveMs);
     const server = this.createServer();

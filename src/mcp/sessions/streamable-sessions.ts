@@ -82,7 +82,8 @@ export class StreamableSessions {
     await Promise.all(all.map((s) => s.server.close().catch(() => {})));
   }
 
-  private async sweep(): Promise<void> {
+  /** Closes the sessions idle for longer than idleMs; runs on a timer, callable for tests. */
+  async sweep(): Promise<void> {
     const cutoff = this.now() - this.idleMs;
     for (const [id, s] of this.sessions) {
       if (s.lastSeen >= cutoff) continue;

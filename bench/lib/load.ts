@@ -1,0 +1,74 @@
+/** One bounded HTTP load run from a separate process on the load core: wrk when installed, else autocannon. */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { LOAD_CORE, pinned } from './proc.js';
+
+export interface LoadSpec {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** `{{id}}` is replaced by a fresh number per request. */
+  body?: string;
+  connections: number;
+  durationSec: number;
+}
+
+export interface LoadResult {
+  tool: 'wrk' | 'autocannon';
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Non-2xx/3xx answers plus socket errors and timeouts: a run with any is reported, not trusted. */
+  errors: number;
+}
+
+const WRK_LUA = fileURLToPath(new URL('./wrk.lua', import.meta.url));
+const CANNON = fileURLToPath(new URL('../load/cannon.mjs', import.meta.url));
+
+let wrkPresent: boolean | undefined;
+export function loadTool(): 'wrk' | 'autocannon' {
+  wrkPresent ??= spawnSync('wrk', ['--version']).error === undefined;
+  return wrkPresent ? 'wrk' : 'autocannon';
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const [c, a] = pinned(LOAD_CORE, cmd, args);
+    const child = spawn(c, a, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // Bounded: the tool stops by itself after the duration; this is the backstop.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err || out}`));
+    });
+  });
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const timeoutMs = (spec.durationSec + 30) * 1000;
+  if (loadTool() === 'wrk') {
+    const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+    const env: Record<string, string> = { BENCH_METHOD: spec.method ?? 'GET', BENCH_HEADERS: headers };
+    if (spec.body !== undefined) env['BENCH_BODY'] = spec.body;
+    const out = await run('wrk', ['-t1', `-c${spec.connections}`, `-d${spec.durationSec}s`, '--timeout', '10s', '-s', WRK_LUA, spec.url], env, timeoutMs);
+    const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
+    if (!line) throw new Error(`wrk gave no summary: ${out}`);
+    const j = JSON.parse(line.slice(8));
+    const e = j.errors;
+    return {
+      tool: 'wrk',
+      requests: j.requests,
+      rps: j.requests / (j.duration_us / 1e6),
+      p50Ms: j.latency_us.p50 / 1000,
+      p99Ms: j.latency_us.p99 / 1000,
+      errors: e.connect + e.read + e.write + e.status + e.timeout,
+    };
+  }
+  const out = await run(process.execPath, [CANNON, JSON.stringify(spec)], {}, timeoutMs);
+  return { tool: 'autocannon', ...JSON.parse(out.trim().split('\n').pop()!) };
+}

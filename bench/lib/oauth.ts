@@ -1,0 +1,85 @@
+/** The OAuth client side of the bench, over real HTTP: tokens to load with, and whole authorization-code flows. */
+import { createHash, randomBytes } from 'node:crypto';
+
+const b64url = (b: Buffer) => b.toString('base64url');
+
+export interface TokenSet {
+  access_token: string;
+  refresh_token?: string;
+}
+
+async function tokenRequest(tokenUrl: string, form: Record<string, string>, basic?: [string, string]): Promise<TokenSet> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (basic) headers['authorization'] = `Basic ${Buffer.from(`${basic[0]}:${basic[1]}`).toString('base64')}`;
+  const res = await fetch(tokenUrl, { method: 'POST', headers, body: new URLSearchParams(form) });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`token endpoint ${res.status}: ${body}`);
+  return JSON.parse(body) as TokenSet;
+}
+
+/** client_credentials with HTTP Basic (the demo client), for the given resource. */
+export function clientCredentials(tokenUrl: string, client: [string, string], resource: string, scope = 'read write') {
+  return tokenRequest(tokenUrl, { grant_type: 'client_credentials', scope, resource }, client);
+}
+
+export function refresh(tokenUrl: string, clientId: string, refreshToken: string) {
+  return tokenRequest(tokenUrl, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+}
+
+export interface FlowEndpoints {
+  register: string;
+  authorize: string;
+  token: string;
+  resource: string;
+  scope?: string;
+}
+
+const REDIRECT = 'http://127.0.0.1/callback';
+
+/**
+ * One complete authorization-code flow as a public client: RFC 7591 registration, the authorization request with
+ * PKCE S256 (approved by demo mode: a 302 straight back with the code), and the code exchange.
+ */
+export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ clientId: string; tokens: TokenSet }> {
+  const scope = ep.scope ?? 'read write';
+  const reg = await fetch(ep.register, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: 'bench',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      scope,
+    }),
+  });
+  const client = (await reg.json()) as { client_id?: string };
+  if (reg.status !== 201 || !client.client_id) throw new Error(`register ${reg.status}: ${JSON.stringify(client)}`);
+  const verifier = b64url(randomBytes(32));
+  const state = b64url(randomBytes(8));
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: REDIRECT,
+    code_challenge: b64url(createHash('sha256').update(verifier).digest()),
+    code_challenge_method: 'S256',
+    state,
+    scope,
+    resource: ep.resource,
+  });
+  const auth = await fetch(`${ep.authorize}?${q}`, { redirect: 'manual' });
+  await auth.arrayBuffer();
+  const location = auth.headers.get('location');
+  const code = location ? new URL(location).searchParams.get('code') : null;
+  if (auth.status !== 302 || !code) throw new Error(`authorize ${auth.status}: ${location}`);
+  const tokens = await tokenRequest(ep.token, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT,
+    client_id: client.client_id,
+    code_verifier: verifier,
+    resource: ep.resource,
+  });
+  return { clientId: client.client_id, tokens };
+}

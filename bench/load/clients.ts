@@ -1,0 +1,60 @@
+/**
+ * Closed-loop OAuth clients, run as their own process on the load core (the token endpoint's answers feed the
+ * next request, which wrk cannot do). Modes:
+ *   flows:   complete authorization-code flows (register, authorize, token), `concurrency` at once
+ *   refresh: `concurrency` refresh-token chains, each request using the token the previous one returned
+ * Stops after `durationSec` or `maxOps`; prints one JSON line: ops, ops/s, p50/p99 per op, errors.
+ */
+import { authorizationCodeFlow, refresh, type FlowEndpoints } from '../lib/oauth.js';
+
+interface Spec extends FlowEndpoints {
+  mode: 'flows' | 'refresh';
+  concurrency: number;
+  durationSec: number;
+  maxOps: number;
+}
+
+const spec = JSON.parse(process.argv[2]!) as Spec;
+const latencies: number[] = [];
+let errors = 0;
+let firstError: string | undefined;
+let ops = 0;
+
+// Set-up (each refresh chain's first flow) happens before the clock starts.
+const chains =
+  spec.mode === 'refresh'
+    ? await Promise.all(
+        Array.from({ length: spec.concurrency }, async () => {
+          const { clientId, tokens } = await authorizationCodeFlow(spec);
+          return { clientId, refreshToken: tokens.refresh_token! };
+        }),
+      )
+    : [];
+
+const t0 = performance.now();
+const deadline = t0 + spec.durationSec * 1000;
+
+async function worker(i: number) {
+  const chain = chains[i];
+  while (performance.now() < deadline && ops < spec.maxOps) {
+    const t = performance.now();
+    try {
+      if (chain) chain.refreshToken = (await refresh(spec.token, chain.clientId, chain.refreshToken)).refresh_token!;
+      else await authorizationCodeFlow(spec);
+      latencies.push(performance.now() - t);
+      ops++;
+    } catch (err) {
+      errors++;
+      firstError ??= (err as Error).message;
+      if (chain) return; // a broken chain cannot go on
+    }
+  }
+}
+
+await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => worker(i)));
+const elapsed = (performance.now() - t0) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0);
+process.stdout.write(
+  `${JSON.stringify({ tool: 'clients', requests: ops, rps: ops / elapsed, p50Ms: pct(50), p99Ms: pct(99), errors, firstError })}\n`,
+);
