@@ -1,4 +1,4 @@
-import { createMcpHandler, type McpHttpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, type McpHandlerRequestOptions, type McpServer } from '@modelcontextprotocol/server';
 import { serverResources } from '../resource-server/resources.js';
 import type { McpServerDeps } from './deps.js';
 import { ServerPool } from './server-pool.js';
@@ -16,7 +16,7 @@ import type { Caller } from './tools/types.js';
 export interface McpRuntime {
   tools: ToolDefinition[];
   /** 2026-07-28, stateless: the SDK's entry, strict (`legacy: 'reject'`), fed pooled servers. */
-  modern: McpHttpHandler;
+  modern: { fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response> };
   /** Idle servers the stateless path reuses. */
   pool: ServerPool;
   /** 2025-era Streamable HTTP with sessions. */
@@ -51,7 +51,16 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
   const newServer = (): McpServer => createToolServer(tools);
   const pool = new ServerPool(newServer);
   const onerror = (err: Error) => deps.logger.debug({ err: err.message }, 'mcp request refused');
-  const modern = createMcpHandler(() => pool.acquire(), { legacy: 'reject', onerror });
+  const entry = createMcpHandler((ctx) => pool.acquire(ctx.requestInfo ?? {}), { legacy: 'reject', onerror });
+  const modern = {
+    async fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response> {
+      try {
+        return await entry.fetch(request, options);
+      } finally {
+        pool.release(request);
+      }
+    },
+  };
   const sessions = new StreamableSessions({
     createServer: newServer,
     ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),
@@ -74,7 +83,7 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
         return transport;
       })()),
     async close() {
-      await Promise.all([modern.close(), sessions.close(), sse.close(), pool.close(), directServer.close().catch(() => {})]);
+      await Promise.all([entry.close(), sessions.close(), sse.close(), pool.close(), directServer.close().catch(() => {})]);
     },
   };
 }

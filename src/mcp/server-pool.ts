@@ -1,14 +1,24 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 
+interface Slot {
+  server: McpServer;
+  /** The request the instance was handed out for, until that request's exchange has been answered. */
+  lease: object | undefined;
+}
+
 /**
  * Idle SDK servers for the stateless 2026-07-28 path. createMcpHandler asks its factory for an instance per
  * request and refuses one that is still connected to a transport; building one costs ~300 µs (design.md), so
- * hand back an idle instance when there is one. An instance is idle again once its per-request transport has
- * closed, which the SDK does at the end of each exchange. Measured here: ~230 µs per tools/call pooled against
- * ~350 µs fresh, and a flat heap.
+ * hand back an idle instance when there is one. Measured here: ~230 µs per tools/call pooled against ~350 µs
+ * fresh, and a flat heap.
+ *
+ * An instance is leased to one request from the factory call until the caller releases that request (the
+ * entry awaits between the factory call and connecting its transport, so "not connected" alone would hand
+ * one instance to two concurrent requests), and it is reused only once its transport has closed too (an SSE
+ * answer outlives the fetch call).
  */
 export class ServerPool {
-  private readonly servers: McpServer[] = [];
+  private readonly slots: Slot[] = [];
 
   constructor(
     private readonly create: () => McpServer,
@@ -16,20 +26,28 @@ export class ServerPool {
     private readonly maxIdle = 32,
   ) {}
 
-  acquire(): McpServer {
-    const idle = this.servers.find((s) => s.server.transport === undefined);
-    if (idle) return idle;
-    const fresh = this.create();
-    if (this.servers.length < this.maxIdle) this.servers.push(fresh);
-    return fresh;
+  acquire(lease: object): McpServer {
+    const idle = this.slots.find((s) => s.lease === undefined && s.server.server.transport === undefined);
+    if (idle) {
+      idle.lease = lease;
+      return idle.server;
+    }
+    const server = this.create();
+    if (this.slots.length < this.maxIdle) this.slots.push({ server, lease });
+    return server;
+  }
+
+  /** Ends the leases of a request whose exchange has been answered. */
+  release(lease: object): void {
+    for (const slot of this.slots) if (slot.lease === lease) slot.lease = undefined;
   }
 
   get size(): number {
-    return this.servers.length;
+    return this.slots.length;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.servers.map((s) => s.close().catch(() => {})));
-    this.servers.length = 0;
+    await Promise.all(this.slots.map((s) => s.server.close().catch(() => {})));
+    this.slots.length = 0;
   }
 }

@@ -7,7 +7,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIP_REASON, callbackServer, launchBrowser, startStack } from '../helpers/browser-stack.js';
 
-const SHOTS = 'docs/images';
+/** Screenshots go to a scratch folder; UPDATE_SCREENSHOTS=1 refreshes the ones the README shows. */
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'tests/browser/screenshots';
 
 /** An MCP SDK v1 OAuth client whose "open the browser" step hands the URL to the test. */
 class BrowserHandoffProvider implements OAuthClientProvider {

@@ -83,3 +83,15 @@ describe('Streamable HTTP, 2026-07-28 (stateless)', () => {
     expect((await rpc(res)).result.tools).toHaveLength(6);
   });
 });
+
+describe('Streamable HTTP, 2026-07-28: concurrency', () => {
+  it('TR-7 50 concurrent tools/call requests are all answered, each with its own result', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => modernRequest(s, token, i, 'tools/call', { name: 'create_data', arguments: { name: `n${i}`, value: i } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const answers = await Promise.all(results.map(rpc));
+    expect(answers.map((a) => a.result.structuredContent.item.name).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `n${i}`).sort());
+    expect(await s.deps.data.list('alice')).toHaveLength(50);
+  });
+});

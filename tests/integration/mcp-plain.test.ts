@@ -72,4 +72,11 @@ describe("the original's plain endpoints, with the bodies of its curl examples",
     expect(body.jsonrpc).toBe('2.0');
     expect(body.error.message).toMatch(/no_such_tool/);
   });
+
+  it('concurrent calls on the one shared server each get their own answer', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => (await post(s, '/mcp/v1/tools/call', { name: 'create_data', arguments: { name: `p${i}`, value: i } }, { token })).json()),
+    );
+    expect(answers.map((a) => a.result.structuredContent.item.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
 });

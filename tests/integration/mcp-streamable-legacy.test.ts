@@ -47,6 +47,12 @@ describe('Streamable HTTP, 2025 era (sessions)', () => {
     expect((await res.json()).error.message).toMatch(/Mcp-Session-Id/);
   });
 
+  it('RS-9 a body that is not JSON is a 400 parse error, not a session error', async () => {
+    const res = await post(s, '/mcp/v1', '{"jsonrpc": "2.0", "id": 1, "method": ', { token });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe(-32700);
+  });
+
   it('TR-2 an unknown session id is 404', async () => {
     const res = await post(s, '/mcp/v1', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token, headers: { 'mcp-session-id': 'no-such-session' } });
     expect(res.status).toBe(404);

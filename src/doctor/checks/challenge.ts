@@ -8,9 +8,10 @@ import { parseChallenge } from '../www-authenticate.js';
  * §5.1), with no error attribute since no token was sent (RFC 6750 §3.1). The first thing every client sees.
  */
 export async function checkChallenge(ctx: DoctorContext, found: Findings): Promise<Row[]> {
+  // As a desktop client sends it: no Origin header (a browser's Origin is the server's allowlist to judge, TR-5).
   const r = await ctx.prober.request(ctx.mcpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', origin: ctx.corsOrigin },
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: 1,

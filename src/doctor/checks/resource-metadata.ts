@@ -26,23 +26,18 @@ function judge(r: ProbeResult, mcpUrl: string, check: string, missingVerdict: Ro
   }
   const resource = doc.resource;
   const servers = doc.authorization_servers;
-  const problems: string[] = [];
-  let verdict: Row['verdict'] = 'pass';
-  if (typeof resource !== 'string') problems.push('no resource');
-  else if (sameButTrailingSlash(resource, mcpUrl)) {
-    verdict = 'warn';
-    problems.push(`resource "${resource}" differs from "${mcpUrl}" only by a trailing slash (note 5)`);
-  } else if (!covers(resource, mcpUrl)) problems.push(`resource "${resource}" does not cover ${mcpUrl} (RFC 9728 §3.3)`);
+  const hard: string[] = [];
+  const soft: string[] = [];
+  if (typeof resource !== 'string') hard.push('no resource');
+  else if (sameButTrailingSlash(resource, mcpUrl)) soft.push(`resource "${resource}" differs from "${mcpUrl}" only by a trailing slash (note 5)`);
+  else if (!covers(resource, mcpUrl)) hard.push(`resource "${resource}" does not cover ${mcpUrl} (RFC 9728 §3.3)`);
   if (!Array.isArray(servers) || servers.length === 0 || !servers.every((s) => typeof s === 'string' && URL.canParse(s))) {
-    problems.push('authorization_servers is missing, empty or not a list of URLs');
+    hard.push('authorization_servers is missing, empty or not a list of URLs');
   }
-  if (problems.length && verdict === 'pass') verdict = 'fail';
-  if (verdict === 'fail') return { row: { verdict, rule: 'RS-1', check, detail: `${r.url}: ${problems.join('; ')}`, ms: r.ms } };
-  if (!Array.isArray(doc.scopes_supported)) {
-    verdict = 'warn';
-    problems.push('no scopes_supported: clients cannot tell which scopes to ask for');
-  }
-  const detail = problems.length ? `${r.url}: ${problems.join('; ')}` : `${r.url} → authorization_servers ${JSON.stringify(servers)}`;
+  if (hard.length) return { row: { verdict: 'fail', rule: 'RS-1', check, detail: `${r.url}: ${[...hard, ...soft].join('; ')}`, ms: r.ms } };
+  if (!Array.isArray(doc.scopes_supported)) soft.push('no scopes_supported: clients cannot tell which scopes to ask for');
+  const verdict: Row['verdict'] = soft.length ? 'warn' : 'pass';
+  const detail = soft.length ? `${r.url}: ${soft.join('; ')}` : `${r.url} → authorization_servers ${JSON.stringify(servers)}`;
   return { row: { verdict, rule: 'RS-1, RS-2', check, detail, ms: r.ms }, doc };
 }
 
@@ -53,24 +48,19 @@ function judge(r: ProbeResult, mcpUrl: string, check: string, missingVerdict: Ro
  */
 export async function checkResourceMetadata(ctx: DoctorContext, found: Findings): Promise<Row[]> {
   const { pathAware, root } = protectedResourceMetadataUrls(ctx.mcpUrl);
-  const candidates: { check: string; url: string }[] = [];
-  if (found.resourceMetadataUrl) candidates.push({ check: 'resource metadata at the challenge URL', url: found.resourceMetadataUrl });
-  if (pathAware) candidates.push({ check: 'resource metadata, path-aware well-known', url: pathAware });
-  candidates.push({ check: 'resource metadata, root well-known', url: root });
+  // One probe per URL; when the challenge names a well-known URL, its row says so.
+  const candidates = new Map<string, string[]>();
+  const add = (url: string, label: string) => candidates.set(url, [...(candidates.get(url) ?? []), label]);
+  if (found.resourceMetadataUrl) add(found.resourceMetadataUrl, 'the challenge URL');
+  if (pathAware) add(pathAware, 'path-aware well-known');
+  add(root, 'root well-known');
 
   const rows: Row[] = [];
-  const seen = new Map<string, Row>();
-  for (const c of candidates) {
-    const earlier = seen.get(c.url);
-    if (earlier) {
-      rows.push({ ...earlier, check: c.check, detail: `same URL as above: ${c.url}`, ms: undefined });
-      continue;
-    }
-    const r = await ctx.prober.request(c.url, { headers: { accept: 'application/json', 'mcp-protocol-version': '2025-06-18' } });
-    const { row, doc } = judge(r, ctx.mcpUrl, c.check, 'warn');
-    seen.set(c.url, row);
+  for (const [url, labels] of candidates) {
+    const r = await ctx.prober.request(url, { headers: { accept: 'application/json', 'mcp-protocol-version': '2025-06-18' } });
+    const { row, doc } = judge(r, ctx.mcpUrl, `resource metadata at ${labels.join(' = ')}`, labels.includes('the challenge URL') ? 'fail' : 'warn');
     rows.push(row);
-    if (doc && !found.prm && row.verdict !== 'fail') found.prm = { url: c.url, doc };
+    if (doc && !found.prm) found.prm = { url, doc };
   }
   const servers = found.prm?.doc.authorization_servers as string[] | undefined;
   if (!found.prm) {

@@ -40,6 +40,8 @@ export function streamableHandler(runtime: McpRuntime, paths: EndpointPaths) {
     if (sessionId) return runtime.sessions.handle(sessionId, request, body, authInfo, token.subject);
     // TR-7: a session-less GET/DELETE from a 2026-07-28 client is the stateless entry's to refuse (405).
     if (request.method !== 'POST' && protocolHeader && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolHeader)) return runtime.modern.fetch(request, { authInfo });
+    // RS-9: a body that is not JSON is malformed whatever the era (the session transport answers it in a session).
+    if (request.method === 'POST' && body === undefined) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
     if (!(await isLegacyRequest(request, body))) return runtime.modern.fetch(request, { authInfo, ...(body !== undefined && { parsedBody: body }) });
     if (request.method === 'POST' && isInitialize(body)) return runtime.sessions.open(request, body, authInfo, token.subject);
     // TR-2: after initialize, every 2025-era request carries the session id.

@@ -1,0 +1,109 @@
+/** The shape of bench/results/*.json and its Markdown rendering (the results section of BENCHMARKS.md). */
+
+export interface Sample {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  /** The server's resident set size at the end of the run. */
+  rssMiB: number;
+  tool: string;
+  coldStartMs?: number;
+}
+
+export interface Variant {
+  name: string;
+  label: string;
+  role: 'baseline' | 'subject' | 'peer';
+  samples: Sample[];
+  median: { rps: number; p50Ms: number; p99Ms: number; rssMiB: number; coldStartMs?: number };
+  errors: number;
+}
+
+export interface Target {
+  name: string;
+  value: number;
+  op: '>=' | '<';
+  threshold: number;
+  met: boolean;
+  unit?: string;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  baseline: string;
+  variants: Variant[];
+  /** Median over rounds of subject/baseline throughput (or `of`), pairs taken from the same round. */
+  ratios: Array<{ subject: string; baseline: string; value: number; of?: string }>;
+  targets: Target[];
+  notes: string[];
+  series?: Array<[number, number]>;
+}
+
+export interface Results {
+  date: string;
+  command: string;
+  quick: boolean;
+  settings: Record<string, number>;
+  machine: Record<string, string | number>;
+  wallSeconds: number;
+  scenarios: Scenario[];
+}
+
+const fmt = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+
+export function renderMarkdown(r: Results): string {
+  const out: string[] = [];
+  out.push(`Run ${r.date.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` (${r.wallSeconds} s of wall time).`);
+  out.push(
+    `Machine: ${r.machine['cpu']}, ${r.machine['memoryGiB']} GiB, Node ${r.machine['node']}, ${r.machine['os']}; load generator ${r.machine['loadTool']}; ${r.machine['pinned']}.`,
+  );
+  out.push(
+    `Each run: ${r.settings['connections']} connections, ${r.settings['durationSec']} s, after a ${r.settings['warmupSec']} s warm-up per contender; ${r.settings['rounds']} interleaved rounds; medians shown. RATE_LIMIT_PER_MINUTE=0 (rate limits off) on our servers.`,
+  );
+  out.push('');
+  const allTargets = r.scenarios.flatMap((s) => s.targets.map((t) => ({ ...t, scenario: s.id })));
+  if (allTargets.length) {
+    out.push('### Targets');
+    out.push('');
+    out.push('| target | measured | threshold | met |');
+    out.push('| --- | ---: | ---: | :---: |');
+    for (const t of allTargets) {
+      const unit = t.unit ? ` ${t.unit}` : 'x';
+      out.push(`| ${t.name} | ${fmt(t.value, t.unit ? 1 : 3)}${unit} | ${t.op === '>=' ? '≥' : '<'} ${t.threshold}${unit} | ${t.met ? 'yes' : '**no**'} |`);
+    }
+    out.push('');
+  }
+  for (const s of r.scenarios) {
+    out.push(`### ${s.title}`);
+    out.push('');
+    const cold = s.variants.some((v) => v.median.coldStartMs !== undefined);
+    if (cold) {
+      out.push('| contender | role | cold start, median ms | idle RSS, median MiB | runs |');
+      out.push('| --- | --- | ---: | ---: | --- |');
+      for (const v of s.variants) {
+        out.push(`| ${v.label} | ${v.role} | ${fmt(v.median.coldStartMs, 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.coldStartMs, 0)).join(', ')} |`);
+      }
+    } else {
+      out.push('| contender | role | req/s (median) | p50 ms | p99 ms | server RSS MiB | req/s per round | errors |');
+      out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |');
+      for (const v of s.variants) {
+        out.push(
+          `| ${v.label} | ${v.role} | ${fmt(v.median.rps)} | ${fmt(v.median.p50Ms, 2)} | ${fmt(v.median.p99Ms, 2)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.rps)).join(', ')} | ${v.errors} |`,
+        );
+      }
+    }
+    out.push('');
+    if (s.ratios.length) {
+      out.push('| ratio | value |');
+      out.push('| --- | ---: |');
+      for (const q of s.ratios) out.push(`| ${q.subject} / ${q.baseline}${q.of ? ` (${q.of})` : ' (req/s)'} | ${fmt(q.value, 3)} |`);
+      out.push('');
+    }
+    for (const n of s.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
