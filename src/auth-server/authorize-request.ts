@@ -2,7 +2,7 @@ import { OAuthError, type OAuthErrorCode } from '../oauth/errors.js';
 import { isValidS256Challenge } from '../oauth/pkce.js';
 import { redirectUriMatches } from '../oauth/redirect-uri.js';
 import { canonicalResource } from '../oauth/resource.js';
-import { parseScope, resolveRequestedScopes } from '../oauth/scopes.js';
+import { resolveRequestedScopes } from '../oauth/scopes.js';
 import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { ValidatedAuthorizationRequest } from './interaction.js';
@@ -105,13 +105,14 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
     resource = canonical;
   }
 
-  // Interop note 7: unknown scopes are dropped; none asked, or none known, means the defaults. Then the
-  // client's registered scope bounds what it can get (RFC 6749 §3.3).
+  // Interop note 7: unknown scopes are dropped; none asked, or none known, means the defaults.
+  // The registered scope does not bound a delegated request: the person's consent does (RFC 6749 §3.3 lets
+  // the server decide). MCP clients register with the scope of their first authorization and must later be
+  // able to step up from read to write (RS-6); capping at the registration would trap them in a 403 loop.
+  // The registered scope still bounds client_credentials, where no person consents.
   const scopeParam = valuesOf(params, 'scope')[0];
-  const allowed = parseScope(client.scope);
   const known = resolveRequestedScopes(scopeParam);
-  const scopes = resolveRequestedScopes(known.length > 0 ? scopeParam : undefined, allowed);
-  if (scopes.length === 0) return fail('invalid_scope', `this client may only ask for: ${client.scope || '(no scope)'}`);
+  const scopes = resolveRequestedScopes(known.length > 0 ? scopeParam : undefined);
 
   deps.logger.info({ event: 'authorize_request', clientId: client.clientId, redirectUri, resource, scope: scopes.join(' ') }, 'authorization request accepted');
   return { ok: true, request: { client, redirectUri, state, codeChallenge, scopes, resource } };

@@ -53,6 +53,16 @@ const envSchema = z.object({
   MCP_AUTH_MODE: z.enum(['oauth', 'server-managed']).default('oauth'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
   CIMD_ALLOW_PRIVATE_ADDRESSES: bool.default(false),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1 to 32 letters, digits or hyphens')
+    .optional(),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+  REDIS_URL: z
+    .string()
+    .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://')
+    .optional(),
+  KEY_RELOAD_SECONDS: seconds.default(60),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -71,6 +81,13 @@ export interface Config {
   mcpAuthMode: 'oauth' | 'server-managed';
   rateLimitPerMinute: number;
   cimdAllowPrivateAddresses: boolean;
+  /** Scale-out: names this process; MCP session ids start with `${instanceId}.` so a load balancer can route them. */
+  instanceId: string | undefined;
+  /** Where rate-limit counters live: this process (memory), the PostgreSQL database, or Redis at `redisUrl`. */
+  rateLimitStore: 'memory' | 'postgres' | 'redis';
+  redisUrl: string | undefined;
+  /** How often each authorization-server process re-reads the signing keys (another instance may have rotated). */
+  keyReloadSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +105,10 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when RATE_LIMIT_STORE=redis');
+  if (e.RATE_LIMIT_STORE === 'postgres' && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    throw new ConfigError('RATE_LIMIT_STORE: postgres needs DATABASE_URL=postgres://...');
+  }
   const issuer = e.OAUTH_ISSUER.replace(/\/+$/, '');
   const mcpUrl = e.MCP_SERVER_URL.replace(/\/+$/, '');
   if (!e.DEMO_MODE) {
@@ -127,5 +148,9 @@ export function loadConfig(env: Env): Config {
     mcpAuthMode: e.MCP_AUTH_MODE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     cimdAllowPrivateAddresses: e.CIMD_ALLOW_PRIVATE_ADDRESSES,
+    instanceId: e.INSTANCE_ID,
+    rateLimitStore: e.RATE_LIMIT_STORE,
+    redisUrl: e.REDIS_URL,
+    keyReloadSeconds: e.KEY_RELOAD_SECONDS,
   });
 }

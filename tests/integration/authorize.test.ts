@@ -278,12 +278,11 @@ describe('GET /oauth/authorize: errors at the redirect URI with state and iss (A
     expect(await scopeOf('offline_access')).toBe('read write');
   });
 
-  it("RFC 6749 §3.3: scopes are bounded by the client's registered scope; nothing left is invalid_scope", async () => {
+  it("RS-6 step-up: a client registered with read may later ask for write; the person's consent bounds it, not the registration", async () => {
     const { s, clientId, base } = await withClient({ scope: 'read' });
     const code = redirected(await authorize(s, params(clientId, base, { scope: 'read write' }))).searchParams.get('code')!;
     const r = await s.store.consumeCode(sha256(code), s.clock());
-    expect(r.status === 'ok' && r.code.scope).toBe('read');
-    expectErrorRedirect(await authorize(s, params(clientId, base, { scope: 'write' })), base, 'invalid_scope', /may only ask for: read/);
+    expect(r.status === 'ok' && r.code.scope).toBe('read write');
   });
 
   it('a client without the authorization_code grant is unauthorized_client', async () => {
