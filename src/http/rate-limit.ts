@@ -11,20 +11,24 @@ export interface RateLimits {
   login: RateLimiterAbstract;
 }
 
+/** Points per minute of each kind of endpoint: register and login get a quarter of `perMinute`. */
+export function pointsPerMinute(perMinute: number): Record<keyof RateLimits, number> {
+  const quarter = Math.max(Math.ceil(perMinute / 4), 1);
+  return { register: quarter, authorize: Math.max(perMinute, 1), token: Math.max(perMinute, 1), login: quarter };
+}
+
+/** No limit at all (RATE_LIMIT_PER_MINUTE=0). */
+export function unlimitedRateLimits(): RateLimits {
+  const unlimited = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: 1 });
+  return { register: unlimited, authorize: unlimited, token: unlimited, login: unlimited };
+}
+
 /** In-memory limiters: `perMinute` requests per client address per minute (0 turns limiting off). */
 export function memoryRateLimits(perMinute: number): RateLimits {
-  const make = (points: number) => new RateLimiterMemory({ points: Math.max(points, 1), duration: 60 });
-  const limits = {
-    register: make(Math.ceil(perMinute / 4)),
-    authorize: make(perMinute),
-    token: make(perMinute),
-    login: make(Math.ceil(perMinute / 4)),
-  };
-  if (perMinute === 0) {
-    const unlimited = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: 1 });
-    return { register: unlimited, authorize: unlimited, token: unlimited, login: unlimited };
-  }
-  return limits;
+  if (perMinute === 0) return unlimitedRateLimits();
+  const points = pointsPerMinute(perMinute);
+  const make = (n: number) => new RateLimiterMemory({ points: n, duration: 60 });
+  return { register: make(points.register), authorize: make(points.authorize), token: make(points.token), login: make(points.login) };
 }
 
 /** Refuses a request over its limit with 429 and Retry-After (RFC 6585 §4). */

@@ -8,6 +8,8 @@ export const SIGNING_ALG = 'ES256';
 export interface SigningKey {
   kid: string;
   alg: string;
+  /** Unix seconds the key was made. */
+  createdAt: number;
   privateKey: CryptoKey;
 }
 
@@ -18,23 +20,40 @@ export interface SigningKey {
  */
 export class KeyRing {
   private current: SigningKey | undefined;
+  private previous: SigningKey | undefined;
   private published: JWK[] = [];
 
   private constructor(
     private readonly store: Store,
     private readonly encryptionKey: Buffer,
     private readonly clock: Clock,
-    /** How long a retired key stays published: the longest access-token lifetime plus margin. */
+    /** How long a retired key stays published: the longest access-token lifetime plus margin (and the signing delay). */
     private readonly retentionSeconds: number,
+    private readonly signingDelay: number,
   ) {}
 
-  /** Loads the keys, generating the first one if the store has none. Fails at start if SECRET_KEY cannot decrypt them. */
-  static async open(opts: { store: Store; secretKey: string; clock: Clock; accessTokenTtl: number }): Promise<KeyRing> {
-    const ring = new KeyRing(opts.store, deriveKey(opts.secretKey, 'signing-keys'), opts.clock, opts.accessTokenTtl + 300);
+  /**
+   * Loads the keys, generating the first one if the store has none (atomically: instances starting together on
+   * one database agree on a single first key). Fails at start if SECRET_KEY cannot decrypt them.
+   */
+  static async open(opts: {
+    store: Store;
+    secretKey: string;
+    clock: Clock;
+    accessTokenTtl: number;
+    /**
+     * Scale-out: a new key signs only once it has been in the store this long, so every instance (which re-reads
+     * keys periodically) and every resource server's JWKS cache already knows it when the first token names it.
+     * Until then the key it replaced keeps signing. 0 (the default) signs with a new key at once.
+     */
+    signingDelaySeconds?: number;
+  }): Promise<KeyRing> {
+    const delay = opts.signingDelaySeconds ?? 0;
+    const ring = new KeyRing(opts.store, deriveKey(opts.secretKey, 'signing-keys'), opts.clock, opts.accessTokenTtl + 300 + delay, delay);
     await ring.reload();
     if (!ring.current) {
-      await ring.addKey();
-      await ring.reload();
+      await opts.store.insertFirstSigningKey(await ring.newKeyRecord());
+      await ring.reload(); // ours, or the one another instance made first
     }
     return ring;
   }
@@ -46,6 +65,9 @@ export class KeyRing {
     const active = records.find((k) => k.retiredAt === null);
     this.published = records.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: 'sig' }) as JWK);
     this.current = active ? await this.unseal(active) : undefined;
+    // A key retired less than signingDelay ago may still be the one that signs (its successor is not ready yet).
+    const predecessor = records.find((k) => k.retiredAt !== null && k.retiredAt + this.signingDelay > now);
+    this.previous = predecessor ? await this.unseal(predecessor) : undefined;
   }
 
   /** Generates a new signing key and retires the one it replaces. Returns the new kid. */
@@ -55,8 +77,10 @@ export class KeyRing {
     return kid;
   }
 
+  /** The key that signs now: the active one, or its predecessor while the active one is younger than signingDelay. */
   signingKey(): SigningKey {
     if (!this.current) throw new Error('no active signing key');
+    if (this.previous && this.current.createdAt + this.signingDelay > this.clock()) return this.previous;
     return this.current;
   }
 
@@ -67,22 +91,26 @@ export class KeyRing {
 
   private async addKey(): Promise<string> {
     const now = this.clock();
+    const record = await this.newKeyRecord();
+    const previous = (await this.store.listSigningKeys()).filter((k) => k.retiredAt === null);
+    await this.store.insertSigningKey(record);
+    for (const old of previous) await this.store.retireSigningKey(old.kid, now, now + this.retentionSeconds);
+    return record.kid;
+  }
+
+  private async newKeyRecord(): Promise<SigningKeyRecord> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
-    const previous = (await this.store.listSigningKeys()).filter((k) => k.retiredAt === null);
-    await this.store.insertSigningKey({
-      kid,
+    return {
+      kid: await calculateJwkThumbprint(publicJwk),
       alg: SIGNING_ALG,
       publicJwk: publicJwk as Record<string, unknown>,
       privateJwkEncrypted: encrypt(this.encryptionKey, JSON.stringify(privateJwk)),
-      createdAt: now,
+      createdAt: this.clock(),
       retiredAt: null,
       expiresAt: null,
-    });
-    for (const old of previous) await this.store.retireSigningKey(old.kid, now, now + this.retentionSeconds);
-    return kid;
+    };
   }
 
   private async unseal(record: SigningKeyRecord): Promise<SigningKey> {
@@ -92,6 +120,6 @@ export class KeyRing {
     } catch (cause) {
       throw new Error(`SECRET_KEY: cannot decrypt signing key ${record.kid}; was SECRET_KEY changed?`, { cause });
     }
-    return { kid: record.kid, alg: record.alg, privateKey: (await importJWK(jwk, record.alg)) as CryptoKey };
+    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey: (await importJWK(jwk, record.alg)) as CryptoKey };
   }
 }

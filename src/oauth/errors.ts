@@ -49,13 +49,16 @@ export class OAuthError extends Error {
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
-    options: { status?: number; cause?: unknown; headers?: Record<string, string> } = {},
+    options: { status?: number; cause?: unknown; headers?: Record<string, string>; rule?: string } = {},
   ) {
     super(`${code}: ${description}`, { cause: options.cause });
     this.status = options.status ?? STATUS[code];
     this.headers = options.headers ?? {};
+    this.rule = options.rule;
   }
   readonly headers: Record<string, string>;
+  /** The rule that refused the request, for the audit trail (oauth/rules.ts); never sent to the client. */
+  readonly rule: string | undefined;
 
   /** The RFC 6749 §5.2 JSON body. */
   toJSON(): { error: OAuthErrorCode; error_description: string } {

@@ -1,11 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import * as audit from './kysely-audit.js';
 import type { Database } from './schema.js';
 import type {
+  AuditEventQuery,
+  AuditEventRecord,
   AuthorizationCodeRecord,
   ClientRecord,
   ConsentRecord,
   ConsumeCodeResult,
   DataItemRecord,
+  FlowRecord,
   GrantRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -109,6 +113,19 @@ const toItem = (r: Row<'data_items'>): DataItemRecord => ({
   value: r.value,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+/** PostgreSQL advisory-lock key taken while the first signing key is created (any constant unique to this use). */
+const FIRST_SIGNING_KEY_LOCK = 0x6f61_6b31; // "oak1"
+
+const keyRow = (k: SigningKeyRecord) => ({
+  kid: k.kid,
+  alg: k.alg,
+  public_jwk: JSON.stringify(k.publicJwk),
+  private_jwk_encrypted: k.privateJwkEncrypted,
+  created_at: k.createdAt,
+  retired_at: k.retiredAt,
+  expires_at: k.expiresAt,
 });
 
 /** The Store over Kysely; the same code serves SQLite and PostgreSQL. */
@@ -338,18 +355,27 @@ export class KyselyStore implements Store {
   // signing keys
 
   async insertSigningKey(k: SigningKeyRecord): Promise<void> {
-    await this.db
-      .insertInto('signing_keys')
-      .values({
-        kid: k.kid,
-        alg: k.alg,
-        public_jwk: JSON.stringify(k.publicJwk),
-        private_jwk_encrypted: k.privateJwkEncrypted,
-        created_at: k.createdAt,
-        retired_at: k.retiredAt,
-        expires_at: k.expiresAt,
-      })
-      .execute();
+    await this.db.insertInto('signing_keys').values(keyRow(k)).execute();
+  }
+
+  async insertFirstSigningKey(k: SigningKeyRecord): Promise<boolean> {
+    const r = keyRow(k);
+    if (this.dialect === 'sqlite') {
+      // One statement is atomic on SQLite (writers are serialised), across connections and processes.
+      const result = await sql`insert into signing_keys (kid, alg, public_jwk, private_jwk_encrypted, created_at, retired_at, expires_at)
+        select ${r.kid}, ${r.alg}, ${r.public_jwk}, ${r.private_jwk_encrypted}, ${r.created_at}, null, null
+        where not exists (select 1 from signing_keys where retired_at is null)`.execute(this.db);
+      return Number(result.numAffectedRows ?? 0n) === 1;
+    }
+    return this.db.transaction().execute(async (trx) => {
+      // Several instances starting together on an empty PostgreSQL database (READ COMMITTED would let each insert
+      // its own key): one at a time, so exactly one key is made. The lock is released with the transaction.
+      await sql`select pg_advisory_xact_lock(${FIRST_SIGNING_KEY_LOCK})`.execute(trx);
+      const active = await trx.selectFrom('signing_keys').select('kid').where('retired_at', 'is', null).executeTakeFirst();
+      if (active) return false;
+      await trx.insertInto('signing_keys').values(r).execute();
+      return true;
+    });
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
@@ -455,6 +481,33 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom('consents').where('subject', '=', subject).where('client_id', '=', clientId).execute();
   }
 
+  // audit events and flows (issue 7): kysely-audit.ts
+
+  insertAuditEvent(e: Omit<AuditEventRecord, 'id'>): Promise<void> {
+    return audit.insertAuditEvent(this.db, e);
+  }
+  listAuditEvents(q?: AuditEventQuery): Promise<AuditEventRecord[]> {
+    return audit.listAuditEvents(this.db, q);
+  }
+  createFlow(f: FlowRecord): Promise<void> {
+    return audit.createFlow(this.db, f);
+  }
+  getFlow(flowId: string): Promise<FlowRecord | undefined> {
+    return audit.getFlow(this.db, flowId);
+  }
+  latestFlowForClient(clientId: string): Promise<FlowRecord | undefined> {
+    return audit.latestFlowForClient(this.db, clientId);
+  }
+  touchFlow(flowId: string, at: number, expiresAt: number, marks?: { tokenAt?: number }): Promise<void> {
+    return audit.touchFlow(this.db, flowId, at, expiresAt, marks);
+  }
+  markFlowMcpCall(flowId: string, at: number): Promise<boolean> {
+    return audit.markFlowMcpCall(this.db, flowId, at);
+  }
+  listFlows(q?: { limit?: number; since?: number }): Promise<FlowRecord[]> {
+    return audit.listFlows(this.db, q);
+  }
+
   // housekeeping
 
   async purgeExpired(now: number): Promise<number> {
@@ -466,7 +519,8 @@ export class KyselyStore implements Store {
       this.db.deleteFrom('web_interactions').where('expires_at', '<', now).executeTakeFirst(),
       this.db.deleteFrom('signing_keys').where('expires_at', 'is not', null).where('expires_at', '<', now).executeTakeFirst(),
     ]);
-    return counts.reduce((n, r) => n + Number(r.numDeletedRows), 0);
+    const auditRows = await audit.purgeExpiredAudit(this.db, now);
+    return counts.reduce((n, r) => n + Number(r.numDeletedRows), auditRows);
   }
 
   async purgeUnusedPublicClients(createdBefore: number): Promise<number> {

@@ -99,4 +99,27 @@ export interface Database {
     created_at: number;
     updated_at: number;
   };
+  audit_events: {
+    id: Generated<number>;
+    at: number;
+    type: string;
+    outcome: string;
+    client_id: string | null;
+    subject: string | null;
+    flow_id: string | null;
+    rule: string | null;
+    error: string | null;
+    detail: string | null;
+    request_id: string | null;
+    expires_at: number;
+  };
+  flows: {
+    flow_id: string;
+    client_id: string;
+    started_at: number;
+    updated_at: number;
+    token_at: number | null;
+    mcp_at: number | null;
+    expires_at: number;
+  };
 }

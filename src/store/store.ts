@@ -121,6 +121,51 @@ export interface ConsentRecord {
   updatedAt: number;
 }
 
+/**
+ * One security decision (issue 7): who (client, subject), what (type), how it went (outcome), and for a
+ * refusal the rule that refused it and the OAuth error code. Never a secret, code or token.
+ */
+export interface AuditEventRecord {
+  /** Assigned by the store, increasing in insertion order. */
+  id: number;
+  at: number;
+  type: string;
+  outcome: 'success' | 'failure';
+  clientId: string | null;
+  subject: string | null;
+  flowId: string | null;
+  /** The rule that refused the request, e.g. 'AS-7 redirect_uri not registered (RFC 6749 §3.1.2)'. */
+  rule: string | null;
+  /** The OAuth error code answered (invalid_grant, ...). */
+  error: string | null;
+  /** Short free text: grant type, scope, how consent was given. */
+  detail: string | null;
+  requestId: string | null;
+  expiresAt: number;
+}
+
+export interface AuditEventQuery {
+  /** Only events at or after this time (Unix seconds). */
+  since?: number;
+  clientId?: string;
+  flowIds?: readonly string[];
+  /** The newest `limit` events (default 1000), returned oldest first. */
+  limit?: number;
+}
+
+/** One client's way from registration (or its first authorization request) to its first MCP call. */
+export interface FlowRecord {
+  flowId: string;
+  clientId: string;
+  startedAt: number;
+  updatedAt: number;
+  /** When the flow's first authorization-code token was issued; a later authorization request starts a new flow. */
+  tokenAt: number | null;
+  /** When the flow's client first called the MCP server with a token. */
+  mcpAt: number | null;
+  expiresAt: number;
+}
+
 export type ConsumeCodeResult =
   | { status: 'ok'; code: AuthorizationCodeRecord }
   | { status: 'replayed'; code: AuthorizationCodeRecord }
@@ -176,6 +221,8 @@ export interface Store {
 
   // signing keys
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Inserts `key` only if no unretired key exists, atomically across instances; true if it was inserted. */
+  insertFirstSigningKey(key: SigningKeyRecord): Promise<boolean>;
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   retireSigningKey(kid: string, at: number, expiresAt: number): Promise<void>;
 
@@ -200,7 +247,21 @@ export interface Store {
   /** Forgets every consent a subject gave a client (connected apps: revoke). */
   deleteConsents(subject: string, clientId: string): Promise<void>;
 
-  /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, and signing keys past their expiry. */
+  // audit events and flows (issue 7)
+  insertAuditEvent(event: Omit<AuditEventRecord, 'id'>): Promise<void>;
+  listAuditEvents(query?: AuditEventQuery): Promise<AuditEventRecord[]>;
+  createFlow(flow: FlowRecord): Promise<void>;
+  getFlow(flowId: string): Promise<FlowRecord | undefined>;
+  /** The client's most recently started flow. */
+  latestFlowForClient(clientId: string): Promise<FlowRecord | undefined>;
+  /** Records activity on a flow; `tokenAt` is set only if not set yet. */
+  touchFlow(flowId: string, at: number, expiresAt: number, marks?: { tokenAt?: number }): Promise<void>;
+  /** Sets mcp_at in one atomic update if it was not set; true for the one caller that did (first MCP call). */
+  markFlowMcpCall(flowId: string, at: number): Promise<boolean>;
+  /** Flows by most recent activity, newest first. */
+  listFlows(query?: { limit?: number; since?: number }): Promise<FlowRecord[]>;
+
+  /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, signing keys, audit events and flows past their expiry. */
   purgeExpired(now: number): Promise<number>;
   /**
    * Deletes public clients registered before `createdBefore` that never completed a flow (lastUsedAt null):

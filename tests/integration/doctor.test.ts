@@ -9,6 +9,7 @@ import { PROBE_CLIENT_NAME } from '../../src/doctor/context.js';
 import { runDoctor } from '../../src/doctor/doctor.js';
 import { createProber } from '../../src/doctor/probe.js';
 import type { DoctorReport, Row } from '../../src/doctor/report.js';
+import { authorizationServerMetadataUrls, protectedResourceMetadataUrls } from '../../src/doctor/well-known.js';
 import { parseChallenge } from '../../src/doctor/www-authenticate.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { buildAuthServer } from '../../src/runtime/auth-server.js';
@@ -228,6 +229,38 @@ describe('doctor against a broken server', () => {
     const timing = row(report, /^response times/);
     expect(timing).toMatchObject({ verdict: 'fail', rule: 'note 16' });
     expect(timing.detail).toContain('/.well-known/openid-configuration timed out');
+  });
+
+  it('the command exits 1 and the table names the failing rules', async () => {
+    const io = captureIo();
+    expect(await runDoctorCommand([report.target, '--no-register', '--timeout', '1'], io, {})).toBe(1);
+    expect(io.out()).toMatch(/fail {2}AS-2 +PKCE S256 advertised/);
+    expect(io.out()).toMatch(/fail {2}AS-1 +AS metadata, OAuth \(RFC 8414\)/);
+    expect(io.out()).not.toContain('Side effect');
+  });
+});
+
+describe('well-known URLs as clients build them', () => {
+  it('RFC 8414 §3.1: an issuer with a path gets path-inserted, path-appended and (optional) root forms', () => {
+    expect(authorizationServerMetadataUrls('https://as.example/tenant/').map((u) => [u.url, u.optional])).toEqual([
+      ['https://as.example/.well-known/oauth-authorization-server/tenant', false],
+      ['https://as.example/.well-known/openid-configuration/tenant', false],
+      ['https://as.example/tenant/.well-known/openid-configuration', false],
+      ['https://as.example/.well-known/oauth-authorization-server', true],
+      ['https://as.example/.well-known/openid-configuration', true],
+    ]);
+    expect(authorizationServerMetadataUrls('http://127.0.0.1:5000').map((u) => u.url)).toEqual([
+      'http://127.0.0.1:5000/.well-known/oauth-authorization-server',
+      'http://127.0.0.1:5000/.well-known/openid-configuration',
+    ]);
+  });
+
+  it('RFC 9728 §3.1: path-aware and root resource metadata URLs', () => {
+    expect(protectedResourceMetadataUrls('https://mcp.example/mcp/')).toEqual({
+      pathAware: 'https://mcp.example/.well-known/oauth-protected-resource/mcp',
+      root: 'https://mcp.example/.well-known/oauth-protected-resource',
+    });
+    expect(protectedResourceMetadataUrls('https://mcp.example/')).toEqual({ root: 'https://mcp.example/.well-known/oauth-protected-resource' });
   });
 });
 

@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config/config.js';
+import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
+
+/** The limiters and what must be closed with them (a pool or a connection of their own). */
+export interface RateLimitBackend {
+  limits: RateLimits;
+  close(): Promise<void>;
+}
+
+/** The table migration 004-rate-limits creates; one table, one key prefix per kind of endpoint. */
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+type Make = (kind: keyof RateLimits, points: number) => RateLimiterAbstract;
+
+function limitsOf(perMinute: number, make: Make): RateLimits {
+  const points = pointsPerMinute(perMinute);
+  return {
+    register: make('register', points.register),
+    authorize: make('authorize', points.authorize),
+    token: make('token', points.token),
+    login: make('login', points.login),
+  };
+}
+
+/**
+ * The rate limiters RATE_LIMIT_STORE asks for. `memory` counts in this process (one instance). `postgres` and
+ * `redis` share the counters between every instance, so N instances behind a load balancer allow
+ * RATE_LIMIT_PER_MINUTE per client address in all, not N times it. If the shared store fails, each limiter falls
+ * back to an in-process one (rate-limiter-flexible's insurance limiter) rather than refusing or failing requests.
+ * Connects at start, so a wrong REDIS_URL or a missing table stops start-up (style rule 7).
+ */
+export async function openRateLimits(
+  config: Pick<Config, 'rateLimitStore' | 'rateLimitPerMinute' | 'databaseUrl' | 'redisUrl'>,
+  opts: { keyPrefix?: string } = {},
+): Promise<RateLimitBackend> {
+  const perMinute = config.rateLimitPerMinute;
+  if (perMinute === 0) return { limits: unlimitedRateLimits(), close: async () => {} };
+  const prefix = opts.keyPrefix ?? 'rl';
+  const insurance = (points: number) => new RateLimiterMemory({ points, duration: 60 });
+
+  if (config.rateLimitStore === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+    pool.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
+    try {
+      await pool.query(`select 1 from ${RATE_LIMIT_TABLE} limit 1`);
+    } catch (err) {
+      await pool.end();
+      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run oauth-mcp migrate): ${(err as Error).message}`);
+    }
+    const limits = limitsOf(perMinute, (kind, points) =>
+      new RateLimiterPostgres({
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        keyPrefix: `${prefix}:${kind}`,
+        points,
+        duration: 60,
+        insuranceLimiter: insurance(points),
+      }),
+    );
+    return { limits, close: () => pool.end() };
+  }
+
+  if (config.rateLimitStore === 'redis') {
+    // No offline queue: while Redis is unreachable a command fails at once and the insurance limiter answers.
+    const redis = new Redis(config.redisUrl!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {}); // reconnects by itself; failures show up as insurance-limiter use
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      redis.disconnect();
+      throw new Error(`REDIS_URL: cannot reach Redis: ${(err as Error).message}`);
+    }
+    const limits = limitsOf(perMinute, (kind, points) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${kind}`, points, duration: 60, insuranceLimiter: insurance(points) }),
+    );
+    return {
+      limits,
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+  }
+
+  return { limits: memoryRateLimits(perMinute), close: async () => {} };
+}
