@@ -1,5 +1,6 @@
 import { systemClock } from '../clock.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { signingDelaySeconds } from '../runtime/auth-server.js';
 import { openStore } from '../store/open-store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
@@ -12,7 +13,10 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
     if (args[0] === 'rotate') {
       const kid = await ring.rotate();
       io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
-      io.stdout.write('running servers pick the new key up within 60 seconds\n');
+      io.stdout.write(
+        `running servers publish it within KEY_RELOAD_SECONDS (${config.keyReloadSeconds} s; kill -HUP a server to reload at once) ` +
+          `and sign with it ${signingDelaySeconds(config)} s after this rotation\n`,
+      );
       return 0;
     }
     if (args[0] === 'list' || args[0] === undefined) {

@@ -8,9 +8,8 @@ import type { Store } from '../store/store.js';
 import { banner } from './banner.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 
-/** How often expired codes, tokens and keys are deleted, and how often keys are re-read (another instance may rotate). */
+/** How often expired codes, tokens and keys are deleted. Keys are re-read every KEY_RELOAD_SECONDS (another instance may rotate). */
 const PURGE_EVERY_MS = 10 * 60_000;
-const KEY_RELOAD_EVERY_MS = 60_000;
 const UNUSED_REGISTRATION_SECONDS = 24 * 3600;
 
 function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | Error {
@@ -39,8 +38,13 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   try {
     if (only !== 'mcp') {
       const auth = await buildAuthServer(config, { store, logger, clock });
+      cleanups.push(auth.close);
       servers.push(await listen(auth.app, config.authServer.host, config.authServer.port));
-      timers.push(setInterval(() => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed')), KEY_RELOAD_EVERY_MS));
+      const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
+      timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
+      // `kill -HUP <pid>` re-reads the keys at once, e.g. right after `oauth-mcp keys rotate`.
+      process.on('SIGHUP', reloadKeys);
+      cleanups.push(() => void process.off('SIGHUP', reloadKeys));
       timers.push(setInterval(() => void purge(store, logger), PURGE_EVERY_MS));
     }
     if (only !== 'auth') {
@@ -50,6 +54,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close(0)));
+    for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => undefined);
     await store.close();
     throw portHint(err as NodeJS.ErrnoException, config);
   }

@@ -14,6 +14,9 @@ export class JwksUnavailableError extends Error {
 /** Returns the issuer's JWK Set (RFC 7517 §5) as parsed JSON. */
 export type JwksFetcher = () => Promise<unknown>;
 
+/** How often, at most, an unknown kid makes the resource server refetch the JWKS (the authorization server waits this long before signing with a new key). */
+export const DEFAULT_JWKS_COOLDOWN_SECONDS = 30;
+
 /** A JWK Set is a few keys; anything much larger is not one. */
 const MAX_JWKS_BYTES = 64 * 1024;
 
@@ -62,7 +65,7 @@ export class JwksCache implements SigningKeySource {
   private readonly retryAfterFailure: number;
 
   constructor(private readonly opts: JwksCacheOptions) {
-    this.cooldown = opts.cooldownSeconds ?? 30;
+    this.cooldown = opts.cooldownSeconds ?? DEFAULT_JWKS_COOLDOWN_SECONDS;
     this.maxAge = opts.maxAgeSeconds ?? 600;
     this.retryAfterFailure = opts.retryAfterFailureSeconds ?? 5;
   }

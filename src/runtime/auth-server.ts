@@ -3,20 +3,35 @@ import type { Config } from '../config/config.js';
 import { createAuthServerApp } from '../auth-server/app.js';
 import { seedDemo } from '../auth-server/demo.js';
 import type { AuthServerDeps } from '../auth-server/deps.js';
-import { memoryRateLimits } from '../http/rate-limit.js';
+import { openRateLimits } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
 import type { Store } from '../store/store.js';
 import { pagesInteraction, webRoutes } from '../web/routes.js';
 
+/**
+ * A rotated key signs only once every instance has re-read the keys (KEY_RELOAD_SECONDS) and every resource
+ * server may refetch its JWKS (its unknown-kid cooldown), plus a margin: so no token ever names a kid that a
+ * JWKS answer does not yet hold.
+ */
+export const signingDelaySeconds = (config: Config) => config.keyReloadSeconds + DEFAULT_JWKS_COOLDOWN_SECONDS + 5;
+
 /** Builds the authorization server from configuration: keys loaded (or made), demo data seeded, pages mounted. */
 export async function buildAuthServer(config: Config, base: { store: Store; logger: Logger; clock: Clock }) {
-  const keys = await KeyRing.open({ store: base.store, secretKey: config.secretKey, clock: base.clock, accessTokenTtl: config.ttl.accessToken });
-  const deps: AuthServerDeps = { config, ...base, keys, rateLimits: memoryRateLimits(config.rateLimitPerMinute) };
+  const keys = await KeyRing.open({
+    store: base.store,
+    secretKey: config.secretKey,
+    clock: base.clock,
+    accessTokenTtl: config.ttl.accessToken,
+    signingDelaySeconds: signingDelaySeconds(config),
+  });
+  const rateLimits = await openRateLimits(config, { keyPrefix: 'oauth-mcp' });
+  const deps: AuthServerDeps = { config, ...base, keys, rateLimits: rateLimits.limits };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
   else deps.interaction = pagesInteraction(deps);
   const app = createAuthServerApp(deps);
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /static/web.css
-  return { app, deps };
+  return { app, deps, close: () => rateLimits.close() };
 }

@@ -13,5 +13,9 @@ const types = {
 /** Opens a PostgreSQL pool for a postgres:// URL. */
 export function openPostgres(url: string, max = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max, types: types as pg.CustomTypesConfig });
+  // An idle connection can be ended by the server (restart, failover, pg_terminate_backend). pg drops it from the
+  // pool and the next query opens a new one; without a listener the 'error' event would crash the process.
+  // Errors of queries in flight still reach their callers.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

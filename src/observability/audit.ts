@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { logContext, setLogFlow } from '../log/context.js';
+import type { Logger } from '../log/logger.js';
+import { OAuthError } from '../oauth/errors.js';
+import { defaultRule } from '../oauth/rules.js';
+import type { FlowRecord, Store } from '../store/store.js';
+import type { Metrics } from './metrics.js';
+
+/** How long audit events and flows are kept after their last activity. */
+export const AUDIT_RETENTION_SECONDS = 30 * 24 * 3600;
+/** An authorization request joins the client's current flow if it has no token yet and moved this recently. */
+export const FLOW_REUSE_SECONDS = 30 * 60;
+
+export const AUDIT_EVENT_TYPES = [
+  'client_registered',
+  'authorization_requested',
+  'login',
+  'consent_given',
+  'consent_denied',
+  'token_issued',
+  'token_refreshed',
+  'token_revoked',
+  'reuse_detected',
+  'key_rotated',
+  'mcp_connected',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/**
+ * How an event finds its flow (interop note 14: one id per client's attempt):
+ * - start: a new flow (a registration).
+ * - authorize: the client's current flow if it has no token yet and moved in the last 30 minutes, else a new one.
+ * - join-or-start: the client's current flow, or a new one (a client that never registered: demo, CIMD).
+ * - join: the client's current flow or none (the client id is not verified: never start one for it).
+ * - none: not part of a flow (key rotation).
+ */
+export type FlowPolicy = 'start' | 'authorize' | 'join-or-start' | 'join' | 'none';
+
+const DEFAULT_POLICY: Record<AuditEventType, FlowPolicy> = {
+  client_registered: 'start',
+  authorization_requested: 'authorize',
+  login: 'join-or-start',
+  consent_given: 'join-or-start',
+  consent_denied: 'join-or-start',
+  token_issued: 'join-or-start',
+  token_refreshed: 'join-or-start',
+  token_revoked: 'join-or-start',
+  reuse_detected: 'join-or-start',
+  key_rotated: 'none',
+  mcp_connected: 'join-or-start',
+};
+
+/** What an endpoint reports. Never put a secret, code, token or verifier in any field. */
+export interface AuditInput {
+  type: AuditEventType;
+  outcome?: 'success' | 'failure';
+  clientId?: string | null | undefined;
+  subject?: string | null | undefined;
+  /** For a refusal: the rule (oauth/rules.ts) and the OAuth error code answered. */
+  rule?: string | undefined;
+  error?: string | undefined;
+  detail?: string | undefined;
+  /** Overrides the type's flow policy. */
+  flow?: FlowPolicy;
+  /** The flow, when the caller already knows it (MCP first call). */
+  flowId?: string;
+  /** The grant type of a token event, for the tokens-issued metric. */
+  grantType?: string | undefined;
+}
+
+/** Which endpoint a failure of each type is counted under in auth_failures_total. */
+const ENDPOINT: Partial<Record<AuditEventType, string>> = {
+  client_registered: 'register',
+  authorization_requested: 'authorize',
+  login: 'login',
+  consent_denied: 'consent',
+  token_issued: 'token',
+  token_refreshed: 'token',
+  token_revoked: 'revoke',
+  reuse_detected: 'token',
+};
+
+const clip = (s: string | null | undefined, n = 300) => (s == null ? null : s.length > n ? `${s.slice(0, n)}...` : s);
+
+/**
+ * The audit trail: each security decision becomes one row in the store (audit_events), one log line and a
+ * metric, tagged with the client's flow. Writing never fails the request: a store error is logged and the
+ * answer goes out (availability first; the log line still records the event).
+ */
+export class AuditLog {
+  private lastFlowMs = 0;
+
+  constructor(private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined }) {}
+
+  async record(input: AuditInput): Promise<string | null> {
+    const outcome = input.outcome ?? 'success';
+    const now = this.deps.clock();
+    const clientId = clip(input.clientId, 200);
+    let flowId: string | null = input.flowId ?? null;
+    const event = {
+      audit: input.type,
+      outcome,
+      ...(clientId && { clientId }),
+      ...(input.subject && { subject: input.subject }),
+      ...(input.rule && { rule: input.rule }),
+      ...(input.error && { error: input.error }),
+      ...(input.detail && { detail: input.detail }),
+    };
+    try {
+      if (!flowId && clientId) flowId = await this.resolveFlow(clientId, input.flow ?? DEFAULT_POLICY[input.type], now);
+      await this.deps.store.insertAuditEvent({
+        at: now,
+        type: input.type,
+        outcome,
+        clientId,
+        subject: clip(input.subject, 200),
+        flowId,
+        rule: clip(input.rule),
+        error: clip(input.error, 64),
+        detail: clip(input.detail),
+        requestId: logContext()?.reqId ?? null,
+        expiresAt: now + AUDIT_RETENTION_SECONDS,
+      });
+      if (flowId) {
+        const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
+        await this.deps.store.touchFlow(flowId, now, now + AUDIT_RETENTION_SECONDS, tokenAt === undefined ? {} : { tokenAt });
+      }
+    } catch (err) {
+      this.deps.logger.error({ err, ...event }, 'audit event could not be stored');
+    }
+    setLogFlow(flowId, clientId);
+    const line = { ...event, ...(flowId && { flowId }) };
+    if (outcome === 'failure') this.deps.logger.warn(line, `audit: ${input.type} refused`);
+    else this.deps.logger.info(line, `audit: ${input.type}`);
+    this.count(input, outcome);
+    return flowId;
+  }
+
+  /** A refusal carried by an OAuthError: its code, and its rule or the code's default one. */
+  refused(input: Omit<AuditInput, 'outcome' | 'rule' | 'error'>, err: OAuthError): Promise<string | null> {
+    return this.record({ ...input, outcome: 'failure', rule: err.rule ?? defaultRule(err.code), error: err.code });
+  }
+
+  /** Starts a flow for the client now, without an event (the first MCP call of a client with no flow). */
+  async startFlow(clientId: string): Promise<FlowRecord> {
+    const now = this.deps.clock();
+    const flow: FlowRecord = { flowId: this.newFlowId(), clientId, startedAt: now, updatedAt: now, tokenAt: null, mcpAt: null, expiresAt: now + AUDIT_RETENTION_SECONDS };
+    await this.deps.store.createFlow(flow);
+    return flow;
+  }
+
+  private async resolveFlow(clientId: string, policy: FlowPolicy, now: number): Promise<string | null> {
+    if (policy === 'none') return null;
+    if (policy !== 'start') {
+      const current = await this.deps.store.latestFlowForClient(clientId);
+      if (policy === 'join') return current?.flowId ?? null;
+      const fresh = current !== undefined && current.tokenAt === null && now - current.updatedAt < FLOW_REUSE_SECONDS;
+      if (current && (policy === 'join-or-start' || fresh)) return current.flowId;
+    }
+    return (await this.startFlow(clientId)).flowId;
+  }
+
+  /** Flow ids sort in creation order (the store breaks same-second ties with them): time in ms, then random. */
+  private newFlowId(): string {
+    const ms = Math.max(Date.now(), this.lastFlowMs + 1);
+    this.lastFlowMs = ms;
+    return `fl_${ms.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+  }
+
+  private count(input: AuditInput, outcome: 'success' | 'failure'): void {
+    const m = this.deps.metrics;
+    if (!m) return;
+    m.auditEvents.inc({ type: input.type, outcome });
+    if (outcome === 'success' && (input.type === 'token_issued' || input.type === 'token_refreshed')) {
+      m.tokensIssued.inc({ grant_type: input.grantType ?? (input.type === 'token_refreshed' ? 'refresh_token' : 'unknown') });
+    }
+    if (outcome === 'failure' && ENDPOINT[input.type]) m.authFailure(ENDPOINT[input.type]!, input.error ?? 'refused');
+  }
+}
