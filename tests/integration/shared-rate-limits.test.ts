@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { loadConfig } from '../../src/config/config.js';
+import { openRateLimits, type RateLimitBackend } from '../../src/http/shared-rate-limits.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
+
+/**
+ * Issue 8 / interop note 11: with several instances behind a load balancer the counters are shared, so a client
+ * address gets RATE_LIMIT_PER_MINUTE in all, not once per instance.
+ */
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+async function redisAvailable(): Promise<boolean> {
+  const r = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    await r.ping();
+    return true;
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${(err as Error).message}`);
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+const RUN_REDIS = await redisAvailable();
+
+const PER_MINUTE = 8; // token: 8 per minute; register: 2
+
+async function consumeAll(backends: RateLimitBackend[], kind: 'token' | 'register', key: string, n: number) {
+  const outcomes: Array<'ok' | 'limited'> = [];
+  for (let i = 0; i < n; i++) {
+    const limiter = backends[i % backends.length]!.limits[kind]; // alternate instances, as a round-robin balancer does
+    try {
+      await limiter.consume(key);
+      outcomes.push('ok');
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      outcomes.push('limited');
+    }
+  }
+  return outcomes;
+}
+
+const targets = [
+  {
+    name: RUN_POSTGRES ? 'PostgreSQL' : 'PostgreSQL (SKIPPED: no server at 127.0.0.1:5432)',
+    available: RUN_POSTGRES,
+    async setup() {
+      const db = await createTestPostgresDatabase();
+      const store = await openStore(db.url); // migration 004 creates the table
+      await store.close();
+      return { env: { DATABASE_URL: db.url, RATE_LIMIT_STORE: 'postgres' }, drop: db.drop };
+    },
+  },
+  {
+    name: RUN_REDIS ? 'Redis' : 'Redis (SKIPPED: no server at 127.0.0.1:6379)',
+    available: RUN_REDIS,
+    async setup() {
+      return { env: { RATE_LIMIT_STORE: 'redis', REDIS_URL }, drop: async () => {} };
+    },
+  },
+];
+
+for (const target of targets) {
+  describe.skipIf(!target.available)(`rate-limit counters shared between instances on ${target.name}`, () => {
+    let backends: RateLimitBackend[] = [];
+    let drop: () => Promise<void>;
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    beforeAll(async () => {
+      const s = await target.setup();
+      drop = s.drop;
+      const config = loadConfig({ ...s.env, RATE_LIMIT_PER_MINUTE: String(PER_MINUTE) });
+      backends = [await openRateLimits(config, { keyPrefix: prefix }), await openRateLimits(config, { keyPrefix: prefix })];
+    });
+    afterAll(async () => {
+      await Promise.all(backends.map((b) => b.close()));
+      await drop?.();
+    });
+
+    it('two instances together allow RATE_LIMIT_PER_MINUTE per address, not twice it', async () => {
+      const outcomes = await consumeAll(backends, 'token', '203.0.113.7', 12);
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(PER_MINUTE);
+      expect(outcomes.slice(PER_MINUTE)).toStrictEqual(['limited', 'limited', 'limited', 'limited']);
+    });
+
+    it('kinds and addresses are counted apart: register has a quarter, another address is unaffected', async () => {
+      expect(await consumeAll(backends, 'register', '203.0.113.7', 3)).toStrictEqual(['ok', 'ok', 'limited']);
+      expect(await consumeAll(backends, 'token', '198.51.100.1', 2)).toStrictEqual(['ok', 'ok']);
+    });
+  });
+}
+
+describe('openRateLimits at start-up', () => {
+  it.skipIf(!RUN_POSTGRES)('RATE_LIMIT_STORE=postgres without the migrated table stops with one line naming the fix', async () => {
+    const db = await createTestPostgresDatabase();
+    try {
+      const config = loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_STORE: 'postgres' });
+      await expect(openRateLimits(config)).rejects.toThrow(/RATE_LIMIT_STORE=postgres: cannot use table rate_limits \(run oauth-mcp migrate\)/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('an unreachable Redis stops start-up naming REDIS_URL', async () => {
+    const config = loadConfig({ RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1/0' });
+    await expect(openRateLimits(config)).rejects.toThrow(/^REDIS_URL: cannot reach Redis/);
+  });
+
+  it('memory is the default and counts per process', async () => {
+    const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '4' });
+    expect(config.rateLimitStore).toBe('memory');
+    const a = await openRateLimits(config);
+    const b = await openRateLimits(config);
+    expect(await consumeAll([a, b], 'token', '192.0.2.1', 10)).toStrictEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'limited', 'limited']);
+  });
+});
