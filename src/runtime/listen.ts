@@ -23,11 +23,15 @@ export function listen(app: Hono, host: string, port: number): Promise<Listening
         port: actual,
         close: (graceMs = 5000) =>
           new Promise<void>((done) => {
-            // Idle keep-alive sockets go at once; open streams (SSE) get the grace period, then are cut.
+            // Idle keep-alive sockets go at once, and each busy one as soon as its response is done; open
+            // streams (SSE) get the grace period, then are cut.
             const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
             timer.unref();
+            sweep.unref();
             server.close(() => {
               clearTimeout(timer);
+              clearInterval(sweep);
               done();
             });
             server.closeIdleConnections();
