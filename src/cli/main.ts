@@ -1,3 +1,4 @@
+import { runClientsCommand } from './clients.js';
 import { runDoctorCommand } from './doctor.js';
 import { runFlowCommand } from './flow.js';
 import { runKeysCommand } from './keys.js';
@@ -11,6 +12,7 @@ const USAGE = `usage: oauth-mcp <command>
   start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
   migrate                   apply database migrations and exit
   keys list|rotate          show or rotate the token signing keys
+  clients list|show|remove  registered OAuth clients
   users add|list|remove|passwd
                             manage who can sign in (DEMO_MODE=false); passwords from a prompt or stdin
   flow [--mcp <url>]        walk through the 13-step OAuth flow against the running servers
@@ -27,6 +29,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runMigrateCommand(io);
     case 'keys':
       return runKeysCommand(args, io);
+    case 'clients':
+      return runClientsCommand(args, io);
     case 'users':
       return runUsersCommand(args, io);
     case 'flow':

@@ -241,6 +241,11 @@ export class KyselyStore implements Store {
     return rows.map(toGrant);
   }
 
+  async listGrantsForClient(clientId: string): Promise<GrantRecord[]> {
+    const rows = await this.db.selectFrom('grants').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'desc').execute();
+    return rows.map(toGrant);
+  }
+
   async touchGrant(id: string, at: number): Promise<void> {
     await this.db.updateTable('grants').set({ last_used_at: at }).where('id', '=', id).execute();
   }

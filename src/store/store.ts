@@ -195,6 +195,7 @@ export interface Store {
   createGrant(grant: GrantRecord): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | undefined>;
   listGrantsForSubject(subject: string): Promise<GrantRecord[]>;
+  listGrantsForClient(clientId: string): Promise<GrantRecord[]>;
   touchGrant(id: string, at: number): Promise<void>;
   /** Revokes the grant and every refresh token issued under it (RFC 6749 §10.5, §10.4). */
   revokeGrant(id: string, at: number): Promise<void>;

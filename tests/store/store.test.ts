@@ -286,6 +286,11 @@ describe.each(targets)('Store on $name', (target) => {
         await store.createGrant(grant());
         expect(await store.getGrant(g1.id)).toStrictEqual(g1);
         expect((await store.listGrantsForSubject(subject)).map((g) => g.id)).toStrictEqual([g2.id, g1.id]);
+        const clientId = id('client');
+        const c1 = grant({ clientId, createdAt: T });
+        const c2 = grant({ clientId, createdAt: T + 2 });
+        for (const g of [c1, c2]) await store.createGrant(g);
+        expect((await store.listGrantsForClient(clientId)).map((g) => g.id)).toStrictEqual([c2.id, c1.id]);
         await store.touchGrant(g1.id, T + 9);
         expect((await store.getGrant(g1.id))?.lastUsedAt).toBe(T + 9);
         expect(await store.getGrant(id('missing'))).toBeUndefined();

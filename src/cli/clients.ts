@@ -1,0 +1,59 @@
+import { openStore } from '../store/open-store.js';
+import type { ClientRecord, Store } from '../store/store.js';
+import { loadCliConfig, type CliIo } from './context.js';
+
+const USAGE = `usage: oauth-mcp clients <command>
+
+  list                 every registered client: id, name, auth method, redirect URIs, last used
+  show <client_id>     one client's registered metadata
+  remove <client_id>   delete a client; its refresh tokens stop working at once
+`;
+
+const when = (t: number | null) => (t === null ? 'never' : new Date(t * 1000).toISOString());
+
+function line(c: ClientRecord): string {
+  const name = c.clientName ?? '(no name)';
+  return `${c.clientId}  ${name}  ${c.tokenEndpointAuthMethod}  ${c.redirectUris.join(' ') || '-'}  last used ${when(c.lastUsedAt)}\n`;
+}
+
+/** Deleting a client revokes its grants first, so its refresh tokens (and, within 5 s, access tokens) stop working. */
+async function removeClient(store: Store, clientId: string, now: number): Promise<boolean> {
+  for (const g of await store.listGrantsForClient(clientId)) {
+    if (g.revokedAt === null) await store.revokeGrant(g.id, now);
+  }
+  return store.deleteClient(clientId);
+}
+
+/** `oauth-mcp clients list|show|remove`: what dynamic registration has put in the store. */
+export async function runClientsCommand(args: string[], io: CliIo, now = () => Math.floor(Date.now() / 1000)): Promise<number> {
+  const [command, clientId] = args;
+  if (!command || !['list', 'show', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  const config = loadCliConfig(io);
+  const store = await openStore(config.databaseUrl);
+  try {
+    if (command === 'list') {
+      const clients = await store.listClients();
+      for (const c of clients) io.stdout.write(line(c));
+      io.stdout.write(`${clients.length} client(s)\n`);
+      return 0;
+    }
+    const client = await store.getClient(clientId!);
+    if (!client) {
+      io.stderr.write(`oauth-mcp: no client ${clientId}\n`);
+      return 1;
+    }
+    if (command === 'show') {
+      const { clientSecretHash: _hidden, ...shown } = client;
+      io.stdout.write(`${JSON.stringify({ ...shown, createdAt: when(client.createdAt), lastUsedAt: when(client.lastUsedAt) }, null, 2)}\n`);
+      return 0;
+    }
+    await removeClient(store, client.clientId, now());
+    io.stdout.write(`removed client ${client.clientId}; its grants are revoked\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
