@@ -22,8 +22,8 @@ import { renderMarkdown, type Results, type Scenario, type Sample, type Variant 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const ONLY = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1]!.split(',')) : undefined;
-const ROUNDS = 3;
-const DURATION = QUICK ? 2 : 5;
+const ROUNDS = QUICK ? 3 : 5;
+const DURATION = QUICK ? 2 : 4;
 const WARMUP = QUICK ? 1 : 2;
 const CONNECTIONS = 16;
 const SOAK_SEC = QUICK ? 15 : 60;
@@ -134,7 +134,10 @@ async function measure(c: Contender, durationSec: number): Promise<Sample> {
   return sample;
 }
 
-/** Warm-up, then ROUNDS rounds; the order rotates each round so no contender always runs first. */
+/**
+ * Warm-up, then ROUNDS rounds. The order reverses every other round (ABBA), so each subject sits next to its
+ * baseline and a slow drift of the machine (other work on it) cancels out of the per-round ratios.
+ */
 async function interleave(contenders: Contender[]): Promise<Variant[]> {
   for (const c of contenders) {
     log(`  warm-up ${c.name}`);
@@ -142,7 +145,7 @@ async function interleave(contenders: Contender[]): Promise<Variant[]> {
   }
   const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < ROUNDS; r++) {
-    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
+    const order = r % 2 ? [...contenders].reverse() : contenders;
     for (const c of order) {
       const s = await measure(c, DURATION);
       samples.get(c.name)!.push(s);

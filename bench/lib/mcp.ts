@@ -1,3 +1,5 @@
+import { fetchOnce as fetch } from './oauth.js';
+
 /** MCP request shapes the bench sends: a 2025-era session (initialize once) and 2026-07-28 stateless calls. */
 
 export const LEGACY = '2025-11-25';

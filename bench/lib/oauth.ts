@@ -8,10 +8,23 @@ export interface TokenSet {
   refresh_token?: string;
 }
 
+/**
+ * fetch, tried a second time when the socket failed: a pooled keep-alive connection the server closed after its
+ * idle timeout fails the next request (undici "other side closed"). HTTP errors are never retried.
+ */
+export async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return fetch(url, init);
+  }
+}
+
 async function tokenRequest(tokenUrl: string, form: Record<string, string>, basic?: [string, string]): Promise<TokenSet> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (basic) headers['authorization'] = `Basic ${Buffer.from(`${basic[0]}:${basic[1]}`).toString('base64')}`;
-  const res = await fetch(tokenUrl, { method: 'POST', headers, body: new URLSearchParams(form) });
+  const res = await fetchOnce(tokenUrl, { method: 'POST', headers, body: new URLSearchParams(form) });
   const body = await res.text();
   if (!res.ok) throw new Error(`token endpoint ${res.status}: ${body}`);
   return JSON.parse(body) as TokenSet;
@@ -42,7 +55,7 @@ const REDIRECT = 'http://127.0.0.1/callback';
  */
 export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ clientId: string; tokens: TokenSet }> {
   const scope = ep.scope ?? 'read write';
-  const reg = await fetch(ep.register, {
+  const reg = await fetchOnce(ep.register, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -68,7 +81,7 @@ export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ client
     scope,
     resource: ep.resource,
   });
-  const auth = await fetch(`${ep.authorize}?${q}`, { redirect: 'manual' });
+  const auth = await fetchOnce(`${ep.authorize}?${q}`, { redirect: 'manual' });
   await auth.arrayBuffer();
   const location = auth.headers.get('location');
   const code = location ? new URL(location).searchParams.get('code') : null;

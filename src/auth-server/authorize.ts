@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
+import { RULES } from '../oauth/rules.js';
 import { formatScope } from '../oauth/scopes.js';
+import { auditOf } from '../observability/audit-of.js';
 import { validateAuthorizationRequest, type AuthorizationValidation } from './authorize-request.js';
 import { demoSubject } from './demo.js';
 import type { AuthServerDeps } from './deps.js';
@@ -32,10 +34,21 @@ export function authorizationErrorRedirect(deps: AuthServerDeps, redirectUri: st
 /** Turns a failed validation into its response: a page before the redirect URI is verified, a redirect after. */
 export async function authorizationFailure(deps: AuthServerDeps, failure: Extract<AuthorizationValidation, { ok: false }>): Promise<Response> {
   if (failure.kind === 'page') {
-    deps.logger.info({ event: 'authorize_error_page', error: failure.error, description: failure.description }, 'authorization request refused');
+    // The audit line (warn) records the refusal with its rule; a client never known gets no flow.
+    await auditOf(deps).record({
+      type: 'authorization_requested',
+      outcome: 'failure',
+      clientId: failure.clientId,
+      rule: failure.rule,
+      error: failure.error,
+      detail: `shown as an error page, not redirected: ${failure.description}`,
+    });
     return errorPage(failure.status, failure.error, failure.description);
   }
-  deps.logger.info({ event: 'authorize_error_redirect', error: failure.error.code, description: failure.error.description }, 'authorization request refused');
+  await auditOf(deps).refused(
+    { type: 'authorization_requested', clientId: failure.clientId, detail: `sent to the redirect URI: ${failure.error.description}` },
+    failure.error,
+  );
   return authorizationErrorRedirect(deps, failure.redirectUri, failure.state, failure.error);
 }
 
@@ -53,13 +66,17 @@ export async function completeAuthorization(
   if (outcome.kind === 'respond') return outcome.response;
   const deny = (description: string) =>
     authorizationErrorRedirect(deps, request.redirectUri, request.state, new OAuthError('access_denied', description));
+  const audit = auditOf(deps);
   if (outcome.kind === 'denied') {
-    deps.logger.info({ event: 'authorize_denied', clientId: request.client.clientId }, 'authorization denied');
+    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, subject: outcome.subject, rule: RULES.consentDenied, error: 'access_denied' });
     return deny('the user denied the request');
   }
   // Never more than was asked for and validated, whatever the approving side returns.
   const scopes = request.scopes.filter((s) => outcome.scopes.includes(s));
-  if (scopes.length === 0) return deny('no scope was approved');
+  if (scopes.length === 0) {
+    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, subject: outcome.subject, rule: RULES.noScopeApproved, error: 'access_denied' });
+    return deny('no scope was approved');
+  }
 
   const now = deps.clock();
   const grantId = randomToken(16);
@@ -88,8 +105,19 @@ export async function completeAuthorization(
     usedAt: null,
     createdAt: now,
   });
-  deps.logger.info({ event: 'authorize_code_issued', clientId: request.client.clientId, grantId, subject: outcome.subject, scope }, 'authorization code issued');
+  await audit.record({
+    type: 'consent_given',
+    clientId: request.client.clientId,
+    subject: outcome.subject,
+    detail: `${outcome.how ?? 'approved'}; scope "${scope}" for ${request.resource}; single-use code sent to ${destination(request.redirectUri)}`,
+  });
   return authorizationRedirect(deps, request.redirectUri, { code, state: request.state });
+}
+
+/** Where a code goes, for the audit trail: the redirect origin, or an app's private-use scheme. */
+function destination(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.origin === 'null' ? url.protocol : url.origin;
 }
 
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
@@ -104,6 +132,8 @@ export function authorizeRoute(deps: AuthServerDeps): Hono {
   const handle = async (c: Context, params: URLSearchParams): Promise<Response> => {
     const validation = await validateAuthorizationRequest(deps, params);
     if (!validation.ok) return authorizationFailure(deps, validation);
+    const { client, redirectUri, scopes } = validation.request;
+    await auditOf(deps).record({ type: 'authorization_requested', clientId: client.clientId, detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}` });
     const interaction = deps.interaction ?? (deps.config.demo.enabled ? demoInteraction(await demoSubject(deps)) : undefined);
     if (!interaction) {
       return errorPage(503, 'temporarily_unavailable', 'Sign-in is not configured on this server, so no one can approve this request.');

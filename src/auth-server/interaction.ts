@@ -15,9 +15,9 @@ export interface ValidatedAuthorizationRequest {
 
 export type InteractionOutcome =
   /** The person (or demo mode) approved: issue a code for this subject and these scopes. */
-  | { kind: 'approved'; subject: string; scopes: Scope[] }
+  | { kind: 'approved'; subject: string; scopes: Scope[]; /** How, for the audit trail: 'demo mode', 'remembered consent', ... */ how?: string }
   /** The person refused: the client gets access_denied at its redirect URI. */
-  | { kind: 'denied' }
+  | { kind: 'denied'; /** Who refused, for the audit trail. */ subject?: string }
   /** A page must be shown first (login, consent); send this response and wait. */
   | { kind: 'respond'; response: Response };
 
@@ -33,7 +33,7 @@ export interface Interaction {
 export function demoInteraction(demoSubject: string): Interaction {
   return {
     async decide(_c, request) {
-      return { kind: 'approved', subject: demoSubject, scopes: request.scopes };
+      return { kind: 'approved', subject: demoSubject, scopes: request.scopes, how: 'approved automatically (demo mode)' };
     },
   };
 }

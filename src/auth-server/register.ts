@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
+import { RULES } from '../oauth/rules.js';
+import { auditOf } from '../observability/audit-of.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import {
   acceptedClientScope,
@@ -54,6 +56,18 @@ async function readJsonObject(c: import('hono').Context): Promise<unknown> {
 export function registerRoute(deps: AuthServerDeps): Hono {
   const app = new Hono();
   app.post('/oauth/register', rateLimit(deps.rateLimits.register, deps.config.trustedProxies), async (c) => {
+    try {
+      return await register(c);
+    } catch (err) {
+      // A refused registration has no client yet, so no flow: the audit row and log line still say which rule broke.
+      if (err instanceof OAuthError) {
+        await auditOf(deps).record({ type: 'client_registered', outcome: 'failure', rule: err.rule ?? RULES.registrationRefused, error: err.code, detail: err.description });
+      }
+      throw err;
+    }
+  });
+
+  const register = async (c: import('hono').Context): Promise<Response> => {
     const parsed = registrationSchema.safeParse(await readJsonObject(c));
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
     const m = parsed.data;
@@ -90,6 +104,12 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       { event: 'client_registered', clientId, clientName: client.clientName, authMethod, redirectUris, grantTypes },
       'client registered',
     );
+    // A registration starts the client's flow (interop note 14).
+    await auditOf(deps).record({
+      type: 'client_registered',
+      clientId,
+      detail: `${client.clientName ?? '(no name)'}; ${authMethod}; redirect ${redirectUris.join(' ')}`,
+    });
 
     // RFC 7591 §3.2.1: the client information response echoes the registered metadata.
     const body = {
@@ -106,6 +126,6 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       ...metadata,
     };
     return c.json(body, 201, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-  });
+  };
   return app;
 }

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import { OAuthError } from '../oauth/errors.js';
+import { RULES } from '../oauth/rules.js';
+import { auditOf } from '../observability/audit-of.js';
 import type { ClientRecord } from '../store/store.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
@@ -9,15 +11,29 @@ import { noStore } from './no-store.js';
 import { looksLikeJwt, verifyOwnAccessToken } from './own-tokens.js';
 import { sha256 } from '../oauth/crypto.js';
 
+/** A client tried to revoke another client's token: answered 200 like any other (RFC 7009 §2.2), but recorded. */
+async function foreign(deps: AuthServerDeps, client: ClientRecord, kind: string): Promise<true> {
+  await auditOf(deps).record({
+    type: 'token_revoked',
+    outcome: 'failure',
+    clientId: client.clientId,
+    rule: RULES.revokeForeignToken,
+    error: 'unauthorized_client',
+    detail: `${kind} of another client; nothing revoked`,
+  });
+  return true;
+}
+
 /** Revokes a refresh token of this client and, with it, its whole grant (RFC 7009 §2.1). True when it was one. */
 async function revokeRefreshToken(deps: AuthServerDeps, client: ClientRecord, token: string): Promise<boolean> {
   const record = await deps.store.getRefreshToken(sha256(token));
   if (!record) return false;
   // RFC 7009 §2.1: the server verifies that the token was issued to the client making the request.
-  if (record.clientId !== client.clientId) return true;
+  if (record.clientId !== client.clientId) return foreign(deps, client, 'refresh token');
   // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant.
   await deps.store.revokeGrant(record.grantId, deps.clock());
   deps.logger.info({ clientId: client.clientId, grantId: record.grantId }, 'refresh token revoked: grant revoked');
+  await auditOf(deps).record({ type: 'token_revoked', clientId: client.clientId, subject: record.subject, detail: `refresh token revoked by the client; grant ${record.grantId} revoked` });
   return true;
 }
 
@@ -25,9 +41,10 @@ async function revokeRefreshToken(deps: AuthServerDeps, client: ClientRecord, to
 async function revokeAccessToken(deps: AuthServerDeps, client: ClientRecord, token: string): Promise<boolean> {
   const claims = await verifyOwnAccessToken(deps, token);
   if (!claims) return false;
-  if (claims.client_id !== client.clientId) return true;
+  if (claims.client_id !== client.clientId) return foreign(deps, client, 'access token');
   await deps.store.revokeAccessToken(claims.jti, claims.exp);
   deps.logger.info({ clientId: client.clientId, jti: claims.jti }, 'access token revoked');
+  await auditOf(deps).record({ type: 'token_revoked', clientId: client.clientId, subject: claims.sub, detail: `access token ${claims.jti} revoked by the client` });
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { runClientsCommand } from './clients.js';
+import { runAuditCommand } from './audit.js';
 import { runDoctorCommand } from './doctor.js';
 import { runFlowCommand } from './flow.js';
 import { runKeysCommand } from './keys.js';
@@ -17,6 +18,8 @@ const USAGE = `usage: oauth-mcp <command>
                             manage who can sign in (DEMO_MODE=false); passwords from a prompt or stdin
   flow [--mcp <url>]        walk through the 13-step OAuth flow against the running servers
   doctor <MCP URL> [--json] probe any MCP deployment the way real clients do (registers test clients)
+  audit [--since 1h] [--client <id>] [--json]
+                            list audit events: sign-ins, consents, tokens, refusals with their rule
 `;
 
 /** The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped. */
@@ -37,6 +40,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runFlowCommand(args, io);
     case 'doctor':
       return runDoctorCommand(args, io);
+    case 'audit':
+      return runAuditCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

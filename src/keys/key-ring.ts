@@ -65,9 +65,12 @@ export class KeyRing {
     const active = records.find((k) => k.retiredAt === null);
     this.published = records.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: 'sig' }) as JWK);
     this.current = active ? await this.unseal(active) : undefined;
-    // A key retired less than signingDelay ago may still be the one that signs (its successor is not ready yet).
-    const predecessor = records.find((k) => k.retiredAt !== null && k.retiredAt + this.signingDelay > now);
-    this.previous = predecessor ? await this.unseal(predecessor) : undefined;
+    // While the active key is younger than signingDelay, an older published key keeps signing: the newest one old
+    // enough to be in every JWKS answer, or, when none is that old yet (a young store), the oldest one. (records
+    // are newest first.)
+    const fallback = records.find((k) => k.createdAt + this.signingDelay <= now) ?? records.at(-1);
+    const waiting = active && active.createdAt + this.signingDelay > now;
+    this.previous = waiting && fallback && fallback !== active ? await this.unseal(fallback) : undefined;
   }
 
   /** Generates a new signing key and retires the one it replaces. Returns the new kid. */
@@ -77,7 +80,7 @@ export class KeyRing {
     return kid;
   }
 
-  /** The key that signs now: the active one, or its predecessor while the active one is younger than signingDelay. */
+  /** The key that signs now: the active one, or a seasoned predecessor while the active one is younger than signingDelay. */
   signingKey(): SigningKey {
     if (!this.current) throw new Error('no active signing key');
     if (this.previous && this.current.createdAt + this.signingDelay > this.clock()) return this.previous;

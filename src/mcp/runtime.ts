@@ -61,12 +61,15 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
       }
     },
   };
+  // Scale-out: session ids name their instance, so nginx can send a session's requests back to it (docs/deploy.md).
+  const idPrefix = deps.config.instanceId ? `${deps.config.instanceId}.` : '';
   const sessions = new StreamableSessions({
     createServer: newServer,
+    idPrefix,
     ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),
     ...(opts.sessionNow && { now: opts.sessionNow }),
   });
-  const sse = new SseSessions(newServer, opts.sseKeepAliveMs);
+  const sse = new SseSessions(newServer, opts.sseKeepAliveMs, undefined, idPrefix);
   let direct: Promise<DirectTransport> | undefined;
   const directServer = newServer();
   return {

@@ -18,7 +18,6 @@ export const RULES = {
   responseType: 'OAuth 2.1 §4.1.1 response_type must be code',
   pkceRequired: 'AS-3 PKCE with S256 is required (OAuth 2.1 §4.1.1, RFC 7636 §4.3)',
   resourceRefused: 'AS-6 resource is not served by this authorization server (RFC 8707 §2)',
-  scopeNotAllowed: 'RFC 6749 §3.3 no requested scope is allowed for this client',
   consentDenied: 'RFC 6749 §4.1.2.1 access_denied: the person refused',
   noScopeApproved: 'RFC 6749 §3.3 no scope was approved',
   // login

@@ -20,7 +20,7 @@ export class McpFlowTracker {
     private readonly deps: { store: Store; clock: Clock; logger: Logger; audit: AuditLog; nowMs?: () => number },
   ) {}
 
-  async called(token: { clientId: string; subject: string }): Promise<void> {
+  async called(token: { clientId: string; subject: string }, path = ''): Promise<void> {
     const nowMs = (this.deps.nowMs ?? Date.now)();
     const hit = this.checked.get(token.clientId);
     if (hit && nowMs - hit.at < RECHECK_MS) {
@@ -30,7 +30,7 @@ export class McpFlowTracker {
     try {
       const flow = (await this.deps.store.latestFlowForClient(token.clientId)) ?? (await this.deps.audit.startFlow(token.clientId));
       if (flow.mcpAt === null && (await this.deps.store.markFlowMcpCall(flow.flowId, this.deps.clock()))) {
-        await this.deps.audit.record({ type: 'mcp_connected', clientId: token.clientId, subject: token.subject, flowId: flow.flowId, detail: 'first MCP call with a verified token' });
+        await this.deps.audit.record({ type: 'mcp_connected', clientId: token.clientId, subject: token.subject, flowId: flow.flowId, detail: `first call with a verified token${path && `: ${path}`}` });
       }
       if (this.checked.size >= MAX_ENTRIES) this.checked.clear();
       this.checked.set(token.clientId, { at: nowMs, flowId: flow.flowId });

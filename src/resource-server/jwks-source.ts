@@ -88,6 +88,11 @@ export class JwksCache implements SigningKeySource {
     }
   }
 
+  /** Readiness (GET /ready): resolves once a key set has been loaded, fetching it if none has been yet. */
+  async ready(): Promise<void> {
+    if (!this.local) await this.refresh();
+  }
+
   /** One fetch at a time: concurrent callers share it. */
   private refresh(): Promise<void> {
     if (this.inflight) return this.inflight;

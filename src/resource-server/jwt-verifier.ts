@@ -51,6 +51,12 @@ export class JwtVerifier implements TokenVerifier {
     this.cache = new VerifiedTokenCache(opts.cacheSize ?? 10_000, this.skew);
   }
 
+  /** Readiness (GET /ready): resolves once the key source has keys, loading them if it can (JwksCache). */
+  async ready(): Promise<void> {
+    const source = this.keys as SigningKeySource & { ready?: () => Promise<void> };
+    if (source.ready) await source.ready();
+  }
+
   async verify(token: string): Promise<VerifiedToken> {
     const now = this.opts.clock();
     const verified = this.cache.get(token, now) ?? (await this.verifyOnce(token, now));

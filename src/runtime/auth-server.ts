@@ -6,6 +6,7 @@ import type { AuthServerDeps } from '../auth-server/deps.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
+import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
 import type { Store } from '../store/store.js';
 import { pagesInteraction, webRoutes } from '../web/routes.js';
@@ -27,11 +28,12 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     signingDelaySeconds: signingDelaySeconds(config),
   });
   const rateLimits = await openRateLimits(config, { keyPrefix: 'oauth-mcp' });
-  const deps: AuthServerDeps = { config, ...base, keys, rateLimits: rateLimits.limits };
+  const deps: AuthServerDeps & ReturnType<typeof authServerObservability> = { config, ...base, keys, rateLimits: rateLimits.limits, ...authServerObservability(base) };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
   else deps.interaction = pagesInteraction(deps);
   const app = createAuthServerApp(deps);
-  app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /static/web.css
-  return { app, deps, close: () => rateLimits.close() };
+  app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
+  // Request ids, logs, /metrics and /ready (issue 7).
+  return { app: observeAuthServer(app, deps), deps, close: () => rateLimits.close() };
 }

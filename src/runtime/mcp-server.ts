@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { createMcpServerApp } from '../mcp/app.js';
 import type { McpServerDeps } from '../mcp/deps.js';
 import { createMcpRuntime } from '../mcp/runtime.js';
+import { observeMcpServer } from '../observability/wire.js';
 import { verifierForServer } from '../resource-server/jwt-verifier.js';
 import { revocationCheck } from '../resource-server/revocation-check.js';
 import type { Store } from '../store/store.js';
@@ -18,5 +19,11 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
   const verifier = verifierForServer(config, base.clock, { isRevoked });
   const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
   const runtime = createMcpRuntime(deps);
-  return { app: createMcpServerApp(deps, runtime), deps, close: () => runtime.close() };
+  // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).
+  const app = observeMcpServer(createMcpServerApp(deps, runtime), {
+    ...base,
+    sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
+    keysReady: () => verifier.ready(),
+  });
+  return { app, deps, close: () => runtime.close() };
 }

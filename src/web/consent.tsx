@@ -32,9 +32,9 @@ export function consentRoutes(deps: ConsentDeps): Hono {
   const app = new Hono();
   const toLogin = (c: Context, i: string | undefined) => redirectHere(c, isInteractionId(i) ? `/login?i=${i}` : '/login');
 
-  const approve = async (session: SignedIn, request: ValidatedAuthorizationRequest) => {
+  const approve = async (session: SignedIn, request: ValidatedAuthorizationRequest, how: string) => {
     await rememberConsent(deps, session.user.id, request);
-    return completeAuthorization(deps, request, { kind: 'approved', subject: session.user.id, scopes: request.scopes });
+    return completeAuthorization(deps, request, { kind: 'approved', subject: session.user.id, scopes: request.scopes, how });
   };
 
   app.get('/consent', async (c) => {
@@ -46,7 +46,7 @@ export function consentRoutes(deps: ConsentDeps): Hono {
     if (await consentCovers(deps, session.user.id, request)) {
       // Signed in just now and already consented to all of this: nothing to ask.
       const taken = await consumePendingRequest(deps, i);
-      return taken ? approve(session, taken) : expired(c);
+      return taken ? approve(session, taken, 'covered by a remembered consent') : expired(c);
     }
     const target = redirectFormTarget(request.redirectUri);
     return renderPage(
@@ -78,8 +78,8 @@ export function consentRoutes(deps: ConsentDeps): Hono {
     const request = await consumePendingRequest(deps, form.i);
     if (!request) return expired(c);
     deps.logger.info({ event: 'consent', decision: form.decision, clientId: request.client.clientId, user: session.user.id }, 'consent decided');
-    if (form.decision === 'deny') return completeAuthorization(deps, request, { kind: 'denied' });
-    return approve(session, request);
+    if (form.decision === 'deny') return completeAuthorization(deps, request, { kind: 'denied', subject: session.user.id });
+    return approve(session, request, 'approved on the consent page');
   });
 
   return app;

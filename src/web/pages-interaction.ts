@@ -15,7 +15,7 @@ export function pagesInteraction(deps: AuthServerDeps): Interaction {
     async decide(c, request) {
       const session = await currentSession(deps, c);
       if (session && (await consentCovers(deps, session.user.id, request))) {
-        return { kind: 'approved', subject: session.user.id, scopes: request.scopes };
+        return { kind: 'approved', subject: session.user.id, scopes: request.scopes, how: 'covered by a remembered consent' };
       }
       const id = await savePendingRequest(deps, request);
       const next = session ? `/consent?i=${id}` : `/login?i=${id}`;

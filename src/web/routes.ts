@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { createUsersService } from '../users/users-service.js';
 import { accountRoutes } from './account.js';
+import { adminFlowRoutes } from './admin-flows.js';
 import { consentRoutes } from './consent.js';
 import { createCsrf } from './csrf.js';
 import { realSleep, type WebDeps } from './deps.js';
@@ -12,8 +13,9 @@ export { pagesInteraction } from './pages-interaction.js';
 export type { WebDeps } from './deps.js';
 
 /**
- * The pages a person sees (DEMO_MODE=false): /login, /consent, /account (+ /account/revoke), /logout and the
- * stylesheet. Mount on the authorization server app; pair with `interaction: pagesInteraction(deps)`.
+ * The pages a person sees (DEMO_MODE=false): /login, /consent, /account (+ /account/revoke), /logout, the
+ * administrators' flow timeline /admin/flows (open in demo mode), and the stylesheet. Mount on the
+ * authorization server app; pair with `interaction: pagesInteraction(deps)`.
  */
 export function webRoutes(deps: WebDeps): Hono {
   const shared = {
@@ -28,5 +30,6 @@ export function webRoutes(deps: WebDeps): Hono {
   app.route('/', loginRoutes(shared));
   app.route('/', consentRoutes(shared));
   app.route('/', accountRoutes(shared));
+  app.route('/', adminFlowRoutes(shared));
   return app;
 }

@@ -55,6 +55,29 @@ button { font:inherit; font-weight:600; border-radius:8px; padding:.7rem 1.2rem;
 .apps { list-style:none; padding:0; margin:0; }
 .app { border:1px solid var(--line); border-radius:10px; padding:1rem 1.1rem; margin-top:1rem; }
 .app h2 { margin:0; }
+/* flow timeline (/admin/flows) */
+.flow { border-top:1px solid var(--line); margin-top:1.5rem; padding-top:1rem; }
+.status { font-size:.8rem; font-weight:600; padding:.1rem .55rem; border-radius:999px; border:1px solid var(--line); }
+.status.connected { background:var(--ok-bg); border-color:var(--ok-line); }
+.status.failed { background:var(--err-bg); border-color:var(--danger); color:var(--danger); }
+.status.in-progress { background:var(--warn-bg); border-color:var(--warn-line); }
+.seq { width:100%; height:auto; margin:.75rem 0; font: 12px system-ui, sans-serif; }
+.seq-lane rect { fill:#eef1f6; stroke:#b9c1ce; }
+.seq-lane text { fill:var(--fg); font-weight:600; }
+.seq-lane line { stroke:#c8ced9; stroke-dasharray:4 4; }
+.seq-ok { stroke:var(--accent); stroke-width:2; fill:none; }
+.seq-fail { stroke:var(--danger); stroke-width:2; fill:none; stroke-dasharray:6 3; }
+.seq-head-ok { fill:var(--accent); }
+.seq-head-fail { fill:var(--danger); }
+.seq-label { fill:var(--fg); }
+.seq-rule { fill:var(--danger); font-size:11px; }
+.steps { padding-left:1.4rem; margin:.5rem 0 0; }
+.step, .plain .step { display:flex; flex-direction:column; gap:.1rem; padding:.45rem 0; border-bottom:1px solid var(--line); }
+.step.failed { border-left:3px solid var(--danger); padding-left:.5rem; }
+.outcome { font-size:.75rem; font-weight:600; padding:0 .4rem; border-radius:4px; }
+.outcome.good { background:var(--ok-bg); }
+.outcome.bad { background:var(--err-bg); color:var(--danger); }
+.rule { font-size:.875rem; }
 @media (max-width: 36rem) {
   .card { margin:0; border-radius:0; border-left:0; border-right:0; padding:1.25rem 1rem; }
   .facts { grid-template-columns: 1fr; gap:.1rem; }

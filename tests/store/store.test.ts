@@ -10,8 +10,10 @@ import { openPostgres } from '../../src/store/postgres.js';
 import type { Database } from '../../src/store/schema.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import type {
+  AuditEventRecord,
   AuthorizationCodeRecord,
   ClientRecord,
+  FlowRecord,
   GrantRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -535,6 +537,108 @@ describe.each(targets)('Store on $name', (target) => {
         expect(await store.getConsent(subject, 'client-a', r1)).toBeUndefined();
         expect(await store.getConsent(subject, 'client-a', r2)).toBeUndefined();
         expect(await store.getConsent(subject, 'client-b', r1)).toStrictEqual(otherClient);
+      });
+    });
+
+    describe('audit events and flows (issue 7)', () => {
+      const event = (over: Partial<Omit<AuditEventRecord, 'id'>> = {}): Omit<AuditEventRecord, 'id'> => ({
+        at: T,
+        type: 'token_issued',
+        outcome: 'failure',
+        clientId: 'client-a',
+        subject: 'user-a',
+        flowId: 'fl_a',
+        rule: 'AS-3 code_verifier does not match the code_challenge (RFC 7636 §4.6)',
+        error: 'invalid_grant',
+        detail: 'grant_type=authorization_code ✓',
+        requestId: 'req-1',
+        expiresAt: T + 30 * 86_400,
+        ...over,
+      });
+      const flow = (over: Partial<FlowRecord> = {}): FlowRecord => ({
+        flowId: id('fl'),
+        clientId: id('client'),
+        startedAt: T,
+        updatedAt: T,
+        tokenAt: null,
+        mcpAt: null,
+        expiresAt: T + 30 * 86_400,
+        ...over,
+      });
+
+      it('round-trips an event with every field, ids increasing in insertion order', async () => {
+        await withFreshStore(async (s) => {
+          const a = event();
+          const b = event({ outcome: 'success', rule: null, error: null, detail: null, subject: null, requestId: null, flowId: null, at: T + 1 });
+          await s.insertAuditEvent(a);
+          await s.insertAuditEvent(b);
+          const got = await s.listAuditEvents();
+          expect(got.map(({ id: _id, ...rest }) => rest)).toStrictEqual([a, b]);
+          expect(got[1]!.id).toBeGreaterThan(got[0]!.id);
+          expect(typeof got[0]!.id).toBe('number');
+        });
+      });
+
+      it('filters by time, client and flows, and returns the newest `limit` oldest first', async () => {
+        await withFreshStore(async (s) => {
+          for (let i = 0; i < 5; i++) await s.insertAuditEvent(event({ at: T + i, clientId: i % 2 ? 'odd' : 'even', flowId: `fl_${i % 3}`, detail: String(i) }));
+          const details = (es: AuditEventRecord[]) => es.map((e) => e.detail);
+          expect(details(await s.listAuditEvents({ since: T + 3 }))).toStrictEqual(['3', '4']);
+          expect(details(await s.listAuditEvents({ clientId: 'odd' }))).toStrictEqual(['1', '3']);
+          expect(details(await s.listAuditEvents({ flowIds: ['fl_0', 'fl_2'] }))).toStrictEqual(['0', '2', '3']);
+          expect(details(await s.listAuditEvents({ flowIds: [] }))).toStrictEqual([]);
+          expect(details(await s.listAuditEvents({ limit: 2 }))).toStrictEqual(['3', '4']);
+          expect(details(await s.listAuditEvents({ clientId: 'even', since: T + 1, limit: 1 }))).toStrictEqual(['4']);
+        });
+      });
+
+      it('flows: latest per client (ties in one second broken by id), touch, token mark set once', async () => {
+        const f1 = flow({ flowId: 'fl_000000001aa', clientId: 'c-1' });
+        const f2 = flow({ flowId: 'fl_000000002aa', clientId: 'c-1' });
+        const other = flow({ clientId: 'c-2', startedAt: T + 5, updatedAt: T + 5 });
+        for (const f of [f2, f1, other]) await store.createFlow(f);
+        expect(await store.getFlow(f1.flowId)).toStrictEqual(f1);
+        expect(await store.getFlow('fl_none')).toBeUndefined();
+        expect(await store.latestFlowForClient('c-1')).toStrictEqual(f2);
+        expect(await store.latestFlowForClient('c-none')).toBeUndefined();
+        await store.touchFlow(f2.flowId, T + 10, T + 99, { tokenAt: T + 10 });
+        await store.touchFlow(f2.flowId, T + 20, T + 100, { tokenAt: T + 20 });
+        expect(await store.getFlow(f2.flowId)).toStrictEqual({ ...f2, updatedAt: T + 20, expiresAt: T + 100, tokenAt: T + 10 });
+        expect(await store.getFlow(f1.flowId)).toStrictEqual(f1);
+      });
+
+      it('markFlowMcpCall under 10 concurrent calls: exactly one first MCP call', async () => {
+        const f = flow();
+        await store.createFlow(f);
+        const wins = await Promise.all(Array.from({ length: 10 }, () => store.markFlowMcpCall(f.flowId, T + 7)));
+        expect(wins.filter(Boolean)).toHaveLength(1);
+        expect(await store.getFlow(f.flowId)).toMatchObject({ mcpAt: T + 7, updatedAt: T + 7 });
+        expect(await store.markFlowMcpCall('fl_missing', T)).toBe(false);
+      });
+
+      it('listFlows: most recent activity first, limited, since a time', async () => {
+        await withFreshStore(async (s) => {
+          const fs = [0, 1, 2].map((i) => flow({ flowId: `fl_00${i}`, updatedAt: T + i * 10 }));
+          for (const f of fs) await s.createFlow(f);
+          expect((await s.listFlows()).map((f) => f.flowId)).toStrictEqual(['fl_002', 'fl_001', 'fl_000']);
+          expect((await s.listFlows({ limit: 1 })).map((f) => f.flowId)).toStrictEqual(['fl_002']);
+          expect((await s.listFlows({ since: T + 10 })).map((f) => f.flowId)).toStrictEqual(['fl_002', 'fl_001']);
+        });
+      });
+
+      it('purgeExpired deletes audit events and flows past their retention, nothing else of theirs', async () => {
+        await withFreshStore(async (s) => {
+          const now = T + 1000;
+          await s.insertAuditEvent(event({ expiresAt: now - 1, detail: 'old' }));
+          await s.insertAuditEvent(event({ expiresAt: now, detail: 'edge' }));
+          const oldFlow = flow({ expiresAt: now - 1 });
+          const liveFlow = flow({ expiresAt: now + 1 });
+          for (const f of [oldFlow, liveFlow]) await s.createFlow(f);
+          expect(await s.purgeExpired(now)).toBe(2);
+          expect((await s.listAuditEvents()).map((e) => e.detail)).toStrictEqual(['edge']);
+          expect(await s.getFlow(oldFlow.flowId)).toBeUndefined();
+          expect(await s.getFlow(liveFlow.flowId)).toStrictEqual(liveFlow);
+        });
       });
     });
 

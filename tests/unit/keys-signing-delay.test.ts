@@ -47,6 +47,37 @@ describe('KeyRing signing delay (publish before sign)', () => {
     expect(old).toMatchObject({ retiredAt: rotatedAt, expiresAt: rotatedAt + TTL + 300 + DELAY });
   });
 
+  it('two rotations within the delay: the last key that every JWKS holds keeps signing until the next is ready', async () => {
+    const ring = await open();
+    const first = ring.signingKey().kid;
+    clock.advance(1000);
+    const t = clock();
+    const second = await ring.rotate();
+    clock.advance(10);
+    const third = await ring.rotate();
+    expect(ring.signingKey().kid).toBe(first); // neither newer key is published everywhere yet
+    clock.set(t + DELAY);
+    await ring.reload();
+    expect(ring.signingKey().kid).toBe(second);
+    clock.set(t + 10 + DELAY);
+    expect(ring.signingKey().kid).toBe(third);
+    expect(ring.jwks().keys.map((k) => k.kid).sort()).toStrictEqual([first, second, third].sort());
+  });
+
+  it('a rotation soon after the first key: the first key keeps signing (it is the one every JWKS answer holds)', async () => {
+    const ring = await open();
+    const first = ring.signingKey().kid;
+    clock.advance(5);
+    const t = clock();
+    const second = await ring.rotate();
+    expect(ring.signingKey().kid).toBe(first);
+    clock.set(t + DELAY - 1);
+    await ring.reload();
+    expect(ring.signingKey().kid).toBe(first);
+    clock.set(t + DELAY);
+    expect(ring.signingKey().kid).toBe(second);
+  });
+
   it('an instance that reloads after a rotation elsewhere follows the same schedule', async () => {
     const a = await open();
     const b = await open();

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '../../oauth/crypto.js';
 import { OAuthError } from '../../oauth/errors.js';
+import { RULES } from '../../oauth/rules.js';
+import { auditOf } from '../../observability/audit-of.js';
 import { verifyS256 } from '../../oauth/pkce.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { formatScope, parseScope, type Scope } from '../../oauth/scopes.js';
@@ -21,12 +23,25 @@ async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: 
   return tokenResponseBody(access, scopes, refresh);
 }
 
+/** RFC 6749 §10.5: a replayed code is a security event of its own, besides the refused token request. */
+function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject: string, grantId: string) {
+  return auditOf(deps).record({
+    type: 'reuse_detected',
+    outcome: 'failure',
+    clientId: client.clientId,
+    subject,
+    rule: RULES.codeReplayed,
+    error: 'invalid_grant',
+    detail: `authorization code replayed; grant ${grantId} and its refresh tokens revoked`,
+  });
+}
+
 /**
  * The original demo's fixed code: it works for the demo client only, without PKCE, as the demo did, and
  * opens a new grant for the demo user each time so refresh works.
  */
 async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Promise<TokenResponseBody> {
-  if (client.clientId !== deps.config.demo.clientId) throw new OAuthError('invalid_grant', 'invalid authorization code');
+  if (client.clientId !== deps.config.demo.clientId) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
   const now = deps.clock();
   const grant = {
     id: randomUUID(),
@@ -54,45 +69,47 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
     if (deps.config.demo.enabled && code === deps.config.demo.authorizationCode) return exchangeDemoCode(deps, client);
 
     // OAuth 2.1 §4.1.3: PKCE is required, so a request without code_verifier is malformed.
-    if (params.code_verifier === undefined) throw new OAuthError('invalid_request', 'code_verifier is required');
+    if (params.code_verifier === undefined) throw new OAuthError('invalid_request', 'code_verifier is required', { rule: RULES.codeVerifierMissing });
 
     const now = deps.clock();
     const codeHash = sha256(code);
     const record = await deps.store.getCode(codeHash);
-    if (!record) throw new OAuthError('invalid_grant', 'invalid authorization code');
+    if (!record) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
     if (record.usedAt !== null) {
       // RFC 6749 §4.1.2, §10.5: a code used twice has leaked; revoke everything issued from it.
       await deps.store.revokeGrant(record.grantId, now);
       deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'authorization code replayed: grant revoked');
-      throw new OAuthError('invalid_grant', 'authorization code was already used');
+      await reuseDetected(deps, client, record.subject, record.grantId);
+      throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
-    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'authorization code has expired');
+    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'authorization code has expired', { rule: RULES.codeExpired });
     // RFC 6749 §4.1.3: the code must have been issued to the authenticated client...
-    if (record.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'authorization code was issued to another client');
+    if (record.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'authorization code was issued to another client', { rule: RULES.codeOtherClient });
     if (params.redirect_uri === undefined) {
       // RFC 6749 §4.1.3: redirect_uri is required if it was in the authorization request. authorize.ts lets it be
       // left out only when the client registered exactly one; the code then can only have gone there.
       const onlyRegistered = client.redirectUris.length === 1 && client.redirectUris[0] === record.redirectUri;
-      if (!onlyRegistered) throw new OAuthError('invalid_request', 'redirect_uri is required');
+      if (!onlyRegistered) throw new OAuthError('invalid_request', 'redirect_uri is required', { rule: RULES.tokenRedirectUriMissing });
     } else if (record.redirectUri !== params.redirect_uri) {
       // ...and, when sent, redirect_uri must be identical to the one of the authorization request.
-      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request', { rule: RULES.tokenRedirectUriMismatch });
     }
     // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
-    if (!verifyS256(params.code_verifier, record.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+    if (!verifyS256(params.code_verifier, record.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge', { rule: RULES.codeVerifierMismatch });
     if (params.resource !== undefined && canonicalResource(params.resource) !== record.resource) {
       // RFC 8707 §2.2: the token's resource must be one the authorization was granted for.
-      throw new OAuthError('invalid_target', 'resource differs from the authorization request');
+      throw new OAuthError('invalid_target', 'resource differs from the authorization request', { rule: RULES.resourceMismatch });
     }
     const grant = await deps.store.getGrant(record.grantId);
-    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this code has been revoked');
+    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this code has been revoked', { rule: RULES.grantRevoked });
 
     const consumed = await deps.store.consumeCode(codeHash, now);
     if (consumed.status !== 'ok') {
       // Lost a race with another exchange of the same code: that is a replay too (RFC 6749 §10.5).
       await deps.store.revokeGrant(record.grantId, now);
       deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'authorization code replayed concurrently: grant revoked');
-      throw new OAuthError('invalid_grant', 'authorization code was already used');
+      await reuseDetected(deps, client, record.subject, record.grantId);
+      throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
     await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
     return issueTokens(deps, client, {

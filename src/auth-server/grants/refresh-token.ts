@@ -1,6 +1,8 @@
 import { deriveKey } from '../../keys/encryption.js';
 import { randomToken, sha256 } from '../../oauth/crypto.js';
 import { OAuthError } from '../../oauth/errors.js';
+import { RULES } from '../../oauth/rules.js';
+import { auditOf } from '../../observability/audit-of.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
 import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
@@ -43,7 +45,7 @@ function narrowScopes(granted: readonly string[], requested: string | undefined)
   const asked = parseScope(requested).filter((s) => (SUPPORTED_SCOPES as readonly string[]).includes(s));
   // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
   const broader = asked.filter((s) => !granted.includes(s));
-  if (broader.length > 0) throw new OAuthError('invalid_scope', `scope ${broader.join(' ')} was not granted`);
+  if (broader.length > 0) throw new OAuthError('invalid_scope', `scope ${broader.join(' ')} was not granted`, { rule: RULES.scopeBroadened });
   return asked.length > 0 ? granted.filter((s) => asked.includes(s)) : [...granted];
 }
 
@@ -80,21 +82,21 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     const now = deps.clock();
     const hash = sha256(token);
     const record = await deps.store.getRefreshToken(hash);
-    if (!record) throw new OAuthError('invalid_grant', 'unknown refresh token');
+    if (!record) throw new OAuthError('invalid_grant', 'unknown refresh token', { rule: RULES.refreshUnknown });
     // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
     if (record.clientId !== client.clientId) {
-      throw new OAuthError('invalid_grant', 'refresh token was issued to another client', { cause: new Error(`client ${client.clientId}`) });
+      throw new OAuthError('invalid_grant', 'refresh token was issued to another client', { cause: new Error(`client ${client.clientId}`), rule: RULES.refreshOtherClient });
     }
-    if (record.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked');
-    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'refresh token has expired');
+    if (record.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
+    if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'refresh token has expired', { rule: RULES.refreshExpired });
     const grant = await deps.store.getGrant(record.grantId);
-    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked');
+    if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked', { rule: RULES.grantRevoked });
 
     const scopes = narrowScopes(parseScope(record.scope), params.scope);
     if (params.resource !== undefined) {
       // AS-6, RFC 8707 §2.2: on refresh the resource can only stay the same (a grant has one audience).
       const resource = canonicalResource(params.resource);
-      if (resource !== record.resource) throw new OAuthError('invalid_target', 'resource differs from the one this refresh token was issued for');
+      if (resource !== record.resource) throw new OAuthError('invalid_target', 'resource differs from the one this refresh token was issued for', { rule: RULES.resourceMismatch });
     }
 
     const successor = successorRefreshToken(rotationKey, token);
@@ -105,18 +107,27 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       // Another request rotated this token first (or it was revoked meanwhile): read who won, and when.
       const current = await deps.store.getRefreshToken(hash);
       if (!current || current.revokedAt !== null || current.rotatedAt === null) {
-        throw new OAuthError('invalid_grant', 'refresh token has been revoked');
+        throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
       }
       if (now - current.rotatedAt >= deps.config.ttl.refreshGrace) {
         // OAuth 2.1 §4.3.1: reuse of a rotated refresh token means it leaked; revoke the whole family.
         await deps.store.revokeGrant(record.grantId, now);
         deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'refresh token reused after rotation: grant revoked');
-        throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked');
+        await auditOf(deps).record({
+          type: 'reuse_detected',
+          outcome: 'failure',
+          clientId: client.clientId,
+          subject: record.subject,
+          rule: RULES.refreshReused,
+          error: 'invalid_grant',
+          detail: `rotated refresh token used again after the ${deps.config.ttl.refreshGrace} s grace; grant ${record.grantId} revoked`,
+        });
+        throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked', { rule: RULES.refreshReused });
       }
       // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout.
       successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
     }
-    if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked');
+    if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
 
     await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
     const access = await mintAccessToken(deps, {

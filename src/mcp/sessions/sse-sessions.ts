@@ -20,6 +20,8 @@ export class SseSessions {
     private readonly createServer: () => McpServer,
     private readonly keepAliveMs = 15_000,
     private readonly maxSessions = 10_000,
+    /** Scale-out: stream ids start with this (`${INSTANCE_ID}.`), so nginx routes the message POSTs back here. */
+    private readonly idPrefix = '',
   ) {}
 
   get size(): number {
@@ -29,7 +31,7 @@ export class SseSessions {
   /** Opens the event stream; its first event announces `${messagesPath}?sessionId=...`. */
   async open(messagesPath: string, subject: string, signal?: AbortSignal): Promise<Response> {
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open streams; retry later');
-    const sessionId = randomUUID();
+    const sessionId = `${this.idPrefix}${randomUUID()}`;
     const transport = new SseServerTransport(sessionId, `${messagesPath}?sessionId=${sessionId}`, this.keepAliveMs);
     const server = this.createServer();
     transport.onclose = () => {

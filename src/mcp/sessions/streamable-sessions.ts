@@ -16,13 +16,16 @@ export interface StreamableSessionOptions {
   idleMs?: number;
   maxSessions?: number;
   now?: () => number;
+  /** Scale-out: session ids start with this (`${INSTANCE_ID}.`), so a load balancer can route them back here. */
+  idPrefix?: string;
 }
 
 /**
  * Sessions of the 2025-era Streamable HTTP transport (TR-1..TR-6), kept in this process: one SDK server and
  * transport per session, reused for every request of that session. Sessions are bound to the token subject that
  * opened them; another subject presenting the id gets the same 404 as an unknown id, so ids cannot be probed.
- * Scale-out needs sticky routing on Mcp-Session-Id (design.md, "Scale-out").
+ * Scale-out: ids carry the instance's prefix and nginx routes on it (docs/deploy.md); a session whose instance
+ * died is unknown elsewhere and gets 404, after which the client initializes again (TR-2).
  */
 export class StreamableSessions {
   private readonly sessions = new Map<string, Session>();
@@ -49,7 +52,7 @@ export class StreamableSessions {
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open sessions; retry later');
     const server = this.opts.createServer();
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
+      sessionIdGenerator: () => `${this.opts.idPrefix ?? ''}${randomUUID()}`,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { server, transport, subject, lastSeen: this.now() });
       },

@@ -1,0 +1,75 @@
+import type { Context, Hono } from 'hono';
+import type { Clock } from '../clock.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Logger } from '../log/logger.js';
+import type { VerifiedToken } from '../resource-server/types.js';
+import type { Store } from '../store/store.js';
+import { AuditLog } from './audit.js';
+import { McpFlowTracker } from './mcp-flows.js';
+import { Metrics } from './metrics.js';
+import { observedApp } from './observe.js';
+
+type Base = { store: Store; clock: Clock; logger: Logger };
+
+/** The authorization server's metrics and audit trail, to put on its deps before its routes are built. */
+export function authServerObservability(base: Base): { metrics: Metrics; audit: AuditLog } {
+  const metrics = new Metrics('oauth-server');
+  return { metrics, audit: new AuditLog({ ...base, metrics }) };
+}
+
+/** The authorization server behind its request context, /metrics and /ready (database reachable, signing key loaded). */
+export function observeAuthServer(app: Hono, deps: Base & { keys: KeyRing; metrics: Metrics }): Hono {
+  return observedApp(app, {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    ready: { database: () => deps.store.ping(), keys: async () => deps.keys.signingKey() },
+  });
+}
+
+/**
+ * Why the resource server refused a request, read from its challenge (RS-3, RS-4, RS-6): missing_token,
+ * invalid_request, insufficient_scope, or invalid_token with its stable reason ("token expired" ...).
+ */
+export function challengeReason(res: Response): string | undefined {
+  if (res.status !== 401 && res.status !== 403 && res.status !== 400) return undefined;
+  const header = res.headers.get('www-authenticate');
+  if (!header || !/^bearer\b/i.test(header)) return undefined;
+  const error = /error="([^"]*)"/.exec(header)?.[1];
+  if (!error) return 'missing_token';
+  if (error !== 'invalid_token') return error;
+  const description = /error_description="([^"]*)"/.exec(header)?.[1] ?? '';
+  const slug = description.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 48);
+  return slug ? `invalid_token:${slug}` : 'invalid_token';
+}
+
+export interface McpObservabilityOptions extends Base {
+  /** Open MCP sessions, read when /metrics is scraped. */
+  sessions: () => { streamable: number; sse: number };
+  /** Readiness of the issuer's keys (the JWKS cache has a key set). */
+  keysReady: () => Promise<unknown>;
+}
+
+/**
+ * The MCP server behind its request context, /metrics (with the open sessions and the resource server's
+ * refusals by reason) and /ready (database reachable, issuer keys loaded). After each request with a verified
+ * token, the client's flow learns of its first MCP call.
+ */
+export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono {
+  const metrics = new Metrics('mcp-server');
+  metrics.gauge('mcp_active_sessions', 'Open MCP sessions, by transport', ['transport'], () => {
+    const s = opts.sessions();
+    return [
+      { labels: { transport: 'streamable_http' }, value: s.streamable },
+      { labels: { transport: 'sse' }, value: s.sse },
+    ];
+  });
+  const audit = new AuditLog({ store: opts.store, clock: opts.clock, logger: opts.logger, metrics });
+  const flows = new McpFlowTracker({ store: opts.store, clock: opts.clock, logger: opts.logger, audit });
+  const after = async (c: Context) => {
+    const reason = challengeReason(c.res);
+    if (reason) metrics.authFailure(c.req.path.startsWith('/api/') ? 'api' : 'mcp', reason);
+    const token = c.get('auth') as VerifiedToken | undefined;
+    if (token && c.res.status < 400) await flows.called(token, c.req.path);
+  };
+  return observedApp(app, { logger: opts.logger, metrics, ready: { database: () => opts.store.ping(), keys: opts.keysReady }, after });
+}
