@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { buildAuthServer } from '../runtime/auth-server.js';
-import { listen, type Listening } from '../runtime/listen.js';
+import { listen, type Listening, type TlsFiles } from '../runtime/listen.js';
 import { buildMcpServer } from '../runtime/mcp-server.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +31,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   const config = loadCliConfig(io);
+  const tls = readTls(config, io);
+  if (tls instanceof Error) return 2;
   const logger = cliLogger(config);
   const store = await openStore(config.databaseUrl);
   const servers: Listening[] = [];
@@ -39,7 +42,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only !== 'mcp') {
       const auth = await buildAuthServer(config, { store, logger, clock });
       cleanups.push(auth.close);
-      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port));
+      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls));
       const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
       // `kill -HUP <pid>` re-reads the keys at once, e.g. right after `oauth-mcp keys rotate`.
@@ -50,7 +53,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only !== 'auth') {
       const mcp = await buildMcpServer(config, { store, logger, clock });
       cleanups.push(mcp.close);
-      servers.push(await listen(mcp.app, config.mcpServer.host, config.mcpServer.port));
+      servers.push(await listen(mcp.app, config.mcpServer.host, config.mcpServer.port, tls));
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close(0)));
@@ -80,6 +83,24 @@ async function purge(store: Store, logger: Logger): Promise<void> {
   } catch (err) {
     logger.error({ err }, 'purge failed');
   }
+}
+
+/** Reads the TLS files at start, so a wrong path stops start-up with one line, not the first request. */
+function readTls(config: Config, io: CliIo): TlsFiles | undefined | Error {
+  if (!config.tls) return undefined;
+  const read = (variable: string, path: string): Buffer | Error => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      io.stderr.write(`oauth-mcp: configuration error: ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})\n`);
+      return err as Error;
+    }
+  };
+  const cert = read('TLS_CERT_FILE', config.tls.certFile);
+  if (cert instanceof Error) return cert;
+  const key = read('TLS_KEY_FILE', config.tls.keyFile);
+  if (key instanceof Error) return key;
+  return { cert, key };
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

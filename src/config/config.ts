@@ -63,6 +63,8 @@ const envSchema = z.object({
     .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://')
     .optional(),
   KEY_RELOAD_SECONDS: seconds.default(60),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -88,6 +90,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** How often each authorization-server process re-reads the signing keys (another instance may have rotated). */
   keyReloadSeconds: number;
+  /** PEM files for serving https directly (both servers); unset when a proxy terminates TLS. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -109,8 +113,17 @@ export function loadConfig(env: Env): Config {
   if (e.RATE_LIMIT_STORE === 'postgres' && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new ConfigError('RATE_LIMIT_STORE: postgres needs DATABASE_URL=postgres://...');
   }
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(`${e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'}: TLS_CERT_FILE and TLS_KEY_FILE go together`);
+  }
   const issuer = e.OAUTH_ISSUER.replace(/\/+$/, '');
   const mcpUrl = e.MCP_SERVER_URL.replace(/\/+$/, '');
+  if (e.TLS_CERT_FILE) {
+    // Serving TLS ourselves: the URLs clients are given must say https, or metadata and redirects would lie.
+    for (const [name, url] of [['OAUTH_ISSUER', issuer], ['MCP_SERVER_URL', mcpUrl]] as const) {
+      if (new URL(url).protocol !== 'https:') throw new ConfigError(`${name}: must be an https URL when TLS_CERT_FILE is set`);
+    }
+  }
   if (!e.DEMO_MODE) {
     if (e.SECRET_KEY === DEFAULT_SECRET_KEY) {
       throw new ConfigError('SECRET_KEY: the default key is refused outside demo mode; set a long random value');
@@ -152,5 +165,6 @@ export function loadConfig(env: Env): Config {
     rateLimitStore: e.RATE_LIMIT_STORE,
     redisUrl: e.REDIS_URL,
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
   });
 }

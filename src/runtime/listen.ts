@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -10,10 +11,20 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Serves a Hono app on host:port (port 0 picks a free one) and resolves once it is listening. */
-export function listen(app: Hono, host: string, port: number): Promise<Listening> {
+/** PEM certificate chain and private key, for serving https directly. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/**
+ * Serves a Hono app on host:port (port 0 picks a free one), over https when `tls` is given, and resolves once
+ * it is listening.
+ */
+export function listen(app: Hono, host: string, port: number, tls?: TlsFiles): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+    const options = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
+    const server = serve({ fetch: app.fetch, hostname: host, port, ...options }) as Server;
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);

@@ -230,3 +230,18 @@ describe('.env.example', () => {
     expect(loadConfig(parse(text))).toStrictEqual(loadConfig({}));
   });
 });
+
+describe('TLS settings (AS-14)', () => {
+  const https = { OAUTH_ISSUER: 'https://127.0.0.1:5000', MCP_SERVER_URL: 'https://127.0.0.1:5001' };
+
+  it('TLS_CERT_FILE and TLS_KEY_FILE go together; the missing one is named', () => {
+    expect(() => loadConfig({ ...https, TLS_CERT_FILE: '/c.pem' })).toThrow(new ConfigError('TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE go together'));
+    expect(() => loadConfig({ ...https, TLS_KEY_FILE: '/k.pem' })).toThrow(new ConfigError('TLS_CERT_FILE: TLS_CERT_FILE and TLS_KEY_FILE go together'));
+  });
+
+  it('serving TLS requires https URLs, so metadata never advertises http endpoints', () => {
+    expect(() => loadConfig({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' })).toThrow(new ConfigError('OAUTH_ISSUER: must be an https URL when TLS_CERT_FILE is set'));
+    expect(loadConfig({ ...https, TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).tls).toStrictEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(loadConfig({}).tls).toBeUndefined();
+  });
+});
