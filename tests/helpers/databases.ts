@@ -1,5 +1,11 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 
 /** The admin connection used to create a throwaway database per test file. */
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,3 +45,77 @@ export async function createTestPostgresDatabase(): Promise<{ url: string; drop:
 
 /** Whether to run the PostgreSQL variants in this run, decided once at collection time. */
 export const RUN_POSTGRES = await postgresAvailable();
+
+/** A place to open a store: each call to create() gives a fresh, empty database. */
+export interface DatabaseVariant {
+  name: string;
+  /** False only for PostgreSQL when no server answers; under CI=true RUN_POSTGRES throws instead. */
+  available: boolean;
+  /** Whether the same URL can be opened again and still holds the data (false for :memory:). */
+  persistent: boolean;
+  create(): Promise<{ url: string; drop: () => Promise<void> }>;
+}
+
+/** Every database a store test runs on (style rule 13): SQLite in memory, a SQLite file, PostgreSQL. */
+export function databaseVariants(): DatabaseVariant[] {
+  return [
+    { name: 'SQLite :memory:', available: true, persistent: false, create: async () => ({ url: 'sqlite::memory:', drop: async () => {} }) },
+    {
+      name: 'SQLite file',
+      available: true,
+      persistent: true,
+      create: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'oauth-mcp-store-'));
+        return { url: `sqlite:${join(dir, 'nested', 'store.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      },
+    },
+    { name: 'PostgreSQL', available: RUN_POSTGRES, persistent: true, create: createTestPostgresDatabase },
+  ];
+}
+
+/**
+ * One suite per variant, titled `<title> on <variant>`. An unavailable database's suite is skipped with the
+ * reason in its title, so the report says what did not run.
+ */
+export function describeEachDatabase(
+  title: string,
+  suite: (variant: DatabaseVariant) => void,
+  variants: DatabaseVariant[] = databaseVariants(),
+): void {
+  const skipped = ` (SKIPPED: no PostgreSQL at ${new URL(POSTGRES_ADMIN_URL).host}; under CI=true this fails instead)`;
+  for (const variant of variants) {
+    describe.skipIf(!variant.available)(`${title} on ${variant.name}${variant.available ? '' : skipped}`, () => suite(variant));
+  }
+}
+
+/** A store on a fresh database of `variant`; close() closes it and drops the database. */
+export async function openTestStore(variant: DatabaseVariant): Promise<{ store: Store; url: string; close: () => Promise<void> }> {
+  const { url, drop } = await variant.create();
+  let store: Store;
+  try {
+    store = await openStore(url);
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return {
+    store,
+    url,
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        await drop();
+      }
+    },
+  };
+}
+
+/** Opens a store on a fresh database of `variant` before the suite's tests, hands it to `use`, closes and drops it after. */
+export function openStoreBeforeAll(variant: DatabaseVariant, use: (store: Store) => void): void {
+  beforeAll(async () => {
+    const opened = await openTestStore(variant);
+    use(opened.store);
+    return opened.close;
+  });
+}

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { SigningKeyRecord, Store } from '../../src/store/store.js';
-import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
+import { databaseVariants, describeEachDatabase } from '../helpers/databases.js';
 
 /**
  * Issue 8: several authorization-server instances start together on one empty database. They must agree on one
@@ -16,16 +13,6 @@ import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.j
 
 const SECRET = 'test-secret-key-0123456789-abcdefghijklmnop';
 const INSTANCES = 6;
-
-function sqliteFile() {
-  const dir = mkdtempSync(join(tmpdir(), 'oauth-mcp-keys-'));
-  return { url: `sqlite:${join(dir, 'keys.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-const targets = [
-  { name: 'SQLite file', available: true, create: async () => sqliteFile() },
-  { name: RUN_POSTGRES ? 'PostgreSQL' : 'PostgreSQL (SKIPPED: no server at 127.0.0.1:5432)', available: RUN_POSTGRES, create: createTestPostgresDatabase },
-];
 
 const record = (kid: string, createdAt: number): SigningKeyRecord => ({
   kid,
@@ -37,8 +24,12 @@ const record = (kid: string, createdAt: number): SigningKeyRecord => ({
   expiresAt: null,
 });
 
-for (const target of targets) {
-  describe.skipIf(!target.available)(`first signing key with several instances on ${target.name}`, () => {
+// Several stores on one database: not SQLite :memory:, where each connection has a database of its own.
+const shareable = databaseVariants().filter((v) => v.persistent);
+
+describeEachDatabase(
+  'first signing key with several instances',
+  (target) => {
     let db: { url: string; drop: () => Promise<void> };
     let stores: Store[] = [];
     beforeAll(async () => {
@@ -75,5 +66,6 @@ for (const target of targets) {
       expect(unretired).toHaveLength(1);
       expect(unretired[0]!.kid).toBe(`racer-${results.indexOf(true)}`);
     });
-  });
-}
+  },
+  shareable,
+);

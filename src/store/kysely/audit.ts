@@ -1,0 +1,130 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AuditEventQuery, AuditEventRecord, AuditStore, FlowRecord } from '../store.js';
+import type { Row } from './rows.js';
+
+const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({
+  id: r.id,
+  at: r.at,
+  type: r.type,
+  outcome: r.outcome as AuditEventRecord['outcome'],
+  clientId: r.client_id,
+  subject: r.subject,
+  flowId: r.flow_id,
+  rule: r.rule,
+  error: r.error,
+  detail: r.detail,
+  requestId: r.request_id,
+  expiresAt: r.expires_at,
+});
+
+const toFlow = (r: Row<'flows'>): FlowRecord => ({
+  flowId: r.flow_id,
+  clientId: r.client_id,
+  startedAt: r.started_at,
+  updatedAt: r.updated_at,
+  tokenAt: r.token_at,
+  mcpAt: r.mcp_at,
+  expiresAt: r.expires_at,
+});
+
+/** Audit events and flows over Kysely (issue 7). */
+export function auditStore(db: Kysely<Database>): AuditStore {
+  return {
+    async insertAuditEvent(e: Omit<AuditEventRecord, 'id'>): Promise<void> {
+      await db
+        .insertInto('audit_events')
+        .values({
+          at: e.at,
+          type: e.type,
+          outcome: e.outcome,
+          client_id: e.clientId,
+          subject: e.subject,
+          flow_id: e.flowId,
+          rule: e.rule,
+          error: e.error,
+          detail: e.detail,
+          request_id: e.requestId,
+          expires_at: e.expiresAt,
+        })
+        .execute();
+    },
+
+    async listAuditEvents(q: AuditEventQuery = {}): Promise<AuditEventRecord[]> {
+      if (q.flowIds && q.flowIds.length === 0) return [];
+      let query = db.selectFrom('audit_events').selectAll();
+      if (q.since !== undefined) query = query.where('at', '>=', q.since);
+      if (q.clientId !== undefined) query = query.where('client_id', '=', q.clientId);
+      if (q.flowIds) query = query.where('flow_id', 'in', [...q.flowIds]);
+      // The newest `limit`, handed back in the order they happened.
+      const rows = await query.orderBy('id', 'desc').limit(q.limit ?? 1000).execute();
+      return rows.reverse().map(toEvent);
+    },
+
+    async createFlow(f: FlowRecord): Promise<void> {
+      await db
+        .insertInto('flows')
+        .values({
+          flow_id: f.flowId,
+          client_id: f.clientId,
+          started_at: f.startedAt,
+          updated_at: f.updatedAt,
+          token_at: f.tokenAt,
+          mcp_at: f.mcpAt,
+          expires_at: f.expiresAt,
+        })
+        .execute();
+    },
+
+    async getFlow(flowId: string): Promise<FlowRecord | undefined> {
+      const r = await db.selectFrom('flows').selectAll().where('flow_id', '=', flowId).executeTakeFirst();
+      return r && toFlow(r);
+    },
+
+    async latestFlowForClient(clientId: string): Promise<FlowRecord | undefined> {
+      // Flow ids sort in creation order (audit/flows.ts), which breaks ties within one second.
+      const r = await db
+        .selectFrom('flows')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .orderBy('started_at', 'desc')
+        .orderBy('flow_id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r && toFlow(r);
+    },
+
+    async touchFlow(flowId: string, at: number, expiresAt: number, marks: { tokenAt?: number } = {}): Promise<void> {
+      await db.updateTable('flows').set({ updated_at: at, expires_at: expiresAt }).where('flow_id', '=', flowId).execute();
+      if (marks.tokenAt !== undefined) {
+        await db.updateTable('flows').set({ token_at: marks.tokenAt }).where('flow_id', '=', flowId).where('token_at', 'is', null).execute();
+      }
+    },
+
+    async markFlowMcpCall(flowId: string, at: number): Promise<boolean> {
+      const r = await db
+        .updateTable('flows')
+        .set({ mcp_at: at, updated_at: at })
+        .where('flow_id', '=', flowId)
+        .where('mcp_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async listFlows(q: { limit?: number; since?: number } = {}): Promise<FlowRecord[]> {
+      let query = db.selectFrom('flows').selectAll();
+      if (q.since !== undefined) query = query.where('updated_at', '>=', q.since);
+      const rows = await query.orderBy('updated_at', 'desc').orderBy('flow_id', 'desc').limit(q.limit ?? 50).execute();
+      return rows.map(toFlow);
+    },
+  };
+}
+
+/** Audit rows and flows whose retention (30 days after their last activity) has passed. */
+export async function purgeExpiredAudit(db: Kysely<Database>, now: number): Promise<number> {
+  const [events, flows] = await Promise.all([
+    db.deleteFrom('audit_events').where('expires_at', '<', now).executeTakeFirst(),
+    db.deleteFrom('flows').where('expires_at', '<', now).executeTakeFirst(),
+  ]);
+  return Number(events.numDeletedRows) + Number(flows.numDeletedRows);
+}

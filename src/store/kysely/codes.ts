@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AuthorizationCodeRecord, CodeStore, ConsumeCodeResult } from '../store.js';
+import type { Row } from './rows.js';
+
+const toCode = (r: Row<'authorization_codes'>): AuthorizationCodeRecord => ({
+  codeHash: r.code_hash,
+  grantId: r.grant_id,
+  clientId: r.client_id,
+  subject: r.subject,
+  redirectUri: r.redirect_uri,
+  codeChallenge: r.code_challenge,
+  scope: r.scope,
+  resource: r.resource,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  createdAt: r.created_at,
+});
+
+/** Authorization codes over Kysely. */
+export function codeStore(db: Kysely<Database>): CodeStore {
+  return {
+    async insertCode(c: AuthorizationCodeRecord): Promise<void> {
+      await db
+        .insertInto('authorization_codes')
+        .values({
+          code_hash: c.codeHash,
+          grant_id: c.grantId,
+          client_id: c.clientId,
+          subject: c.subject,
+          redirect_uri: c.redirectUri,
+          code_challenge: c.codeChallenge,
+          scope: c.scope,
+          resource: c.resource,
+          expires_at: c.expiresAt,
+          used_at: c.usedAt,
+          created_at: c.createdAt,
+        })
+        .execute();
+    },
+
+    async getCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+      const r = await db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      return r && toCode(r);
+    },
+
+    async consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult> {
+      // Single use is one atomic statement: only one caller can move used_at from NULL (style rule 9).
+      const won = await db
+        .updateTable('authorization_codes')
+        .set({ used_at: at })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      const row = await db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      if (!row) return { status: 'not_found' };
+      return { status: Number(won.numUpdatedRows) > 0 ? 'ok' : 'replayed', code: toCode(row) };
+    },
+  };
+}

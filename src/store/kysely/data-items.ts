@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { DataItemRecord, ItemStore } from '../store.js';
+import type { Row } from './rows.js';
+
+const toItem = (r: Row<'data_items'>): DataItemRecord => ({
+  id: r.id,
+  owner: r.owner,
+  name: r.name,
+  value: r.value,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Data items over Kysely, always filtered on their owner. */
+export function itemStore(db: Kysely<Database>): ItemStore {
+  return {
+    async listItems(owner: string): Promise<DataItemRecord[]> {
+      return (await db.selectFrom('data_items').selectAll().where('owner', '=', owner).orderBy('id').execute()).map(toItem);
+    },
+
+    async getItem(owner: string, id: number): Promise<DataItemRecord | undefined> {
+      const r = await db.selectFrom('data_items').selectAll().where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
+      return r && toItem(r);
+    },
+
+    async createItem(owner: string, item: { name: string; value: number }, at: number): Promise<DataItemRecord> {
+      const r = await db
+        .insertInto('data_items')
+        .values({ owner, name: item.name, value: item.value, created_at: at, updated_at: at })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toItem(r);
+    },
+
+    async updateItem(owner: string, id: number, patch: { name?: string; value?: number }, at: number): Promise<DataItemRecord | undefined> {
+      const r = await db
+        .updateTable('data_items')
+        .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.value !== undefined && { value: patch.value }), updated_at: at })
+        .where('owner', '=', owner)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return r && toItem(r);
+    },
+
+    async deleteItem(owner: string, id: number): Promise<boolean> {
+      const r = await db.deleteFrom('data_items').where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Store } from '../store.js';
+import { purgeExpiredAudit } from './audit.js';
+
+/** The Store's methods that span areas: expiry, clean-up of unused registrations, health, shutdown. */
+export type Housekeeping = Pick<Store, 'purgeExpired' | 'purgeUnusedPublicClients' | 'ping' | 'close'>;
+
+/** Housekeeping over Kysely. */
+export function housekeeping(db: Kysely<Database>): Housekeeping {
+  return {
+    async purgeExpired(now: number): Promise<number> {
+      const counts = await Promise.all([
+        db.deleteFrom('authorization_codes').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('refresh_tokens').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('revoked_access_tokens').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('web_sessions').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('web_interactions').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('signing_keys').where('expires_at', 'is not', null).where('expires_at', '<', now).executeTakeFirst(),
+      ]);
+      const auditRows = await purgeExpiredAudit(db, now);
+      return counts.reduce((n, r) => n + Number(r.numDeletedRows), auditRows);
+    },
+
+    async purgeUnusedPublicClients(createdBefore: number): Promise<number> {
+      const r = await db
+        .deleteFrom('clients')
+        .where('token_endpoint_auth_method', '=', 'none')
+        .where('last_used_at', 'is', null)
+        .where('created_at', '<', createdBefore)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
+    async ping(): Promise<void> {
+      await db.selectFrom('clients').select('client_id').limit(1).execute();
+    },
+
+    async close(): Promise<void> {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { UserRecord, UserStore } from '../store.js';
+import type { Row } from './rows.js';
+
+const toUser = (r: Row<'users'>): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  isAdmin: r.is_admin === 1,
+  createdAt: r.created_at,
+});
+
+/** People who can log in, over Kysely. */
+export function userStore(db: Kysely<Database>): UserStore {
+  return {
+    async createUser(u: UserRecord): Promise<void> {
+      await db
+        .insertInto('users')
+        .values({ id: u.id, username: u.username, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.createdAt })
+        .execute();
+    },
+
+    async getUser(id: string): Promise<UserRecord | undefined> {
+      const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toUser(r);
+    },
+
+    async getUserByUsername(username: string): Promise<UserRecord | undefined> {
+      const r = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      return r && toUser(r);
+    },
+
+    async listUsers(): Promise<UserRecord[]> {
+      return (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUser);
+    },
+
+    async setUserPassword(id: string, passwordHash: string): Promise<boolean> {
+      const r = await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async deleteUser(id: string): Promise<boolean> {
+      const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+  };
+}
