@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './lib/load.js';
@@ -27,6 +28,7 @@ const DURATION = QUICK ? 2 : 4;
 const WARMUP = QUICK ? 1 : 2;
 const CONNECTIONS = 16;
 const SOAK_SEC = QUICK ? 15 : 60;
+const SOAK_WARMUP_SEC = QUICK ? 5 : 10;
 const COLD_STARTS = QUICK ? 3 : 5;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,7 +60,7 @@ interface OursServer {
 }
 
 /** bench/servers/oauth-mcp.ts: both servers in one process, as `oauth-mcp start`; rate limits off. */
-async function startOurs(name: string, databaseUrl: string, authOff = false): Promise<OursServer> {
+async function startOurs(name: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<OursServer> {
   const [authPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${authPort}`;
   const mcpBase = `http://127.0.0.1:${mcpPort}`;
@@ -71,8 +73,9 @@ async function startOurs(name: string, databaseUrl: string, authOff = false): Pr
     DEMO_MODE: 'true',
     RATE_LIMIT_PER_MINUTE: '0', // the bench hammers /oauth/token from one address
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
-  const server = spawnServer(name, process.execPath, ['--import', 'tsx', 'bench/servers/oauth-mcp.ts', ...(authOff ? ['--auth', 'off'] : [])], env, LOGS);
+  const server = spawnServer(name, process.execPath, ['--import', 'tsx', 'bench/servers/oauth-mcp.ts'], env, LOGS);
   await waitReady(server, `${mcpBase}/health`);
   await waitReady(server, `${issuer}/health`);
   return { server, issuer, mcpBase, mcpUrl: `${mcpBase}/mcp/v1`, tokenUrl: `${issuer}/oauth/token` };
@@ -183,18 +186,30 @@ function ratio(variants: Variant[], subject: string, baseline: string): number {
 const scenarios: Scenario[] = [];
 const wanted = (id: string) => !ONLY || ONLY.has(id);
 
-/** Servers shared by scenarios 2 to 5: ours with real auth and ours with auth off, each on its own SQLite file. */
+/**
+ * The server shared by scenarios 2 to 5: ours with real auth, and in the same process (same store, same warmed
+ * code) the MCP server app again on a second port with auth off. `off` is that second app.
+ */
 let shared: { on: OursServer; off: OursServer; token: string } | undefined;
 async function sharedServers() {
   if (shared) return shared;
-  const on = await startOurs('ours-auth-on', `sqlite:${WORK}/auth-on.db`);
-  const off = await startOurs('ours-auth-off', `sqlite:${WORK}/auth-off.db`, true);
+  const offPort = await freePort();
+  const on = await startOurs('ours', `sqlite:${WORK}/ours.db`, { BENCH_AUTH_OFF_PORT: String(offPort) });
+  const offBase = `http://127.0.0.1:${offPort}`;
+  await waitReady(on.server, `${offBase}/health`);
+  const off: OursServer = { ...on, mcpBase: offBase, mcpUrl: `${offBase}/mcp/v1` };
   const token = await ourToken(on);
-  // The auth-off server ignores the token's content; the same string keeps the request bytes identical.
+  // The auth-off app ignores the token's content and serves the same subject; the same string keeps the bytes equal.
   await seedItems(on, token);
-  await seedItems(off, token);
   shared = { on, off, token };
   return shared;
+}
+
+function authMicro(): { authOnUs: number; authOffUs: number; uncachedVerifyUs: number } {
+  const [cmd, args] = pinned('0', process.execPath, ['--import', 'tsx', 'bench/load/auth-micro.ts', QUICK ? '10000' : '50000']);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`auth-micro: ${r.stderr || r.stdout}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 async function scenario1() {
@@ -204,7 +219,7 @@ async function scenario1() {
   const url = `http://127.0.0.1:${port}/`;
   await waitReady(bare, url);
   const honoPort = await freePort();
-  const hono = spawnServer('bare-hono', process.execPath, ['--import', 'tsx', 'bench/servers/bare-hono.ts'], { PORT: String(honoPort) }, LOGS);
+  const hono = spawnServer('bare-hono', process.execPath, ['bench/servers/bare-hono.mjs'], { PORT: String(honoPort) }, LOGS);
   const honoUrl = `http://127.0.0.1:${honoPort}/health`;
   await waitReady(hono, honoUrl);
   const variants = await interleave([
@@ -232,6 +247,8 @@ async function scenario2() {
     { name: 'api-auth-on', label: 'GET /api/data, Bearer JWT verified', role: 'subject', pid: () => on.server.pid, prepare: async () => spec(on) },
   ]);
   const r = ratio(variants, 'api-auth-on', 'api-auth-off');
+  const micro = authMicro();
+  const perRequestUs = 1e6 / variants.find((v) => v.name === 'api-auth-off')!.median.rps;
   scenarios.push({
     id: 's2',
     title: '2. GET /api/data: the cost of auth',
@@ -239,7 +256,10 @@ async function scenario2() {
     variants,
     ratios: [{ subject: 'api-auth-on', baseline: 'api-auth-off', value: r }],
     targets: [{ name: 'auth costs ≤ 5% of GET /api/data throughput', value: r, op: '>=', threshold: 0.95, met: r >= 0.95 }],
-    notes: ['Three data items for the caller; SQLite.'],
+    notes: [
+      'Three data items for the caller; SQLite. Auth on and auth off are two apps in the same server process.',
+      `In process, without the network (bench/load/auth-micro.ts, median of 5 rounds of ${QUICK ? 10_000 : 50_000} calls): bearer authentication with the real verifier (token cached after its first verification, revocation check cached) takes ${round(micro.authOnUs, 2)} µs against ${round(micro.authOffUs, 2)} µs with the fixed verifier: ${round(micro.authOnUs - micro.authOffUs, 2)} µs more, ${round((100 * (micro.authOnUs - micro.authOffUs)) / perRequestUs, 2)}% of the ${round(perRequestUs, 0)} µs a GET /api/data costs at the auth-off rate. A first sight of a token (full ES256 verification) costs ${round(micro.uncachedVerifyUs, 0)} µs.`,
+    ],
   });
 }
 
@@ -428,10 +448,32 @@ async function scenario5() {
   });
 }
 
+/**
+ * An esbuild bundle of src/cli/bin.ts into a temporary folder inside the project (so node_modules resolve), for
+ * the cold-start comparison only; undefined when esbuild (a dependency of tsx) is not at hand.
+ */
+function bundleForColdStart(): string | undefined {
+  const out = `${ROOT}bench/.build-${process.pid}/oauth-mcp.mjs`;
+  const r = spawnSync('node_modules/.bin/esbuild', [
+    'src/cli/bin.ts', '--bundle', '--platform=node', '--format=esm', '--external:better-sqlite3', '--external:pg-native',
+    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    `--outfile=${out}`, '--log-level=error',
+  ]);
+  if (r.status !== 0) {
+    log(`  no esbuild bundle (${r.error?.message ?? r.stderr}); that contender is skipped`);
+    return undefined;
+  }
+  cleanups.push(() => rmSync(dirname(out), { recursive: true, force: true }));
+  return out;
+}
+
+const cleanups: Array<() => void> = [];
+
 async function scenario6() {
   log('scenario 6: cold start and idle RSS');
   type Kind = { name: string; label: string; role: Variant['role']; start: () => Promise<{ server: Server; url: string }> };
   const oursDb = `sqlite:${WORK}/cold.db`;
+  const bundle = bundleForColdStart();
   const kinds: Kind[] = [
     {
       name: 'bare-hono-tsx',
@@ -439,7 +481,7 @@ async function scenario6() {
       role: 'baseline',
       start: async () => {
         const port = await freePort();
-        return { server: spawnServer('cold-hono', process.execPath, ['--import', 'tsx', 'bench/servers/bare-hono.ts'], { PORT: String(port) }, LOGS), url: `http://127.0.0.1:${port}/health` };
+        return { server: spawnServer('cold-hono', process.execPath, ['--import', 'tsx', 'bench/servers/bare-hono.mjs'], { PORT: String(port) }, LOGS), url: `http://127.0.0.1:${port}/health` };
       },
     },
     {
@@ -451,6 +493,29 @@ async function scenario6() {
         const env = { OAUTH_SERVER_PORT: String(a), MCP_SERVER_PORT: String(m), OAUTH_ISSUER: `http://127.0.0.1:${a}`, MCP_SERVER_URL: `http://127.0.0.1:${m}`, DATABASE_URL: oursDb, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' };
         // The MCP server listens last: its first answer means both are up.
         return { server: spawnServer('cold-ours', process.execPath, ['bin/oauth-mcp.js', 'start'], env, LOGS), url: `http://127.0.0.1:${m}/health` };
+      },
+    },
+    ...(bundle
+      ? [
+          {
+            name: 'oauth-mcp-bundled',
+            label: 'the same start from an esbuild bundle, plain node (no tsx): what a build step would give',
+            role: 'peer' as const,
+            start: async () => {
+              const [a, m] = [await freePort(), await freePort()];
+              const env = { OAUTH_SERVER_PORT: String(a), MCP_SERVER_PORT: String(m), OAUTH_ISSUER: `http://127.0.0.1:${a}`, MCP_SERVER_URL: `http://127.0.0.1:${m}`, DATABASE_URL: oursDb, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' };
+              return { server: spawnServer('cold-bundled', process.execPath, [bundle, 'start'], env, LOGS), url: `http://127.0.0.1:${m}/health` };
+            },
+          },
+        ]
+      : []),
+    {
+      name: 'bare-hono-plain',
+      label: 'bare Hono app, plain node (no loader)',
+      role: 'peer',
+      start: async () => {
+        const port = await freePort();
+        return { server: spawnServer('cold-hono-plain', process.execPath, ['bench/servers/bare-hono.mjs'], { PORT: String(port) }, LOGS), url: `http://127.0.0.1:${port}/health` };
       },
     },
     {
@@ -490,14 +555,19 @@ async function scenario6() {
   });
   const ours = variants[1]!.median;
   const r = round(ours.coldStartMs! / variants[0]!.median.coldStartMs!, 3);
+  const plain = variants.find((v) => v.name === 'bare-hono-plain')!.median;
+  const rPlain = round(ours.coldStartMs! / plain.coldStartMs!, 3);
   scenarios.push({
     id: 's6',
     title: '6. Cold start to the first successful response, and idle RSS',
     baseline: 'bare-hono-tsx',
     variants,
-    ratios: [{ subject: 'oauth-mcp-start', baseline: 'bare-hono-tsx', value: r, of: 'cold start time' }],
+    ratios: [
+      { subject: 'oauth-mcp-start', baseline: 'bare-hono-tsx', value: r, of: 'cold start time' },
+      { subject: 'oauth-mcp-start', baseline: 'bare-hono-plain', value: rPlain, of: 'cold start time' },
+    ],
     targets: [
-      { name: 'cold start < 2x a bare Hono server', value: r, op: '<', threshold: 2, met: r < 2 },
+      { name: 'cold start < 2x a bare Hono server (both through tsx)', value: r, op: '<', threshold: 2, met: r < 2 },
       { name: 'idle RSS < 100 MiB', value: ours.rssMiB, op: '<', threshold: 100, met: ours.rssMiB < 100, unit: 'MiB' },
     ],
     notes: [
@@ -515,6 +585,8 @@ async function scenario7() {
   const headers = await openLegacySession(s.mcpUrl, token);
   const body = toolsCallBody('get_data', {});
   await checkCall(s.mcpUrl, headers, body);
+  // V8 grows its heap for the first seconds of load before it settles; the soak judges what comes after.
+  await runLoad({ url: s.mcpUrl, method: 'POST', headers, body, connections: CONNECTIONS, durationSec: SOAK_WARMUP_SEC });
   const t0 = performance.now();
   const points: Array<[number, number]> = [];
   const sampler = setInterval(() => points.push([(performance.now() - t0) / 1000, rssBytes(s.server.pid)]), 500);
@@ -540,7 +612,7 @@ async function scenario7() {
     ratios: [],
     targets: [{ name: 'no growth: RSS slope over the second half < 100 bytes per request', value: round(bytesPerRequest, 2), op: '<', threshold: 100, met, unit: 'B/request' }],
     notes: [
-      `RSS sampled every 0.5 s: ${round(rssStart / MiB, 1)} MiB at the start, ${round(rssMid / MiB, 1)} MiB at half time, ${round(rssEnd / MiB, 1)} MiB at the end; least-squares slope over the second half ${round(bytesPerSec / 1024, 2)} KiB/s = ${round(bytesPerRequest, 2)} bytes per request (the SDK v1 leak is ~11 264).`,
+      `The same session ran ${SOAK_WARMUP_SEC} s of load first (V8 grows its heap during the first seconds). RSS sampled every 0.5 s: ${round(rssStart / MiB, 1)} MiB at the start, ${round(rssMid / MiB, 1)} MiB at half time, ${round(rssEnd / MiB, 1)} MiB at the end; least-squares slope over the second half ${round(bytesPerSec / 1024, 2)} KiB/s = ${round(bytesPerRequest, 2)} bytes per request (the SDK v1 leak is ~11 264).`,
     ],
     series: points.map(([t, b]) => [round(t, 1), round(b / MiB, 2)]),
   });
@@ -569,13 +641,14 @@ try {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.
-      await Promise.all([stopServer(shared.on.server), stopServer(shared.off.server)]);
+      await stopServer(shared.on.server);
       shared = undefined;
     }
     await fn();
   }
 } finally {
   await stopAll();
+  for (const c of cleanups) c();
 }
 const results: Results = {
   date: new Date().toISOString(),
@@ -587,7 +660,7 @@ const results: Results = {
   scenarios,
 };
 mkdirSync('bench/results', { recursive: true });
-const name = ONLY ? `bench/results/partial-${[...ONLY].join('-')}.json` : 'bench/results/latest.json';
+const name = ONLY ? `bench/results/partial-${[...ONLY].join('-')}.json` : QUICK ? 'bench/results/quick.json' : 'bench/results/latest.json';
 writeFileSync(name, `${JSON.stringify(results, null, 2)}\n`);
 const md = renderMarkdown(results);
 if (!ONLY && !QUICK) {

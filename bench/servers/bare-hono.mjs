@@ -1,5 +1,5 @@
-// Scenario 6 baseline: a bare Hono app on @hono/node-server answering a small JSON body, loaded through tsx
-// like bin/oauth-mcp.js, so both sides of the cold-start ratio pay the same loader cost.
+// Scenario 1 and 6 baseline: a bare Hono app on @hono/node-server answering a small JSON body. Plain JavaScript,
+// started both with and without the tsx loader that bin/oauth-mcp.js registers.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 

@@ -1,9 +1,9 @@
 /**
  * Bench-only server: what `oauth-mcp start` builds (authorization server + MCP server in one process, same
- * store), configured from the environment. With `--auth off` the MCP server's verifier is swapped for one that
- * returns a fixed VerifiedToken with no crypto and no revocation lookup: the "auth turned off" baseline. The
- * routes, middleware and bearer header parsing stay identical, so the difference is the token verification.
- * Prints `READY <authPort> <mcpPort>` once both listen.
+ * store), configured from the environment. With `BENCH_AUTH_OFF_PORT` set, the same process also serves a second
+ * MCP server app on that port whose verifier is swapped for one that returns a fixed VerifiedToken with no crypto
+ * and no revocation lookup: the "auth turned off" baseline. Same process, same store, same JIT-warmed code; the
+ * routes, middleware and bearer header parsing are identical, so the difference is the token verification.
  */
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -13,6 +13,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { createMcpServerApp } from '../../src/mcp/app.js';
 import type { McpServerDeps } from '../../src/mcp/deps.js';
 import { createMcpRuntime } from '../../src/mcp/runtime.js';
+import { observeMcpServer } from '../../src/observability/wire.js';
 import { serverResources } from '../../src/resource-server/resources.js';
 import type { TokenVerifier, VerifiedToken } from '../../src/resource-server/types.js';
 import { buildAuthServer } from '../../src/runtime/auth-server.js';
@@ -20,7 +21,7 @@ import { listen } from '../../src/runtime/listen.js';
 import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { openStore } from '../../src/store/open-store.js';
 
-const authOff = process.argv.includes('--auth') && process.argv[process.argv.indexOf('--auth') + 1] === 'off';
+const authOffPort = process.env.BENCH_AUTH_OFF_PORT ? Number(process.env.BENCH_AUTH_OFF_PORT) : undefined;
 const config = loadConfig(readEnv(process.env));
 const logger = createLogger(config.logLevel);
 const clock = systemClock;
@@ -29,16 +30,18 @@ const store = await openStore(config.databaseUrl);
 const auth = await buildAuthServer(config, { store, logger, clock });
 const authListening = await listen(auth.app, config.authServer.host, config.authServer.port);
 
-let mcpApp;
-let close: () => Promise<void>;
-if (authOff) {
+const mcp = await buildMcpServer(config, { store, logger, clock });
+const mcpListening = await listen(mcp.app, config.mcpServer.host, config.mcpServer.port);
+const closers = [() => mcpListening.close(0), mcp.close];
+
+if (authOffPort !== undefined) {
   const resources = serverResources(config.mcpServer.url);
-  /** Accepts any syntactically valid bearer token as a fixed caller; no signature, no store. */
+  /** Accepts any syntactically valid bearer token as one fixed caller; no signature, no store. */
   const fixed: TokenVerifier = {
     async verify(token: string): Promise<VerifiedToken> {
       return {
         token,
-        subject: process.env.BENCH_SUBJECT ?? config.demo.clientId,
+        subject: config.demo.clientId,
         clientId: config.demo.clientId,
         scopes: ['read', 'write'],
         audience: resources.mcp,
@@ -48,21 +51,23 @@ if (authOff) {
       };
     },
   };
-  const deps: McpServerDeps = { config, clock, logger, verifier: fixed, data: new DataService(store, clock) };
+  const deps: McpServerDeps = { ...mcp.deps, verifier: fixed, data: new DataService(store, clock) };
   const runtime = createMcpRuntime(deps);
-  mcpApp = createMcpServerApp(deps, runtime);
-  close = () => runtime.close();
-} else {
-  const mcp = await buildMcpServer(config, { store, logger, clock });
-  mcpApp = mcp.app;
-  close = mcp.close;
+  // Wrapped like buildMcpServer wraps the real one (request ids, metrics, flow tracking), so only the verifier differs.
+  const offApp = observeMcpServer(createMcpServerApp(deps, runtime), {
+    store,
+    logger,
+    clock,
+    sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
+    keysReady: () => Promise.resolve(true),
+  });
+  const offListening = await listen(offApp, config.mcpServer.host, authOffPort);
+  closers.push(() => offListening.close(0), () => runtime.close());
 }
-const mcpListening = await listen(mcpApp, config.mcpServer.host, config.mcpServer.port);
-process.stdout.write(`READY ${authListening.port} ${mcpListening.port}\n`);
 
 const stop = async () => {
-  await Promise.all([authListening.close(0), mcpListening.close(0)]);
-  await close();
+  await authListening.close(0);
+  for (const close of closers) await close();
   await store.close();
   process.exit(0);
 };
