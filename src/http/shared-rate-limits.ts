@@ -1,5 +1,3 @@
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config/config.js';
 import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
@@ -42,6 +40,7 @@ export async function openRateLimits(
   const insurance = (points: number) => new RateLimiterMemory({ points, duration: 60 });
 
   if (config.rateLimitStore === 'postgres') {
+    const { default: pg } = await import('pg'); // loaded only when this store is chosen
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
     pool.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
     try {
@@ -67,6 +66,7 @@ export async function openRateLimits(
 
   if (config.rateLimitStore === 'redis') {
     // No offline queue: while Redis is unreachable a command fails at once and the insurance limiter answers.
+    const { Redis } = await import('ioredis'); // loaded only when this store is chosen
     const redis = new Redis(config.redisUrl!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
     redis.on('error', () => {}); // reconnects by itself; failures show up as insurance-limiter use
     try {

@@ -2,9 +2,7 @@ import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
-import { openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite.js';
 import type { Store } from './store.js';
 
 /** sqlite:./data/x.db, sqlite::memory: or postgres://... */
@@ -66,7 +64,12 @@ async function withSqliteWriteLock(
 /** Opens the store for a DATABASE_URL and brings its schema up to date. */
 export async function openStore(databaseUrl: string): Promise<Store> {
   const dialect = dialectOf(databaseUrl);
-  const db = dialect === 'sqlite' ? openSqlite(databaseUrl.slice('sqlite:'.length)) : openPostgres(databaseUrl);
+  // Each driver is loaded only when its database is used (pg is not needed on SQLite, nor better-sqlite3 on
+  // PostgreSQL): less to load at start and less memory held.
+  const db =
+    dialect === 'sqlite'
+      ? (await import('./sqlite.js')).openSqlite(databaseUrl.slice('sqlite:'.length))
+      : (await import('./postgres.js')).openPostgres(databaseUrl);
   try {
     await migrate(db, dialect);
   } catch (err) {

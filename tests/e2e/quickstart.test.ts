@@ -75,7 +75,7 @@ describe('quick start: npm start, oauth-mcp flow, SIGTERM', () => {
   let env: NodeJS.ProcessEnv;
   let server: ChildProcess;
   let serverOut = '';
-  /** Resolves when every process holding the output pipes (npm, sh, tsx, node) has exited. */
+  /** Resolves when every process holding the output pipes (npm, sh, node) has exited. */
   let closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   let authPort: number;
   let mcpPort: number;
@@ -93,7 +93,7 @@ describe('quick start: npm start, oauth-mcp flow, SIGTERM', () => {
       LOG_LEVEL: 'info',
       NO_COLOR: '1',
     };
-    // Its own process group, so the SIGTERM below reaches npm, the shell, tsx and node together, as Ctrl-C would.
+    // Its own process group, so the SIGTERM below reaches npm, the shell and node together, as Ctrl-C would.
     server = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d: Buffer) => (serverOut += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (serverOut += d.toString()));
