@@ -32,7 +32,7 @@ const authListening = await listen(auth.app, config.authServer.host, config.auth
 
 const mcp = await buildMcpServer(config, { store, logger, clock });
 const mcpListening = await listen(mcp.app, config.mcpServer.host, config.mcpServer.port);
-const closers = [() => mcpListening.close(0), mcp.close];
+const closers = [() => mcpListening.close(0), mcp.close, auth.close];
 
 if (authOffPort !== undefined) {
   const resources = serverResources(config.mcpServer.url);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
+import { signCompactEs256 } from '../keys/jws.js';
 import type { KeyRing } from '../keys/key-ring.js';
 
 /** The media type of RFC 9068 access tokens, carried in the JOSE header as `typ`. */
@@ -43,16 +43,10 @@ export async function mintAccessToken(
   const jti = randomUUID();
   const claims: Record<string, unknown> = { client_id: req.clientId, scope: req.scopes.join(' ') };
   if (req.grantId) claims.grant_id = req.grantId;
-  const token = await new SignJWT(claims)
-    // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
-    .setProtectedHeader({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid })
-    .setIssuer(deps.config.authServer.issuer)
-    .setSubject(req.subject)
-    .setAudience(req.resource)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(expiresAt)
-    .setJti(jti)
-    .sign(key.privateKey);
+  Object.assign(claims, { iss: deps.config.authServer.issuer, sub: req.subject, aud: req.resource, iat: issuedAt, exp: expiresAt, jti });
+  if (key.alg !== 'ES256') throw new Error(`signing key ${key.kid}: unsupported alg ${key.alg}`);
+  // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
+  const token = signCompactEs256({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, claims, key.privateKey);
   return { token, jti, issuedAt, expiresAt, expiresIn };
 }
 

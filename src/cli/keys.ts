@@ -24,6 +24,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       // The audit trail records rotations; its log goes to stderr at warn, so stdout stays this command's answer.
       const audit = new AuditLog({ store, clock: systemClock, logger: createLogger('warn', process.stderr) });
       await audit.record({ type: 'key_rotated', detail: `new signing key ${kid} (oauth-mcp keys rotate)` });
+      await audit.flush();
       io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
       io.stdout.write(
         `running servers publish it within KEY_RELOAD_SECONDS (${config.keyReloadSeconds} s; kill -HUP a server to reload at once) ` +

@@ -1,11 +1,3 @@
-import { runClientsCommand } from './clients.js';
-import { runAuditCommand } from './audit.js';
-import { runDoctorCommand } from './doctor.js';
-import { runFlowCommand } from './flow.js';
-import { runKeysCommand } from './keys.js';
-import { runMigrateCommand } from './migrate.js';
-import { runStartCommand } from './start.js';
-import { runUsersCommand } from './users.js';
 import type { CliIo } from './context.js';
 
 const USAGE = `usage: oauth-mcp <command>
@@ -22,26 +14,30 @@ const USAGE = `usage: oauth-mcp <command>
                             list audit events: sign-ins, consents, tokens, refusals with their rule
 `;
 
-/** The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped. */
+/**
+ * The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped.
+ * Each command is imported when it runs, so `start` does not load the client-side code (doctor, flow): the
+ * bundle puts it in chunks of its own (cold start, BENCHMARKS.md scenario 6).
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'start':
-      return runStartCommand(args, io);
+      return (await import('./start.js')).runStartCommand(args, io);
     case 'migrate':
-      return runMigrateCommand(io);
+      return (await import('./migrate.js')).runMigrateCommand(io);
     case 'keys':
-      return runKeysCommand(args, io);
+      return (await import('./keys.js')).runKeysCommand(args, io);
     case 'clients':
-      return runClientsCommand(args, io);
+      return (await import('./clients.js')).runClientsCommand(args, io);
     case 'users':
-      return runUsersCommand(args, io);
+      return (await import('./users.js')).runUsersCommand(args, io);
     case 'flow':
-      return runFlowCommand(args, io);
+      return (await import('./flow.js')).runFlowCommand(args, io);
     case 'doctor':
-      return runDoctorCommand(args, io);
+      return (await import('./doctor.js')).runDoctorCommand(args, io);
     case 'audit':
-      return runAuditCommand(args, io);
+      return (await import('./audit.js')).runAuditCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

@@ -71,7 +71,8 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
   });
   const sse = new SseSessions(newServer, opts.sseKeepAliveMs, undefined, idPrefix);
   let direct: Promise<DirectTransport> | undefined;
-  const directServer = newServer();
+  // Built on the first plain-endpoint call, not at start (cold start, BENCHMARKS.md scenario 6).
+  let directServer: McpServer | undefined;
   return {
     tools,
     modern,
@@ -82,11 +83,12 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
     direct: () =>
       (direct ??= (async () => {
         const transport = new DirectTransport();
+        directServer = newServer();
         await directServer.connect(transport);
         return transport;
       })()),
     async close() {
-      await Promise.all([entry.close(), sessions.close(), sse.close(), pool.close(), directServer.close().catch(() => {})]);
+      await Promise.all([entry.close(), sessions.close(), sse.close(), pool.close(), directServer?.close().catch(() => {})]);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { OAuthError } from '../oauth/errors.js';
 import { defaultRule } from '../oauth/rules.js';
 import type { FlowRecord, Store } from '../store/store.js';
+import { auditQueueOf, AuditWriteQueue, type AuditQueueOptions } from './audit-queue.js';
 import type { Metrics } from './metrics.js';
 
 /** How long audit events and flows are kept after their last activity. */
@@ -85,13 +86,26 @@ const clip = (s: string | null | undefined, n = 300) => (s == null ? null : s.le
 
 /**
  * The audit trail: each security decision becomes one row in the store (audit_events), one log line and a
- * metric, tagged with the client's flow. Writing never fails the request: a store error is logged and the
- * answer goes out (availability first; the log line still records the event).
+ * metric, tagged with the client's flow. The row is written behind the response (audit-queue.ts); finding or
+ * starting the flow is not, so every event of a request names its flow. Writing never fails the request: a
+ * store error is logged and the answer goes out (availability first; the log line still records the event).
  */
 export class AuditLog {
   private lastFlowMs = 0;
+  private readonly queue: AuditWriteQueue;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined }) {}
+  constructor(
+    private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined },
+    /** A queue of its own with these options; by default the store's shared one. */
+    queue?: AuditQueueOptions,
+  ) {
+    this.queue = queue ? new AuditWriteQueue(deps, queue) : auditQueueOf(deps);
+  }
+
+  /** Writes the queued events (of every trail on this store) now: before reading them in this process, in tests, at shutdown. */
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
 
   async record(input: AuditInput): Promise<string | null> {
     const outcome = input.outcome ?? 'success';
@@ -109,23 +123,24 @@ export class AuditLog {
     };
     try {
       if (!flowId && clientId) flowId = await this.resolveFlow(clientId, input.flow ?? DEFAULT_POLICY[input.type], now);
-      await this.deps.store.insertAuditEvent({
-        at: now,
-        type: input.type,
-        outcome,
-        clientId,
-        subject: clip(input.subject, 200),
-        flowId,
-        rule: clip(input.rule),
-        error: clip(input.error, 64),
-        detail: clip(input.detail),
-        requestId: logContext()?.reqId ?? null,
-        expiresAt: now + AUDIT_RETENTION_SECONDS,
+      const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
+      // Written behind the response, in batches (audit-queue.ts); the flow was found or started above.
+      this.queue.push({
+        event: {
+          at: now,
+          type: input.type,
+          outcome,
+          clientId,
+          subject: clip(input.subject, 200),
+          flowId,
+          rule: clip(input.rule),
+          error: clip(input.error, 64),
+          detail: clip(input.detail),
+          requestId: logContext()?.reqId ?? null,
+          expiresAt: now + AUDIT_RETENTION_SECONDS,
+        },
+        ...(flowId && { flow: { flowId, at: now, expiresAt: now + AUDIT_RETENTION_SECONDS, ...(tokenAt !== undefined && { tokenAt }) } }),
       });
-      if (flowId) {
-        const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
-        await this.deps.store.touchFlow(flowId, now, now + AUDIT_RETENTION_SECONDS, tokenAt === undefined ? {} : { tokenAt });
-      }
     } catch (err) {
       this.deps.logger.error({ err, ...event }, 'audit event could not be stored');
     }

@@ -14,6 +14,7 @@ export class Metrics {
   readonly tokensIssued: Counter<'grant_type'>;
   readonly authFailures: Counter<'endpoint' | 'reason'>;
   readonly auditEvents: Counter<'type' | 'outcome'>;
+  readonly auditDropped: Counter;
   private readonly reasons = new Set<string>();
 
   constructor(readonly service: 'oauth-server' | 'mcp-server') {
@@ -48,6 +49,11 @@ export class Metrics {
       name: 'audit_events_total',
       help: 'Audit events recorded, by type and outcome',
       labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.auditDropped = new Counter({
+      name: 'audit_events_dropped_total',
+      help: 'Audit events dropped unwritten because the write-behind queue was full (database unavailable)',
       registers,
     });
   }

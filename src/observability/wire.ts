@@ -47,6 +47,8 @@ export interface McpObservabilityOptions extends Base {
   sessions: () => { streamable: number; sse: number };
   /** Readiness of the issuer's keys (the JWKS cache has a key set). */
   keysReady: () => Promise<unknown>;
+  /** Called with the app's audit trail, so its owner can flush it on close. */
+  onAudit?: (audit: AuditLog) => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
     ];
   });
   const audit = new AuditLog({ store: opts.store, clock: opts.clock, logger: opts.logger, metrics });
+  opts.onAudit?.(audit);
   const flows = new McpFlowTracker({ store: opts.store, clock: opts.clock, logger: opts.logger, audit });
   const after = async (c: Context) => {
     const reason = challengeReason(c.res);

@@ -35,5 +35,6 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   const app = createAuthServerApp(deps);
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // Request ids, logs, /metrics and /ready (issue 7).
-  return { app: observeAuthServer(app, deps), deps, close: () => rateLimits.close() };
+  // Closing writes the audit events still queued (observability/audit-queue.ts).
+  return { app: observeAuthServer(app, deps), deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

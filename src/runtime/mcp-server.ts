@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { createMcpServerApp } from '../mcp/app.js';
 import type { McpServerDeps } from '../mcp/deps.js';
 import { createMcpRuntime } from '../mcp/runtime.js';
+import type { AuditLog } from '../observability/audit.js';
 import { observeMcpServer } from '../observability/wire.js';
 import { verifierForServer } from '../resource-server/jwt-verifier.js';
 import { revocationCheck } from '../resource-server/revocation-check.js';
@@ -19,11 +20,14 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
   const verifier = verifierForServer(config, base.clock, { isRevoked });
   const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
   const runtime = createMcpRuntime(deps);
+  let audit: AuditLog | undefined;
   // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).
   const app = observeMcpServer(createMcpServerApp(deps, runtime), {
     ...base,
     sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
     keysReady: () => verifier.ready(),
+    onAudit: (a) => (audit = a),
   });
-  return { app, deps, close: () => runtime.close() };
+  // Closing writes the audit events still queued (observability/audit-queue.ts).
+  return { app, deps, close: async () => void (await Promise.all([runtime.close(), audit?.flush()])) };
 }

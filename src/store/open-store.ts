@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
@@ -16,11 +16,28 @@ export function dialectOf(databaseUrl: string): 'sqlite' | 'postgres' {
  * would both create the tables: there the whole run holds SQLite's write lock instead (withSqliteWriteLock).
  */
 export async function migrate(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (await upToDate(db, dialect)) return;
   const run = (target: Kysely<Database>) => new Migrator({ db: target, provider: migrationProvider(dialect) }).migrateToLatest();
   const { error, results } = dialect === 'postgres' ? await run(db) : await withSqliteWriteLock(db, run);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
+  }
+}
+
+/**
+ * True when every migration this code knows is applied and no other: one read, where Kysely's migrator would
+ * take a lock and read the schema (~15 ms of a cold start). Anything else (no table yet, pending or unknown
+ * migrations) goes through the migrator, which applies or reports them.
+ */
+async function upToDate(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<boolean> {
+  const known = Object.keys(await migrationProvider(dialect).getMigrations());
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return applied.size === known.length && known.every((name) => applied.has(name));
+  } catch {
+    return false;
   }
 }
 

@@ -110,9 +110,17 @@ export interface WebStore {
   deleteConsents(subject: string, clientId: string): Promise<void>;
 }
 
+/** One queued audit event, and the flow it moves (touchFlow's arguments). */
+export interface AuditWrite {
+  event: Omit<AuditEventRecord, 'id'>;
+  flow?: { flowId: string; at: number; expiresAt: number; tokenAt?: number };
+}
+
 /** Audit events and flows (issue 7). */
 export interface AuditStore {
   insertAuditEvent(event: Omit<AuditEventRecord, 'id'>): Promise<void>;
+  /** Events and the activity of their flows, in one transaction (the audit write-behind queue). */
+  writeAudit(batch: readonly AuditWrite[]): Promise<void>;
   listAuditEvents(query?: AuditEventQuery): Promise<AuditEventRecord[]>;
   createFlow(flow: FlowRecord): Promise<void>;
   getFlow(flowId: string): Promise<FlowRecord | undefined>;

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { WebDeps } from './deps.js';
 import { timelines } from './flow-steps.js';
 import { redirectHere, renderPage } from './page.js';
+import { auditOf } from '../observability/audit-of.js';
 import { currentSession } from './sessions.js';
 import { FlowPage, FlowsPage } from './views/flows.js';
 import { MessagePage } from './views/layout.js';
@@ -40,6 +41,7 @@ export function adminFlowRoutes(deps: WebDeps): Hono {
   app.get('/admin/flows', async (c) => {
     const refusal = await refuse(deps, c);
     if (refusal) return refusal;
+    await auditOf(deps).flush(); // this process's queued events first (observability/audit-queue.ts)
     const flows = await deps.store.listFlows({ limit: FLOWS_SHOWN });
     const events = await deps.store.listAuditEvents({ flowIds: flows.map((f) => f.flowId), limit: EVENTS_READ });
     const recent = await deps.store.listAuditEvents({ limit: 200 });
@@ -52,6 +54,7 @@ export function adminFlowRoutes(deps: WebDeps): Hono {
     const refusal = await refuse(deps, c);
     if (refusal) return refusal;
     const id = c.req.param('id');
+    await auditOf(deps).flush(); // this process's queued events first (observability/audit-queue.ts)
     const flow = FLOW_ID.test(id) ? await deps.store.getFlow(id) : undefined;
     if (!flow) return renderPage(c, <MessagePage title="No such flow" message="This flow does not exist, or has expired (flows are kept 30 days)." />, { status: 404 });
     const events = await deps.store.listAuditEvents({ flowIds: [flow.flowId], limit: EVENTS_READ });

@@ -3,6 +3,7 @@ import { RULES } from '../../src/oauth/rules.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
 import { authorizeForCode, authorizeUrl, form, REDIRECT, registerClient, startObservedServers, VERIFIER, type ObservedServers } from '../helpers/observed-servers.js';
 import { addClient, authorizePath, makeWebServer } from '../helpers/web-server.js';
+import { auditOf } from '../../src/observability/audit-of.js';
 
 /** Every <li class="step..."> of a page, as text without tags, in order. */
 function stepsOf(html: string): string[] {
@@ -130,6 +131,7 @@ describe('the flow timeline outside demo mode', () => {
       const html = await (await browser.get(location(await browser.get(authorizePath())))).text();
       const res = await browser.post('/consent', { csrf: hiddenField(html, 'csrf')!, i: hiddenField(html, 'i')!, decision: 'deny' });
       expect(new URL(location(res)).searchParams.get('error')).toBe('access_denied');
+      await auditOf(server.deps).flush(); // audit rows are written behind the response
       const events = await server.store.listAuditEvents({ clientId: 'web-test-client' });
       expect(events.map((e) => [e.type, e.outcome])).toStrictEqual([
         ['authorization_requested', 'success'],

@@ -47,6 +47,7 @@ describe('logs of a full flow (issue 7, AS-12)', () => {
     expect((await fetch(`${s.issuer}/oauth/revoke`, form({ token: refreshed.access_token, ...auth }))).status).toBe(200);
 
     const log = s.lines.join('\n');
+    await s.auth.deps.audit.flush(); // audit rows are written behind the response (observability/audit-queue.ts)
     const flow = await s.store.latestFlowForClient(client_id);
     const types = (await s.store.listAuditEvents({ flowIds: [flow!.flowId] })).map((e) => `${e.type}:${e.outcome}`);
     expect(types).toStrictEqual([

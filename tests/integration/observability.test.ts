@@ -58,6 +58,7 @@ describe('request ids (issue 7)', () => {
     const call = await fetch(`${s.mcpUrl}/mcp/v1/tools/list`, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(call.status).toBe(200);
 
+    await s.auth.deps.audit.flush(); // audit rows are written behind the response (observability/audit-queue.ts)
     const flow = await s.store.latestFlowForClient(clientId);
     expect(flow?.mcpAt).not.toBeNull();
     const lines = s.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.flowId === flow!.flowId);
@@ -141,6 +142,7 @@ describe('audit events (issue 7)', () => {
     const clientId = await registerClient(s);
     const res = await fetch(authorizeUrl(s, clientId, { redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });
     expect(res.status).toBe(400);
+    await s.auth.deps.audit.flush(); // audit rows are written behind the response (observability/audit-queue.ts)
     const events = await s.store.listAuditEvents({ clientId });
     expect(events.map((e) => [e.type, e.outcome])).toStrictEqual([
       ['client_registered', 'success'],
@@ -157,6 +159,7 @@ describe('audit events (issue 7)', () => {
     expect((await exchange('x'.repeat(43))).status).toBe(400);
     expect((await exchange(VERIFIER)).status).toBe(200);
     expect((await exchange(VERIFIER)).status).toBe(400);
+    await s.auth.deps.audit.flush(); // audit rows are written behind the response (observability/audit-queue.ts)
     const events = await s.store.listAuditEvents({ clientId });
     const refusals = events.filter((e) => e.outcome === 'failure').map((e) => [e.type, e.rule, e.error]);
     expect(refusals).toStrictEqual([
@@ -171,6 +174,7 @@ describe('audit events (issue 7)', () => {
   it('an unauthenticated client_id never starts a flow, and a refused registration names its rule without one', async () => {
     await token({ grant_type: 'authorization_code', code: 'c', code_verifier: VERIFIER, client_id: 'no-such-client' });
     await fetch(`${s.issuer}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['javascript:alert(1)'] }) });
+    await s.auth.deps.audit.flush(); // audit rows are written behind the response (observability/audit-queue.ts)
     const events = await s.store.listAuditEvents();
     expect(events.map((e) => [e.type, e.outcome, e.flowId, e.rule])).toStrictEqual([
       ['token_issued', 'failure', null, RULES.clientAuthFailed],

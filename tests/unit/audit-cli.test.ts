@@ -38,6 +38,7 @@ beforeEach(async () => {
   await audit.record({ type: 'client_registered', clientId: 'app-1', detail: 'Notes; none' });
   await audit.record({ type: 'token_issued', outcome: 'failure', clientId: 'app-1', rule: RULES.codeVerifierMismatch, error: 'invalid_grant' });
   await audit.record({ type: 'token_issued', clientId: 'app-2', subject: 'alice', grantType: 'client_credentials' });
+  await audit.flush();
   await store.close();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,6 +10,7 @@ import type { ClientRecord } from '../../store/store.js';
 import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
 import { demoSubject } from '../demo.js';
 import type { AuthServerDeps } from '../deps.js';
+import { touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js';
 
@@ -51,7 +52,7 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
     resource: `${deps.config.mcpServer.url}/mcp/v1`,
   };
   await deps.store.createGrant({ ...grant, createdAt: now, lastUsedAt: now, revokedAt: null });
-  await deps.store.touchClient(client.clientId, now);
+  await touchClientIfStale(deps.store, client, now);
   deps.logger.info({ clientId: client.clientId, grantId: grant.id }, 'demo authorization code exchanged');
   return issueTokens(deps, client, { grantId: grant.id, clientId: client.clientId, subject: grant.subject, scope: grant.scope, resource: grant.resource });
 }
@@ -111,7 +112,7 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       await reuseDetected(deps, client, record.subject, record.grantId);
       throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
-    await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
+    await Promise.all([deps.store.touchGrant(record.grantId, now), touchClientIfStale(deps.store, client, now)]);
     return issueTokens(deps, client, {
       grantId: record.grantId,
       clientId: client.clientId,

@@ -4,6 +4,7 @@ import { parseScope, resolveRequestedScopes } from '../../oauth/scopes.js';
 import type { ClientRecord } from '../../store/store.js';
 import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
+import { touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 
 /**
@@ -35,7 +36,7 @@ export function clientCredentialsGrant(deps: AuthServerDeps) {
     const scopes = resolveRequestedScopes(params.scope, parseScope(client.scope));
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const resource = resolveResource(deps, params.resource);
-    await deps.store.touchClient(client.clientId, deps.clock());
+    await touchClientIfStale(deps.store, client, deps.clock());
     const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource });
     return tokenResponseBody(access, scopes);
   };

@@ -8,6 +8,7 @@ import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
 import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
 import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
+import { touchClientIfStale, touchGrantIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 import { successorRefreshToken } from '../own-tokens.js';
 
@@ -129,7 +130,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     }
     if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
 
-    await Promise.all([deps.store.touchGrant(record.grantId, now), deps.store.touchClient(client.clientId, now)]);
+    await Promise.all([touchGrantIfStale(deps.store, grant, now), touchClientIfStale(deps.store, client, now)]);
     const access = await mintAccessToken(deps, {
       subject: record.subject,
       clientId: client.clientId,
