@@ -16,7 +16,7 @@ describe('deploy/nginx-oauth-mcp.conf', () => {
     const members = [...pool.matchAll(/server \{\{(MCP\d+)\}\}/g)].map((m) => m[1]!.toLowerCase());
     expect(members).toStrictEqual(['mcp1', 'mcp2']);
     for (const id of members) {
-      expect(template).toMatch(new RegExp(`upstream mcp_${id} \\{\\s*server \\{\\{${id.toUpperCase()}\\}\\} max_fails=1 fail_timeout=5s;\\s*server \\{\\{MCP\\d\\}\\} backup;`));
+      expect(template).toMatch(new RegExp(`upstream mcp_${id} \\{\\s*server \\{\\{${id.toUpperCase()}\\}\\} max_fails=0;\\s*server \\{\\{MCP\\d\\}\\} backup;`));
       expect(template).toContain(`"~^${id}\\."          mcp_${id};`);
       expect(template).toContain(`"~\\|${id}\\."         mcp_${id};`);
     }
