@@ -97,7 +97,7 @@ for (const target of targets) {
 }
 
 describe('openRateLimits at start-up', () => {
-  it.skipIf(!RUN_POSTGRES)('RATE_LIMIT_STORE=postgres without the migrated table stops with one line naming the fix', async () => {
+  it.skipIf(!RUN_POSTGRES)(`RATE_LIMIT_STORE=postgres without the migrated table stops with one line naming the fix${RUN_POSTGRES ? '' : ' (SKIPPED: no PostgreSQL at 127.0.0.1:5432; never skipped under CI=true)'}`, async () => {
     const db = await createTestPostgresDatabase();
     try {
       const config = loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_STORE: 'postgres' });
