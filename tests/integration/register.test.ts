@@ -20,6 +20,15 @@ async function registered(s: Server) {
   return (await s.store.listClients()).filter((c) => c.clientId !== s.config.demo.clientId);
 }
 
+
+/** A 400 with this error and a description matching `message`, and no client stored. */
+async function expectRefusedAndNothingStored(s: Server, res: Response, error: string, message: RegExp) {
+  expect(res.status).toBe(400);
+  const body = await res.json();
+  expect(body.error).toBe(error);
+  expect(body.error_description).toMatch(message);
+  expect(await registered(s)).toEqual([]);
+}
 describe('POST /oauth/register (AS-4, RFC 7591)', () => {
   it('AS-4 registers a public client and echoes the accepted metadata', async () => {
     const s = await setup();
@@ -123,12 +132,7 @@ describe('POST /oauth/register (AS-4, RFC 7591)', () => {
     ['http://app.example.com/cb', /^redirect_uris\[1\] "http:\/\/app\.example\.com\/cb": uses http on a non-loopback host/],
   ])('AS-7 / interop note 3: refuses %s naming the URI index and the rule, storing nothing', async (bad, message) => {
     const s = await setup();
-    const res = await post(s, { redirect_uris: ['http://127.0.0.1/cb', bad], token_endpoint_auth_method: 'none' });
-    expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body.error).toBe('invalid_redirect_uri');
-    expect(body.error_description).toMatch(message);
-    expect(await registered(s)).toEqual([]);
+    await expectRefusedAndNothingStored(s, await post(s, { redirect_uris: ['http://127.0.0.1/cb', bad], token_endpoint_auth_method: 'none' }), 'invalid_redirect_uri', message);
   });
 
   it('AS-7 every broken URI is reported, not only the first', async () => {
@@ -166,12 +170,7 @@ describe('POST /oauth/register (AS-4, RFC 7591)', () => {
     [{ redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'], response_types: ['code'] }, /response_types: "code" must be listed exactly when/],
   ])('AS-4 invalid metadata gets invalid_client_metadata naming the field (%#)', async (metadata, message) => {
     const s = await setup();
-    const res = await post(s, metadata);
-    expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body.error).toBe('invalid_client_metadata');
-    expect(body.error_description).toMatch(message);
-    expect(await registered(s)).toEqual([]);
+    await expectRefusedAndNothingStored(s, await post(s, metadata), 'invalid_client_metadata', message);
   });
 
   it('interop note 7: unknown scopes are dropped; only-unknown means the defaults', async () => {
