@@ -28,7 +28,7 @@ const clock = systemClock;
 const store = await openStore(config.databaseUrl);
 
 const auth = await buildAuthServer(config, { store, logger, clock });
-const authListening = await listen(auth.app, config.authServer.host, config.authServer.port);
+const authListening = await listen(auth.app, config.authServer.host, config.authServer.port, undefined, auth.direct);
 
 const mcp = await buildMcpServer(config, { store, logger, clock });
 const mcpListening = await listen(mcp.app, config.mcpServer.host, config.mcpServer.port);

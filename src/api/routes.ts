@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.js';
 import type { McpServerDeps } from '../mcp/deps.js';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import { bearerAuth, type AuthEnv } from '../resource-server/bearer.js';

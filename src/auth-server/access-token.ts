@@ -21,6 +21,8 @@ export interface AccessTokenRequest {
 
 export interface MintedAccessToken {
   token: string;
+  /** The `sub` claim, as signed. */
+  subject: string;
   jti: string;
   issuedAt: number;
   expiresAt: number;
@@ -47,7 +49,7 @@ export async function mintAccessToken(
   if (key.alg !== 'ES256') throw new Error(`signing key ${key.kid}: unsupported alg ${key.alg}`);
   // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
   const token = signCompactEs256({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, claims, key.privateKey);
-  return { token, jti, issuedAt, expiresAt, expiresIn };
+  return { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn };
 }
 
 export interface TokenResponseBody {
@@ -70,4 +72,15 @@ export function tokenResponseBody(access: MintedAccessToken, scopes: readonly st
     scope: scopes.join(' '),
     ...(refreshToken !== undefined && { refresh_token: refreshToken }),
   };
+}
+
+/** What a grant hands back to the token endpoint: the response body, and for the audit trail whom and which token. */
+export interface IssuedTokens {
+  body: TokenResponseBody;
+  subject: string;
+  jti: string;
+}
+
+export function issuedTokens(access: MintedAccessToken, scopes: readonly string[], refreshToken?: string): IssuedTokens {
+  return { body: tokenResponseBody(access, scopes, refreshToken), subject: access.subject, jti: access.jti };
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.js';
 import { secureHeaders } from 'hono/secure-headers';
 import { publicCors } from '../http/cors.js';
+import { AUTH_SERVER_SECURE_HEADERS } from '../http/security-headers.js';
 import { errorHandler } from '../http/error-handler.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authorizeRoute } from './authorize.js';
@@ -10,6 +11,7 @@ import { healthRoute } from './health.js';
 import { introspectRoute } from './introspect.js';
 import { jwksRoute } from './jwks.js';
 import { metadataRoutes } from './metadata.js';
+import { noStore } from './no-store.js';
 import { registerRoute } from './register.js';
 import { revokeRoute } from './revoke.js';
 import { tokenRoute } from './token.js';
@@ -22,8 +24,13 @@ export function createAuthServerApp(deps: AuthServerDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
-  // No page of this server is meant to be framed (login and consent: clickjacking), so DENY rather than SAMEORIGIN.
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, xFrameOptions: 'DENY' }));
+  app.use('*', secureHeaders(AUTH_SERVER_SECURE_HEADERS));
+  // Before the body limit, so a 413 carries CORS headers too and a browser client can read it, and a 413 from
+  // a credential endpoint is not cached either (AS-9).
+  for (const path of ['/.well-known/*', '/oauth/register', '/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
+    app.use(path, publicCors());
+  }
+  for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect']) app.use(path, noStore());
   app.use(
     '*',
     bodyLimit({
@@ -33,9 +40,6 @@ export function createAuthServerApp(deps: AuthServerDeps): Hono {
       },
     }),
   );
-  for (const path of ['/.well-known/*', '/oauth/register', '/oauth/token', '/oauth/revoke', '/oauth/introspect']) {
-    app.use(path, publicCors());
-  }
   app.route('/', metadataRoutes(deps));
   app.route('/', jwksRoute(deps));
   app.route('/', healthRoute(deps));

@@ -29,6 +29,8 @@ export const CIMD_MAX_TTL_SECONDS = 24 * 3600;
  * also admits http://127.0.0.1, [::1] and localhost.
  */
 export function isClientIdMetadataUrl(clientId: string, allowLoopbackHttp = false): boolean {
+  // Most client ids are opaque strings: refuse them before parsing a URL (every token request asks this).
+  if (!clientId.startsWith('https://') && !(allowLoopbackHttp && clientId.startsWith('http://'))) return false;
   let url: URL;
   try {
     url = new URL(clientId);

@@ -1,5 +1,6 @@
 import type { ClientRecord } from '../store/store.js';
 import { ClientMetadataCache, isClientIdMetadataUrl, resolveMetadataClient } from './cimd.js';
+import { ClientCache } from './client-cache.js';
 import type { AuthServerDeps } from './deps.js';
 
 /**
@@ -17,5 +18,10 @@ export async function findClient(deps: AuthServerDeps, clientId: string): Promis
     deps.clientMetadataCache ??= new ClientMetadataCache();
     return resolveMetadataClient(deps, clientId, deps.clientMetadataCache);
   }
-  return deps.store.getClient(clientId);
+  deps.clientCache ??= new ClientCache();
+  const cached = deps.clientCache.get(clientId);
+  if (cached) return cached;
+  const client = await deps.store.getClient(clientId);
+  if (client) deps.clientCache.set(client);
+  return client;
 }

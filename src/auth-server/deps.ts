@@ -19,6 +19,8 @@ export interface AuthServerDeps {
   fetchClientMetadata?: (url: string) => Promise<unknown>;
   /** Client ID Metadata Documents fetched recently; created on first use (auth-server/clients.ts), one per app. */
   clientMetadataCache?: import('./cimd.js').ClientMetadataCache;
+  /** Registered clients read in the last second (auth-server/client-cache.ts); created on first use, one per app. */
+  clientCache?: import('./client-cache.js').ClientCache;
   /** The audit trail (issue 7); created on first use over `store` (observability/audit-of.ts), one per app. */
   audit?: import('../observability/audit.js').AuditLog;
   /** This server's Prometheus metrics; set by the runtime (observability/wire.ts). */

@@ -5,6 +5,7 @@ import { OAuthError } from '../oauth/errors.js';
 export type FormParams = Readonly<Record<string, string>>;
 
 function decodeFormComponent(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw; // most names and many values: nothing to decode
   // application/x-www-form-urlencoded: '+' is a space, then percent-decoding (WHATWG URL §5.1).
   return decodeURIComponent(raw.replace(/\+/g, ' '));
 }
@@ -15,12 +16,20 @@ function decodeFormComponent(raw: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export async function readForm(c: Context): Promise<FormParams> {
-  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  // RFC 6749 §3.2 (and RFC 7009 §2.1, RFC 7662 §2.1): the body is application/x-www-form-urlencoded.
+  checkFormContentType(c.req.header('content-type'));
+  return parseForm(await c.req.text());
+}
+
+/** RFC 6749 §3.2 (and RFC 7009 §2.1, RFC 7662 §2.1): the body is application/x-www-form-urlencoded. */
+export function checkFormContentType(header: string | undefined): void {
+  const contentType = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
   }
-  const body = await c.req.text();
+}
+
+/** Parses a form body by the rules of readForm(). */
+export function parseForm(body: string): FormParams {
   const params: Record<string, string> = Object.create(null);
   const seen = new Set<string>();
   for (const pair of body.split('&')) {

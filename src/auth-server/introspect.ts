@@ -4,7 +4,6 @@ import { OAuthError } from '../oauth/errors.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
-import { noStore } from './no-store.js';
 import { isAccessTokenLive, lookupRefreshToken, verifyOwnAccessToken } from './own-tokens.js';
 
 type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
@@ -49,7 +48,6 @@ async function introspect(deps: AuthServerDeps, token: string): Promise<Introspe
  */
 export function introspectRoute(deps: AuthServerDeps): Hono {
   const app = new Hono();
-  app.use('/oauth/introspect', noStore());
   app.post('/oauth/introspect', rateLimit(deps.rateLimits.token, deps.config.trustedProxies), async (c) => {
     const params = await readForm(c);
     const { client, method } = await authenticateClient(deps, c.req.header('authorization'), params);

@@ -7,7 +7,6 @@ import type { ClientRecord } from '../store/store.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
-import { noStore } from './no-store.js';
 import { looksLikeJwt, verifyOwnAccessToken } from './own-tokens.js';
 import { sha256 } from '../oauth/crypto.js';
 
@@ -55,7 +54,6 @@ async function revokeAccessToken(deps: AuthServerDeps, client: ClientRecord, tok
  */
 export function revokeRoute(deps: AuthServerDeps): Hono {
   const app = new Hono();
-  app.use('/oauth/revoke', noStore());
   // Revocation authenticates clients, so it shares the token endpoint's limiter against secret guessing.
   app.post('/oauth/revoke', rateLimit(deps.rateLimits.token, deps.config.trustedProxies), async (c) => {
     const params = await readForm(c);

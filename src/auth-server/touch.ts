@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import type { ClientCache } from './client-cache.js';
 
 /**
  * last_used_at is kept to the minute, not to the request: it tells an operator whether a client or grant is in
@@ -10,8 +11,14 @@ export const TOUCH_GRANULARITY_SECONDS = 60;
 const stale = (lastUsedAt: number | null, now: number) => lastUsedAt === null || now - lastUsedAt >= TOUCH_GRANULARITY_SECONDS;
 
 /** Records that the client was used, unless the record in hand says it was within the last minute. */
-export async function touchClientIfStale(store: Store, client: { clientId: string; lastUsedAt: number | null }, now: number): Promise<void> {
-  if (stale(client.lastUsedAt, now)) await store.touchClient(client.clientId, now);
+export async function touchClientIfStale(
+  deps: { store: Store; clientCache?: ClientCache | undefined },
+  client: { clientId: string; lastUsedAt: number | null },
+  now: number,
+): Promise<void> {
+  if (!stale(client.lastUsedAt, now)) return;
+  await deps.store.touchClient(client.clientId, now);
+  deps.clientCache?.touched(client.clientId, now);
 }
 
 /** The same for a grant, when the caller has its record. */

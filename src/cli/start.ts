@@ -42,7 +42,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only !== 'mcp') {
       const auth = await buildAuthServer(config, { store, logger, clock });
       cleanups.push(auth.close);
-      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls));
+      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls, auth.direct));
       const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
       // `kill -HUP <pid>` re-reads the keys at once, e.g. right after `oauth-mcp keys rotate`.
@@ -63,6 +63,9 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only));
+  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache: it saves one now that the start-up code
+  // has been compiled (scripts/run-bundle.mjs).
+  (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();
 
   await waitForSignal(logger);
   for (const t of timers) clearInterval(t);

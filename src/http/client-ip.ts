@@ -13,8 +13,13 @@ export function clientIp(c: Context, trustedProxies: readonly string[]): string 
     // In-process requests (app.request in tests) have no socket.
     peer = 'in-process';
   }
+  return clientAddress(peer, c.req.header('x-forwarded-for'), trustedProxies);
+}
+
+/** The same, from the socket's peer address and the X-Forwarded-For header (for handlers on node:http directly). */
+export function clientAddress(peer: string, forwardedFor: string | undefined, trustedProxies: readonly string[]): string {
   if (!trustedProxies.includes(peer)) return peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = (forwardedFor ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = chain.length - 1; i >= 0; i--) {
     if (!trustedProxies.includes(chain[i]!)) return chain[i]!;
   }

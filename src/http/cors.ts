@@ -1,5 +1,29 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { setResponseHeader } from './response-headers.js';
+
+type CorsOptions = NonNullable<Parameters<typeof cors>[0]>;
+
+/**
+ * Hono's cors() with its headers for simple requests set after the handler instead of before. Hono's version
+ * touches the response before the handler runs, which makes Hono copy the handler's response into a full
+ * web Response afterwards (about a tenth of a token request's CPU, BENCHMARKS.md). Preflights (OPTIONS) are
+ * Hono's own; the headers of every other answer, errors included, are the same as Hono's.
+ */
+function corsAfter(opts: CorsOptions): MiddlewareHandler {
+  const preflight = cors(opts);
+  const expose = opts.exposeHeaders?.join(',');
+  const allowOrigin = typeof opts.origin === 'function' ? opts.origin : () => opts.origin as string;
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    await next();
+    const origin = await allowOrigin(c.req.header('origin') ?? '', c);
+    if (origin) setResponseHeader(c, 'Access-Control-Allow-Origin', origin);
+    if (opts.credentials) setResponseHeader(c, 'Access-Control-Allow-Credentials', 'true');
+    if (expose) setResponseHeader(c, 'Access-Control-Expose-Headers', expose);
+    if (opts.origin !== '*') setResponseHeader(c, 'Vary', 'Origin', true);
+  };
+}
 
 /**
  * CORS for the authorization server's machine-to-machine endpoints (metadata, JWKS, register, token, revoke):
@@ -7,21 +31,29 @@ import { cors } from 'hono/cors';
  * endpoints take no cookies, so a wildcard exposes nothing a non-browser client could not already do.
  */
 export function publicCors(): MiddlewareHandler {
-  return cors({
+  return corsAfter({
     origin: '*',
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version'],
-    exposeHeaders: ['WWW-Authenticate', 'Retry-After'],
+    exposeHeaders: PUBLIC_EXPOSE_HEADERS,
     maxAge: 600,
   });
 }
+
+const PUBLIC_EXPOSE_HEADERS = ['WWW-Authenticate', 'Retry-After'];
+
+/** What publicCors() adds to an answer that is not a preflight, for routes answered by node:http directly. */
+export const PUBLIC_CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': PUBLIC_EXPOSE_HEADERS.join(','),
+};
 
 /**
  * CORS for the MCP endpoint and the resource API: only origins on the allowlist (CORS_ORIGINS), exposing
  * WWW-Authenticate and Mcp-Session-Id and accepting the MCP headers (RS-10).
  */
 export function allowlistCors(origins: readonly string[]): MiddlewareHandler {
-  return cors({
+  return corsAfter({
     origin: (origin) => (origins.includes('*') || origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'],

@@ -17,10 +17,15 @@ export function pointsPerMinute(perMinute: number): Record<keyof RateLimits, num
   return { register: quarter, authorize: Math.max(perMinute, 1), token: Math.max(perMinute, 1), login: quarter };
 }
 
+/** The limiter of RATE_LIMIT_PER_MINUTE=0: never refuses, so rateLimit() skips it. */
+const UNLIMITED = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: 1 });
+
+/** Whether a limiter is the one of RATE_LIMIT_PER_MINUTE=0, which never refuses. */
+export const isUnlimited = (limiter: RateLimiterAbstract): boolean => limiter === UNLIMITED;
+
 /** No limit at all (RATE_LIMIT_PER_MINUTE=0). */
 export function unlimitedRateLimits(): RateLimits {
-  const unlimited = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: 1 });
-  return { register: unlimited, authorize: unlimited, token: unlimited, login: unlimited };
+  return { register: UNLIMITED, authorize: UNLIMITED, token: UNLIMITED, login: UNLIMITED };
 }
 
 /** In-memory limiters: `perMinute` requests per client address per minute (0 turns limiting off). */
@@ -33,6 +38,7 @@ export function memoryRateLimits(perMinute: number): RateLimits {
 
 /** Refuses a request over its limit with 429 and Retry-After (RFC 6585 §4). */
 export function rateLimit(limiter: RateLimiterAbstract, trustedProxies: readonly string[]): MiddlewareHandler {
+  if (isUnlimited(limiter)) return (_c, next) => next();
   return async (c, next) => {
     try {
       await limiter.consume(clientIp(c, trustedProxies));

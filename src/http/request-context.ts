@@ -4,6 +4,7 @@ import { matchedRoutes } from 'hono/route';
 import { runWithLogContext } from '../log/context.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { setResponseHeader } from './response-headers.js';
 
 /** An incoming X-Request-Id is kept only if it is a short token of safe characters; anything else is replaced. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -23,16 +24,6 @@ export function routeLabel(c: Context): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== 'ALL') return routes[i]!.path;
   return 'unmatched';
-}
-
-function setHeader(c: Context, name: string, value: string): void {
-  try {
-    c.res.headers.set(name, value);
-  } catch {
-    // Headers of a fetched Response are immutable: copy it.
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set(name, value);
-  }
 }
 
 /**
@@ -56,7 +47,7 @@ export function requestContext(opts: { logger: Logger; metrics: Metrics; after?:
         const status = c.res.status;
         opts.metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
         opts.metrics.httpDuration.observe({ route, method: c.req.method }, seconds);
-        setHeader(c, 'X-Request-Id', reqId);
+        setResponseHeader(c, 'X-Request-Id', reqId);
         const line = { method: c.req.method, path: c.req.path, route, status, ms: Math.round(seconds * 10_000) / 10 };
         if (QUIET.has(c.req.path)) opts.logger.debug(line, 'request');
         else opts.logger.info(line, 'request');

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.js';
 import { secureHeaders } from 'hono/secure-headers';
 import { hostHeaderValidation } from '@modelcontextprotocol/hono';
 import { apiRoutes } from '../api/routes.js';

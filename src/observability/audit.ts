@@ -6,6 +6,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { defaultRule } from '../oauth/rules.js';
 import type { FlowRecord, Store } from '../store/store.js';
 import { auditQueueOf, AuditWriteQueue, type AuditQueueOptions } from './audit-queue.js';
+import { latestFlowsOf, type LatestFlows } from './latest-flows.js';
 import type { Metrics } from './metrics.js';
 
 /** How long audit events and flows are kept after their last activity. */
@@ -93,6 +94,7 @@ const clip = (s: string | null | undefined, n = 300) => (s == null ? null : s.le
 export class AuditLog {
   private lastFlowMs = 0;
   private readonly queue: AuditWriteQueue;
+  private readonly latestFlows: LatestFlows;
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined },
@@ -100,6 +102,7 @@ export class AuditLog {
     queue?: AuditQueueOptions,
   ) {
     this.queue = queue ? new AuditWriteQueue(deps, queue) : auditQueueOf(deps);
+    this.latestFlows = latestFlowsOf(deps.store);
   }
 
   /** Writes the queued events (of every trail on this store) now: before reading them in this process, in tests, at shutdown. */
@@ -162,13 +165,20 @@ export class AuditLog {
     const now = this.deps.clock();
     const flow: FlowRecord = { flowId: this.newFlowId(), clientId, startedAt: now, updatedAt: now, tokenAt: null, mcpAt: null, expiresAt: now + AUDIT_RETENTION_SECONDS };
     await this.deps.store.createFlow(flow);
+    this.latestFlows.set(clientId, flow.flowId);
     return flow;
   }
 
   private async resolveFlow(clientId: string, policy: FlowPolicy, now: number): Promise<string | null> {
     if (policy === 'none') return null;
+    if (policy === 'join' || policy === 'join-or-start') {
+      // These take the current flow whatever its state, so a recent answer from memory will do.
+      const known = this.latestFlows.get(clientId);
+      if (known) return known;
+    }
     if (policy !== 'start') {
       const current = await this.deps.store.latestFlowForClient(clientId);
+      if (current) this.latestFlows.set(clientId, current.flowId);
       if (policy === 'join') return current?.flowId ?? null;
       const fresh = current !== undefined && current.tokenAt === null && now - current.updatedAt < FLOW_REUSE_SECONDS;
       if (current && (policy === 'join-or-start' || fresh)) return current.flowId;

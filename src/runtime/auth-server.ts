@@ -2,7 +2,9 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { createAuthServerApp } from '../auth-server/app.js';
 import { seedDemo } from '../auth-server/demo.js';
+import { tokenDirectRoute } from '../auth-server/token-direct.js';
 import type { AuthServerDeps } from '../auth-server/deps.js';
+import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
@@ -33,8 +35,10 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
   else deps.interaction = pagesInteraction(deps);
   const app = createAuthServerApp(deps);
+  // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
+  const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // Request ids, logs, /metrics and /ready (issue 7).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  return { app: observeAuthServer(app, deps), deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
+  return { app: observeAuthServer(app, deps), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

@@ -1,8 +1,8 @@
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { requestListener, type DirectRoute } from '../http/direct-route.js';
 
 export interface Listening {
   server: Server;
@@ -18,14 +18,15 @@ export interface TlsFiles {
 }
 
 /**
- * Serves a Hono app on host:port (port 0 picks a free one), over https when `tls` is given, and resolves once
- * it is listening.
+ * Serves a Hono app on host:port (port 0 picks a free one), over https when `tls` is given, with `direct` routes
+ * answered by node:http ahead of it (http/direct-route.ts), and resolves once it is listening.
  */
-export function listen(app: Hono, host: string, port: number, tls?: TlsFiles): Promise<Listening> {
+export function listen(app: Hono, host: string, port: number, tls?: TlsFiles, direct: readonly DirectRoute[] = []): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const options = tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {};
-    const server = serve({ fetch: app.fetch, hostname: host, port, ...options }) as Server;
+    const listener = requestListener(app, direct, host);
+    const server = (tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener)) as Server;
     server.once('error', reject);
+    server.listen(port, host);
     server.once('listening', () => {
       server.off('error', reject);
       const actual = (server.address() as AddressInfo).port;

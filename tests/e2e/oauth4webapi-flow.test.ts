@@ -1,8 +1,8 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { createServer, type AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
+import { listen, type Listening } from '../../src/runtime/listen.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
 
 /**
@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 let issuer: URL;
-let server: ServerType;
+let server: Listening;
 let closeStore: () => Promise<void>;
 let as: oauth.AuthorizationServer;
 
@@ -35,14 +35,13 @@ beforeAll(async () => {
   // The real clock: oauth4webapi checks token times against the machine's.
   const s = await makeAuthServer({ OAUTH_ISSUER: issuer.origin }, { clock: systemClock });
   closeStore = s.close;
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: s.app.fetch, hostname: '127.0.0.1', port }, () => resolve());
-  });
+  // As `oauth-mcp start` serves it: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
+  server = await listen(s.app, '127.0.0.1', port, undefined, s.direct);
   as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close(0);
   await closeStore();
 });
 

@@ -7,6 +7,8 @@ import { memoryRateLimits } from '../../src/http/rate-limit.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/open-store.js';
+import { tokenDirectRoute } from '../../src/auth-server/token-direct.js';
+import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../../src/http/security-headers.js';
 
 /**
  * An authorization server in process on a fresh in-memory SQLite store with a frozen clock.
@@ -28,5 +30,7 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
   };
   if (config.demo.enabled) await seedDemo(deps);
   const app = createAuthServerApp(deps);
-  return { app, deps, config, clock, store, keys, close: () => store.close() };
+  // What listen() puts in front of the app in `oauth-mcp start` (runtime/auth-server.ts).
+  const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
+  return { app, direct, deps, config, clock, store, keys, close: () => store.close() };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { fixedClock } from '../../src/clock.js';
+import { requestListener } from '../../src/http/direct-route.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
@@ -31,8 +31,9 @@ export async function startObservedServers(env: Env = {}) {
   const logger = env.LOG_LEVEL === 'silent' ? silentLogger() : createLogger('trace', { write: (line: string) => void lines.push(line) });
   const auth = await buildAuthServer(config, { store, logger, clock });
   const mcpServer = await buildMcpServer(config, { store, logger, clock });
-  as.server.on('request', getRequestListener(auth.app.fetch));
-  mcp.server.on('request', getRequestListener(mcpServer.app.fetch));
+  // As listen() serves them: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
+  as.server.on('request', requestListener(auth.app, auth.direct));
+  mcp.server.on('request', requestListener(mcpServer.app));
   const close = async () => {
     await mcpServer.close();
     await auth.close();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { requestListener } from '../../src/http/direct-route.js';
 import type { Env } from '../../src/config/config.js';
 import { DataService } from '../../src/data/data-service.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -38,7 +39,7 @@ export async function startServers(env: Env = {}) {
   };
   const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0 });
   const mcpApp = createMcpServerApp(deps, runtime);
-  as.server.on('request', getRequestListener(auth.app.fetch));
+  as.server.on('request', requestListener(auth.app, auth.direct));
   mcp.server.on('request', getRequestListener(mcpApp.fetch));
 
   const close = async () => {

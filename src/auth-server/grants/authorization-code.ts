@@ -7,7 +7,7 @@ import { verifyS256 } from '../../oauth/pkce.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { formatScope, parseScope, type Scope } from '../../oauth/scopes.js';
 import type { ClientRecord } from '../../store/store.js';
-import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
+import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import { demoSubject } from '../demo.js';
 import type { AuthServerDeps } from '../deps.js';
 import { touchClientIfStale } from '../touch.js';
@@ -17,11 +17,11 @@ import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js'
 const DEMO_SCOPES: Scope[] = ['read', 'write'];
 
 /** Access token, and a refresh token when the client registered the refresh_token grant. */
-async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding): Promise<TokenResponseBody> {
+async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding): Promise<IssuedTokens> {
   const scopes = parseScope(binding.scope);
   const access = await mintAccessToken(deps, { ...binding, scopes });
   const refresh = client.grantTypes.includes('refresh_token') ? await issueRefreshToken(deps, binding) : undefined;
-  return tokenResponseBody(access, scopes, refresh);
+  return issuedTokens(access, scopes, refresh);
 }
 
 /** RFC 6749 §10.5: a replayed code is a security event of its own, besides the refused token request. */
@@ -41,7 +41,7 @@ function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject: stri
  * The original demo's fixed code: it works for the demo client only, without PKCE, as the demo did, and
  * opens a new grant for the demo user each time so refresh works.
  */
-async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Promise<TokenResponseBody> {
+async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Promise<IssuedTokens> {
   if (client.clientId !== deps.config.demo.clientId) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
   const now = deps.clock();
   const grant = {
@@ -52,7 +52,7 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
     resource: `${deps.config.mcpServer.url}/mcp/v1`,
   };
   await deps.store.createGrant({ ...grant, createdAt: now, lastUsedAt: now, revokedAt: null });
-  await touchClientIfStale(deps.store, client, now);
+  await touchClientIfStale(deps, client, now);
   deps.logger.info({ clientId: client.clientId, grantId: grant.id }, 'demo authorization code exchanged');
   return issueTokens(deps, client, { grantId: grant.id, clientId: client.clientId, subject: grant.subject, scope: grant.scope, resource: grant.resource });
 }
@@ -64,7 +64,7 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.3
  */
 export function authorizationCodeGrant(deps: AuthServerDeps) {
-  return async (client: ClientRecord, params: FormParams): Promise<TokenResponseBody> => {
+  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
     const code = params.code;
     if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
     if (deps.config.demo.enabled && code === deps.config.demo.authorizationCode) return exchangeDemoCode(deps, client);
@@ -112,7 +112,7 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       await reuseDetected(deps, client, record.subject, record.grantId);
       throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
-    await Promise.all([deps.store.touchGrant(record.grantId, now), touchClientIfStale(deps.store, client, now)]);
+    await Promise.all([deps.store.touchGrant(record.grantId, now), touchClientIfStale(deps, client, now)]);
     return issueTokens(deps, client, {
       grantId: record.grantId,
       clientId: client.clientId,

@@ -6,7 +6,7 @@ import { auditOf } from '../../observability/audit-of.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
 import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
-import { mintAccessToken, tokenResponseBody, type TokenResponseBody } from '../access-token.js';
+import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
 import { touchClientIfStale, touchGrantIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
@@ -77,7 +77,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     return (await deps.store.getRefreshToken(row.tokenHash)) ?? row;
   }
 
-  return async (client: ClientRecord, params: FormParams): Promise<TokenResponseBody> => {
+  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
     const token = params.refresh_token;
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     const now = deps.clock();
@@ -130,7 +130,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     }
     if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
 
-    await Promise.all([touchGrantIfStale(deps.store, grant, now), touchClientIfStale(deps.store, client, now)]);
+    await Promise.all([touchGrantIfStale(deps.store, grant, now), touchClientIfStale(deps, client, now)]);
     const access = await mintAccessToken(deps, {
       subject: record.subject,
       clientId: client.clientId,
@@ -138,6 +138,6 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       resource: record.resource,
       grantId: record.grantId,
     });
-    return tokenResponseBody(access, scopes, successor);
+    return issuedTokens(access, scopes, successor);
   };
 }

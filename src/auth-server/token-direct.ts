@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { clientAddress } from '../http/client-ip.js';
+import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
+import type { DirectRoute } from '../http/direct-route.js';
+import { isUnlimited } from '../http/rate-limit.js';
+import { requestIdFor } from '../http/request-context.js';
+import { runWithLogContext } from '../log/context.js';
+import { MAX_BODY_BYTES } from './app.js';
+import type { AuthServerDeps } from './deps.js';
+import { NO_STORE_HEADERS, tokenExchange, type TokenAnswer } from './token-exchange.js';
+
+const ROUTE = '/oauth/token';
+
+/** Reads the body as text, or answers undefined once it grows past `max` bytes (whatever Content-Length said). */
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        resolve(undefined);
+        req.removeAllListeners('data');
+        req.resume(); // drain what is left, so the 413 can still be read on a kept-alive connection
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const tooLarge = (): TokenAnswer => ({
+  status: 413,
+  body: { error: 'invalid_request', error_description: `request body larger than ${MAX_BODY_BYTES} bytes` },
+  headers: { ...NO_STORE_HEADERS },
+});
+
+/** RFC 6585 §4: over the limit, 429 with Retry-After (as http/rate-limit.ts answers on Hono). */
+const tooMany = (res: RateLimiterRes): TokenAnswer => ({
+  status: 429,
+  body: { error: 'temporarily_unavailable', error_description: 'too many requests; retry later' },
+  headers: { ...NO_STORE_HEADERS, 'Retry-After': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))) },
+});
+
+const serverError = (): TokenAnswer => ({
+  status: 500,
+  body: { error: 'server_error', error_description: 'internal server error' },
+  headers: { ...NO_STORE_HEADERS },
+});
+
+/**
+ * POST /oauth/token answered by node:http directly (http/direct-route.ts): the same logic as the Hono route
+ * (token-exchange.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
+ * rate limit and body limit, without building a web Request and Response for each token (BENCHMARKS.md,
+ * scenario 4: that layer and its header objects cost more than issuing the token). `staticHeaders` are the
+ * app's security headers (http/security-headers.ts). tests/integration/token-direct.test.ts holds the two
+ * routes to the same answers.
+ */
+export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
+  const exchange = tokenExchange(deps);
+  const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
+  const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
+
+  const answer = async (req: IncomingMessage): Promise<TokenAnswer> => {
+    if (limiter) {
+      const forwarded = req.headers['x-forwarded-for']; // node joins repeated X-Forwarded-For lines with ", "
+      const ip = clientAddress(req.socket.remoteAddress ?? 'unknown', Array.isArray(forwarded) ? forwarded.join(', ') : forwarded, deps.config.trustedProxies);
+      try {
+        await limiter.consume(ip);
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        req.resume();
+        return tooMany(res);
+      }
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
+      req.resume();
+      return tooLarge();
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === undefined) return tooLarge();
+    return exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const header = req.headers['x-request-id'];
+    const reqId = requestIdFor(typeof header === 'string' ? header : undefined);
+    void runWithLogContext({ reqId }, async () => {
+      let out: TokenAnswer;
+      try {
+        out = await answer(req);
+      } catch (err) {
+        deps.logger.error({ err, path: ROUTE }, 'unhandled error');
+        out = serverError();
+      }
+      const json = JSON.stringify(out.body);
+      if (!res.destroyed) {
+        res.writeHead(out.status, {
+          ...fixed,
+          ...out.headers,
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(json),
+          'X-Request-Id': reqId,
+        });
+        res.end(json);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics?.httpRequests.inc({ route: ROUTE, method: 'POST', status: String(out.status) });
+      deps.metrics?.httpDuration.observe({ route: ROUTE, method: 'POST' }, seconds);
+      deps.logger.info({ method: 'POST', path: ROUTE, route: ROUTE, status: out.status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+    });
+  };
+  return { method: 'POST', path: ROUTE, handle };
+}

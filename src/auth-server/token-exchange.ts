@@ -1,0 +1,110 @@
+import { OAuthError } from '../oauth/errors.js';
+import { RULES } from '../oauth/rules.js';
+import { auditOf } from '../observability/audit-of.js';
+import type { ClientRecord } from '../store/store.js';
+import type { IssuedTokens } from './access-token.js';
+import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
+import type { AuthServerDeps } from './deps.js';
+import { checkFormContentType, parseForm, type FormParams } from './form.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
+import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
+
+/** A token request as read off the wire, by whichever server read it (token.ts on Hono, token-direct.ts on node:http). */
+export interface TokenRequest {
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: string;
+}
+
+/** What to answer: a JSON body, its status and headers. */
+export interface TokenAnswer {
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+}
+
+/** AS-9, RFC 6749 §5.1 and §5.2: token responses, errors included, are never cached. */
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+type GrantHandler = (client: ClientRecord, params: FormParams) => Promise<IssuedTokens>;
+
+/** The client_id a failed request claimed (not verified), for the audit trail. */
+function claimedClientId(authorization: string | undefined, posted: string | undefined): string | undefined {
+  try {
+    return parseBasicAuthorization(authorization)?.clientId ?? posted;
+  } catch {
+    return posted;
+  }
+}
+
+/**
+ * The token endpoint's logic (AS-9 to AS-12): authorization_code, refresh_token, client_credentials. Protocol
+ * errors become their RFC 6749 §5.2 answer here, after the refusal is audited; anything else is thrown.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ */
+export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
+  const grants: Record<string, GrantHandler> = {
+    authorization_code: authorizationCodeGrant(deps),
+    refresh_token: refreshTokenGrant(deps),
+    client_credentials: clientCredentialsGrant(deps),
+  };
+
+  const exchange = async (params: FormParams, authorization: string | undefined, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
+    const grantType = params.grant_type;
+    // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
+    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
+    const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
+    if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
+
+    const { client } = await authenticateClient(deps, authorization, params);
+    authenticated(client);
+    // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
+    if (!client.grantTypes.includes(grantType)) {
+      throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
+    }
+    const { body, subject, jti } = await grant(client, params);
+    deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
+    await auditOf(deps).record({
+      type: grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
+      clientId: client.clientId,
+      subject,
+      grantType,
+      detail: `grant_type=${grantType}; scope "${body.scope}"; ${body.refresh_token ? 'with' : 'no'} refresh token; jti ${jti}`,
+    });
+    return { status: 200, body, headers: { ...NO_STORE_HEADERS } };
+  };
+
+  return async (req) => {
+    let params: FormParams;
+    try {
+      checkFormContentType(req.contentType);
+      params = parseForm(req.body);
+    } catch (err) {
+      if (err instanceof OAuthError) return errorAnswer(deps, err);
+      throw err;
+    }
+    let client: ClientRecord | undefined;
+    try {
+      return await exchange(params, req.authorization, (authenticated) => (client = authenticated));
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err;
+      const type = params.grant_type === 'refresh_token' ? 'token_refreshed' : 'token_issued';
+      // An unauthenticated client_id only joins a flow that exists: it must not start flows for anyone.
+      const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
+      const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
+      await auditOf(deps).refused(
+        { type, clientId, flow: client ? 'join-or-start' : 'join', grantType: params.grant_type, detail: `grant_type=${params.grant_type?.slice(0, 40) ?? '(none)'}: ${err.description}` },
+        refusal,
+      );
+      return errorAnswer(deps, err);
+    }
+  };
+}
+
+/** RFC 6749 §5.2: the error as JSON, with its status and headers (a Basic challenge on a failed Basic login). */
+function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
+  if (err.status >= 500) deps.logger.error({ err: err.cause ?? err, path: '/oauth/token' }, err.description);
+  else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
+  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...err.headers } };
+}

@@ -1,0 +1,31 @@
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+/**
+ * An endpoint answered by node:http directly, ahead of the Hono app: only for a hot path whose cost is mostly
+ * the web-standard Request/Response layer (BENCHMARKS.md, scenario 4). The Hono app keeps the same route, so
+ * `app.request()` and other hosts still reach it; a test holds the two to the same answers.
+ */
+export interface DirectRoute {
+  method: string;
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/**
+ * The app as a node request listener, with `direct` routes (exact method and path, any query) in front.
+ * `hostname` completes request URLs that arrive without a Host header, as @hono/node-server's serve() does.
+ */
+export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], hostname?: string): RequestListener {
+  const viaHono = getRequestListener(app.fetch, hostname === undefined ? {} : { hostname });
+  if (direct.length === 0) return viaHono;
+  return (req, res) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const route = direct.find((r) => r.path === path && r.method === req.method);
+    if (route) route.handle(req, res);
+    else void viaHono(req, res);
+  };
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DirectRoute } from '../../src/http/direct-route.js';
+import { listen, type Listening } from '../../src/runtime/listen.js';
+import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
+
+/**
+ * POST /oauth/token is answered by node:http directly when the runtime serves it (auth-server/token-direct.ts)
+ * and by the Hono route under `app.request()`. Every kind of answer must be the same on both: status, JSON body
+ * and headers (AS-9 no-store, security headers, CORS, Basic challenge, Retry-After), apart from what differs
+ * per request (the token itself, the date, a fresh request id).
+ */
+
+const DEMO_BASIC = `Basic ${Buffer.from('demo_client:demo_secret').toString('base64')}`;
+const FORM = 'application/x-www-form-urlencoded';
+/** Headers that differ per request or per transport, not per answer. */
+const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id']);
+
+interface Sent {
+  headers?: Record<string, string>;
+  body: string | (() => ReadableStream<Uint8Array>);
+}
+
+interface Seen {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+async function seen(res: Response): Promise<Seen> {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!PER_REQUEST.has(name)) headers[name] = value;
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  // A fresh token every time: compare its shape, not its value.
+  if (typeof body.access_token === 'string') body.access_token = `jwt with ${body.access_token.split('.').length} parts`;
+  return { status: res.status, headers, body };
+}
+
+function init(sent: Sent): RequestInit {
+  const body = typeof sent.body === 'string' ? sent.body : sent.body();
+  return { method: 'POST', headers: sent.headers ?? {}, body, ...(typeof sent.body !== 'string' && { duplex: 'half' }) } as RequestInit;
+}
+
+/** A body sent in chunks with no Content-Length, `size` bytes in all. */
+const chunked = (size: number) => () =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let left = size; left > 0; left -= 16_384) controller.enqueue(new TextEncoder().encode('a'.repeat(Math.min(left, 16_384))));
+      controller.close();
+    },
+  });
+
+describe('POST /oauth/token answered directly by node:http matches the Hono route (AS-9, AS-12)', () => {
+  let s: ObservedServers;
+  let direct: Listening;
+  let directHits = 0;
+
+  beforeAll(async () => {
+    s = await startObservedServers({ LOG_LEVEL: 'silent' });
+    // The same app served as listen() serves it, counting what the direct route answers.
+    const counted: DirectRoute[] = s.auth.direct.map((r) => ({ ...r, handle: (req, res) => (directHits++, r.handle(req, res)) }));
+    direct = await listen(s.auth.app, '127.0.0.1', 0, undefined, counted);
+  });
+  afterAll(async () => {
+    await direct.close(0);
+    await s.close();
+  });
+
+  const both = async (sent: Sent): Promise<[Seen, Seen]> => {
+    const before = directHits;
+    const overNetwork = await seen(await fetch(`http://127.0.0.1:${direct.port}/oauth/token`, init(sent)));
+    expect(directHits, 'the network request was answered by the direct route').toBe(before + 1);
+    const inProcess = await seen(await s.auth.app.request('/oauth/token', init(sent)));
+    return [overNetwork, inProcess];
+  };
+
+  const cases: Array<[string, Sent, number]> = [
+    ['client_credentials with Basic', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials&scope=read+write' }, 200],
+    ['client_credentials with client_secret_post', { headers: { 'content-type': FORM }, body: 'grant_type=client_credentials&client_id=demo_client&client_secret=demo_secret&scope=read' }, 200],
+    ['a wrong secret by Basic (401 with a Basic challenge)', { headers: { authorization: `Basic ${Buffer.from('demo_client:nope').toString('base64')}`, 'content-type': FORM }, body: 'grant_type=client_credentials' }, 401],
+    ['an unknown client by post', { headers: { 'content-type': FORM }, body: 'grant_type=client_credentials&client_id=nobody&client_secret=x' }, 401],
+    ['an unsupported grant type', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=password' }, 400],
+    ['no grant type', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'scope=read' }, 400],
+    ['a JSON body', { headers: { authorization: DEMO_BASIC, 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' }, 400],
+    ['a repeated parameter', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials&scope=read&scope=write' }, 400],
+    ['a resource on another origin', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials&resource=https%3A%2F%2Fevil.example%2Fmcp' }, 400],
+    ['an unknown authorization code', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=authorization_code&code=nope&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=' + 'v'.repeat(43) }, 400],
+    ['an unknown refresh token', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=refresh_token&refresh_token=nope' }, 400],
+    ['a body over 64 KiB with Content-Length (413)', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials&pad=' + 'a'.repeat(70_000) }, 413],
+    ['a chunked body over 64 KiB (413)', { headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: chunked(70_000) }, 413],
+  ];
+
+  it.each(cases)('%s', async (_name, sent, status) => {
+    const [overNetwork, inProcess] = await both(sent);
+    expect(overNetwork.status).toBe(status);
+    expect(overNetwork).toEqual(inProcess);
+    expect(overNetwork.headers['cache-control']).toBe('no-store');
+    expect(overNetwork.headers['access-control-allow-origin']).toBe('*');
+    expect(overNetwork.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('keeps a safe X-Request-Id and replaces an unsafe one, as the Hono route does', async () => {
+    const url = `http://127.0.0.1:${direct.port}/oauth/token`;
+    const kept = await fetch(url, { method: 'POST', headers: { 'x-request-id': 'trace-42', 'content-type': FORM }, body: '' });
+    expect(kept.headers.get('x-request-id')).toBe('trace-42');
+    const replaced = await fetch(url, { method: 'POST', headers: { 'x-request-id': 'bad id <script>', 'content-type': FORM }, body: '' });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('counts its answers in the metrics and records refusals in the audit trail like the Hono route', async () => {
+    await fetch(`http://127.0.0.1:${direct.port}/oauth/token`, { method: 'POST', headers: { 'content-type': FORM }, body: 'grant_type=client_credentials&client_id=demo_client&client_secret=wrong' });
+    const metrics = await (await s.auth.app.request('/metrics')).text();
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/oauth\/token"[^}]*status="401"[^}]*\} [1-9]/);
+    await s.auth.deps.audit.flush();
+    const events = await s.store.listAuditEvents({ clientId: 'demo_client', limit: 50 });
+    expect(events.some((e) => e.outcome === 'failure' && e.error === 'invalid_client' && e.rule)).toBe(true);
+  });
+
+  it('leaves every other method and path of the server to the Hono app', async () => {
+    const before = directHits;
+    const preflight = await fetch(`http://127.0.0.1:${direct.port}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const get = await fetch(`http://127.0.0.1:${direct.port}/oauth/token`);
+    expect(get.status).toBe(404);
+    const metadata = await fetch(`http://127.0.0.1:${direct.port}/.well-known/oauth-authorization-server`);
+    expect(metadata.status).toBe(200);
+    expect(directHits).toBe(before);
+  });
+});
+
+describe('the direct token route applies the token rate limit (RFC 6585 §4)', () => {
+  it('answers 429 with Retry-After over the limit, as the Hono route does', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '2' });
+    const server = await listen(s.auth.app, '127.0.0.1', 0, undefined, s.auth.direct);
+    try {
+      const post = () => fetch(`http://127.0.0.1:${server.port}/oauth/token`, { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' });
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(200);
+      const refused = await post();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const inProcess = await s.auth.app.request('/oauth/token', { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' });
+      for (let i = 0; i < 2 && inProcess.status !== 429; i++) await s.auth.app.request('/oauth/token', { method: 'POST', body: '' });
+      const honoRefused = await seen(await s.auth.app.request('/oauth/token', { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' }));
+      const directRefused = await seen(refused);
+      delete honoRefused.headers['retry-after'];
+      delete directRefused.headers['retry-after'];
+      expect(directRefused).toEqual(honoRefused);
+    } finally {
+      await server.close(0);
+      await s.close();
+    }
+  });
+});
