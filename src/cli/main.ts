@@ -16,8 +16,8 @@ const USAGE = `usage: oauth-mcp <command>
 
 /**
  * The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped.
- * Each command is imported when it runs, so `start` does not load the client-side code (doctor, flow): the
- * bundle puts it in chunks of its own (cold start, BENCHMARKS.md scenario 6).
+ * Each command is imported when it runs, so `start` does not run the modules of the client-side code (doctor,
+ * flow): in the bundle they run on the import() only (cold start, BENCHMARKS.md scenario 6).
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
