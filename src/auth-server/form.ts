@@ -22,6 +22,7 @@ export async function readForm(c: Context): Promise<FormParams> {
 
 /** RFC 6749 §3.2 (and RFC 7009 §2.1, RFC 7662 §2.1): the body is application/x-www-form-urlencoded. */
 export function checkFormContentType(header: string | undefined): void {
+  if (header === 'application/x-www-form-urlencoded') return; // what nearly every client sends
   const contentType = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');

@@ -110,7 +110,9 @@ export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<R
       const seconds = (performance.now() - started) / 1000;
       deps.metrics?.httpRequests.inc({ route: ROUTE, method: 'POST', status: String(out.status) });
       deps.metrics?.httpDuration.observe({ route: ROUTE, method: 'POST' }, seconds);
-      deps.logger.info({ method: 'POST', path: ROUTE, route: ROUTE, status: out.status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+      if (deps.logger.isLevelEnabled('info')) {
+        deps.logger.info({ method: 'POST', path: ROUTE, route: ROUTE, status: out.status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+      }
     });
   };
   return { method: 'POST', path: ROUTE, handle };

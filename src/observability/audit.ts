@@ -115,7 +115,8 @@ export class AuditLog {
     const now = this.deps.clock();
     const clientId = clip(input.clientId, 200);
     let flowId: string | null = input.flowId ?? null;
-    const event = {
+    // The log fields, built only when a line is written (a token request at LOG_LEVEL=warn writes none).
+    const event = () => ({
       audit: input.type,
       outcome,
       ...(clientId && { clientId }),
@@ -123,7 +124,7 @@ export class AuditLog {
       ...(input.rule && { rule: input.rule }),
       ...(input.error && { error: input.error }),
       ...(input.detail && { detail: input.detail }),
-    };
+    });
     try {
       if (!flowId && clientId) flowId = await this.resolveFlow(clientId, input.flow ?? DEFAULT_POLICY[input.type], now);
       const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
@@ -145,12 +146,13 @@ export class AuditLog {
         ...(flowId && { flow: { flowId, at: now, expiresAt: now + AUDIT_RETENTION_SECONDS, ...(tokenAt !== undefined && { tokenAt }) } }),
       });
     } catch (err) {
-      this.deps.logger.error({ err, ...event }, 'audit event could not be stored');
+      this.deps.logger.error({ err, ...event() }, 'audit event could not be stored');
     }
     setLogFlow(flowId, clientId);
-    const line = { ...event, ...(flowId && { flowId }) };
-    if (outcome === 'failure') this.deps.logger.warn(line, `audit: ${input.type} refused`);
-    else this.deps.logger.info(line, `audit: ${input.type}`);
+    const level = outcome === 'failure' ? 'warn' : 'info';
+    if (this.deps.logger.isLevelEnabled(level)) {
+      this.deps.logger[level]({ ...event(), ...(flowId && { flowId }) }, outcome === 'failure' ? `audit: ${input.type} refused` : `audit: ${input.type}`);
+    }
     this.count(input, outcome);
     return flowId;
   }

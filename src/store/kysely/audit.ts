@@ -61,9 +61,14 @@ export function auditStore(db: Kysely<Database>): AuditStore {
         flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
       }
       await db.transaction().execute(async (trx) => {
-        // 11 values a row: 500 rows stay under SQLite's and PostgreSQL's bound-parameter limits.
-        for (let i = 0; i < batch.length; i += 500) {
-          await trx.insertInto('audit_events').values(batch.slice(i, i + 500).map((w) => eventRow(w.event))).execute();
+        // In chunks of 256, 128, ..., 1 rows: a handful of SQL texts that recur, so SQLite's compiled statements
+        // are reused (store/sqlite.ts) instead of one new statement per batch size; 11 values a row keeps each
+        // chunk under SQLite's and PostgreSQL's bound-parameter limits.
+        for (let i = 0; i < batch.length; ) {
+          let size = 256;
+          while (size > batch.length - i) size /= 2;
+          await trx.insertInto('audit_events').values(batch.slice(i, i + size).map((w) => eventRow(w.event))).execute();
+          i += size;
         }
         for (const [flowId, f] of flows) {
           await trx.updateTable('flows').set({ updated_at: f.at, expires_at: f.expiresAt }).where('flow_id', '=', flowId).execute();
