@@ -360,6 +360,9 @@ async function scenario4() {
   const oidcPort = await freePort();
   const oidc = spawnServer('oidc-provider', process.execPath, ['bench/servers/oidc-provider.mjs'], { PORT: String(oidcPort), BENCH_RESOURCE: on.mcpUrl }, LOGS);
   await waitReady(oidc, `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`);
+  const floorPort = await freePort();
+  const floor = spawnServer('token-floor', process.execPath, ['bench/servers/token-floor.mjs'], { PORT: String(floorPort) }, LOGS);
+  await waitReady(floor, `http://127.0.0.1:${floorPort}/`);
 
   const basic = `Basic ${Buffer.from(DEMO_CLIENT.join(':')).toString('base64')}`;
   const cc = (tokenUrl: string, resource: string) => async (): Promise<LoadSpec> => {
@@ -379,6 +382,13 @@ async function scenario4() {
   const contenders: Contender[] = [
     { name: 'oidc-provider-cc', label: 'oidc-provider 9: client_credentials, JWT (ES256) via resource indicators', role: 'peer', pid: () => oidc.pid, prepare: cc(`http://127.0.0.1:${oidcPort}/token`, on.mcpUrl) },
     { name: 'cc-sqlite', label: 'ours: client_credentials, SQLite', role: 'subject', pid: () => on.server.pid, prepare: cc(on.tokenUrl, on.mcpUrl) },
+    {
+      name: 'token-floor',
+      label: 'bound: raw node:http that only parses the form and signs one ES256 JWT (same claims and headers; no client check, audit, logs or metrics)',
+      role: 'peer',
+      pid: () => floor.pid,
+      prepare: cc(`http://127.0.0.1:${floorPort}/token`, on.mcpUrl),
+    },
     { name: 'refresh-sqlite', label: 'ours: refresh_token (rotating), SQLite', role: 'subject', pid: () => on.server.pid, prepare: refreshLoad(on) },
   ];
   if (ours) {
@@ -389,6 +399,7 @@ async function scenario4() {
   }
   const variants = await interleave(contenders);
   await stopServer(oidc);
+  await stopServer(floor);
   if (ours) {
     await stopServer(ours.server);
     const c = new pg.Client({ connectionString: pgAdmin });
@@ -406,6 +417,8 @@ async function scenario4() {
     ratios.push({ subject: 'refresh-postgres', baseline: 'cc-postgres', value: ratio(variants, 'refresh-postgres', 'cc-postgres') });
   }
   ratios.push({ subject: 'refresh-sqlite', baseline: 'cc-sqlite', value: ratio(variants, 'refresh-sqlite', 'cc-sqlite') });
+  ratios.push({ subject: 'token-floor', baseline: 'oidc-provider-cc', value: ratio(variants, 'token-floor', 'oidc-provider-cc') });
+  ratios.push({ subject: 'cc-sqlite', baseline: 'token-floor', value: ratio(variants, 'cc-sqlite', 'token-floor') });
   scenarios.push({
     id: 's4',
     title: '4. POST /oauth/token',
@@ -418,6 +431,7 @@ async function scenario4() {
       `refresh_token runs in bench/load/clients.ts: ${CONNECTIONS} chains, each request sending the refresh token the previous answer returned (rotation on every use).`,
       'PostgreSQL runs on this machine, unpinned: it shares both cores with the server and the load generator.',
       'oidc-provider prints "Unsupported runtime" on Node 20 (it asks for 22); it runs.',
+      'The bound (bench/servers/token-floor.mjs) is a ruler, not a contender: what parsing the form, one ES256 signature and writing the answer cost on this machine.',
     ],
   });
 }
