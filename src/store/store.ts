@@ -99,6 +99,8 @@ export interface WebStore {
   createWebSession(session: WebSessionRecord): Promise<void>;
   getWebSession(idHash: string): Promise<WebSessionRecord | undefined>;
   deleteWebSession(idHash: string): Promise<void>;
+  /** Ends every session of a user (a password change, a removal); returns how many there were. */
+  deleteWebSessionsForUser(userId: string): Promise<number>;
   createWebInteraction(interaction: WebInteractionRecord): Promise<void>;
   getWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined>;
   /** Deletes the interaction in one atomic statement and returns it; a second call gets undefined (single use). */

@@ -25,8 +25,9 @@ export function checkPassword(password: string): void {
 export interface UsersService {
   add(username: string, password: string, opts?: { isAdmin?: boolean }): Promise<UserRecord>;
   list(): Promise<UserRecord[]>;
-  /** Deletes the user and revokes every grant they gave, so their clients' tokens stop working. */
+  /** Deletes the user, ends their sessions and revokes every grant they gave, so their clients' tokens stop working. */
   remove(username: string): Promise<boolean>;
+  /** Sets a new password and ends every session of the user: whoever knew the old one is signed out. */
   setPassword(username: string, password: string): Promise<boolean>;
   /** The user when the password matches, else undefined; unknown users cost the same time (no user enumeration). */
   authenticate(username: string, password: string): Promise<UserRecord | undefined>;
@@ -64,6 +65,7 @@ export function createUsersService(deps: { store: Store; clock: Clock; scrypt?: 
       for (const grant of await deps.store.listGrantsForSubject(user.id)) {
         if (grant.revokedAt === null) await deps.store.revokeGrant(grant.id, now);
       }
+      await deps.store.deleteWebSessionsForUser(user.id);
       return deps.store.deleteUser(user.id);
     },
 
@@ -71,7 +73,10 @@ export function createUsersService(deps: { store: Store; clock: Clock; scrypt?: 
       checkPassword(password);
       const user = await deps.store.getUserByUsername(username);
       if (!user) return false;
-      return deps.store.setUserPassword(user.id, await hashPassword(password, params));
+      const changed = await deps.store.setUserPassword(user.id, await hashPassword(password, params));
+      // OWASP session management: a password change invalidates the sessions opened with the old one.
+      if (changed) await deps.store.deleteWebSessionsForUser(user.id);
+      return changed;
     },
 
     async authenticate(username, password) {

@@ -46,16 +46,21 @@ describe('users service', async () => {
     await expect(users.add('carol', 'another password')).rejects.toThrow(UserError);
     await expect(users.add('bad name', 'long enough')).rejects.toThrow(/username/);
     await expect(users.add('dave', 'short')).rejects.toThrow(/at least 8/);
+    const carol = (await store.getUserByUsername('carol'))!;
+    await store.createWebSession({ idHash: 'carol-session', userId: carol.id, createdAt: 1, expiresAt: 10_000_000_000 });
     expect(await users.setPassword('carol', 'second password')).toBe(true);
+    expect(await store.getWebSession('carol-session'), 'a password change signs out every session').toBeUndefined();
     expect(await users.authenticate('carol', 'first password')).toBeUndefined();
     expect(await users.authenticate('carol', 'second password')).toBeDefined();
   });
 
   it('removing a user revokes every grant they gave', async () => {
     const erin = await users.add('erin', 'erin password');
+    await store.createWebSession({ idHash: 'erin-session', userId: erin.id, createdAt: 1, expiresAt: 10_000_000_000 });
     await store.createGrant({ id: 'g-erin', clientId: 'c', subject: erin.id, scope: 'read', resource: 'r', createdAt: 1, lastUsedAt: null, revokedAt: null });
     expect(await users.remove('erin')).toBe(true);
     expect((await store.getGrant('g-erin'))?.revokedAt).not.toBeNull();
+    expect(await store.getWebSession('erin-session')).toBeUndefined();
     expect(await store.getUserByUsername('erin')).toBeUndefined();
   });
 });

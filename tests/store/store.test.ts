@@ -450,6 +450,19 @@ describeEachDatabase('Store', (target) => {
       await store.deleteWebSession(session.idHash); // deleting again is harmless
     });
 
+    it("ends every session of one user and no one else's", async () => {
+      const [user, other] = [id('user'), id('other')];
+      const [s1, s2, s3] = [id('s1'), id('s2'), id('s3')];
+      for (const [idHash, userId] of [[s1, user], [s2, user], [s3, other]] as const) {
+        await store.createWebSession({ idHash, userId, createdAt: T, expiresAt: T + 3600 });
+      }
+      expect(await store.deleteWebSessionsForUser(user)).toBe(2);
+      expect(await store.getWebSession(s1)).toBeUndefined();
+      expect(await store.getWebSession(s2)).toBeUndefined();
+      expect((await store.getWebSession(s3))?.userId).toBe(other);
+      expect(await store.deleteWebSessionsForUser(user)).toBe(0);
+    });
+
     it('an interaction is readable until consumed, and consumed once', async () => {
       const interaction = { idHash: id('ix'), request: JSON.stringify({ client_id: 'c', scope: 'read', state: 'é' }), createdAt: T, expiresAt: T + 600 };
       await store.createWebInteraction(interaction);

@@ -18,6 +18,11 @@ export function webStore(db: Kysely<Database>): WebStore {
       await db.deleteFrom('web_sessions').where('id_hash', '=', idHash).execute();
     },
 
+    async deleteWebSessionsForUser(userId: string): Promise<number> {
+      const result = await db.deleteFrom('web_sessions').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async createWebInteraction(i: WebInteractionRecord): Promise<void> {
       await db.insertInto('web_interactions').values({ id_hash: i.idHash, request: i.request, created_at: i.createdAt, expires_at: i.expiresAt }).execute();
     },
