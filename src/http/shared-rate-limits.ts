@@ -2,24 +2,29 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimi
 import type { Config } from '../config/config.js';
 import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
 
+/** A limiter of `points` per `durationSeconds` on the backend's store, its keys under `name`. */
+export type LimiterFactory = (name: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+
 /** The limiters and what must be closed with them (a pool or a connection of their own). */
 export interface RateLimitBackend {
   limits: RateLimits;
+  /** More limiters on the same store: the login throttle's failure counters (web/login-throttle.ts). */
+  limiter: LimiterFactory;
   close(): Promise<void>;
 }
 
 /** The table migration 004-rate-limits creates; one table, one key prefix per kind of endpoint. */
 export const RATE_LIMIT_TABLE = 'rate_limits';
 
-type Make = (kind: keyof RateLimits, points: number) => RateLimiterAbstract;
-
-function limitsOf(perMinute: number, make: Make): RateLimits {
+/** The request limits of RATE_LIMIT_PER_MINUTE on a store (none at all when it is 0). */
+function limitsOf(perMinute: number, make: LimiterFactory): RateLimits {
+  if (perMinute === 0) return unlimitedRateLimits();
   const points = pointsPerMinute(perMinute);
   return {
-    register: make('register', points.register),
-    authorize: make('authorize', points.authorize),
-    token: make('token', points.token),
-    login: make('login', points.login),
+    register: make('register', points.register, 60),
+    authorize: make('authorize', points.authorize, 60),
+    token: make('token', points.token, 60),
+    login: make('login', points.login, 60),
   };
 }
 
@@ -28,16 +33,16 @@ function limitsOf(perMinute: number, make: Make): RateLimits {
  * `redis` share the counters between every instance, so N instances behind a load balancer allow
  * RATE_LIMIT_PER_MINUTE per client address in all, not N times it. If the shared store fails, each limiter falls
  * back to an in-process one (rate-limiter-flexible's insurance limiter) rather than refusing or failing requests.
- * Connects at start, so a wrong REDIS_URL or a missing table stops start-up (style rule 7).
+ * Connects at start, so a wrong REDIS_URL or a missing table stops start-up (style rule 7). The same store keeps
+ * the login throttle's failure counts (`limiter`), also when RATE_LIMIT_PER_MINUTE=0 turns request limits off.
  */
 export async function openRateLimits(
   config: Pick<Config, 'rateLimitStore' | 'rateLimitPerMinute' | 'databaseUrl' | 'redisUrl'>,
   opts: { keyPrefix?: string } = {},
 ): Promise<RateLimitBackend> {
   const perMinute = config.rateLimitPerMinute;
-  if (perMinute === 0) return { limits: unlimitedRateLimits(), close: async () => {} };
   const prefix = opts.keyPrefix ?? 'rl';
-  const insurance = (points: number) => new RateLimiterMemory({ points, duration: 60 });
+  const insurance = (points: number, duration: number) => new RateLimiterMemory({ points, duration });
 
   if (config.rateLimitStore === 'postgres') {
     const { default: pg } = await import('pg'); // loaded only when this store is chosen
@@ -49,19 +54,18 @@ export async function openRateLimits(
       await pool.end();
       throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run oauth-mcp migrate): ${(err as Error).message}`);
     }
-    const limits = limitsOf(perMinute, (kind, points) =>
+    const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterPostgres({
         storeClient: pool,
         storeType: 'pool',
         tableName: RATE_LIMIT_TABLE,
         tableCreated: true,
-        keyPrefix: `${prefix}:${kind}`,
+        keyPrefix: `${prefix}:${name}`,
         points,
-        duration: 60,
-        insuranceLimiter: insurance(points),
-      }),
-    );
-    return { limits, close: () => pool.end() };
+        duration,
+        insuranceLimiter: insurance(points, duration),
+      });
+    return { limits: limitsOf(perMinute, limiter), limiter, close: () => pool.end() };
   }
 
   if (config.rateLimitStore === 'redis') {
@@ -76,16 +80,17 @@ export async function openRateLimits(
       redis.disconnect();
       throw new Error(`REDIS_URL: cannot reach Redis: ${(err as Error).message}`);
     }
-    const limits = limitsOf(perMinute, (kind, points) =>
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${kind}`, points, duration: 60, insuranceLimiter: insurance(points) }),
-    );
+    const limiter: LimiterFactory = (name, points, duration) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, points, duration, insuranceLimiter: insurance(points, duration) });
     return {
-      limits,
+      limits: limitsOf(perMinute, limiter),
+      limiter,
       close: async () => {
         await redis.quit().catch(() => redis.disconnect());
       },
     };
   }
 
-  return { limits: memoryRateLimits(perMinute), close: async () => {} };
+  const limiter: LimiterFactory = (name, points, duration) => new RateLimiterMemory({ keyPrefix: `${prefix}:${name}`, points, duration });
+  return { limits: perMinute === 0 ? unlimitedRateLimits() : memoryRateLimits(perMinute), limiter, close: async () => {} };
 }

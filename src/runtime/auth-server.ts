@@ -3,7 +3,6 @@ import type { Config } from '../config/config.js';
 import { createAuthServerApp } from '../auth-server/app.js';
 import { seedDemo } from '../auth-server/demo.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
-import type { AuthServerDeps } from '../auth-server/deps.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
@@ -11,7 +10,8 @@ import type { Logger } from '../log/logger.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
 import type { Store } from '../store/store.js';
-import { pagesInteraction, webRoutes } from '../web/routes.js';
+import { createLoginThrottle } from '../web/login-throttle.js';
+import { pagesInteraction, webRoutes, type WebDeps } from '../web/routes.js';
 
 /**
  * A rotated key signs only once every instance has re-read the keys (KEY_RELOAD_SECONDS) and every resource
@@ -30,7 +30,15 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     signingDelaySeconds: signingDelaySeconds(config),
   });
   const rateLimits = await openRateLimits(config, { keyPrefix: 'oauth-mcp' });
-  const deps: AuthServerDeps & ReturnType<typeof authServerObservability> = { config, ...base, keys, rateLimits: rateLimits.limits, ...authServerObservability(base) };
+  const deps: WebDeps & ReturnType<typeof authServerObservability> = {
+    config,
+    ...base,
+    keys,
+    rateLimits: rateLimits.limits,
+    // Failed sign-ins are counted where the rate limits are (RATE_LIMIT_STORE): shared between instances.
+    loginThrottle: createLoginThrottle({}, rateLimits.limiter),
+    ...authServerObservability(base),
+  };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
   else deps.interaction = pagesInteraction(deps);

@@ -6,7 +6,7 @@ import type { LoginThrottle } from './login-throttle.js';
 export type WebDeps = AuthServerDeps & {
   /** Defaults to users kept in deps.store with scrypt hashes. */
   users?: UsersService;
-  /** Failed sign-ins per account and address; defaults to a fresh in-memory throttle per webRoutes(). */
+  /** Failed sign-ins per account and address; the runtime's is on RATE_LIMIT_STORE, the default a fresh in-memory one. */
   loginThrottle?: LoginThrottle;
   /** How a failed sign-in is held back; tests record the delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;

@@ -1,9 +1,11 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterFactory } from '../http/shared-rate-limits.js';
 
 /**
  * Failed sign-ins counted per account and per address (OWASP authentication cheat sheet: lockout and
- * growing delays). Unknown usernames are counted like real ones, so the lockout reveals nothing. In memory,
- * one per app; several instances would pass shared limiters instead.
+ * growing delays). Unknown usernames are counted like real ones, so the lockout reveals nothing. The counters
+ * live where RATE_LIMIT_STORE says (runtime/auth-server.ts passes its limiter factory): with postgres or redis,
+ * N instances allow maxFailuresPerAccount failures in all, not N times as many.
  */
 export interface LoginThrottle {
   /** Seconds to wait when the account or the address has too many recent failures, else 0. */
@@ -32,11 +34,14 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
 
 const accountKey = (username: string) => username.trim().toLowerCase().slice(0, 64) || '(empty)';
 
-export function createLoginThrottle(options: Partial<LoginThrottleOptions> = {}): LoginThrottle {
+/** Counters in this process only: tests, and the default of webRoutes() when no store is given. */
+const inMemory: LimiterFactory = (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration });
+
+export function createLoginThrottle(options: Partial<LoginThrottleOptions> = {}, limiter: LimiterFactory = inMemory): LoginThrottle {
   const o = { ...DEFAULT_LOGIN_THROTTLE, ...options };
-  const perAccount = new RateLimiterMemory({ keyPrefix: 'login-account', points: o.maxFailuresPerAccount, duration: o.windowSeconds });
-  const perAddress = new RateLimiterMemory({ keyPrefix: 'login-address', points: o.maxFailuresPerAddress, duration: o.windowSeconds });
-  const failures = async (limiter: RateLimiterMemory, key: string) => {
+  const perAccount = limiter('login-account', o.maxFailuresPerAccount, o.windowSeconds);
+  const perAddress = limiter('login-address', o.maxFailuresPerAddress, o.windowSeconds);
+  const failures = async (limiter: RateLimiterAbstract, key: string) => {
     const res = await limiter.get(key);
     return { count: res?.consumedPoints ?? 0, msLeft: res?.msBeforeNext ?? 0 };
   };

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { loadConfig } from '../../src/config/config.js';
 import { openRateLimits, type RateLimitBackend } from '../../src/http/shared-rate-limits.js';
+import { isUnlimited } from '../../src/http/rate-limit.js';
 import { openStore } from '../../src/store/open-store.js';
+import { createLoginThrottle } from '../../src/web/login-throttle.js';
 import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
 
 /**
@@ -93,6 +95,35 @@ for (const target of targets) {
       expect(await consumeAll(backends, 'register', '203.0.113.7', 3)).toStrictEqual(['ok', 'ok', 'limited']);
       expect(await consumeAll(backends, 'token', '198.51.100.1', 2)).toStrictEqual(['ok', 'ok']);
     });
+
+    it('failed sign-ins lock an account across instances: 3 failures in all, not 3 per instance (OWASP lockout)', async () => {
+      const [a, b] = backends.map((backend) => createLoginThrottle({ maxFailuresPerAccount: 3, windowSeconds: 60 }, backend.limiter));
+      await a!.failed('alice', '203.0.113.9');
+      await b!.failed('alice', '203.0.113.10');
+      expect(await a!.blockedFor('alice', '198.51.100.20')).toBe(0);
+      await a!.failed('Alice', '203.0.113.11'); // the same account, however it is typed
+      // The other instance, asked from a fresh address, refuses the account for the rest of the window.
+      expect(await b!.blockedFor('alice', '198.51.100.20')).toBeGreaterThan(0);
+      expect(await b!.blockedFor('bob', '198.51.100.20')).toBe(0);
+      await b!.succeeded('alice');
+      expect(await a!.blockedFor('alice', '198.51.100.20')).toBe(0);
+    });
+
+    it('RATE_LIMIT_PER_MINUTE=0 turns request limits off but the login throttle still counts on the shared store', async () => {
+      const s = await target.setup();
+      const config = loadConfig({ ...s.env, RATE_LIMIT_PER_MINUTE: '0' });
+      const [one, two] = [await openRateLimits(config, { keyPrefix: `${prefix}-off` }), await openRateLimits(config, { keyPrefix: `${prefix}-off` })];
+      try {
+        expect(isUnlimited(one.limits.token)).toBe(true);
+        const [a, b] = [one, two].map((backend) => createLoginThrottle({ maxFailuresPerAccount: 2, windowSeconds: 60 }, backend.limiter));
+        await a!.failed('carol', '203.0.113.9');
+        await b!.failed('carol', '203.0.113.9');
+        expect(await a!.blockedFor('carol', '203.0.113.9')).toBeGreaterThan(0);
+      } finally {
+        await Promise.all([one.close(), two.close()]);
+        await s.drop();
+      }
+    });
   });
 }
 
@@ -118,5 +149,10 @@ describe('openRateLimits at start-up', () => {
     const a = await openRateLimits(config);
     const b = await openRateLimits(config);
     expect(await consumeAll([a, b], 'token', '192.0.2.1', 10)).toStrictEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'limited', 'limited']);
+    // The login throttle too: a single instance only.
+    const [ta, tb] = [a, b].map((backend) => createLoginThrottle({ maxFailuresPerAccount: 1, windowSeconds: 60 }, backend.limiter));
+    await ta!.failed('dave', '192.0.2.1');
+    expect(await ta!.blockedFor('dave', '192.0.2.1')).toBeGreaterThan(0);
+    expect(await tb!.blockedFor('dave', '192.0.2.1')).toBe(0);
   });
 });
