@@ -65,6 +65,7 @@ const envSchema = z.object({
   KEY_RELOAD_SECONDS: seconds.default(60),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -92,6 +93,8 @@ export interface Config {
   keyReloadSeconds: number;
   /** PEM files for serving https directly (both servers); unset when a proxy terminates TLS. */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** When set, GET /metrics of both servers asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -166,5 +169,6 @@ export function loadConfig(env: Env): Config {
     redisUrl: e.REDIS_URL,
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
+    metricsToken: e.METRICS_TOKEN,
   });
 }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { errorHandler } from '../http/error-handler.js';
 import { requestContext } from '../http/request-context.js';
 import type { Logger } from '../log/logger.js';
+import { constantTimeEqual } from '../oauth/crypto.js';
 import type { Metrics } from './metrics.js';
 
 /** One readiness check: resolves when the dependency is usable, throws (with a reason for the log) when not. */
@@ -21,6 +22,12 @@ function withTimeout(p: Promise<unknown>): Promise<unknown> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** Whether an Authorization header carries exactly this bearer token (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+  return presented !== undefined && constantTimeEqual(presented, token);
+}
+
 /**
  * Wraps a server's app with what operators need: the request context (request id, log context, per-request
  * log line, metrics) in front of every route, and GET /metrics (Prometheus text) and GET /ready (every check
@@ -29,7 +36,14 @@ function withTimeout(p: Promise<unknown>): Promise<unknown> {
  */
 export function observedApp(
   app: Hono,
-  opts: { logger: Logger; metrics: Metrics; ready: ReadinessChecks; after?: (c: Context) => Promise<void> },
+  opts: {
+    logger: Logger;
+    metrics: Metrics;
+    ready: ReadinessChecks;
+    after?: (c: Context) => Promise<void>;
+    /** METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>`. */
+    metricsToken?: string | undefined;
+  },
 ): Hono {
   const outer = new Hono();
   outer.onError(errorHandler(opts.logger));
@@ -39,6 +53,13 @@ export function observedApp(
   // Mounted before /metrics and /ready, so the app's own middleware (security headers, Host check) covers them too.
   outer.route('/', app);
   outer.get('/metrics', async (c) => {
+    if (opts.metricsToken !== undefined && !bearerMatches(c.req.header('authorization'), opts.metricsToken)) {
+      // RFC 6750 §3: a bearer challenge, as a Prometheus scrape config with `authorization: credentials` expects.
+      return c.json({ error: 'invalid_token', error_description: 'GET /metrics needs the METRICS_TOKEN bearer token' }, 401, {
+        'WWW-Authenticate': 'Bearer realm="metrics"',
+        'Cache-Control': 'no-store',
+      });
+    }
     const { body, contentType } = await opts.metrics.exposition();
     return c.body(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   });

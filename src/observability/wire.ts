@@ -18,10 +18,11 @@ export function authServerObservability(base: Base): { metrics: Metrics; audit: 
 }
 
 /** The authorization server behind its request context, /metrics and /ready (database reachable, signing key loaded). */
-export function observeAuthServer(app: Hono, deps: Base & { keys: KeyRing; metrics: Metrics }): Hono {
+export function observeAuthServer(app: Hono, deps: Base & { keys: KeyRing; metrics: Metrics; metricsToken?: string | undefined }): Hono {
   return observedApp(app, {
     logger: deps.logger,
     metrics: deps.metrics,
+    metricsToken: deps.metricsToken,
     ready: { database: () => deps.store.ping(), keys: async () => deps.keys.signingKey() },
   });
 }
@@ -49,6 +50,8 @@ export interface McpObservabilityOptions extends Base {
   keysReady: () => Promise<unknown>;
   /** Called with the app's audit trail, so its owner can flush it on close. */
   onAudit?: (audit: AuditLog) => void;
+  /** METRICS_TOKEN (observe.ts). */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -74,5 +77,5 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
     const token = c.get('auth') as VerifiedToken | undefined;
     if (token && c.res.status < 400) await flows.called(token, c.req.path);
   };
-  return observedApp(app, { logger: opts.logger, metrics, ready: { database: () => opts.store.ping(), keys: opts.keysReady }, after });
+  return observedApp(app, { logger: opts.logger, metrics, ready: { database: () => opts.store.ping(), keys: opts.keysReady }, after, metricsToken: opts.metricsToken });
 }

@@ -48,5 +48,5 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // Request ids, logs, /metrics and /ready (issue 7).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  return { app: observeAuthServer(app, deps), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
+  return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

@@ -27,6 +27,7 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
     sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
     keysReady: () => verifier.ready(),
     onAudit: (a) => (audit = a),
+    metricsToken: config.metricsToken,
   });
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   return { app, deps, close: async () => void (await Promise.all([runtime.close(), audit?.flush()])) };

@@ -106,6 +106,27 @@ describe('GET /metrics (issue 7)', () => {
   });
 });
 
+describe('METRICS_TOKEN', () => {
+  it('when set, /metrics of both servers answers only its bearer token (401 with a Bearer challenge otherwise); /ready stays open', async () => {
+    const secured = await startObservedServers({ LOG_LEVEL: 'silent', METRICS_TOKEN: 'scrape-token-0123456789' });
+    try {
+      for (const base of [secured.issuer, secured.mcpUrl]) {
+        const none = await fetch(`${base}/metrics`);
+        expect(none.status).toBe(401);
+        expect(none.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+        expect(await none.text()).not.toContain('http_requests_total');
+        expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789x' } })).status).toBe(401);
+        const ok = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+        expect(ok.status).toBe(200);
+        expect(await ok.text()).toContain('http_requests_total');
+        expect((await fetch(`${base}/ready`)).status).toBe(200);
+      }
+    } finally {
+      await secured.close();
+    }
+  });
+});
+
 describe('GET /ready (issue 7)', () => {
   it('is ready on both servers with the database reachable and keys loaded; 503 naming the database once it is closed', async () => {
     for (const base of [s.issuer, s.mcpUrl]) {

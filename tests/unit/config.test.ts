@@ -231,6 +231,14 @@ describe('.env.example', () => {
   });
 });
 
+describe('METRICS_TOKEN', () => {
+  it('is optional, and refused when too short to be a secret', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(new ConfigError('METRICS_TOKEN: must be at least 16 characters'));
+  });
+});
+
 describe('TLS settings (AS-14)', () => {
   const https = { OAUTH_ISSUER: 'https://127.0.0.1:5000', MCP_SERVER_URL: 'https://127.0.0.1:5001' };
 
