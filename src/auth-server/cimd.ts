@@ -22,6 +22,12 @@ import type { AuthServerDeps } from './deps.js';
 
 export const CIMD_DEFAULT_TTL_SECONDS = 5 * 60;
 export const CIMD_MAX_TTL_SECONDS = 24 * 3600;
+/**
+ * A document that could not be fetched or broke a rule is not fetched again for this long: every authorize or
+ * token request naming its URL gets the same refusal meanwhile, so nobody can make this server fetch one URL
+ * over and over (SSRF and amplification, AS-5), and a client that fixes its document waits at most this long.
+ */
+export const CIMD_FAILURE_TTL_SECONDS = 30;
 
 /**
  * True when a client_id is a metadata document URL: https, a path other than "/", no fragment, no user
@@ -105,6 +111,7 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
 /** Documents fetched recently, per app (style rule 6: no module-level state). Bounded; oldest evicted first. */
 export class ClientMetadataCache {
   private readonly entries = new Map<string, { client: ClientRecord; expiresAt: number }>();
+  private readonly failures = new Map<string, { error: OAuthError; until: number }>();
   private readonly inflight = new Map<string, Promise<ClientRecord>>();
   constructor(private readonly maxEntries = 500) {}
 
@@ -119,6 +126,20 @@ export class ClientMetadataCache {
     this.entries.delete(url);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(url, { client, expiresAt });
+  }
+
+  /** The refusal a document earned in the last CIMD_FAILURE_TTL_SECONDS, if any. */
+  failure(url: string, now: number): OAuthError | undefined {
+    const hit = this.failures.get(url);
+    if (hit && hit.until > now) return hit.error;
+    if (hit) this.failures.delete(url);
+    return undefined;
+  }
+
+  failed(url: string, error: OAuthError, until: number): void {
+    this.failures.delete(url);
+    if (this.failures.size >= this.maxEntries) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(url, { error, until });
   }
 
   /** Shares one fetch between concurrent requests for the same document. */
@@ -139,23 +160,33 @@ export class ClientMetadataCache {
 export async function resolveMetadataClient(deps: AuthServerDeps, url: string, cache: ClientMetadataCache): Promise<ClientRecord> {
   const cached = cache.get(url, deps.clock());
   if (cached) return cached;
-  return cache.once(url, async () => {
-    let fetched: FetchedDocument;
-    if (deps.fetchClientMetadata) {
-      try {
-        fetched = { document: await deps.fetchClientMetadata(url), cacheControl: undefined };
-      } catch (err) {
-        if (err instanceof OAuthError) throw err;
-        throw new OAuthError('invalid_client', 'client metadata document could not be fetched', { cause: err });
-      }
-    } else {
-      fetched = await fetchMetadataDocument(url, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
+  const failure = cache.failure(url, deps.clock());
+  if (failure) throw failure;
+  return cache.once(url, () =>
+    loadMetadataClient(deps, url, cache).catch((err: unknown) => {
+      if (err instanceof OAuthError) cache.failed(url, err, deps.clock() + CIMD_FAILURE_TTL_SECONDS);
+      throw err;
+    }),
+  );
+}
+
+/** Fetches and checks the document, and caches the client it describes for as long as its Cache-Control allows. */
+async function loadMetadataClient(deps: AuthServerDeps, url: string, cache: ClientMetadataCache): Promise<ClientRecord> {
+  let fetched: FetchedDocument;
+  if (deps.fetchClientMetadata) {
+    try {
+      fetched = { document: await deps.fetchClientMetadata(url), cacheControl: undefined };
+    } catch (err) {
+      if (err instanceof OAuthError) throw err;
+      throw new OAuthError('invalid_client', 'client metadata document could not be fetched', { cause: err });
     }
-    const now = deps.clock();
-    const client = clientFromMetadataDocument(url, fetched.document, now);
-    const ttl = cacheLifetime(fetched.cacheControl);
-    if (ttl > 0) cache.set(url, client, now + ttl);
-    deps.logger.info({ event: 'client_metadata_fetched', clientId: url, ttl }, 'client metadata document fetched');
-    return client;
-  });
+  } else {
+    fetched = await fetchMetadataDocument(url, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
+  }
+  const now = deps.clock();
+  const client = clientFromMetadataDocument(url, fetched.document, now);
+  const ttl = cacheLifetime(fetched.cacheControl);
+  if (ttl > 0) cache.set(url, client, now + ttl);
+  deps.logger.info({ event: 'client_metadata_fetched', clientId: url, ttl }, 'client metadata document fetched');
+  return client;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cacheLifetime, clientFromMetadataDocument, isClientIdMetadataUrl } from '../../src/auth-server/cimd.js';
+import { cacheLifetime, CIMD_FAILURE_TTL_SECONDS, clientFromMetadataDocument, isClientIdMetadataUrl } from '../../src/auth-server/cimd.js';
 import { fetchMetadataDocument, forbiddenAddressReason, resolvePublicAddress } from '../../src/auth-server/cimd-fetch.js';
 import { findClient } from '../../src/auth-server/clients.js';
 import { OAuthError } from '../../src/oauth/errors.js';
@@ -278,6 +278,20 @@ describe('CIMD against a real document server on 127.0.0.1 (test setting CIMD_AL
     server = await makeAuthServer({ CIMD_ALLOW_PRIVATE_ADDRESSES: 'true' });
     await expect(findClient(server.deps, `${base}/html.json`)).rejects.toMatchObject({ code: 'invalid_client' });
     expect(await findClient(server.deps, 'no-such-client')).toBeUndefined();
+  });
+
+  it('AS-5 a document that failed is not fetched again for CIMD_FAILURE_TTL_SECONDS: the same refusal, then a fresh try', async () => {
+    server = await makeAuthServer({ CIMD_ALLOW_PRIVATE_ADDRESSES: 'true' });
+    const url = `${base}/invalid.json`;
+    const first = await findClient(server.deps, url).catch((err: unknown) => err);
+    expect(first).toMatchObject({ code: 'invalid_client' });
+    for (let i = 0; i < 5; i++) await expect(findClient(server.deps, url)).rejects.toBe(first);
+    const page = await authorize(url, 'http://127.0.0.1/callback');
+    expect(page.status).toBe(400);
+    expect(hits.get('/invalid.json')).toBe(1); // six refusals, one fetch
+    server.clock.advance(CIMD_FAILURE_TTL_SECONDS);
+    await expect(findClient(server.deps, url)).rejects.toMatchObject({ code: 'invalid_client' });
+    expect(hits.get('/invalid.json')).toBe(2);
   });
 
   it('AS-5 a document that takes too long is refused (time limit)', async () => {
