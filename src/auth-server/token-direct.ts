@@ -43,6 +43,9 @@ const tooMany = (res: RateLimiterRes): TokenAnswer => ({
   headers: { ...NO_STORE_HEADERS, 'Retry-After': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))) },
 });
 
+/** What the metrics and the log say of a request whose client went away before its answer (nginx's number). */
+const CLIENT_CLOSED = 499;
+
 const serverError = (): TokenAnswer => ({
   status: 500,
   body: { error: 'server_error', error_description: 'internal server error' },
@@ -93,8 +96,14 @@ export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<R
       try {
         out = await answer(req);
       } catch (err) {
-        deps.logger.error({ err, path: ROUTE }, 'unhandled error');
-        out = serverError();
+        if (req.destroyed || res.destroyed) {
+          // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
+          deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
+          out = { ...serverError(), status: CLIENT_CLOSED };
+        } else {
+          deps.logger.error({ err, path: ROUTE }, 'unhandled error');
+          out = serverError();
+        }
       }
       const json = JSON.stringify(out.body);
       if (!res.destroyed) {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
@@ -150,6 +151,33 @@ describe('the direct token route applies the token rate limit (RFC 6585 §4)', (
       expect(directRefused).toEqual(honoRefused);
     } finally {
       await server.close(0);
+      await s.close();
+    }
+  });
+});
+
+describe('a client that goes away mid-request', () => {
+  it('gets no answer, is logged as 499 at debug (not an error), and the server goes on serving', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'trace' });
+    try {
+      const port = Number(new URL(s.issuer).port);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: 100\r\n\r\ngrant_type=cli`);
+          setTimeout(() => (socket.destroy(), resolve()), 50);
+        });
+        socket.on('error', reject);
+      });
+      const line = await vi.waitFor(() => {
+        const found = s.lines.map((l) => JSON.parse(l) as { msg: string; status?: number; level: number }).find((l) => l.msg === 'request' && l.status === 499);
+        if (!found) throw new Error('no request line yet');
+        return found;
+      });
+      expect(line.level).toBe(30);
+      expect(s.lines.some((l) => l.includes('unhandled error'))).toBe(false);
+      const next = await fetch(`${s.issuer}/oauth/token`, { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' });
+      expect(next.status).toBe(200);
+    } finally {
       await s.close();
     }
   });
