@@ -1,9 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The authorization server on a real port, driven by oauth4webapi, a strict and independent OAuth 2.1 client:
@@ -16,13 +16,6 @@ const REDIRECT_URI = 'http://127.0.0.1:43117/callback';
 // Loopback only: oauth4webapi refuses http unless told otherwise.
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 let issuer: URL;
 let server: Listening;

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -10,14 +9,8 @@ import { buildAuthServer } from '../../src/runtime/auth-server.js';
 import { listen } from '../../src/runtime/listen.js';
 import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { openStore } from '../../src/store/open-store.js';
+import { freePort } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Both servers as `oauth-mcp start` builds them, on real ports, over one SQLite file. */
 async function start(config: ReturnType<typeof loadConfig>) {

@@ -1,4 +1,3 @@
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/doctor.js';
@@ -17,19 +16,13 @@ import { listen, type Listening } from '../../src/runtime/listen.js';
 import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * `oauth-mcp doctor` against this project's real servers on real ports (everything passes) and against a small,
  * deliberately broken server (the right rows fail, each naming its rule).
  */
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function doctor(mcpUrl: string, opts: { timeoutMs?: number; register?: boolean } = {}): Promise<DoctorReport> {
   let port = 40000;

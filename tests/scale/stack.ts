@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../helpers/ports.js';
+
+export { freePort };
 
 /**
  * The scale-out stack of issue 8 as real processes on loopback: `oauth-mcp start --only auth|mcp` instances on one
@@ -23,16 +25,6 @@ export function findNginx(): string | undefined {
 }
 
 /** A port nothing listens on right now (the kernel's pick, released for the child to bind). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(url: string, timeoutMs: number, alive: () => boolean, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
