@@ -6,7 +6,7 @@ import { RULES } from '../oauth/rules.js';
 import { resolveRequestedScopes } from '../oauth/scopes.js';
 import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
-import type { ValidatedAuthorizationRequest } from './interaction.js';
+import { PROMPT_VALUES, type ValidatedAuthorizationRequest } from './interaction.js';
 
 /** The outcome of checking an authorization request, before anyone is asked to approve it. */
 export type AuthorizationValidation =
@@ -128,6 +128,12 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
   const known = resolveRequestedScopes(scopeParam);
   const scopes = resolveRequestedScopes(known.length > 0 ? scopeParam : undefined);
 
+  // OpenID Connect Core §3.1.2.1, which OAuth clients use too: none (answer without any page, or fail), login
+  // (sign in again), consent (ask again). Other values are ignored; none goes alone.
+  const promptValues = (valuesOf(params, 'prompt')[0] ?? '').split(' ').filter((v) => v !== '');
+  if (promptValues.includes('none') && promptValues.length > 1) return fail('invalid_request', 'prompt=none cannot be combined with other values', RULES.promptCombined);
+  const prompt = PROMPT_VALUES.filter((v) => promptValues.includes(v));
+
   deps.logger.info({ event: 'authorize_request', clientId: client.clientId, redirectUri, resource, scope: scopes.join(' ') }, 'authorization request accepted');
-  return { ok: true, request: { client, redirectUri, state, codeChallenge, scopes, resource } };
+  return { ok: true, request: { client, redirectUri, state, codeChallenge, scopes, resource, ...(prompt.length > 0 && { prompt }) } };
 }

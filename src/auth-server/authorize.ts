@@ -67,6 +67,11 @@ export async function completeAuthorization(
   const deny = (description: string) =>
     authorizationErrorRedirect(deps, request.redirectUri, request.state, new OAuthError('access_denied', description));
   const audit = auditOf(deps);
+  if (outcome.kind === 'interaction_required') {
+    const error = new OAuthError(outcome.error, outcome.error === 'login_required' ? 'prompt=none, and no one is signed in' : 'prompt=none, and this access was not consented to before', { rule: RULES.promptNone });
+    await audit.refused({ type: 'authorization_requested', clientId: request.client.clientId, detail: `sent to the redirect URI: ${error.description}` }, error);
+    return authorizationErrorRedirect(deps, request.redirectUri, request.state, error);
+  }
   if (outcome.kind === 'denied') {
     await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, subject: outcome.subject, rule: RULES.consentDenied, error: 'access_denied' });
     return deny('the user denied the request');

@@ -11,7 +11,13 @@ export interface ValidatedAuthorizationRequest {
   scopes: Scope[];
   /** Canonical resource (RFC 8707) the token will be bound to. */
   resource: string;
+  /** The `prompt` values asked for (OpenID Connect Core §3.1.2.1), when any. */
+  prompt?: Prompt[];
 }
+
+/** The `prompt` values this server honours; others are ignored (metadata: prompt_values_supported). */
+export const PROMPT_VALUES = ['none', 'login', 'consent'] as const;
+export type Prompt = (typeof PROMPT_VALUES)[number];
 
 export type InteractionOutcome =
   /** The person (or demo mode) approved: issue a code for this subject and these scopes. */
@@ -19,7 +25,9 @@ export type InteractionOutcome =
   /** The person refused: the client gets access_denied at its redirect URI. */
   | { kind: 'denied'; /** Who refused, for the audit trail. */ subject?: string }
   /** A page must be shown first (login, consent); send this response and wait. */
-  | { kind: 'respond'; response: Response };
+  | { kind: 'respond'; response: Response }
+  /** prompt=none, and a page would have to be shown: the client gets this error at its redirect URI. */
+  | { kind: 'interaction_required'; error: 'login_required' | 'consent_required' };
 
 /**
  * The seam between the protocol (authorize.ts) and the person: demo mode approves as the demo user; the

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
+import { PROMPT_VALUES } from './interaction.js';
 
 /**
  * RFC 8414 authorization server metadata (AS-1, AS-2). The same complete document is served at the OAuth and
@@ -24,6 +25,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
+    prompt_values_supported: [...PROMPT_VALUES],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,
     // OpenID discovery requires these fields; this server issues no ID tokens, so it lists only what is true.

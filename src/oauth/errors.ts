@@ -1,4 +1,4 @@
-/** Error codes of RFC 6749 §5.2 and §4.1.2.1, RFC 7591 §3.2.2, RFC 6750 §3.1 and RFC 8707 §2. */
+/** Error codes of RFC 6749 §5.2 and §4.1.2.1, RFC 7591 §3.2.2, RFC 6750 §3.1, RFC 8707 §2 and OpenID Connect Core §3.1.2.6 (prompt=none). */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -16,7 +16,9 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unsupported_token_type'
-  | 'slow_down';
+  | 'slow_down'
+  | 'login_required'
+  | 'consent_required';
 
 /** The HTTP status each code is answered with (RFC 6749 §5.2: 400 unless the client failed to authenticate). */
 const STATUS: Record<OAuthErrorCode, number> = {
@@ -37,6 +39,8 @@ const STATUS: Record<OAuthErrorCode, number> = {
   insufficient_scope: 403,
   unsupported_token_type: 400,
   slow_down: 429,
+  login_required: 400,
+  consent_required: 400,
 };
 
 /**

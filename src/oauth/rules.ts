@@ -19,6 +19,8 @@ export const RULES = {
   pkceRequired: 'AS-3 PKCE with S256 is required (OAuth 2.1 §4.1.1, RFC 7636 §4.3)',
   resourceRefused: 'AS-6 resource is not served by this authorization server (RFC 8707 §2)',
   consentDenied: 'RFC 6749 §4.1.2.1 access_denied: the person refused',
+  promptCombined: 'OpenID Connect Core §3.1.2.1 prompt=none cannot be combined with other values',
+  promptNone: 'OpenID Connect Core §3.1.2.6 prompt=none, but a person would have to sign in or consent',
   noScopeApproved: 'RFC 6749 §3.3 no scope was approved',
   // login
   loginFailed: 'wrong username or password (docs/security.md, sign-in)',

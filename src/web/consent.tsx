@@ -43,7 +43,7 @@ export function consentRoutes(deps: ConsentDeps): Hono {
     if (!request) return expired(c);
     const session = await currentSession(deps, c);
     if (!session) return toLogin(c, i);
-    if (await consentCovers(deps, session.user.id, request)) {
+    if (!request.prompt?.includes('consent') && (await consentCovers(deps, session.user.id, request))) {
       // Signed in just now and already consented to all of this: nothing to ask.
       const taken = await consumePendingRequest(deps, i);
       return taken ? approve(session, taken, 'covered by a remembered consent') : expired(c);

@@ -47,7 +47,9 @@ export function loginRoutes(deps: LoginDeps): Hono {
 
   app.get('/login', async (c) => {
     const i = c.req.query('i');
-    if (await currentSession(deps, c)) return redirectHere(c, await next(i));
+    // prompt=login: the form even for a signed-in person (OpenID Connect Core §3.1.2.1).
+    const again = (await loadPendingRequest(deps, i))?.prompt?.includes('login') ?? false;
+    if (!again && (await currentSession(deps, c))) return redirectHere(c, await next(i));
     const notice = c.req.query('signed_out') === '1' ? 'You are signed out.' : undefined;
     return render(c, i, { ...(notice && { notice }) });
   });
