@@ -73,7 +73,9 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       revokedAt: null,
       createdAt: rotatedAt,
     };
-    await deps.store.insertRefreshTokenIfAbsent(row);
+    // Inserted here: the row is what was just written. Already there (a concurrent refresh, another instance):
+    // read it, since it may have been revoked meanwhile.
+    if (await deps.store.insertRefreshTokenIfAbsent(row)) return row;
     return (await deps.store.getRefreshToken(row.tokenHash)) ?? row;
   }
 
