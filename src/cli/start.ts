@@ -24,6 +24,9 @@ function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | Error {
  * `oauth-mcp start`: opens the store (migrating it), starts the servers, and on SIGINT/SIGTERM stops
  * accepting, lets in-flight requests finish and closes the database.
  */
+
+/** How long after start the V8 code cache of a new build is written (scripts/run-bundle.mjs). */
+const CODE_CACHE_DELAY_MS = 2000;
 export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
   const only = parseOnly(args);
   if (only instanceof Error) {
@@ -63,11 +66,14 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only));
-  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache: it saves one now that the start-up code
-  // has been compiled (scripts/run-bundle.mjs).
-  (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();
+  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.mjs): it saves one.
+  // Not at once: writing it blocks for tens of milliseconds, and the first requests should not wait for that
+  // (nor miss the cache: their code gets compiled first and saved with it). At shutdown if that comes sooner.
+  const saveCodeCache = () => (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();
+  timers.push(setTimeout(saveCodeCache, CODE_CACHE_DELAY_MS).unref());
 
   await waitForSignal(logger);
+  saveCodeCache(); // a no-op once saved
   for (const t of timers) clearInterval(t);
   await Promise.all(servers.map((s) => s.close()));
   for (const cleanup of cleanups) await cleanup();
