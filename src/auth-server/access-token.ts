@@ -79,6 +79,8 @@ export interface IssuedTokens {
   body: TokenResponseBody;
   subject: string;
   jti: string;
+  /** The flow of the grant the tokens were issued under, when it has one (store/records.ts GrantRecord). */
+  flowId?: string;
 }
 
 export function issuedTokens(access: MintedAccessToken, scopes: readonly string[], refreshToken?: string): IssuedTokens {

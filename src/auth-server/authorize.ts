@@ -64,22 +64,23 @@ export async function completeAuthorization(
   outcome: InteractionOutcome,
 ): Promise<Response> {
   if (outcome.kind === 'respond') return outcome.response;
+  const flow = request.flowId ? { flowId: request.flowId } : {};
   const deny = (description: string) =>
     authorizationErrorRedirect(deps, request.redirectUri, request.state, new OAuthError('access_denied', description));
   const audit = auditOf(deps);
   if (outcome.kind === 'interaction_required') {
     const error = new OAuthError(outcome.error, outcome.error === 'login_required' ? 'prompt=none, and no one is signed in' : 'prompt=none, and this access was not consented to before', { rule: RULES.promptNone });
-    await audit.refused({ type: 'authorization_requested', clientId: request.client.clientId, detail: `sent to the redirect URI: ${error.description}` }, error);
+    await audit.refused({ type: 'authorization_requested', clientId: request.client.clientId, ...flow, detail: `sent to the redirect URI: ${error.description}` }, error);
     return authorizationErrorRedirect(deps, request.redirectUri, request.state, error);
   }
   if (outcome.kind === 'denied') {
-    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, subject: outcome.subject, rule: RULES.consentDenied, error: 'access_denied' });
+    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, ...flow, subject: outcome.subject, rule: RULES.consentDenied, error: 'access_denied' });
     return deny('the user denied the request');
   }
   // Never more than was asked for and validated, whatever the approving side returns.
   const scopes = request.scopes.filter((s) => outcome.scopes.includes(s));
   if (scopes.length === 0) {
-    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, subject: outcome.subject, rule: RULES.noScopeApproved, error: 'access_denied' });
+    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, ...flow, subject: outcome.subject, rule: RULES.noScopeApproved, error: 'access_denied' });
     return deny('no scope was approved');
   }
 
@@ -95,6 +96,7 @@ export async function completeAuthorization(
     createdAt: now,
     lastUsedAt: null,
     revokedAt: null,
+    ...flow,
   });
   const code = randomToken();
   await deps.store.insertCode({
@@ -113,6 +115,7 @@ export async function completeAuthorization(
   await audit.record({
     type: 'consent_given',
     clientId: request.client.clientId,
+    ...flow,
     subject: outcome.subject,
     detail: `${outcome.how ?? 'approved'}; scope "${scope}" for ${request.resource}; single-use code sent to ${destination(request.redirectUri)}`,
   });
@@ -138,12 +141,14 @@ export function authorizeRoute(deps: AuthServerDeps): Hono {
     const validation = await validateAuthorizationRequest(deps, params);
     if (!validation.ok) return authorizationFailure(deps, validation);
     const { client, redirectUri, scopes } = validation.request;
-    await auditOf(deps).record({ type: 'authorization_requested', clientId: client.clientId, detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}` });
+    const flowId = await auditOf(deps).record({ type: 'authorization_requested', clientId: client.clientId, detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}` });
+    // The flow travels with the request (login, consent, the grant), so a shared client's users stay apart.
+    const request = flowId ? { ...validation.request, flowId } : validation.request;
     const interaction = deps.interaction ?? (deps.config.demo.enabled ? demoInteraction(await demoSubject(deps)) : undefined);
     if (!interaction) {
       return errorPage(503, 'temporarily_unavailable', 'Sign-in is not configured on this server, so no one can approve this request.');
     }
-    return completeAuthorization(deps, validation.request, await interaction.decide(c, validation.request));
+    return completeAuthorization(deps, request, await interaction.decide(c, request));
   };
 
   const limit = rateLimit(deps.rateLimits.authorize, deps.config.trustedProxies);

@@ -13,6 +13,8 @@ export interface ValidatedAuthorizationRequest {
   resource: string;
   /** The `prompt` values asked for (OpenID Connect Core §3.1.2.1), when any. */
   prompt?: Prompt[];
+  /** The flow this authorization belongs to (observability/audit.ts): its steps and its grant are recorded in it. */
+  flowId?: string;
 }
 
 /** The `prompt` values this server honours; others are ignored (metadata: prompt_values_supported). */

@@ -63,11 +63,13 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
     }
-    const { body, subject, jti } = await grant(client, params);
+    const { body, subject, jti, flowId } = await grant(client, params);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
     await auditOf(deps).record({
       type: grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
       clientId: client.clientId,
+      // The grant's own flow (a shared client's users stay apart); else the client's latest.
+      ...(flowId && { flowId }),
       subject,
       grantType,
       detail: `grant_type=${grantType}; scope "${body.scope}"; ${body.refresh_token ? 'with' : 'no'} refresh token; jti ${jti}`,

@@ -42,6 +42,8 @@ export interface GrantRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** The flow of the authorization that created the grant (observability/audit.ts); absent when unknown. */
+  flowId?: string;
 }
 
 export interface AuthorizationCodeRecord {

@@ -32,6 +32,7 @@ export interface Database {
     created_at: number;
     last_used_at: number | null;
     revoked_at: number | null;
+    flow_id: string | null;
   };
   authorization_codes: {
     code_hash: string;

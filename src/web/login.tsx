@@ -70,13 +70,15 @@ export function loginRoutes(deps: LoginDeps): Hono {
     const username = (form.username ?? '').trim();
     const password = form.password ?? '';
     // The flow of the request being signed in for, if any (login is a step of the client's flow).
-    const clientId = (await loadPendingRequest(deps, i))?.client.clientId;
+    const pending = await loadPendingRequest(deps, i);
+    const clientId = pending?.client.clientId;
+    const flow = pending?.flowId ? { flowId: pending.flowId } : {};
     const audit = auditOf(deps);
     const who = `username "${username.slice(0, 64)}" from ${address}`;
     const blockedFor = await deps.throttle.blockedFor(username, address);
     if (blockedFor > 0) {
       deps.logger.warn({ username, address }, 'sign-in refused: too many failures');
-      await audit.record({ type: 'login', outcome: 'failure', clientId, rule: RULES.loginThrottled, error: 'login_throttled', detail: who });
+      await audit.record({ type: 'login', outcome: 'failure', clientId, ...flow, rule: RULES.loginThrottled, error: 'login_throttled', detail: who });
       const error = `Too many failed sign-ins. Try again in about ${minutes(blockedFor)} minute${minutes(blockedFor) === 1 ? '' : 's'}.`;
       return render(c, i, { error, username }, 429, { 'Retry-After': String(blockedFor) });
     }
@@ -84,14 +86,14 @@ export function loginRoutes(deps: LoginDeps): Hono {
     if (!user) {
       const delay = await deps.throttle.failed(username, address);
       deps.logger.info({ username, address, delay }, 'sign-in failed');
-      await audit.record({ type: 'login', outcome: 'failure', clientId, rule: RULES.loginFailed, error: 'login_failed', detail: who });
+      await audit.record({ type: 'login', outcome: 'failure', clientId, ...flow, rule: RULES.loginFailed, error: 'login_failed', detail: who });
       await deps.sleep(delay);
       return render(c, i, { error: LOGIN_FAILED, username }, 401);
     }
     await deps.throttle.succeeded(username);
     await startSession(deps, c, user.id);
     deps.logger.info({ user: user.id, address }, 'signed in');
-    await audit.record({ type: 'login', clientId, subject: user.id, detail: `${user.username} signed in from ${address}` });
+    await audit.record({ type: 'login', clientId, ...flow, subject: user.id, detail: `${user.username} signed in from ${address}` });
     return redirectHere(c, await next(i));
   });
 

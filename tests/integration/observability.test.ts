@@ -71,6 +71,39 @@ describe('request ids (issue 7)', () => {
   });
 });
 
+describe('flows of one client used by several people (a CIMD or demo client, interop note 14)', () => {
+  it("each authorization keeps its own flow for its token, its refreshes and its first MCP call, whatever later authorizations of the client do", async () => {
+    const clientId = await registerClient(s);
+    const exchange = async () => {
+      const code = await authorizeForCode(s, clientId);
+      const res = await token({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, redirect_uri: REDIRECT, client_id: clientId });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { access_token: string; refresh_token: string };
+    };
+    const first = await exchange();
+    await s.auth.deps.audit.flush(); // the first flow's token time is written, so the next authorization starts a flow of its own
+    const firstFlow = (await s.store.latestFlowForClient(clientId))!.flowId;
+    const second = await exchange();
+    await s.auth.deps.audit.flush();
+    const secondFlow = (await s.store.latestFlowForClient(clientId))!.flowId;
+    expect(secondFlow).not.toBe(firstFlow);
+
+    // The first person's refresh and first MCP call, after the second authorization: still in the first flow.
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId });
+    expect(refreshed.status).toBe(200);
+    const call = (accessToken: string) =>
+      fetch(`${s.mcpUrl}/mcp/v1/tools/list`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: '{}' });
+    expect((await call(first.access_token)).status).toBe(200);
+    expect((await call(second.access_token)).status).toBe(200);
+    await s.auth.deps.audit.flush();
+    const types = async (flowId: string) => (await s.store.listAuditEvents({ flowIds: [flowId] })).map((e) => e.type);
+    expect(await types(firstFlow)).toStrictEqual(['client_registered', 'authorization_requested', 'consent_given', 'token_issued', 'token_refreshed', 'mcp_connected']);
+    expect(await types(secondFlow)).toStrictEqual(['authorization_requested', 'consent_given', 'token_issued', 'mcp_connected']);
+    expect((await s.store.getFlow(firstFlow))?.mcpAt).not.toBeNull();
+    expect((await s.store.getFlow(secondFlow))?.mcpAt).not.toBeNull();
+  });
+});
+
 describe('GET /metrics (issue 7)', () => {
   it('requests by route and status, latency, tokens by grant and refusals by reason move as requests are made', async () => {
     const before = await metrics(s.issuer);

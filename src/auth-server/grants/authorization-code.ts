@@ -25,11 +25,13 @@ async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: 
 }
 
 /** RFC 6749 §10.5: a replayed code is a security event of its own, besides the refused token request. */
-function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject: string, grantId: string) {
+async function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject: string, grantId: string) {
+  const flowId = (await deps.store.getGrant(grantId))?.flowId;
   return auditOf(deps).record({
     type: 'reuse_detected',
     outcome: 'failure',
     clientId: client.clientId,
+    ...(flowId && { flowId }),
     subject,
     rule: RULES.codeReplayed,
     error: 'invalid_grant',
@@ -113,12 +115,13 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
     await Promise.all([deps.store.touchGrant(record.grantId, now), touchClientIfStale(deps, client, now)]);
-    return issueTokens(deps, client, {
+    const issued = await issueTokens(deps, client, {
       grantId: record.grantId,
       clientId: client.clientId,
       subject: record.subject,
       scope: record.scope,
       resource: record.resource,
     });
+    return grant.flowId ? { ...issued, flowId: grant.flowId } : issued;
   };
 }

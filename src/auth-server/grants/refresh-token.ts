@@ -120,6 +120,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
           type: 'reuse_detected',
           outcome: 'failure',
           clientId: client.clientId,
+          ...(grant.flowId && { flowId: grant.flowId }),
           subject: record.subject,
           rule: RULES.refreshReused,
           error: 'invalid_grant',
@@ -140,6 +141,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       resource: record.resource,
       grantId: record.grantId,
     });
-    return issuedTokens(access, scopes, successor);
+    const issued = issuedTokens(access, scopes, successor);
+    return grant.flowId ? { ...issued, flowId: grant.flowId } : issued;
   };
 }

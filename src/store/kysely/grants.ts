@@ -12,6 +12,7 @@ const toGrant = (r: Row<'grants'>): GrantRecord => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  ...(r.flow_id !== null && { flowId: r.flow_id }),
 });
 
 /** Grants over Kysely. */
@@ -29,6 +30,7 @@ export function grantStore(db: Kysely<Database>): GrantStore {
           created_at: g.createdAt,
           last_used_at: g.lastUsedAt,
           revoked_at: g.revokedAt,
+          flow_id: g.flowId ?? null,
         })
         .execute();
     },
