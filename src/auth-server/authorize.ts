@@ -5,6 +5,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
 import { formatScope } from '../oauth/scopes.js';
 import { auditOf } from '../observability/audit-of.js';
+import { isClientIdMetadataUrl } from './cimd.js';
 import { validateAuthorizationRequest, type AuthorizationValidation } from './authorize-request.js';
 import { demoSubject } from './demo.js';
 import type { AuthServerDeps } from './deps.js';
@@ -141,7 +142,15 @@ export function authorizeRoute(deps: AuthServerDeps): Hono {
     const validation = await validateAuthorizationRequest(deps, params);
     if (!validation.ok) return authorizationFailure(deps, validation);
     const { client, redirectUri, scopes } = validation.request;
-    const flowId = await auditOf(deps).record({ type: 'authorization_requested', clientId: client.clientId, detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}` });
+    // A client that never registered (a Client ID Metadata Document, the demo client) is shared by everyone who
+    // uses it: each of its authorizations starts a flow of its own instead of joining someone else's.
+    const shared = client.clientId === deps.config.demo.clientId || isClientIdMetadataUrl(client.clientId, deps.config.cimdAllowPrivateAddresses);
+    const flowId = await auditOf(deps).record({
+      type: 'authorization_requested',
+      clientId: client.clientId,
+      ...(shared && { flow: 'start' as const }),
+      detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}`,
+    });
     // The flow travels with the request (login, consent, the grant), so a shared client's users stay apart.
     const request = flowId ? { ...validation.request, flowId } : validation.request;
     const interaction = deps.interaction ?? (deps.config.demo.enabled ? demoInteraction(await demoSubject(deps)) : undefined);

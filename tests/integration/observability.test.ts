@@ -104,6 +104,28 @@ describe('flows of one client used by several people (a CIMD or demo client, int
   });
 });
 
+describe('authorizations of a client that never registered', () => {
+  it('each starts a flow of its own: two people authorizing the demo client before either has a token are apart', async () => {
+    const demo = s.config.demo.clientId;
+    await authorizeForCode(s, demo);
+    const one = (await s.store.latestFlowForClient(demo))!.flowId;
+    await authorizeForCode(s, demo);
+    const two = (await s.store.latestFlowForClient(demo))!.flowId;
+    expect(two).not.toBe(one);
+    await s.auth.deps.audit.flush();
+    for (const flowId of [one, two]) {
+      expect((await s.store.listAuditEvents({ flowIds: [flowId] })).map((e) => e.type)).toStrictEqual(['authorization_requested', 'consent_given']);
+    }
+    // A registered client's repeated authorization still joins its registration's flow (one attempt, interop note 14).
+    const registered = await registerClient(s);
+    await authorizeForCode(s, registered);
+    await authorizeForCode(s, registered);
+    await s.auth.deps.audit.flush();
+    const flow = (await s.store.latestFlowForClient(registered))!.flowId;
+    expect((await s.store.listAuditEvents({ flowIds: [flow] })).map((e) => e.type)).toStrictEqual(['client_registered', 'authorization_requested', 'consent_given', 'authorization_requested', 'consent_given']);
+  });
+});
+
 describe('GET /metrics (issue 7)', () => {
   it('requests by route and status, latency, tokens by grant and refusals by reason move as requests are made', async () => {
     const before = await metrics(s.issuer);
