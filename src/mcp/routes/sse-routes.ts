@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
-import { peekJsonBody } from '../http/peek-body.js';
+import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
 import type { McpRuntime } from '../runtime.js';
 import type { EndpointPaths } from './streamable-route.js';
@@ -17,7 +17,7 @@ export function sseOpenHandler(runtime: McpRuntime, paths: EndpointPaths) {
 export function sseMessageHandler(runtime: McpRuntime, paths: EndpointPaths) {
   return async (c: Ctx): Promise<Response> => {
     const token = c.get('auth');
-    const body = await peekJsonBody(c.req.raw);
+    const body = await readJsonBody(c);
     const refused = scopeGate(runtime.tools, body, token, paths.resourceMetadataUrl);
     if (refused) return refused;
     return runtime.sse.post(c.req.query('sessionId'), body, toAuthInfo(token, paths.resourceMetadataUrl), token.subject);

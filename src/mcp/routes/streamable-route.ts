@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
-import { peekJsonBody } from '../http/peek-body.js';
+import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
 import type { McpRuntime } from '../runtime.js';
 
@@ -33,15 +33,15 @@ export function streamableHandler(runtime: McpRuntime, paths: EndpointPaths) {
       return runtime.sse.open(`${paths.base}/messages`, token.subject, request.signal);
     }
 
-    const body = await peekJsonBody(request);
+    const body = await readJsonBody(c);
+    // RS-9: a body that is not JSON is malformed whatever the era or session (the SDK never reads the body).
+    if (request.method === 'POST' && body === undefined) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
     const refused = scopeGate(runtime.tools, body, token, paths.resourceMetadataUrl);
     if (refused) return refused;
 
     if (sessionId) return runtime.sessions.handle(sessionId, request, body, authInfo, token.subject);
     // TR-7: a session-less GET/DELETE from a 2026-07-28 client is the stateless entry's to refuse (405).
     if (request.method !== 'POST' && protocolHeader && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolHeader)) return runtime.modern.fetch(request, { authInfo });
-    // RS-9: a body that is not JSON is malformed whatever the era (the session transport answers it in a session).
-    if (request.method === 'POST' && body === undefined) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
     if (!(await isLegacyRequest(request, body))) return runtime.modern.fetch(request, { authInfo, ...(body !== undefined && { parsedBody: body }) });
     if (request.method === 'POST' && isInitialize(body)) return runtime.sessions.open(request, body, authInfo, token.subject);
     // TR-2: after initialize, every 2025-era request carries the session id.
