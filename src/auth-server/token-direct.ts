@@ -8,7 +8,7 @@ import { requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
-import { NO_STORE_HEADERS, tokenExchange, type TokenAnswer } from './token-exchange.js';
+import { NO_STORE_HEADERS, tokenExchangeOf, type TokenAnswer } from './token-exchange.js';
 
 const ROUTE = '/oauth/token';
 
@@ -61,7 +61,7 @@ const serverError = (): TokenAnswer => ({
  * routes to the same answers.
  */
 export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
-  const exchange = tokenExchange(deps);
+  const exchange = tokenExchangeOf(deps);
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
   const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
 

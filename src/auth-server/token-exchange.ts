@@ -110,3 +110,15 @@ function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
   else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
   return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...err.headers } };
 }
+
+const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();
+
+/**
+ * The token endpoint of the app built from `deps`: made once and shared by the Hono route and the direct one
+ * (making it derives the refresh-rotation key).
+ */
+export function tokenExchangeOf(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
+  let exchange = perApp.get(deps);
+  if (!exchange) perApp.set(deps, (exchange = tokenExchange(deps)));
+  return exchange;
+}

@@ -1,9 +1,11 @@
+import { expect } from 'vitest';
 import type { Env } from '../../src/config/config.js';
 import type { Interaction } from '../../src/auth-server/interaction.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
 import { createUsersService } from '../../src/users/users-service.js';
 import { pagesInteraction, webRoutes, type WebDeps } from '../../src/web/routes.js';
 import { makeAuthServer } from './auth-server.js';
+import { CookieClient, hiddenField, location } from './cookie-client.js';
 
 export const TEST_SECRET = 'x'.repeat(40);
 
@@ -84,4 +86,12 @@ export async function refresh(server: WebServer, refreshToken: string): Promise<
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID }).toString(),
   });
+}
+
+/** A browser signed in on the login page (which, with no request pending, lands on /account). */
+export async function signedInBrowser(server: WebServer, username = 'alice', password = 'correct horse battery'): Promise<CookieClient> {
+  const browser = new CookieClient(server.app);
+  const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
+  expect(location(await browser.post('/login', { csrf, username, password }))).toBe('/account');
+  return browser;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/oauth/scopes.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
-import { addClient, authorizePath, exchangeCode, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
+import { addClient, authorizePath, signedInBrowser, exchangeCode, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
@@ -14,13 +14,7 @@ describe('consent page (issue 4, AS-5, interop note 15)', () => {
   });
   afterEach(() => server.close());
 
-  /** A browser signed in as alice. */
-  async function signedIn() {
-    const browser = new CookieClient(server.app);
-    const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
-    expect(location(await browser.post('/login', { csrf, username: 'alice', password: 'correct horse battery' }))).toBe('/account');
-    return browser;
-  }
+  const signedIn = () => signedInBrowser(server);
 
   /** Authorizes and returns the consent page (or the final redirect when no page is shown). */
   async function authorize(browser: CookieClient, scope: string, state = 'st-1') {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/oauth/rules.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
-import { addClient, authorizePath, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
+import { addClient, authorizePath, signedInBrowser, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
@@ -20,12 +20,7 @@ describe('prompt=none|login|consent at the authorization endpoint', () => {
 
   const withPrompt = (prompt: string, scope = 'read') => `${authorizePath({ scope, state: 'st-p' })}&prompt=${encodeURIComponent(prompt)}`;
 
-  async function signedIn(): Promise<CookieClient> {
-    const browser = new CookieClient(server.app);
-    const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
-    expect(location(await browser.post('/login', { csrf, username: 'alice', password: 'correct horse battery' }))).toBe('/account');
-    return browser;
-  }
+  const signedIn = () => signedInBrowser(server);
 
   /** Signs alice in and approves `scope` once on the consent page, so it is remembered. */
   async function consented(scope = 'read'): Promise<CookieClient> {
