@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { idpRedirectUri } from '../idp/deps.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
 export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
@@ -9,6 +10,13 @@ export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
   if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${config.mcpServer.url}/mcp, REST API ${config.mcpServer.url}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   lines.push('');
+  if (only !== 'mcp' && config.identityProviders.length > 0) {
+    // The redirect URI each provider must have registered for this server (docs/identity.md).
+    lines.push('  Sign in with:');
+    for (const p of config.identityProviders) lines.push(`    ${p.label.padEnd(22)}redirect URI to register: ${idpRedirectUri(issuer, p.name)}`);
+    if (!config.localPasswords) lines.push('    (local passwords are off: LOCAL_PASSWORDS=false)');
+    lines.push('');
+  }
   if (config.demo.enabled) {
     lines.push(
       '  DEMO MODE: every authorization is approved automatically as the demo user, with no login page.',

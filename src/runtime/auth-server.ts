@@ -5,6 +5,7 @@ import { seedDemo } from '../auth-server/demo.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
+import { buildIdentityProviders } from '../idp/routes.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
@@ -38,6 +39,8 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     // Failed sign-ins are counted where the rate limits are (RATE_LIMIT_STORE): shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...authServerObservability(base),
+    // Upstream identity providers and the token vault (docs/identity.md), built once here.
+    identity: buildIdentityProviders({ config, ...base }),
   };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.

@@ -10,6 +10,8 @@ export type WebDeps = AuthServerDeps & {
   loginThrottle?: LoginThrottle;
   /** How a failed sign-in is held back; tests record the delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** Upstream identity providers (src/idp/routes.ts buildIdentityProviders); built from config.identityProviders when absent. */
+  identity?: { parties: ReadonlyMap<string, import('../idp/upstream.js').RelyingParty>; vault: import('../idp/token-vault.js').TokenVault };
 };
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { buildIdentityProviders, idpRoutes } from '../idp/routes.js';
 import { createUsersService } from '../users/users-service.js';
 import { accountRoutes } from './account.js';
 import { adminFlowRoutes } from './admin-flows.js';
@@ -24,6 +25,7 @@ export function webRoutes(deps: WebDeps): Hono {
     throttle: deps.loginThrottle ?? createLoginThrottle(),
     csrf: createCsrf(deps.config),
     sleep: deps.sleep ?? realSleep,
+    identity: deps.identity ?? buildIdentityProviders(deps),
   };
   const app = new Hono();
   app.route('/', stylesRoute());
@@ -31,5 +33,6 @@ export function webRoutes(deps: WebDeps): Hono {
   app.route('/', consentRoutes(shared));
   app.route('/', accountRoutes(shared));
   app.route('/', adminFlowRoutes(shared));
+  app.route('/', idpRoutes({ ...shared, ...shared.identity })); // /idp/<name>/start, /idp/<name>/callback
   return app;
 }
