@@ -1,5 +1,5 @@
 import { SUPPORTED_SCOPES, hasScopes } from '../oauth/scopes.js';
-import type { ToolDefinition } from './tools/types.js';
+import type { ToolDefinition, ToolDeps } from './tools/types.js';
 
 /** The scopes the tools declare, in the server's canonical order: what scopes_supported and the 401 challenge advertise. */
 export function scopesDeclaredBy(tools: readonly ToolDefinition[]): string[] {
@@ -32,4 +32,18 @@ export function stepUpScopes(granted: readonly string[], needed: readonly string
   if (needed.length === 0 || hasScopes(granted, needed)) return undefined;
   const want = new Set([...granted, ...needed]);
   return SUPPORTED_SCOPES.filter((s) => want.has(s));
+}
+
+/**
+ * What each tool declares (name, title, requiredScopes), without a server to run it: for the consent page's list of
+ * the tools each scope unlocks (web/scope-catalog.ts). The tools are built with deps they never reach, as only
+ * `run` uses deps.
+ */
+export function toolDeclarations(tools: (deps: ToolDeps) => readonly ToolDefinition[]): { name: string; title: string; requiredScopes: readonly string[] }[] {
+  const unused = new Proxy({} as ToolDeps, {
+    get: () => {
+      throw new Error('a tool declaration was asked to run');
+    },
+  });
+  return tools(unused).map((t) => ({ name: t.name, title: t.title, requiredScopes: t.requiredScopes }));
 }

@@ -7,6 +7,10 @@ import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security
 import { openRateLimits } from '../http/shared-rate-limits.js';
 import { buildIdentityProviders } from '../idp/routes.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { toolDeclarations } from '../mcp/tool-scopes.js';
+import { allTools } from '../mcp/tools/index.js';
+import { SCOPES } from '../oauth/scopes.js';
+import { scopeCatalog } from '../web/scope-catalog.js';
 import type { Logger } from '../log/logger.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
@@ -41,6 +45,8 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     ...authServerObservability(base),
     // Upstream identity providers and the token vault (docs/identity.md), built once here.
     identity: buildIdentityProviders({ config, ...base }),
+    // The consent page lists the tools each scope unlocks, from the tools' own declarations.
+    scopeCatalog: scopeCatalog(SCOPES, toolDeclarations(allTools)),
   };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.

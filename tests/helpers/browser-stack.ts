@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, type Env } from '../../src/config/config.js';
 import { createAuthServerApp } from '../../src/auth-server/app.js';
 import type { AuthServerDeps } from '../../src/auth-server/deps.js';
 import { memoryRateLimits } from '../../src/http/rate-limit.js';
@@ -16,7 +16,7 @@ import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createUsersService } from '../../src/users/users-service.js';
-import { pagesInteraction, webRoutes } from '../../src/web/routes.js';
+import { pagesInteraction, webRoutes, type WebDeps } from '../../src/web/routes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -58,7 +58,7 @@ export async function callbackServer() {
  * Both servers on real loopback ports, DEMO_MODE=false, the pages mounted and used as the interaction, as
  * `oauth-mcp start` wires them; one in-memory SQLite store shared by both (one process).
  */
-export async function startStack() {
+export async function startStack(opts: { env?: Env; web?: Partial<WebDeps> } = {}) {
   const [authFront, mcpFront] = [await listenFirst(), await listenFirst()];
   const [authPort, mcpPort] = [authFront.port, mcpFront.port];
   const config = loadConfig({
@@ -71,6 +71,7 @@ export async function startStack() {
     MCP_SERVER_PORT: String(mcpPort),
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'silent',
+    ...opts.env,
   });
   const store = await openStore(config.databaseUrl);
   const clock = systemClock;
@@ -79,7 +80,7 @@ export async function startStack() {
   const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0) };
   deps.interaction = pagesInteraction(deps);
   const authApp = createAuthServerApp(deps);
-  authApp.route('/', webRoutes(deps));
+  authApp.route('/', webRoutes({ ...deps, ...opts.web }));
   const mcp = await buildMcpServer(config, { store, logger, clock });
   authFront.serve(authApp);
   mcpFront.serve(mcp.app);
