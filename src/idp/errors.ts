@@ -15,7 +15,9 @@ export function refusalFrom(err: unknown, step: 'discovery' | 'response' | 'toke
   if (err instanceof oauth.ResponseBodyError) return new IdpRefusal('provider_error', `the provider answered ${err.error} at the ${step} step`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof oauth.OperationProcessingError) {
-    let reason: IdpRefusalReason = step === 'token' ? 'id_token_invalid' : 'provider_error';
+    // At the token step, a failed check of the ID token (its claims, its JWT form, its signature) versus any other bad answer.
+    const idToken = step === 'token' && /ID Token|JWT|JWS|signature|"(aud|iss|exp|iat|nbf|azp|sub)"/i.test(message);
+    let reason: IdpRefusalReason = idToken ? 'id_token_invalid' : 'provider_error';
     if (message.includes('"state"')) reason = 'state_mismatch';
     else if (message.includes('"iss"') || (step === 'discovery' && message.includes('issuer'))) reason = 'issuer_mismatch';
     else if (message.includes('"nonce"')) reason = 'nonce_mismatch';
