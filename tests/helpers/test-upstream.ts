@@ -32,6 +32,7 @@ export async function startTestUpstream(opts: { clientId: string; clientSecret: 
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { challenge: string; nonce: string; person: TestPerson; redirectUri: string }>();
   const state = { fault: 'none' as TokenFault, tokenRequests: 0 };
+  const refreshTokens = new Set<string>();
   let issuer = '';
 
   async function idToken(person: TestPerson, nonce: string): Promise<string> {
@@ -79,11 +80,18 @@ export async function startTestUpstream(opts: { clientId: string; clientSecret: 
       const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
       const [id, secret] = basic.split(':').map(decodeURIComponent);
       if (id !== opts.clientId || secret !== opts.clientSecret) return json(401, { error: 'invalid_client' });
+      if (form.get('grant_type') === 'refresh_token') {
+        if (!refreshTokens.has(form.get('refresh_token') ?? '')) return json(400, { error: 'invalid_grant' });
+        // Rotates the access token, keeps the refresh token (no refresh_token in the answer).
+        return json(200, { access_token: `at-${randomUUID()}`, token_type: 'Bearer', expires_in: 3600 });
+      }
       const code = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
       if (!code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri')) return json(400, { error: 'invalid_grant' });
-      return json(200, { access_token: `at-${randomUUID()}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${randomUUID()}`, id_token: await idToken(code.person, code.nonce) });
+      const refreshToken = `rt-${randomUUID()}`;
+      refreshTokens.add(refreshToken);
+      return json(200, { access_token: `at-${randomUUID()}`, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken, id_token: await idToken(code.person, code.nonce) });
     }
     res.writeHead(404).end();
   });
