@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { buildIdentityProviders, idpRoutes } from '../idp/routes.js';
 import { createUsersService } from '../users/users-service.js';
 import { accountRoutes } from './account.js';
+import { accountScopesRoute } from './account-scopes.js';
 import { adminFlowRoutes } from './admin-flows.js';
 import { consentRoutes } from './consent.js';
 import { createCsrf } from './csrf.js';
@@ -32,6 +33,7 @@ export function webRoutes(deps: WebDeps): Hono {
   app.route('/', loginRoutes(shared));
   app.route('/', consentRoutes(shared));
   app.route('/', accountRoutes(shared));
+  app.route('/', accountScopesRoute(shared));
   app.route('/', adminFlowRoutes(shared));
   app.route('/', idpRoutes({ ...shared, ...shared.identity })); // /idp/<name>/start, /idp/<name>/callback
   return app;
