@@ -12,6 +12,8 @@ export interface McpServerDeps {
   /** Verifies bearer tokens against the issuer's JWKS; the MCP side never reads authorization-server tables. */
   verifier: TokenVerifier;
   data: DataService;
+  /** The token vault of upstream identity providers (src/idp/token-vault.ts), offered to tools as `upstream`. */
+  upstreamTokens?: import('../idp/token-vault.js').TokenVault;
   /** For calls to the authorization server (server-managed mode); defaults to the global fetch. */
   fetch?: typeof fetch;
 }

@@ -47,7 +47,9 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
       return { subject: v.subject, clientId: v.clientId, scopes: v.scopes, expiresAt: v.expiresAt, issuedAt: v.issuedAt };
     },
   };
-  const tools = allTools({ data: deps.data, clock: deps.clock, ...(serverManaged && { serverManaged }) });
+  const vault = deps.upstreamTokens;
+  const upstream = vault && { upstream: (caller: Caller, provider: string) => vault.accessToken(caller.subject, provider) };
+  const tools = allTools({ data: deps.data, clock: deps.clock, ...(serverManaged && { serverManaged }), ...upstream });
   const newServer = (): McpServer => createToolServer(tools);
   const pool = new ServerPool(newServer);
   const onerror = (err: Error) => deps.logger.debug({ err: err.message }, 'mcp request refused');

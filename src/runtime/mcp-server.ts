@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { DataService } from '../data/data-service.js';
+import { buildIdentityProviders } from '../idp/routes.js';
 import type { Logger } from '../log/logger.js';
 import { createMcpServerApp } from '../mcp/app.js';
 import type { McpServerDeps } from '../mcp/deps.js';
@@ -19,6 +20,8 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
   const isRevoked = revocationCheck(base.store);
   const verifier = verifierForServer(config, base.clock, { isRevoked });
   const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
+  // Tools may call an upstream provider's APIs for the person with the vault's tokens (docs/identity.md).
+  if (config.identityProviders.some((p) => p.tokenVault)) deps.upstreamTokens = buildIdentityProviders({ config, ...base }).vault;
   const runtime = createMcpRuntime(deps);
   let audit: AuditLog | undefined;
   // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).

@@ -20,6 +20,11 @@ export interface ToolDeps {
   clock: Clock;
   /** Present in server-managed mode: obtains a new server token and says whose it is. */
   serverManaged?: { reacquire(): Promise<Caller> };
+  /**
+   * A current access token of the caller at an upstream identity provider (docs/identity.md, the token vault),
+   * for a tool that calls the provider's APIs for the person; undefined when there is none. Never returned to the client.
+   */
+  upstream?: (caller: Caller, provider: string) => Promise<string | undefined>;
 }
 
 /** A tool's answer: structured data plus a line of text, or a message the model can act on (isError). */
