@@ -217,3 +217,24 @@ describe('a provider that cannot be reached', () => {
     }
   });
 });
+
+describe('LOCAL_PASSWORDS=false', () => {
+  it('the sign-in page shows only the providers, and a password POST is refused', async () => {
+    const upstream = await startTestUpstream(CLIENT);
+    const server = await makeWebServer({ IDP_ISSUER: upstream.issuer, IDP_CLIENT_ID: CLIENT.clientId, IDP_CLIENT_SECRET: CLIENT.clientSecret, LOCAL_PASSWORDS: 'false' });
+    try {
+      await server.users.add('alice', 'correct horse battery');
+      const browser = new CookieClient(server.app);
+      const html = await (await browser.get('/login')).text();
+      expect(html).toContain('Continue with your identity provider');
+      expect(html).not.toContain('type="password"');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const res = await browser.post('/login', { csrf, username: 'alice', password: 'correct horse battery' });
+      expect(res.status).toBe(403);
+      expect([...browser.cookies.keys()].some((k) => k.includes('session'))).toBe(false);
+    } finally {
+      await server.close();
+      await upstream.close();
+    }
+  });
+});

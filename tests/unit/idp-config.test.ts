@@ -99,3 +99,14 @@ describe('sign-in policy', () => {
     expect(decide({ ...open, requiredGroup: 'mcp' }, who({ groups: ['other'] }))).toEqual({ allowed: false, why: 'not a member of the required group mcp' });
   });
 });
+
+describe('the start banner', () => {
+  it('prints the redirect URI to register for each provider, and says when local passwords are off', async () => {
+    const { banner } = await import('../../src/cli/banner.js');
+    const text = banner(loadConfig({ ...PROD, OAUTH_ISSUER: 'https://auth.example.com', MCP_SERVER_URL: 'https://mcp.example.com', IDP_PRESET: 'google', IDP_CLIENT_ID: 'g', LOCAL_PASSWORDS: 'false' }), 'both');
+    expect(text).toContain('redirect URI to register: https://auth.example.com/idp/oidc/callback');
+    expect(text).toContain('Google');
+    expect(text).toContain('LOCAL_PASSWORDS=false');
+    expect(banner(loadConfig({}), 'both')).not.toContain('redirect URI to register');
+  });
+});
