@@ -55,7 +55,7 @@ export async function authorizationFailure(deps: AuthServerDeps, failure: Extrac
 
 /**
  * Finishes a validated request once a person (or demo mode) has decided: on approval a grant is recorded and
- * a single-use code issued, stored only as its SHA-256 (style rule 8); a denial is access_denied. The login
+ * a single-use code issued, stored only as its SHA-256 (docs/security.md); a denial is access_denied. The login
  * and consent pages call this too.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */

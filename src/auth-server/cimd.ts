@@ -108,7 +108,7 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
   };
 }
 
-/** Documents fetched recently, per app (style rule 6: no module-level state). Bounded; oldest evicted first. */
+/** Documents fetched recently, per app (docs/conventions.md: no module-level state). Bounded; oldest evicted first. */
 export class ClientMetadataCache {
   private readonly entries = new Map<string, { client: ClientRecord; expiresAt: number }>();
   private readonly failures = new Map<string, { error: OAuthError; until: number }>();

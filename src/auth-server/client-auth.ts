@@ -86,7 +86,7 @@ export async function authenticateClient(
   }
   if (method !== 'none') {
     const secret = basic?.secret ?? postSecret!;
-    // Secrets are stored as SHA-256 only; compare the hashes in constant time (design.md security rules).
+    // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
     if (client.clientSecretHash === null || !constantTimeEqual(sha256(secret), client.clientSecretHash)) {
       throw failure(basic !== null, `wrong secret for client ${clientId}`);
     }

@@ -85,7 +85,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     const metadata = pickDescriptive(m);
     const client: ClientRecord = {
       clientId,
-      // Style rule 8: store the hash, never the secret.
+      // docs/security.md: store the hash, never the secret.
       clientSecretHash: clientSecret === undefined ? null : sha256(clientSecret),
       clientName: m.client_name ?? null,
       redirectUris,

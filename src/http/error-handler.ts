@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 /**
  * Turns any thrown error into a response: an OAuthError into its RFC 6749 §5.2 JSON body and status, an
  * HTTPException (e.g. hono's body limit) into an invalid_request, anything else into a bare server_error
- * whose detail goes to the log only (style rule 5).
+ * whose detail goes to the log only (docs/security.md).
  */
 export function errorHandler(logger: Logger) {
   return (err: Error, c: Context): Response => {

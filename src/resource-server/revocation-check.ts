@@ -8,7 +8,7 @@ export interface RevocationCheckOptions {
   ttlMs?: number;
   /** Entries kept per cache before the oldest go. */
   maxEntries?: number;
-  /** Milliseconds; injected so tests move time instead of sleeping (style rule 11). */
+  /** Milliseconds; injected so tests move time instead of sleeping (docs/conventions.md). */
   now?: () => number;
 }
 

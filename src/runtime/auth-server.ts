@@ -46,7 +46,7 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
   const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
-  // Request ids, logs, /metrics and /ready (issue 7).
+  // Request ids, logs, /metrics and /ready (docs/observability.md).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

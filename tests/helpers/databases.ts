@@ -56,7 +56,7 @@ export interface DatabaseVariant {
   create(): Promise<{ url: string; drop: () => Promise<void> }>;
 }
 
-/** Every database a store test runs on (style rule 13): SQLite in memory, a SQLite file, PostgreSQL. */
+/** Every database a store test runs on (docs/conventions.md): SQLite in memory, a SQLite file, PostgreSQL. */
 export function databaseVariants(): DatabaseVariant[] {
   return [
     { name: 'SQLite :memory:', available: true, persistent: false, create: async () => ({ url: 'sqlite::memory:', drop: async () => {} }) },

@@ -53,6 +53,14 @@ function citedNoteNumbers(text: string): number[] {
   return numbers;
 }
 
+// Built from pieces so this file does not cite them itself.
+const outside: { name: string; pattern: RegExp }[] = [
+  { name: 'an issue number', pattern: new RegExp(['iss', 'ue \\d+'].join(''), 'i') },
+  { name: 'a numbered style rule', pattern: new RegExp(['sty', 'le rule'].join(''), 'i') },
+  { name: 'the design document', pattern: new RegExp(['des', 'ign\\.md'].join('')) },
+  { name: 'the spec checklist', pattern: new RegExp(['spec', '-checklist'].join('')) },
+];
+
 describe('citations resolve inside the repository', () => {
   const requirements = definedRequirementIds(readFileSync(join(root, 'docs/requirements.md'), 'utf8'));
   const notes = definedNoteNumbers(readFileSync(join(root, 'docs/interop-notes.md'), 'utf8'));
@@ -87,6 +95,15 @@ describe('citations resolve inside the repository', () => {
     expect(undefinedNotes).toEqual([]);
   });
 
+  it('nothing cites an issue number, a numbered style rule, the design document or the spec checklist', () => {
+    const offending = files.flatMap(({ path, lines }) =>
+      lines.flatMap((line, i) =>
+        outside.filter(({ pattern }) => pattern.test(line)).map(({ name }) => `${path}:${i + 1} cites ${name}: ${line.trim()}`),
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('recognises the citation forms in use (so the checks above cannot pass by matching nothing)', () => {
     expect(citedRequirementIds("rule: 'RS-2, note 6'; AS-12 and TR-11")).toEqual(['RS-2', 'AS-12', 'TR-11']);
     expect(citedNoteNumbers('interop note 7')).toEqual([7]);
@@ -96,5 +113,7 @@ describe('citations resolve inside the repository', () => {
     expect(citedNoteNumbers('interop note 99')).toEqual([99]);
     expect(requirements.has('AS-99')).toBe(false);
     expect(notes.has(99)).toBe(false);
+    for (const { pattern } of outside) expect(pattern.test('nothing here')).toBe(false);
+    expect(outside.some(({ pattern }) => pattern.test(['see iss', 'ue 7'].join('')))).toBe(true);
   });
 });
