@@ -12,9 +12,6 @@ import type { AuthServerDeps } from './deps.js';
 import { errorPage } from './error-page.js';
 import { demoInteraction, type InteractionOutcome, type ValidatedAuthorizationRequest } from './interaction.js';
 
-export { validateAuthorizationRequest, defaultResource, type AuthorizationValidation } from './authorize-request.js';
-export { errorPage } from './error-page.js';
-
 /**
  * A 302 to a verified redirect URI with the response parameters, plus `iss` (RFC 9207 §2, AS-8). Parameters
  * the registered URI already carries in its query are kept (RFC 6749 §3.1.2).

@@ -16,9 +16,8 @@ export function errorHandler(logger: Logger) {
       return c.json(err.toJSON(), err.status as 400, { 'Cache-Control': 'no-store', ...err.headers });
     }
     if (err instanceof HTTPException) {
-      const status = err.status;
-      const body = { error: status === 413 ? 'invalid_request' : 'invalid_request', error_description: err.message || 'bad request' };
-      return c.json(body, status, { 'Cache-Control': 'no-store' });
+      const body = { error: 'invalid_request', error_description: err.message || 'bad request' };
+      return c.json(body, err.status, { 'Cache-Control': 'no-store' });
     }
     logger.error({ err, path: c.req.path }, 'unhandled error');
     return c.json({ error: 'server_error', error_description: 'internal server error' }, 500, { 'Cache-Control': 'no-store' });
