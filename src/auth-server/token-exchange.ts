@@ -1,3 +1,4 @@
+import { errorAnswer } from '../http/error-answer.js';
 import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
 import { auditOf } from '../observability/audit-of.js';
@@ -83,7 +84,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       checkFormContentType(req.contentType);
       params = parseForm(req.body);
     } catch (err) {
-      if (err instanceof OAuthError) return errorAnswer(deps, err);
+      if (err instanceof OAuthError) return tokenErrorAnswer(deps, err);
       throw err;
     }
     let client: ClientRecord | undefined;
@@ -99,16 +100,15 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
         { type, clientId, flow: client ? 'join-or-start' : 'join', grantType: params.grant_type, detail: `grant_type=${params.grant_type?.slice(0, 40) ?? '(none)'}: ${err.description}` },
         refusal,
       );
-      return errorAnswer(deps, err);
+      return tokenErrorAnswer(deps, err);
     }
   };
 }
 
 /** RFC 6749 §5.2: the error as JSON, with its status and headers (a Basic challenge on a failed Basic login). */
-function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
-  if (err.status >= 500) deps.logger.error({ err: err.cause ?? err, path: '/oauth/token' }, err.description);
-  else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
-  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...err.headers } };
+export function tokenErrorAnswer(deps: Pick<AuthServerDeps, 'logger'>, err: unknown): TokenAnswer {
+  const answer = errorAnswer(err, deps.logger, '/oauth/token');
+  return { ...answer, headers: { ...NO_STORE_HEADERS, ...answer.headers } };
 }
 
 const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();
