@@ -5,6 +5,9 @@ import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
 
+/** The client authentication methods authenticateClient implements, and so the ones metadata advertises (AS-12). */
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+
 export interface AuthenticatedClient {
   client: ClientRecord;
   method: TokenEndpointAuthMethod;

@@ -15,9 +15,10 @@ import {
   protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+const AUTH_METHODS = CLIENT_AUTH_METHODS;
 
 /** RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). */
 const registrationSchema = z.object({
