@@ -7,7 +7,7 @@ import type { ClientRecord } from '../store/store.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
-import { looksLikeJwt, verifyOwnAccessToken } from './own-tokens.js';
+import { looksLikeJwt, verifyOwnAccessToken } from './issued-tokens.js';
 import { sha256 } from '../oauth/crypto.js';
 
 /** A client tried to revoke another client's token: answered 200 like any other (RFC 7009 §2.2), but recorded. */

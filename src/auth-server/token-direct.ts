@@ -9,7 +9,7 @@ import { runWithLogContext } from '../log/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
-import { tokenErrorAnswer, tokenExchangeOf, type TokenAnswer } from './token-exchange.js';
+import { tokenErrorAnswer, tokenExchangeOf, type TokenAnswer } from './token-request.js';
 
 const ROUTE = '/oauth/token';
 
@@ -49,7 +49,7 @@ const tooMany = (deps: AuthServerDeps, res: RateLimiterRes): TokenAnswer =>
 
 /**
  * POST /oauth/token answered by node:http directly (http/direct-route.ts): the same logic as the Hono route
- * (token-exchange.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
+ * (token-request.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
  * rate limit and body limit, without building a web Request and Response for each token (BENCHMARKS.md,
  * scenario 4: that layer and its header objects cost more than issuing the token). `staticHeaders` are the
  * app's security headers (http/security-headers.ts). tests/integration/token-direct.test.ts holds the two

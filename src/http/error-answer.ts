@@ -11,7 +11,7 @@ export interface ErrorAnswer {
 
 /**
  * The one error renderer, shared by the Hono error handler (http/error-handler.ts) and the node:http token
- * route (auth-server/token-direct.ts, through token-exchange.ts): an OAuthError becomes its RFC 6749 §5.2 body,
+ * route (auth-server/token-direct.ts, through token-request.ts): an OAuthError becomes its RFC 6749 §5.2 body,
  * status and headers (a Basic challenge, Retry-After); an HTTPException (hono's body limit) an invalid_request
  * with its status; anything else a bare server_error. Short text for the client, detail for the log only
  * (docs/security.md): client errors are logged at debug, server errors at error with their cause.
