@@ -23,6 +23,8 @@ export interface AuthServerDeps {
   clientCache?: import('./client-cache.js').ClientCache;
   /** The audit trail (docs/observability.md); created on first use over `store` (observability/audit-of.ts), one per app. */
   audit?: import('../observability/audit.js').AuditLog;
+  /** Where handlers send what happened (events/events.ts); the runtime subscribes the audit trail. None: no events. */
+  events?: import('../events/events.js').EventSink;
   /** This server's Prometheus metrics; set by the runtime (observability/wire.ts). */
   metrics?: import('../observability/metrics.js').Metrics;
 }

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import {
   acceptedClientScope,
@@ -60,10 +59,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     try {
       return await register(c);
     } catch (err) {
-      // A refused registration has no client yet, so no flow: the audit row and log line still say which rule broke.
-      if (err instanceof OAuthError) {
-        await auditOf(deps).record({ type: 'client_registered', outcome: 'failure', rule: err.rule ?? RULES.registrationRefused, error: err.code, detail: err.description });
-      }
+      if (err instanceof OAuthError) await emit(deps.events, { type: 'client.registration_refused', error: err });
       throw err;
     }
   });
@@ -105,12 +101,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       { event: 'client_registered', clientId, clientName: client.clientName, authMethod, redirectUris, grantTypes },
       'client registered',
     );
-    // A registration starts the client's flow (interop note 14).
-    await auditOf(deps).record({
-      type: 'client_registered',
-      clientId,
-      detail: `${client.clientName ?? '(no name)'}; ${authMethod}; redirect ${redirectUris.join(' ')}`,
-    });
+    await emit(deps.events, { type: 'client.registered', clientId, clientName: client.clientName, authMethod, redirectUris });
 
     // RFC 7591 §3.2.1: the client information response echoes the registered metadata.
     const body = {
