@@ -3,8 +3,9 @@ import type { OAuthError } from '../oauth/errors.js';
 /**
  * What the protocol handlers report: one typed event per thing that happened, in protocol terms. Handlers emit
  * them to the one sink they were built with and know nothing of who listens; the audit trail, its flows and the
- * metrics subscribe (observability/audit-events.ts). Converted so far: registration, revocation (RFC 7009 and
- * /account). Authorization, sign-in and the token grants still record into the audit trail directly.
+ * metrics subscribe (observability/audit-events.ts). Converted so far: registration, the token endpoint and its
+ * grants, revocation (RFC 7009 and /account). Authorization and sign-in still record into the audit trail.
+ * `flowId` where present is data the grant carries (stored with it at authorization), not a flow decision.
  */
 export type AuthEvent =
   | { type: 'client.registered'; clientId: string; clientName: string | null; authMethod: string; redirectUris: readonly string[] }
@@ -13,6 +14,14 @@ export type AuthEvent =
   | { type: 'token.revoked'; clientId: string; subject: string; token: { kind: 'refresh token'; grantId: string } | { kind: 'access token'; jti: string } }
   /** RFC 7009 §2.1: a client named another client's token; nothing was revoked (the answer is still 200). */
   | { type: 'token.revocation_refused'; clientId: string; kind: 'refresh token' | 'access token' }
+  /** RFC 6749 §3.2: a token endpoint answer with tokens (`grantType` refresh_token: a rotation). */
+  | { type: 'token.issued'; clientId: string; subject: string | null; grantType: string; scope: string; withRefreshToken: boolean; jti: string; flowId?: string | undefined }
+  /** RFC 6749 §5.2: a refused token request; `clientId` is verified only when `authenticated`. */
+  | { type: 'token.refused'; grantType: string | undefined; clientId: string | undefined; authenticated: boolean; error: OAuthError }
+  /** RFC 6749 §10.5: an authorization code presented twice; its grant and refresh tokens were revoked. */
+  | { type: 'code.replayed'; clientId: string; subject: string; grantId: string }
+  /** OAuth 2.1 §4.3.1: a rotated refresh token used after the grace; its grant was revoked. */
+  | { type: 'refresh_token.reused'; clientId: string; subject: string; grantId: string; graceSeconds: number; flowId?: string | undefined }
   /** A person withdrew an application's access at /account: its grants revoked, its consent forgotten. */
   | { type: 'grants.revoked_by_user'; clientId: string; subject: string; grants: number };
 

@@ -1,10 +1,33 @@
 import type { AuthEvent, EventSink } from '../events/events.js';
+import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
+import type { Store } from '../store/store.js';
 import type { AuditInput, AuditLog } from './audit.js';
 
-/** The audit row (and so the flow step, log line and metric) an event stands for. */
-export function auditInputOf(event: AuthEvent): AuditInput {
+/** The audit row (and so the flow step, log line and metric) of an event that needs no lookup. */
+export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' }>): AuditInput {
   switch (event.type) {
+    case 'token.issued':
+      return {
+        type: event.grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
+        clientId: event.clientId,
+        // The grant's own flow (a shared client's users stay apart); else the client's latest.
+        ...(event.flowId && { flowId: event.flowId }),
+        subject: event.subject,
+        grantType: event.grantType,
+        detail: `grant_type=${event.grantType}; scope "${event.scope}"; ${event.withRefreshToken ? 'with' : 'no'} refresh token; jti ${event.jti}`,
+      };
+    case 'refresh_token.reused':
+      return {
+        type: 'reuse_detected',
+        outcome: 'failure',
+        clientId: event.clientId,
+        ...(event.flowId && { flowId: event.flowId }),
+        subject: event.subject,
+        rule: RULES.refreshReused,
+        error: 'invalid_grant',
+        detail: `rotated refresh token used again after the ${event.graceSeconds} s grace; grant ${event.grantId} revoked`,
+      };
     case 'client.registered':
       // A registration starts the client's flow (interop note 14).
       return { type: 'client_registered', clientId: event.clientId, detail: `${event.clientName ?? '(no name)'}; ${event.authMethod}; redirect ${event.redirectUris.join(' ')}` };
@@ -28,11 +51,42 @@ export function auditInputOf(event: AuthEvent): AuditInput {
   }
 }
 
-/** The audit trail as a subscriber: every event becomes its audit row, in the flow the trail's policy picks. */
-export function auditEventSink(audit: AuditLog): EventSink {
+/**
+ * The audit trail as a subscriber: every event becomes its audit row, in the flow the trail's policy picks.
+ * The flow decisions live here: a refused token request from an unauthenticated client_id only joins a flow
+ * that exists (it must not start flows for anyone); a replayed code goes to its grant's flow.
+ */
+export function auditEventSink(audit: AuditLog, store: Pick<Store, 'getGrant'>): EventSink {
   return {
     async emit(event) {
-      await audit.record(auditInputOf(event));
+      if (event.type === 'token.refused') {
+        const err = event.error;
+        const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
+        await audit.refused(
+          {
+            type: event.grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
+            clientId: event.clientId,
+            flow: event.authenticated ? 'join-or-start' : 'join',
+            grantType: event.grantType,
+            detail: `grant_type=${event.grantType?.slice(0, 40) ?? '(none)'}: ${err.description}`,
+          },
+          refusal,
+        );
+      } else if (event.type === 'code.replayed') {
+        const flowId = (await store.getGrant(event.grantId))?.flowId;
+        await audit.record({
+          type: 'reuse_detected',
+          outcome: 'failure',
+          clientId: event.clientId,
+          ...(flowId && { flowId }),
+          subject: event.subject,
+          rule: RULES.codeReplayed,
+          error: 'invalid_grant',
+          detail: `authorization code replayed; grant ${event.grantId} and its refresh tokens revoked`,
+        });
+      } else {
+        await audit.record(auditInputOf(event));
+      }
     },
   };
 }

@@ -33,4 +33,22 @@ describe('auditInputOf: events to audit rows', () => {
       detail: 'revoked by the user at /account: 2 grant(s), consent forgotten',
     });
   });
+
+  it("tokens issued and refreshed keep the grant's flow; a reused refresh token names the grace", () => {
+    expect(auditInputOf({ type: 'token.issued', clientId: 'c', subject: 'u', grantType: 'refresh_token', scope: 'read', withRefreshToken: true, jti: 'j', flowId: 'fl_1' })).toStrictEqual({
+      type: 'token_refreshed',
+      clientId: 'c',
+      flowId: 'fl_1',
+      subject: 'u',
+      grantType: 'refresh_token',
+      detail: 'grant_type=refresh_token; scope "read"; with refresh token; jti j',
+    });
+    expect(auditInputOf({ type: 'token.issued', clientId: 'c', subject: null, grantType: 'client_credentials', scope: 'read', withRefreshToken: false, jti: 'j' })).not.toHaveProperty('flowId');
+    expect(auditInputOf({ type: 'refresh_token.reused', clientId: 'c', subject: 'u', grantId: 'g', graceSeconds: 10 })).toMatchObject({
+      type: 'reuse_detected',
+      outcome: 'failure',
+      rule: RULES.refreshReused,
+      detail: 'rotated refresh token used again after the 10 s grace; grant g revoked',
+    });
+  });
 });
