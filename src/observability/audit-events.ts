@@ -5,8 +5,45 @@ import type { Store } from '../store/store.js';
 import type { AuditInput, AuditLog } from './audit.js';
 
 /** The audit row (and so the flow step, log line and metric) of an event that needs no lookup. */
-export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' }>): AuditInput {
+export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' | 'authorization.refused' }>): AuditInput {
+  const flow = 'flowId' in event && event.flowId ? { flowId: event.flowId } : {};
   switch (event.type) {
+    case 'authorization.requested':
+      return {
+        type: 'authorization_requested',
+        clientId: event.clientId,
+        // A client shared by everyone who uses it: each authorization starts a flow of its own instead of joining someone else's.
+        ...(event.unregistered && { flow: 'start' as const }),
+        detail: `scope "${event.scopes.join(' ')}", redirect ${event.redirectUri.split('?')[0]}`,
+      };
+    case 'authorization.refused_on_page':
+      // The audit line (warn) records the refusal with its rule; a client never known gets no flow.
+      return {
+        type: 'authorization_requested',
+        outcome: 'failure',
+        clientId: event.clientId,
+        rule: event.rule,
+        error: event.error,
+        detail: `shown as an error page, not redirected: ${event.description}`,
+      };
+    case 'consent.denied':
+      return {
+        type: 'consent_denied',
+        outcome: 'failure',
+        clientId: event.clientId,
+        ...flow,
+        subject: event.subject,
+        rule: event.reason === 'denied' ? RULES.consentDenied : RULES.noScopeApproved,
+        error: 'access_denied',
+      };
+    case 'consent.given':
+      return {
+        type: 'consent_given',
+        clientId: event.clientId,
+        ...flow,
+        subject: event.subject,
+        detail: `${event.how ?? 'approved'}; scope "${event.scope}" for ${event.resource}; single-use code sent to ${destination(event.redirectUri)}`,
+      };
     case 'token.issued':
       return {
         type: event.grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
@@ -51,6 +88,12 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
   }
 }
 
+/** Where a code goes, for the audit trail: the redirect origin, or an app's private-use scheme. */
+function destination(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.origin === 'null' ? url.protocol : url.origin;
+}
+
 /**
  * The audit trail as a subscriber: every event becomes its audit row, in the flow the trail's policy picks.
  * The flow decisions live here: a refused token request from an unauthenticated client_id only joins a flow
@@ -59,7 +102,12 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
 export function auditEventSink(audit: AuditLog, store: Pick<Store, 'getGrant'>): EventSink {
   return {
     async emit(event) {
-      if (event.type === 'token.refused') {
+      if (event.type === 'authorization.refused') {
+        await audit.refused(
+          { type: 'authorization_requested', clientId: event.clientId, ...(event.flowId && { flowId: event.flowId }), detail: `sent to the redirect URI: ${event.error.description}` },
+          event.error,
+        );
+      } else if (event.type === 'token.refused') {
         const err = event.error;
         const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
         await audit.refused(
@@ -85,7 +133,8 @@ export function auditEventSink(audit: AuditLog, store: Pick<Store, 'getGrant'>):
           detail: `authorization code replayed; grant ${event.grantId} and its refresh tokens revoked`,
         });
       } else {
-        await audit.record(auditInputOf(event));
+        // The flow the trail found or started: handed back so the request carries it (authorization.requested).
+        return audit.record(auditInputOf(event));
       }
     },
   };

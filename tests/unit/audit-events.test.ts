@@ -51,4 +51,25 @@ describe('auditInputOf: events to audit rows', () => {
       detail: 'rotated refresh token used again after the 10 s grace; grant g revoked',
     });
   });
+
+  it("authorization and consent: a shared client starts its own flow; the code's destination is an origin or a scheme", () => {
+    expect(auditInputOf({ type: 'authorization.requested', clientId: 'demo', scopes: ['read'], redirectUri: 'http://127.0.0.1:1/cb?x=1', unregistered: true })).toStrictEqual({
+      type: 'authorization_requested',
+      clientId: 'demo',
+      flow: 'start',
+      detail: 'scope "read", redirect http://127.0.0.1:1/cb',
+    });
+    expect(auditInputOf({ type: 'authorization.requested', clientId: 'c', scopes: [], redirectUri: 'https://a/cb', unregistered: false })).not.toHaveProperty('flow');
+    const given = (redirectUri: string) =>
+      auditInputOf({ type: 'consent.given', clientId: 'c', subject: 'u', how: undefined, scope: 'read', resource: 'http://r/mcp/v1', redirectUri, flowId: 'fl_2' });
+    expect(given('https://app.example/cb?q=1')).toStrictEqual({
+      type: 'consent_given',
+      clientId: 'c',
+      flowId: 'fl_2',
+      subject: 'u',
+      detail: 'approved; scope "read" for http://r/mcp/v1; single-use code sent to https://app.example',
+    });
+    expect(given('cursor://anysphere.cursor-mcp/oauth/callback').detail).toMatch(/sent to cursor:$/);
+    expect(auditInputOf({ type: 'consent.denied', clientId: 'c', subject: 'u', reason: 'no_scope' })).toMatchObject({ rule: RULES.noScopeApproved, error: 'access_denied' });
+  });
 });
