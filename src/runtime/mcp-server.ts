@@ -24,7 +24,7 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
   if (config.identityProviders.some((p) => p.tokenVault)) deps.upstreamTokens = buildIdentityProviders({ config, ...base }).vault;
   const runtime = createMcpRuntime(deps);
   let audit: AuditLog | undefined;
-  // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).
+  // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (docs/observability.md).
   const app = observeMcpServer(createMcpServerApp(deps, runtime), {
     ...base,
     sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
