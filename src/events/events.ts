@@ -3,8 +3,8 @@ import type { OAuthError } from '../oauth/errors.js';
 /**
  * What the protocol handlers report: one typed event per thing that happened, in protocol terms. Handlers emit
  * them to the one sink they were built with and know nothing of who listens; the audit trail, its flows and the
- * metrics subscribe (observability/audit-events.ts). Converted so far: registration, authorization and consent,
- * sign-in, the token endpoint and its grants, revocation (RFC 7009 and /account).
+ * metrics subscribe (observability/audit-events.ts): registration, authorization and consent, sign-in, the token
+ * endpoint and its grants, revocation (RFC 7009 and /account).
  * `flowId` where present is an opaque correlation id the sink handed back for `authorization.requested`: the
  * handler carries it with the request and stores it with the grant, without knowing what it means.
  */
