@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
   const issuer = config.authServer.issuer;
   const mcp = `${config.mcpServer.url}/mcp/v1`;
-  const lines: string[] = ['', 'oauth-mcp is running', ''];
+  const lines: string[] = ['', 'mcp-auth-server is running', ''];
   if (only !== 'mcp') lines.push(`  Authorization server  ${issuer}   (metadata: ${issuer}/.well-known/oauth-authorization-server)`);
   if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${config.mcpServer.url}/mcp, REST API ${config.mcpServer.url}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);

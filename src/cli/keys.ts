@@ -39,7 +39,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       }
       return 0;
     }
-    io.stderr.write('usage: oauth-mcp keys [list|rotate]\n');
+    io.stderr.write('usage: mcp-auth-server keys [list|rotate]\n');
     return 2;
   } finally {
     await store.close();

@@ -30,7 +30,7 @@ const CODE_CACHE_DELAY_MS = 2000;
 export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
   const only = parseOnly(args);
   if (only instanceof Error) {
-    io.stderr.write(`oauth-mcp: ${only.message}\n`);
+    io.stderr.write(`mcp-auth-server: ${only.message}\n`);
     return 2;
   }
   const config = loadCliConfig(io);
@@ -101,7 +101,7 @@ function readTls(config: Config, io: CliIo): TlsFiles | undefined | Error {
     try {
       return readFileSync(path);
     } catch (err) {
-      io.stderr.write(`oauth-mcp: configuration error: ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})\n`);
+      io.stderr.write(`mcp-auth-server: configuration error: ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})\n`);
       return err as Error;
     }
   };

@@ -39,7 +39,7 @@ export function formatReport(report: DoctorReport, c: Colors): string {
   const ruleW = Math.max(4, ...report.rows.map((r) => r.rule.length));
   const checkW = Math.max(5, ...report.rows.map((r) => r.check.length));
   const line = (v: string, rule: string, check: string, ms: string) => `  ${v}  ${rule.padEnd(ruleW)}  ${check.padEnd(checkW)}  ${ms.padStart(6)}`;
-  const out = ['', c.bold(`oauth-mcp doctor: ${report.target}`), '', c.dim(line('    ', 'rule', 'check', 'ms'))];
+  const out = ['', c.bold(`mcp-auth-server doctor: ${report.target}`), '', c.dim(line('    ', 'rule', 'check', 'ms'))];
   for (const r of report.rows) {
     out.push(line(label(r.verdict, c), r.rule, r.check, r.ms === undefined ? '' : String(r.ms)));
     if (r.detail) out.push(c.dim(`        ${r.detail}`));

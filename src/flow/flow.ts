@@ -37,7 +37,7 @@ export interface FlowDeps {
 export async function runFlow(state: FlowState, deps: FlowDeps, steps = FLOW_STEPS): Promise<StepResult[]> {
   const c = colors(deps.color);
   deps.write(
-    `${c.bold('oauth-mcp flow')}: the original demo's 13-step sequence against ${state.mcpUrl}\n` +
+    `${c.bold('mcp-auth-server flow')}: the original demo's 13-step sequence against ${state.mcpUrl}\n` +
       c.dim('Secrets (client secrets, codes, tokens) are shown as their first 6 characters.\n'),
   );
   const results = await runSteps(steps, state, deps.http, (r) => deps.write(formatStep(r, c)));

@@ -52,7 +52,7 @@ export async function openRateLimits(
       await pool.query(`select 1 from ${RATE_LIMIT_TABLE} limit 1`);
     } catch (err) {
       await pool.end();
-      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run oauth-mcp migrate): ${(err as Error).message}`);
+      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run mcp-auth-server migrate): ${(err as Error).message}`);
     }
     const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterPostgres({
