@@ -16,6 +16,7 @@ export { createMcpServer, type McpServerOptions, type ProtectedMcpServer, type T
 export { combine, type CombinedApp } from './runtime/one-origin.js';
 export type { HttpApp, ListenOptions, Served } from './runtime/serve.js';
 export { defineTool, type Caller, type ToolDefinition, type ToolOutcome } from './mcp/tool.js';
+export { callerFromAuthInfo } from './mcp/auth-info.js';
 export type { ScopeDefinition, ScopeDefinitions } from './oauth/scope-catalog.js';
 export type { Clock } from './clock.js';
 export type { Logger } from './log/logger.js';

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DataItemRecord, Store } from '../store/store.js';
+import { normaliseItem } from './items.js';
 
 /** A data item as tools and the REST API show it (snake_case, the wire form). */
 export interface DataItem {
@@ -20,8 +21,8 @@ const toWire = (r: DataItemRecord): DataItem => ({
 
 /**
  * The owner-scoped data items behind both the MCP tools and /api/data: one service, so both see the same
- * rules. The owner is the token's subject (for client_credentials, the client). Input validation happens at
- * each edge (tool input schema, API body schema); this layer trusts its typed arguments.
+ * rules. The owner is the token's subject (for client_credentials, the client). The edges check the types of
+ * what they receive; the item rules (items.ts) are applied here, once, and break with an ItemError.
  */
 export class DataService {
   constructor(
@@ -39,12 +40,12 @@ export class DataService {
   }
 
   async create(owner: string, item: { name: string; value: number }): Promise<DataItem> {
-    return toWire(await this.store.createItem(owner, item, this.clock()));
+    return toWire(await this.store.createItem(owner, normaliseItem(item), this.clock()));
   }
 
   /** Returns undefined when the owner has no item with this id. */
   async update(owner: string, id: number, patch: { name?: string; value?: number }): Promise<DataItem | undefined> {
-    const r = await this.store.updateItem(owner, id, patch, this.clock());
+    const r = await this.store.updateItem(owner, id, normaliseItem(patch), this.clock());
     return r && toWire(r);
   }
 

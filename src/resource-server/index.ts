@@ -20,4 +20,5 @@ export {
   type Challenge,
 } from './challenge.js';
 export { callerOf, type Caller, type TokenVerifier, type VerifiedToken } from './types.js';
+export { scopeCatalog, type ScopeCatalog, type ScopeDefinition, type ScopeDefinitions } from '../oauth/scope-catalog.js';
 export type { JwtVerifier } from './jwt-verifier.js';

@@ -11,10 +11,10 @@ import { demoSubject } from '../auth-server/demo.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits, type RateLimitBackend } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
-import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
 import type { Store } from '../store/store.js';
 import { createLoginThrottle } from '../web/login-throttle.js';
 import { pagesInteraction, webRoutes, type WebDeps } from '../web/routes.js';
@@ -81,6 +81,9 @@ export interface AuthorizationServer extends HttpApp {
   deps: WebDeps;
 }
 
+/** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction'>>;
+
 /** The development key of demo mode; refused outside it. */
 export const DEMO_SECRET_KEY = 'dev-secret-key-change-in-production';
 
@@ -97,7 +100,7 @@ const DEMO_DEFAULTS: AuthServerSettings['demo'] = {
  * revocation and introspection, the sign-in pages, /metrics and /ready, over the given store. Keys are loaded
  * (or made) now; in demo mode the demo user and client are seeded.
  */
-export async function createAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
+export async function createAuthorizationServer(options: AuthorizationServerOptions, internals: AuthorizationServerInternals = {}): Promise<AuthorizationServer> {
   const signIn = options.signIn ?? 'pages';
   const demo = signIn === 'demo';
   const secretKey = options.secretKey ?? (demo ? DEMO_SECRET_KEY : undefined);
@@ -122,9 +125,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     secretKey,
     clock,
     accessTokenTtl: config.ttl.accessToken,
-    // A rotated key signs only once every instance has re-read the keys and every resource server may refetch
-    // its JWKS (its unknown-kid cooldown), plus a margin: no token names a kid a JWKS answer does not yet hold.
-    signingDelaySeconds: (options.keyReloadSeconds ?? 60) + DEFAULT_JWKS_COOLDOWN_SECONDS + 5,
+    signingDelaySeconds: signingDelaySeconds(options.keyReloadSeconds ?? 60),
   });
   const limits = options.rateLimits ?? {};
   const rateLimits: RateLimitBackend = await openRateLimits(
@@ -147,9 +148,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     // Failed sign-ins are counted where the rate limits are: shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...authServerObservability(base),
+    ...internals,
   };
-  if (demo) {
-    await seedDemo(deps);
+  if (demo) await seedDemo(deps);
+  if (internals.interaction) {
+    // Given by a test.
+  } else if (demo) {
     deps.interaction = demoInteraction(await demoSubject(deps));
   } else if (signIn === 'pages') {
     deps.interaction = pagesInteraction(deps);

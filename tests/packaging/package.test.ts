@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,6 +95,21 @@ describe('the npm package, installed from its tarball with production dependenci
     expect(found.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('the declaration files import only production dependencies and Node built-ins (what an install provides)', () => {
+    const installed = join(consumer, 'node_modules', PKG);
+    const { dependencies } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const imported = new Set<string>();
+    for (const file of packed.files.map((f) => f.path).filter((f) => f.endsWith('.d.ts'))) {
+      for (const [, spec] of readFileSync(join(installed, file), 'utf8').matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
+        if (spec!.startsWith('.')) continue;
+        imported.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(0);
+    const missing = [...imported].filter((name) => !name.startsWith('node:') && !(name in dependencies) && !builtinModules.includes(name));
+    expect(missing).toEqual([]);
+  });
+
   it("type-checks a consumer's TypeScript file against the installed types (tsc --noEmit)", async () => {
     writeFileSync(join(consumer, 'consumer.ts'), CONSUMER_TS);
     writeFileSync(
@@ -180,7 +196,9 @@ export async function main(): Promise<void> {
   const verifier = createTokenVerifier({ issuer: as.issuer, audience: 'http://127.0.0.1:5001/api' });
   void expressBearer(verifier, { resource: 'http://127.0.0.1:5001/api', scopes: ['calc'] });
   void bearer(verifier, { resource: 'http://127.0.0.1:5001/api' });
-  void nodeBearer(verifier, { resource: 'http://127.0.0.1:5001/api' }, (_req, res, caller) => res.end(caller.clientId));
+  void nodeBearer(verifier, { resource: 'http://127.0.0.1:5001/api' }, (_req, res, caller) => {
+    res.end(caller.clientId);
+  });
   // @ts-expect-error the issuer is required
   await createAuthorizationServer({ store, scopes: {}, resources: [] });
   void openStoreToo;

@@ -1,15 +1,13 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { DataService } from '../data/data-service.js';
-import type { AuthEnv } from '../resource-server/bearer.js';
+import type { DataService } from '../data-service.js';
+import { ItemError } from '../items.js';
+import type { AuthEnv } from './auth-env.js';
 import { readJsonBody } from './json-body.js';
 import { apiError, notFound } from './respond.js';
 
-const name = z
-  .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  .refine((s) => s.trim() !== '', 'must not be blank');
+// The type only: the rules of a name (trimmed, 1 to 200 characters) are the data layer's (../items.ts).
+const name = z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') });
 
 // A string such as "100" is refused rather than coerced: the API says what it expects (issue 3).
 const value = z.number({
@@ -40,6 +38,16 @@ function parseId(c: Context): number | Response {
   return id;
 }
 
+/** Runs a data-layer call; a broken item rule (items.ts) is a 400 naming the field, as the body schema's are. */
+async function itemRules<T>(c: Context, run: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof ItemError)) throw err;
+    return apiError(c, 400, { error: 'invalid_request', error_description: err.message, fields: { [err.field]: err.reason } });
+  }
+}
+
 /**
  * /api/data: the caller's data items (owner = the token's subject), through the same DataService as the MCP
  * tools. GET needs read; POST, PUT and DELETE need write. Another owner's item answers 404, as if it did not
@@ -64,7 +72,8 @@ export function dataRoutes(data: DataService, auth: { read: MiddlewareHandler<Au
   app.post('/api/data', auth.write, async (c) => {
     const body = await readJsonBody(c, createBody);
     if (!body.ok) return body.response;
-    const item = await data.create(owner(c), body.value);
+    const item = await itemRules(c, () => data.create(owner(c), body.value));
+    if (item instanceof Response) return item;
     return c.json(item, 201, { Location: `/api/data/${item.id}`, 'Cache-Control': 'no-store' });
   });
 
@@ -76,7 +85,8 @@ export function dataRoutes(data: DataService, auth: { read: MiddlewareHandler<Au
     const patch: { name?: string; value?: number } = {};
     if (body.value.name !== undefined) patch.name = body.value.name;
     if (body.value.value !== undefined) patch.value = body.value.value;
-    const item = await data.update(owner(c), id, patch);
+    const item = await itemRules(c, () => data.update(owner(c), id, patch));
+    if (item instanceof Response) return item;
     return item ? c.json(item, 200, { 'Cache-Control': 'no-store' }) : notFound(c, `item ${id}`);
   });
 

@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AuthEnv } from '../resource-server/bearer.js';
+import type { AuthEnv } from './auth-env.js';
 
 /**
  * GET /api/user/profile (read): who the token says the caller is. The MCP side holds no user table (it trusts

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from '../http/body-limit.js';
-import type { McpServerDeps } from '../mcp/deps.js';
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
-import { bearerAuth, type AuthEnv } from '../resource-server/bearer.js';
-import { apiAudiences, protectedResourceMetadataUrl, serverResources } from '../resource-server/resources.js';
+import { bodyLimit } from '../../http/body-limit.js';
+import { bearer, protectedResourceMetadataUrl, type ScopeCatalog, type TokenVerifier } from '../../resource-server/index.js';
+import type { DataService } from '../data-service.js';
+import type { AuthEnv } from './auth-env.js';
 import { dataRoutes } from './data.js';
 import { profileRoute } from './profile.js';
 import { apiError } from './respond.js';
@@ -11,23 +10,34 @@ import { apiError } from './respond.js';
 /** Data items are a name and a number; a few KiB is plenty. */
 export const API_MAX_BODY_BYTES = 16 * 1024;
 
+export interface DemoApiOptions {
+  verifier: TokenVerifier;
+  /** The MCP server's origin: the API's resource, whose metadata is the root document. */
+  origin: string;
+  /** Token audiences the API accepts besides its origin: the MCP endpoint's resources. */
+  audiences: readonly string[];
+  scopes: ScopeCatalog;
+  data: DataService;
+}
+
 /**
- * The REST resource API (issue 3), behind the same bearer checks as the MCP endpoint (RS-3 to RS-9).
- * It accepts tokens for any of this server's resources (resources.ts apiAudiences); its challenges point at the
- * root metadata document, the one for the server as a whole.
+ * The demo's REST API (/api/user/profile, /api/data), behind the same bearer checks as the MCP endpoint
+ * (RS-3 to RS-9), built from the public resource-server pieces. The whole origin is one protected resource
+ * whose MCP endpoint and /api share one data service and one scope vocabulary, so a token issued for the MCP
+ * endpoint (the original's clients used one token for both) or for the origin itself (RFC 8707 §2 allows a
+ * resource to be an origin) is accepted; challenges point at the root metadata document.
  */
-export function apiRoutes(deps: McpServerDeps): Hono<AuthEnv> {
-  const r = serverResources(deps.config.mcpServer.url);
+export function demoApiRoutes(o: DemoApiOptions): Hono {
   const common = {
-    verifier: deps.verifier,
-    resource: r.origin,
-    audiences: apiAudiences(r),
-    resourceMetadataUrl: protectedResourceMetadataUrl(r.origin),
+    resource: o.origin,
+    audiences: o.audiences,
+    resourceMetadataUrl: protectedResourceMetadataUrl(o.origin),
     // RS-3: a client without a token is told every scope the API uses, so one authorization covers it all.
-    allScopes: SUPPORTED_SCOPES,
+    allScopes: o.scopes.names,
+    catalog: o.scopes,
   };
-  const read = bearerAuth({ ...common, requiredScopes: ['read'] });
-  const write = bearerAuth({ ...common, requiredScopes: ['write'] });
+  const read = bearer(o.verifier, { ...common, scopes: ['read'] });
+  const write = bearer(o.verifier, { ...common, scopes: ['write'] });
 
   const app = new Hono<AuthEnv>();
   app.use(
@@ -38,6 +48,6 @@ export function apiRoutes(deps: McpServerDeps): Hono<AuthEnv> {
     }),
   );
   app.route('/', profileRoute(read));
-  app.route('/', dataRoutes(deps.data, { read, write }));
-  return app;
+  app.route('/', dataRoutes(o.data, { read, write }));
+  return app as unknown as Hono;
 }

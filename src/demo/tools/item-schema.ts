@@ -14,12 +14,8 @@ export const itemIdSchema = z
   .int({ error: 'item_id must be a whole number' })
   .positive({ error: 'item_id must be positive' });
 
-export const itemNameSchema = z
-  .string({ error: 'name is required and must be a string' })
-  .trim()
-  .min(1, { error: 'name must not be empty' })
-  .max(200, { error: 'name must be at most 200 characters' });
+/** The type only: the rules of a name (trimmed, 1 to 200 characters) are the data layer's (../items.ts). */
+export const itemNameSchema = z.string({ error: 'name is required and must be a string' });
 
-export const itemValueSchema = z
-  .number({ error: 'value must be a number' })
-  .refine(Number.isFinite, { error: 'value must be a finite number' });
+/** The type only: finiteness is checked by the data layer (../items.ts). */
+export const itemValueSchema = z.number({ error: 'value must be a number' });

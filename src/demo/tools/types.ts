@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock.js';
-import type { DataService } from '../../data/data-service.js';
-import type { Caller } from '../../resource-server/types.js';
+import type { DataService } from '../data-service.js';
+import type { Caller } from '../../index.js';
 
-export { defineTool, type Caller, type ToolDefinition, type ToolOutcome } from '../tool.js';
+export { defineTool, type Caller, type ToolDefinition, type ToolOutcome } from '../../index.js';
 
-/** What tools are built from (style rule 6). */
+/** What the demo's tools are built from. */
 export interface ToolDeps {
   data: DataService;
   clock: Clock;
