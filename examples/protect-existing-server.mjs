@@ -10,13 +10,16 @@ const mcpPort = Number(process.env.MCP_PORT ?? 5001);
 const issuer = `http://127.0.0.1:${authPort}`;
 const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
 
-// The server as you wrote it; nothing in it knows about OAuth.
-const server = new McpServer({ name: 'my-server', version: '1.0.0' });
-server.registerTool('whoami', { description: 'Who is calling: subject and scopes' }, async (ctx) => {
-  const caller = callerFromAuthInfo(ctx.http?.authInfo);
-  const who = { subject: caller.subject, scopes: caller.scopes };
-  return { content: [{ type: 'text', text: JSON.stringify(who) }], structuredContent: who };
-});
+// The server as you wrote it, built by a function; nothing in it knows about OAuth.
+function buildServer() {
+  const server = new McpServer({ name: 'my-server', version: '1.0.0' });
+  server.registerTool('whoami', { description: 'Who is calling: subject and scopes' }, async (ctx) => {
+    const caller = callerFromAuthInfo(ctx.http?.authInfo); // from the verified access token
+    const who = { subject: caller.subject, scopes: caller.scopes };
+    return { content: [{ type: 'text', text: JSON.stringify(who) }], structuredContent: who };
+  });
+  return server;
+}
 
 const store = await openStore(process.env.DATABASE_URL ?? 'sqlite:./data/protect-existing-server.db');
 const authorizationServer = await createAuthorizationServer({
@@ -30,7 +33,9 @@ const protectedServer = await createMcpServer({
   url: mcpUrl,
   authorizationServer: issuer,
   store,
-  server,
+  // A factory: a server per session or stateless request. A single McpServer instance works too, serving one
+  // connection at a time.
+  server: buildServer,
   toolScopes: { whoami: ['profile'] },
 });
 
