@@ -95,6 +95,20 @@ describe('the npm package, installed from its tarball with production dependenci
     expect(found.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it('CommonJS programs require() the same entry points (Node 20.19+ loads ES modules from require)', async () => {
+    const script = `
+      const fns = (m) => Object.keys(m).filter((k) => typeof m[k] === 'function');
+      const found = [require('${PKG}'), require('${PKG}/resource-server'), require('${PKG}/store')].map(fns);
+      console.log(JSON.stringify(found));
+    `;
+    writeFileSync(join(consumer, 'consumer.cjs'), script);
+    const { stdout } = await run(process.execPath, [join(consumer, 'consumer.cjs')], { cwd: consumer });
+    const [root, rs, store] = JSON.parse(stdout);
+    expect(root).toEqual(expect.arrayContaining(['createAuthorizationServer', 'createMcpServer', 'openStore']));
+    expect(rs).toEqual(expect.arrayContaining(['createTokenVerifier', 'expressBearer']));
+    expect(store).toEqual(expect.arrayContaining(['openStore']));
+  });
+
   it('the declaration files import only production dependencies and Node built-ins (what an install provides)', () => {
     const installed = join(consumer, 'node_modules', PKG);
     const { dependencies } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
