@@ -71,6 +71,12 @@ describe('the npm package, installed from its tarball with production dependenci
     }
     expect(files).toEqual(expect.arrayContaining(['bin/oauth-mcp.js', 'examples/own-tools.mjs', 'package.json', 'README.md']));
     expect(files.filter((f) => f.startsWith('tests/') || f.endsWith('.tsbuildinfo') || /^dist\/(?!lib\/)/.test(f))).toEqual([]);
+    // Nothing left over from an earlier build: each module has its source (scripts/build-lib.mjs prunes the rest).
+    const orphans = files
+      .filter((f) => f.startsWith('dist/lib/') && f.endsWith('.js'))
+      .map((f) => f.slice('dist/lib/'.length, -'.js'.length))
+      .filter((m) => !existsSync(join(ROOT, 'src', `${m}.ts`)) && !existsSync(join(ROOT, 'src', `${m}.tsx`)));
+    expect(orphans).toEqual([]);
     const installed = join(consumer, 'node_modules');
     expect(existsSync(join(installed, PKG, 'package.json'))).toBe(true);
     expect(existsSync(join(installed, 'vitest'))).toBe(false); // dev dependencies stayed out
