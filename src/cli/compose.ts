@@ -53,7 +53,7 @@ export function buildMcpServer(
   base: Base,
   opts: { oneOrigin?: boolean } = {},
   /** What this repository's tests replace: the fetch (JWKS, the authorization server), session timing. */
-  internals: Pick<DemoMcpServerOptions, 'fetch' | 'sessions'> = {},
+  internals: Pick<DemoMcpServerOptions, 'fetch' | 'sessions' | 'verifier'> = {},
 ): Promise<ProtectedMcpServer & { data: DataService }> {
   const oneOrigin = opts.oneOrigin ?? false;
   const issuer = config.authServer.issuer;

@@ -1,7 +1,8 @@
 import { createMcpServer, type Clock, type Logger, type McpServerOptions, type ProtectedMcpServer, type Store } from '../index.js';
-import { createTokenVerifier, scopeCatalog } from '../resource-server/index.js';
+import { createTokenVerifier, scopeCatalog, type TokenVerifier } from '../resource-server/index.js';
 import { demoApiRoutes } from './api/routes.js';
 import { DataService } from './data-service.js';
+import { apiAudiences, serverResources } from './resources.js';
 import { DEMO_SCOPES } from './scopes.js';
 import { allTools } from './tools/index.js';
 
@@ -19,6 +20,8 @@ export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigin
   store: Store;
   logger?: Logger;
   clock: Clock;
+  /** A verifier of the program's (tests: one whose keys come from a KeyRing in process). */
+  verifier?: TokenVerifier & { ready?(): Promise<void> };
 }
 
 /**
@@ -27,21 +30,19 @@ export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigin
  * verifier.
  */
 export async function createDemoMcpServer(o: DemoMcpServerOptions): Promise<ProtectedMcpServer & { data: DataService }> {
-  const origin = o.origin.replace(/\/+$/, '');
-  const endpoint = `${origin}/mcp/v1`;
-  const alias = `${origin}/mcp`;
+  const { mcp: endpoint, mcpAlias: alias, origin } = serverResources(o.origin);
   const data = new DataService(o.store, o.clock);
   // Every resource of this origin is an acceptable audience; each route then narrows to its own (RS-5).
-  const verifier = createTokenVerifier({
+  const verifier = o.verifier ?? createTokenVerifier({
     issuer: o.issuer,
-    audience: [endpoint, alias, origin],
+    audience: apiAudiences({ mcp: endpoint, mcpAlias: alias, origin }),
     isRevoked: o.store,
     clock: o.clock,
     ...(o.jwksUri && { jwksUri: o.jwksUri }),
     ...(o.fetch && { fetch: o.fetch }),
   });
   const scopes = scopeCatalog(DEMO_SCOPES);
-  const { origin: _origin, issuer, store, logger, clock, ...rest } = o;
+  const { origin: _origin, issuer, store, logger, clock, verifier: _verifier, ...rest } = o;
   const server = await createMcpServer({
     ...rest,
     url: endpoint,

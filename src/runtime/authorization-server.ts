@@ -78,11 +78,14 @@ export interface AuthorizationServer extends HttpApp {
   /** Re-reads the signing keys (after `keys rotate` by another process). */
   reloadKeys(): Promise<void>;
   /** The internal dependencies the routes were built from, for the CLI and the tests of this repository. */
-  deps: WebDeps;
+  deps: BuiltDeps;
 }
 
 /** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
 export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction'>>;
+
+/** The routes' dependencies, every one built once here. */
+export type BuiltDeps = WebDeps & AuthServerDeps & ReturnType<typeof authServerObservability>;
 
 /** The development key of demo mode; refused outside it. */
 export const DEMO_SECRET_KEY = 'dev-secret-key-change-in-production';
@@ -138,7 +141,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     { keyPrefix: 'oauth-mcp' },
   );
   const base = { store, clock, logger };
-  const deps: WebDeps & ReturnType<typeof authServerObservability> & AuthServerDeps = {
+  const deps: BuiltDeps = {
     config,
     ...base,
     scopes,
@@ -151,8 +154,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ...internals,
   };
   if (demo) await seedDemo(deps);
-  if (internals.interaction) {
-    // Given by a test.
+  if ('interaction' in internals) {
+    // Given by a test (undefined: nobody can approve, as when sign-in is not configured).
   } else if (demo) {
     deps.interaction = demoInteraction(await demoSubject(deps));
   } else if (signIn === 'pages') {

@@ -1,4 +1,4 @@
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock, type Clock } from '../../src/clock.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { buildAuthServer } from '../../src/cli/compose.js';
 import { silentLogger, type Logger } from '../../src/log/logger.js';
@@ -11,10 +11,11 @@ import type { Store } from '../../src/store/store.js';
  * `mcp-auth-server start` builds it (cli/compose.ts, through createAuthorizationServer). `env` overrides
  * configuration as environment variables would; `opts` replaces the store, the logger or internal parts.
  */
-export async function makeAuthServer(env: Env = {}, opts: AuthorizationServerInternals & { store?: Store; logger?: Logger } = {}) {
+export async function makeAuthServer(env: Env = {}, opts: AuthorizationServerInternals & { store?: Store; logger?: Logger; clock?: Clock } = {}) {
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0', ...env });
-  const clock = fixedClock();
-  const { store: given, logger = silentLogger(), ...internals } = opts;
+  const { store: given, logger = silentLogger(), clock: givenClock, ...internals } = opts;
+  // The frozen clock tests move; a test that passes the real clock does not move it.
+  const clock = (givenClock ?? fixedClock()) as ReturnType<typeof fixedClock>;
   const store = given ?? (await openStore(config.databaseUrl));
   const server = await buildAuthServer(config, { store, logger, clock }, {}, internals);
   const { deps } = server;
