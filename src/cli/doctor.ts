@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createProber } from '../doctor/probe.js';
-import { runDoctor } from '../doctor/doctor.js';
-import { counts, formatReport, reportJson } from '../doctor/report.js';
-import { colors, wantsColor } from '../flow/colors.js';
+import { createProber } from './doctor/probe.js';
+import { runDoctor } from './doctor/doctor.js';
+import { counts, formatReport, reportJson } from './doctor/report.js';
+import { colors, wantsColor } from './flow/colors.js';
 import type { CliIo } from './context.js';
 
 const USAGE = `usage: mcp-auth-server doctor <MCP endpoint URL> [--json] [--timeout <seconds>] [--no-register] [--origin <origin>]

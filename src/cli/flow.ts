@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { wantsColor } from '../flow/colors.js';
-import { runFlow } from '../flow/flow.js';
-import { mcpEndpoint, serverBase, type FlowState } from '../flow/state.js';
+import { wantsColor } from './flow/colors.js';
+import { runFlow } from './flow/flow.js';
+import { mcpEndpoint, serverBase, type FlowState } from './flow/state.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
 const USAGE = `usage: mcp-auth-server flow [--mcp <url>] [--issuer <url>] [--timeout <seconds>]

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import type { DataItemRecord, Store } from '../store/store.js';
+import type { Clock } from '../index.js';
+import type { DataItemRecord, Store } from '../store/index.js';
 import { normaliseItem } from './items.js';
 
 /** A data item as tools and the REST API show it (snake_case, the wire form). */

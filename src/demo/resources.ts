@@ -1,5 +1,3 @@
-import { canonicalResource } from '../oauth/resource.js';
-
 /**
  * The protected resources the demo's MCP server (port 5001) serves, as canonical URIs (RFC 8707 §2):
  * - `mcp`, the MCP endpoint `/mcp/v1` (the original's path, the primary resource);
@@ -13,8 +11,10 @@ export interface ServerResources {
 }
 
 export function serverResources(mcpUrl: string): ServerResources {
-  const origin = canonicalResource(mcpUrl);
-  if (!origin) throw new Error(`MCP_SERVER_URL is not an absolute http(s) URL: ${mcpUrl}`);
+  if (!URL.canParse(mcpUrl) || !/^https?:$/.test(new URL(mcpUrl).protocol)) throw new Error(`MCP_SERVER_URL is not an absolute http(s) URL: ${mcpUrl}`);
+  // RFC 8707 §2 canonical form: lower-case scheme and host, no default port, no trailing slash.
+  const u = new URL(mcpUrl);
+  const origin = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   return { mcp: `${origin}/mcp/v1`, mcpAlias: `${origin}/mcp`, origin };
 }
 

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from '../../http/body-limit.js';
+import { bodyLimit } from 'hono/body-limit';
 import { bearer, protectedResourceMetadataUrl, type ScopeCatalog, type TokenVerifier } from '../../resource-server/index.js';
 import type { DataService } from '../data-service.js';
 import type { AuthEnv } from './auth-env.js';
@@ -40,7 +40,9 @@ export function demoApiRoutes(o: DemoApiOptions): Hono {
   const write = bearer(o.verifier, { ...common, scopes: ['write'] });
 
   const app = new Hono<AuthEnv>();
-  app.use(
+  // Only methods with a body: a GET goes through untouched (Hono's limit reads the request body).
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
     '/api/*',
     bodyLimit({
       maxSize: API_MAX_BODY_BYTES,

@@ -1,6 +1,5 @@
-import type { Clock } from '../../clock.js';
+import type { Caller, Clock } from '../../index.js';
 import type { DataService } from '../data-service.js';
-import type { Caller } from '../../index.js';
 
 export { defineTool, type Caller, type ToolDefinition, type ToolOutcome } from '../../index.js';
 

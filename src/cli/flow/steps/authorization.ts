@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { randomToken } from '../../oauth/crypto.js';
-import { s256Challenge } from '../../oauth/pkce.js';
+import { randomToken } from '../../../oauth/crypto.js';
+import { s256Challenge } from '../../../oauth/pkce.js';
 import { mask } from '../mask.js';
 import type { FlowStep, StepContext } from '../runner.js';
 import type { FlowState } from '../state.js';
