@@ -1,8 +1,42 @@
 import { Hono } from 'hono';
-import { authorizationServerMetadata } from '../oauth/authorization-server-metadata.js';
 import type { AuthServerDeps } from './deps.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
+import { SUPPORTED_GRANT_TYPES } from './client-metadata.js';
+import { PROMPT_VALUES } from './interaction.js';
 
-export { authorizationServerMetadata };
+/**
+ * RFC 8414 authorization server metadata (AS-1, AS-2). The same complete document is served at the OAuth and
+ * the OpenID well-known URLs (interop note 4), with `issuer` exactly the configured issuer, no trailing slash.
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export function authorizationServerMetadata(issuer: string, scopes: readonly string[]): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    registration_endpoint: `${issuer}/oauth/register`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    scopes_supported: [...scopes],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    // Derived from what is implemented, so nothing is advertised that does not work (AS-12, interop note 13).
+    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    // Introspection answers confidential clients only (RFC 7662 §2.1).
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== 'none'),
+    code_challenge_methods_supported: ['S256'],
+    prompt_values_supported: [...PROMPT_VALUES],
+    authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: true,
+    // OpenID discovery requires these fields; this server issues no ID tokens, so it lists only what is true.
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+    service_documentation: `${issuer}/`,
+  };
+}
 
 export function metadataRoutes(deps: AuthServerDeps): Hono {
   const app = new Hono();

@@ -5,7 +5,7 @@ import { createDemoMcpServer, type DemoMcpServerOptions } from '../demo/mcp-serv
 import { DEMO_SCOPES } from '../demo/scopes.js';
 import { combine, createAuthorizationServer, type AuthorizationServer, type CombinedApp, type Logger, type ProtectedMcpServer, type Store } from '../index.js';
 import type { AuthorizationServerInternals } from '../runtime/authorization-server.js';
-import { authorizationServerMetadata } from '../oauth/authorization-server-metadata.js';
+import { authorizationServerMetadata } from '../auth-server/metadata.js';
 import { scopeCatalog } from '../oauth/scope-catalog.js';
 
 /**

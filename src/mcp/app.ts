@@ -56,7 +56,7 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
     }),
   );
   app.get('/health', (c) => c.json({ status: 'healthy', service: 'mcp-server', ...extra.health?.() }));
-  // The tools' scope declarations are what scopes_supported advertises.
+  // The tools' scope declarations are what scopes_supported advertises (RFC 9728 §2).
   app.route(
     '/',
     discoveryRoutes({

@@ -4,7 +4,7 @@ import { protectedResourceMetadataDocument } from './metadata-route.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 
 export interface ProtectedResourceMetadataOptions {
-  /** The scopes the resource's operations declare (the tools' declarations). */
+  /** The scopes the resource's operations declare (RFC 9728 §2: the tools' declarations). */
   scopes?: readonly string[];
   resourceName?: string;
   resourceDocumentation?: string;

@@ -14,6 +14,7 @@ import { KeyRing } from '../keys/key-ring.js';
 import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
+import { auditEventSink } from '../observability/audit-events.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import type { Store } from '../store/store.js';
 import { createLoginThrottle } from '../web/login-throttle.js';
@@ -82,7 +83,7 @@ export interface AuthorizationServer extends HttpApp {
 }
 
 /** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
-export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction'>>;
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>>;
 
 /** The routes' dependencies, every one built once here. */
 export type BuiltDeps = WebDeps & AuthServerDeps & ReturnType<typeof authServerObservability>;
@@ -141,6 +142,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     { keyPrefix: 'oauth-mcp' },
   );
   const base = { store, clock, logger };
+  const observability = authServerObservability(base);
   const deps: BuiltDeps = {
     config,
     ...base,
@@ -150,7 +152,9 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     rateLimits: rateLimits.limits,
     // Failed sign-ins are counted where the rate limits are: shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
-    ...authServerObservability(base),
+    ...observability,
+    // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
+    events: auditEventSink(observability.audit, store),
     ...internals,
   };
   if (demo) await seedDemo(deps);

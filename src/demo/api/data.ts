@@ -9,7 +9,7 @@ import { apiError, notFound } from './respond.js';
 // The type only: the rules of a name (trimmed, 1 to 200 characters) are the data layer's (../items.ts).
 const name = z.string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') });
 
-// A string such as "100" is refused rather than coerced: the API says what it expects (issue 3).
+// A string such as "100" is refused rather than coerced: the API says what it expects (RS-9).
 const value = z.number({
   error: (iss) =>
     iss.input === undefined
