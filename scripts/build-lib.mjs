@@ -57,6 +57,7 @@ function pruneStale() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const code = buildLibrary();
-  if (code === 0) console.log(`built ${out}`);
+  // On stderr: as npm's prepack script, stdout would corrupt `npm pack --json`.
+  if (code === 0) console.error(`built ${out}`);
   process.exitCode = code;
 }
