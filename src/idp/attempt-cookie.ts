@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import * as oauth from 'oauth4webapi';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/config.js';
+import type { AuthServerSettings as Config } from '../auth-server/settings.js';
 import { decrypt, deriveKey, encrypt } from '../keys/encryption.js';
 import { clearCookie, readCookie, writeCookie } from '../web/cookies.js';
 import type { LoginSecrets } from './upstream.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { formatScope, parseScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import { formatScope, parseScope } from '../oauth/scopes.js';
 import { auditOf } from '../observability/audit-of.js';
 import type { Csrf } from './csrf.js';
 import type { WebDeps } from './deps.js';
@@ -32,7 +32,7 @@ export function accountScopesRoute(deps: WebDeps & { csrf: Csrf }): Hono {
     const kept: string[] = [];
     for (const resource of new Set(grants.map((g) => g.resource))) {
       const had = new Set(grants.filter((g) => g.resource === resource).flatMap((g) => parseScope(g.scope)));
-      const keep = SUPPORTED_SCOPES.filter((s) => had.has(s) && ticked.includes(s));
+      const keep = deps.scopes.order([...had].filter((s) => ticked.includes(s)));
       kept.push(...keep);
       if (keep.length > 0) await deps.store.saveConsent({ subject: session.user.id, clientId, resource, scope: formatScope(keep), createdAt: now, updatedAt: now });
     }

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { completeAuthorization } from '../auth-server/authorize.js';
 import type { ValidatedAuthorizationRequest } from '../auth-server/interaction.js';
-import { SCOPES } from '../oauth/scopes.js';
 import { describeClient, describeRedirect } from './client-display.js';
 import { consentCovers, consentedScopes, rememberConsent } from './consents.js';
 import type { Csrf } from './csrf.js';
@@ -11,7 +10,7 @@ import { consumePendingRequest, isInteractionId, loadPendingRequest } from './in
 import { refused } from './login.js';
 import { redirectFormTarget, redirectHere, renderPage } from './page.js';
 import { currentSession, type SignedIn } from './sessions.js';
-import { scopeCatalog } from './scope-catalog.js';
+import { consentCatalog } from './scope-catalog.js';
 import { ConsentPage } from './views/consent.js';
 import { MessagePage } from './views/layout.js';
 
@@ -34,7 +33,7 @@ export function consentRoutes(deps: ConsentDeps): Hono {
   const app = new Hono();
   const toLogin = (c: Context, i: string | undefined) => redirectHere(c, isInteractionId(i) ? `/login?i=${i}` : '/login');
 
-  const catalog = deps.scopeCatalog ?? scopeCatalog(SCOPES);
+  const catalog = deps.consentCatalog ?? consentCatalog(deps.scopes);
 
   const approve = async (session: SignedIn, request: ValidatedAuthorizationRequest, how: string, granted: ValidatedAuthorizationRequest['scopes'] = request.scopes) => {
     // The token carries only what was ticked (completeAuthorization keeps it within what was asked); a later call

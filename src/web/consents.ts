@@ -1,9 +1,10 @@
 import type { ValidatedAuthorizationRequest } from '../auth-server/interaction.js';
 import type { Clock } from '../clock.js';
-import { formatScope, parseScope, SCOPES, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
+import { formatScope, parseScope } from '../oauth/scopes.js';
 import type { Store } from '../store/store.js';
 
-type Deps = { store: Store; clock: Clock };
+type Deps = { store: Store; clock: Clock; scopes: ScopeCatalog };
 
 /** The scopes this person already allowed this client at this resource. */
 export async function consentedScopes(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<string[]> {
@@ -29,7 +30,7 @@ export async function consentCovers(deps: Deps, subject: string, request: Valida
  */
 export async function rememberConsent(deps: Deps, subject: string, request: ValidatedAuthorizationRequest, granted: readonly string[] = request.scopes): Promise<void> {
   const before = await consentedScopes(deps, subject, request);
-  const merged = SUPPORTED_SCOPES.filter((s) => granted.includes(s) || (before.includes(s) && !request.scopes.includes(s)));
+  const merged = deps.scopes.order([...granted, ...before.filter((s) => !request.scopes.includes(s))]);
   const now = deps.clock();
   await deps.store.saveConsent({
     subject,
@@ -42,6 +43,6 @@ export async function rememberConsent(deps: Deps, subject: string, request: Vali
 }
 
 /** Each scope with the plain words the pages show for it. */
-export function describeScopes(scopes: readonly string[]): { name: string; words: string }[] {
-  return scopes.map((name) => ({ name, words: (SCOPES as Record<string, string>)[name] ?? name }));
+export function describeScopes(catalog: ScopeCatalog, scopes: readonly string[]): { name: string; words: string }[] {
+  return scopes.map((name) => ({ name, words: catalog.describe(name) }));
 }

@@ -26,7 +26,7 @@ export function webRoutes(deps: WebDeps): Hono {
     throttle: deps.loginThrottle ?? createLoginThrottle(),
     csrf: createCsrf(deps.config),
     sleep: deps.sleep ?? realSleep,
-    identity: deps.identity ?? buildIdentityProviders(deps),
+    identity: deps.identity ?? buildIdentityProviders({ ...deps, providers: deps.config.identityProviders, secretKey: deps.config.secretKey }),
   };
   const app = new Hono();
   app.route('/', stylesRoute());

@@ -4,10 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolDeclarations } from '../../src/mcp/tool-scopes.js';
-import { allTools } from '../../src/mcp/tools/index.js';
-import { SCOPES } from '../../src/oauth/scopes.js';
-import { scopeCatalog } from '../../src/web/scope-catalog.js';
 import { BROWSER_SKIP_REASON, callbackServer, launchBrowser, startStack } from '../helpers/browser-stack.js';
 
 const UPSTREAM_CLIENT = { id: 'oauth-mcp', secret: 'upstream-client-secret-for-the-test' };
@@ -91,7 +87,6 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(`sign-in with an upstream Ope
     upstream = await startUpstream();
     stack = await startStack({
       env: { IDP_ISSUER: upstream.issuer, IDP_CLIENT_ID: UPSTREAM_CLIENT.id, IDP_CLIENT_SECRET: UPSTREAM_CLIENT.secret, LOCAL_PASSWORDS: 'false', IDP_ALLOWED_DOMAINS: 'example.com' },
-      web: { scopeCatalog: scopeCatalog(SCOPES, toolDeclarations(allTools)) },
     });
     await upstream.configure(`${stack.issuer}/idp/oidc/callback`);
     callback = await callbackServer();

@@ -133,7 +133,7 @@ describe('the GitHub preset (OAuth 2.0 and the user API) against a server answer
     const row = await server.store.getUpstreamTokens(identity!.userId, 'github');
     expect(row?.accessToken).toMatch(/^v1\./);
     expect(row?.accessToken).not.toContain('gho_');
-    const vault = (await import('../../src/idp/routes.js')).buildIdentityProviders(server.deps).vault;
+    const vault = (await import('../../src/idp/routes.js')).buildIdentityProviders({ ...server.deps, providers: server.config.identityProviders, secretKey: server.config.secretKey }).vault;
     expect(await vault.accessToken(identity!.userId, 'github')).toMatch(/^gho_/);
   });
 

@@ -25,7 +25,7 @@ describe('the token vault', () => {
       expect(row.expiresAt).toBe(server.clock() + 3600);
 
       // The same SECRET_KEY opens it; the access token is still fresh: no call to the provider.
-      const { vault } = buildIdentityProviders(server.deps);
+      const { vault } = buildIdentityProviders({ ...server.deps, providers: server.config.identityProviders, secretKey: server.config.secretKey });
       const before = upstream.state.tokenRequests;
       const first = await vault.accessToken(user, 'oidc');
       expect(first).toMatch(/^at-/);
@@ -42,7 +42,7 @@ describe('the token vault', () => {
       expect(after.expiresAt).toBe(server.clock() + 3600);
 
       // Another SECRET_KEY cannot read it.
-      const other = buildIdentityProviders({ ...server.deps, config: { ...server.config, secretKey: 'another-secret-key-'.padEnd(40, 'z') } }).vault;
+      const other = buildIdentityProviders({ ...server.deps, providers: server.config.identityProviders, secretKey: 'another-secret-key-'.padEnd(40, 'z') }).vault;
       await expect(other.accessToken(user, 'oidc')).rejects.toThrow();
     } finally {
       await server.close();

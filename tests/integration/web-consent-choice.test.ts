@@ -1,7 +1,8 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCOPES } from '../../src/oauth/scopes.js';
-import { scopeCatalog } from '../../src/web/scope-catalog.js';
+import { DEMO_SCOPES } from '../../src/demo/scopes.js';
+import { scopeCatalog } from '../../src/oauth/scope-catalog.js';
+import { consentCatalog } from '../../src/web/scope-catalog.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
 import { addClient, authorizePath, CLIENT_ID, CONFIDENTIAL, exchangeCode, makeWebServer, signedInBrowser } from '../helpers/web-server.js';
 
@@ -23,7 +24,7 @@ function consentForm(html: string, decision: 'approve' | 'deny', ticked: string[
 describe('consent that lets people choose, per scope', () => {
   let server: Server;
   beforeEach(async () => {
-    server = await makeWebServer({}, { sleep: async () => {}, scopeCatalog: scopeCatalog(SCOPES, TOOLS) });
+    server = await makeWebServer({}, { sleep: async () => {}, consentCatalog: consentCatalog(scopeCatalog(DEMO_SCOPES), TOOLS) });
     await server.users.add('alice', 'correct horse battery');
   });
   afterEach(() => server.close());
