@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import { loadPendingRequest } from '../web/interactions.js';
 import { redirectHere, renderPage } from '../web/page.js';
 import { startSession } from '../web/sessions.js';
@@ -19,8 +19,6 @@ import { IdpRefusal } from './upstream.js';
  */
 export function idpCallbackRoute(deps: IdpDeps): Hono {
   const app = new Hono();
-  const audit = auditOf(deps);
-
   app.get('/idp/:name/callback', async (c) => {
     const party = deps.parties.get(c.req.param('name'));
     if (!party) return renderPage(c, <MessagePage title="Unknown sign-in provider" message="This server has no sign-in provider by that name." />, { status: 404 });
@@ -30,7 +28,7 @@ export function idpCallbackRoute(deps: IdpDeps): Hono {
 
     const refuse = async (refusal: IdpRefusal) => {
       deps.logger.warn({ provider: party.config.name, reason: refusal.reason, detail: refusal.detail }, 'upstream sign-in refused');
-      await audit.record({ type: 'login', outcome: 'failure', ...flow, rule: IDP_RULES[refusal.reason], error: refusal.reason, detail: `${party.config.name}: ${refusal.detail}`.slice(0, 300) });
+      await emit(deps.events, { type: 'login.upstream_refused', ...flow, provider: party.config.name, reason: refusal.reason, rule: IDP_RULES[refusal.reason], detail: refusal.detail });
       return refusalPage(c, refusal.reason, party.config.label);
     };
 
@@ -43,7 +41,7 @@ export function idpCallbackRoute(deps: IdpDeps): Hono {
       if (party.config.tokenVault) await deps.vault.save(user.id, party.config.name, tokens);
       await startSession(deps, c, user.id);
       deps.logger.info({ user: user.id, provider: party.config.name }, 'signed in upstream');
-      await audit.record({ type: 'login', ...flow, subject: user.id, detail: `${user.username} signed in with ${party.config.label} (${party.config.name})` });
+      await emit(deps.events, { type: 'login.upstream_succeeded', ...flow, subject: user.id, username: user.username, provider: party.config.name, label: party.config.label });
       return redirectHere(c, pending ? `/consent?i=${attempt.interactionId}` : '/account');
     } catch (err) {
       if (err instanceof IdpRefusal) return refuse(err);

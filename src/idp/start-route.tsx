@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import { isInteractionId, loadPendingRequest } from '../web/interactions.js';
 import { pageHeaders, renderPage } from '../web/page.js';
 import { MessagePage } from '../web/views/layout.js';
@@ -24,14 +24,14 @@ export function idpStartRoute(deps: IdpDeps): Hono {
       const refusal = err instanceof IdpRefusal ? err : new IdpRefusal('provider_error', String(err));
       const pending = await loadPendingRequest(deps, interactionId);
       deps.logger.warn({ provider: party.config.name, reason: refusal.reason, detail: refusal.detail }, 'upstream sign-in could not start');
-      await auditOf(deps).record({
-        type: 'login',
-        outcome: 'failure',
+      await emit(deps.events, {
+        type: 'login.upstream_refused',
         clientId: pending?.client.clientId,
         ...(pending?.flowId && { flowId: pending.flowId }),
+        provider: party.config.name,
+        reason: refusal.reason,
         rule: IDP_RULES[refusal.reason],
-        error: refusal.reason,
-        detail: `${party.config.name}: ${refusal.detail}`,
+        detail: refusal.detail,
       });
       return refusalPage(c, refusal.reason, party.config.label);
     }

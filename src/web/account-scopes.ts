@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { formatScope, parseScope } from '../oauth/scopes.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { Csrf } from './csrf.js';
 import type { WebDeps } from './deps.js';
 import { readPageForm, readRepeatedField } from './form.js';
@@ -36,8 +36,7 @@ export function accountScopesRoute(deps: WebDeps & { csrf: Csrf }): Hono {
       kept.push(...keep);
       if (keep.length > 0) await deps.store.saveConsent({ subject: session.user.id, clientId, resource, scope: formatScope(keep), createdAt: now, updatedAt: now });
     }
-    const detail = kept.length ? `reduced by the user at /account to ${[...new Set(kept)].join(' ')}` : 'revoked by the user at /account (no scope kept)';
-    await auditOf(deps).record({ type: 'token_revoked', clientId, subject: session.user.id, detail });
+    await emit(deps.events, { type: 'grants.reduced_by_user', clientId, subject: session.user.id, kept: [...new Set(kept)] });
     return redirectHere(c, kept.length ? '/account?reduced=1' : '/account?revoked=1');
   });
   return app;
