@@ -42,7 +42,8 @@ export async function createDemoMcpServer(
     audience: apiAudiences({ mcp: endpoint, mcpAlias: alias, origin }),
     isRevoked: o.store,
     clock: o.clock,
-    ...(o.jwksUri && { jwksUri: o.jwksUri }),
+    // Our own issuer: its keys are at the conventional place, no metadata round trip needed.
+    jwksUri: o.jwksUri ?? `${o.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
     ...(o.fetch && { fetch: o.fetch }),
   });
   const scopes = scopeCatalog(DEMO_SCOPES);
