@@ -6,8 +6,10 @@ import { listen, type Listening, type TlsFiles } from '../runtime/listen.js';
 import { buildMcpServer } from '../runtime/mcp-server.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { sqliteUnwritable } from '../store/writable.js';
 import { banner } from './banner.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
+import { startRefusal } from './start-refusals.js';
 
 /** How often expired codes, tokens and keys are deleted. Keys are re-read every KEY_RELOAD_SECONDS (another instance may rotate). */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -34,8 +36,20 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   const config = loadCliConfig(io);
+  const refusal = startRefusal(config, only);
+  if (refusal) {
+    io.stderr.write(`oauth-mcp: refusing to start: ${refusal}\n`);
+    return 2;
+  }
   const tls = readTls(config, io);
   if (tls instanceof Error) return 2;
+  if (config.databaseUrl.startsWith('sqlite:')) {
+    const readOnly = sqliteUnwritable(config.databaseUrl.slice('sqlite:'.length));
+    if (readOnly) {
+      io.stderr.write(`oauth-mcp: refusing to start: DATABASE_URL: ${readOnly}\n`);
+      return 1;
+    }
+  }
   const logger = cliLogger(config);
   const store = await openStore(config.databaseUrl);
   const servers: Listening[] = [];
@@ -45,7 +59,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only !== 'mcp') {
       const auth = await buildAuthServer(config, { store, logger, clock });
       cleanups.push(auth.close);
-      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls, auth.direct));
+      servers.push(await bound('OAUTH_SERVER_PORT', config.authServer.port, listen(auth.app, config.authServer.host, config.authServer.port, tls, auth.direct)));
       const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
       // `kill -HUP <pid>` re-reads the keys at once, e.g. right after `oauth-mcp keys rotate`.
@@ -56,13 +70,15 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only !== 'auth') {
       const mcp = await buildMcpServer(config, { store, logger, clock });
       cleanups.push(mcp.close);
-      servers.push(await listen(mcp.app, config.mcpServer.host, config.mcpServer.port, tls));
+      servers.push(await bound('MCP_SERVER_PORT', config.mcpServer.port, listen(mcp.app, config.mcpServer.host, config.mcpServer.port, tls)));
     }
   } catch (err) {
+    // Close what did open (the first server, timers, the SIGHUP handler, the database), so the process exits.
+    for (const t of timers) clearInterval(t);
     await Promise.all(servers.map((s) => s.close(0)));
     for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => undefined);
     await store.close();
-    throw portHint(err as NodeJS.ErrnoException, config);
+    throw err;
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only));
@@ -125,12 +141,19 @@ function waitForSignal(logger: Logger): Promise<void> {
   });
 }
 
-function portHint(err: NodeJS.ErrnoException, config: Config): Error {
-  if (err.code === 'EADDRINUSE') {
-    return new Error(
-      `port already in use (${config.authServer.port} or ${config.mcpServer.port}); stop the other process ` +
-        `(lsof -i :${config.authServer.port}) or set OAUTH_SERVER_PORT / MCP_SERVER_PORT`,
-    );
+/**
+ * Waits for a server to listen; a port that cannot be bound becomes one line naming that port's variable only
+ * (the other server may have started fine, and is closed by the caller).
+ */
+async function bound(variable: string, port: number, listening: Promise<Listening>): Promise<Listening> {
+  try {
+    return await listening;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(`port ${port} is already in use (${variable}); stop the other process (lsof -i :${port}) or set ${variable} to a free port`);
+    }
+    if (e.code === 'EACCES') throw new Error(`port ${port} may not be bound by this user (${variable}); use a port above 1023`);
+    throw err;
   }
-  return err;
 }

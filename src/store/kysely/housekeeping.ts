@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { assertSqliteWritable } from '../writable.js';
 import { purgeExpiredAudit } from './audit.js';
 
 /** The Store's methods that span areas: expiry, clean-up of unused registrations, health, shutdown. */
 export type Housekeeping = Pick<Store, 'purgeExpired' | 'purgeUnusedPublicClients' | 'ping' | 'close'>;
 
-/** Housekeeping over Kysely. */
-export function housekeeping(db: Kysely<Database>): Housekeeping {
+/** Housekeeping over Kysely. `sqlitePath`: the SQLite file, whose writability ping() checks too. */
+export function housekeeping(db: Kysely<Database>, sqlitePath?: string): Housekeeping {
   return {
     async purgeExpired(now: number): Promise<number> {
       const counts = await Promise.all([
@@ -34,6 +35,8 @@ export function housekeeping(db: Kysely<Database>): Housekeeping {
 
     async ping(): Promise<void> {
       await db.selectFrom('clients').select('client_id').limit(1).execute();
+      // A file or folder that became read-only answers reads still, and fails every write: not ready (GET /ready).
+      if (sqlitePath !== undefined) await assertSqliteWritable(sqlitePath);
     },
 
     async close(): Promise<void> {
