@@ -219,7 +219,11 @@ describe.skipIf(process.platform === 'win32')('a read-only database (SQLite)', (
 });
 
 describe('ending the parent process stops the servers', () => {
-  it('SIGTERM to `npm start` stops them (npm runs the start script with exec: no shell left in between)', async () => {
+  it.each([
+    ['SIGTERM to `npm start`', (pid: number) => process.kill(pid, 'SIGTERM')],
+    // A terminal's Ctrl-C signals the whole foreground process group.
+    ['Ctrl-C (SIGINT to its process group)', (pid: number) => process.kill(-pid, 'SIGINT')],
+  ])('%s stops them (npm runs the start script with exec: no shell left in between)', async (_name, end) => {
     const f = fresh();
     const [asPort, mcpPort] = [await freePort(), await freePort()];
     const { spawn } = await import('node:child_process');
@@ -227,17 +231,22 @@ describe('ending the parent process stops the servers', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: f.url, OAUTH_SERVER_PORT: String(asPort), MCP_SERVER_PORT: String(mcpPort), OAUTH_ISSUER: `http://127.0.0.1:${asPort}`, MCP_SERVER_URL: `http://127.0.0.1:${mcpPort}`, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
+      detached: true, // its own process group, as a shell's foreground job
     });
     try {
       expect(await waitForAnswer(`http://127.0.0.1:${mcpPort}/health`, 30_000)).toBe(200);
-      npm.kill('SIGTERM');
+      end(npm.pid!);
       let stopped = false;
       for (const deadline = Date.now() + 10_000; Date.now() < deadline && !stopped; await new Promise((r) => setTimeout(r, 200))) {
         stopped = (await Promise.all([asPort, mcpPort].map((p) => fetch(`http://127.0.0.1:${p}/health`).then(() => false, () => true)))).every(Boolean);
       }
       expect(stopped, 'both ports closed within 10 s').toBe(true);
     } finally {
-      npm.kill('SIGKILL');
+      try {
+        process.kill(-npm.pid!, 'SIGKILL'); // whatever is left of the group this test started
+      } catch {
+        // already gone
+      }
     }
   }, 50_000);
 });
