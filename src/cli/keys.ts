@@ -25,9 +25,10 @@ async function resetKeys(store: Store, args: string[], io: CliIo): Promise<numbe
   await audit.record({ type: 'key_rotated', detail: `signing keys reset: new key ${kid}, ${grantsRevoked} grant(s) revoked (oauth-mcp keys reset)` });
   await audit.flush();
   io.stdout.write(
-    `signing keys reset: new key ${kid}; ${grantsRevoked} grant(s) revoked. Every token issued so far stops working ` +
-      '(access tokens within 5 s at the MCP server, refresh tokens at once); clients must sign in again. ' +
-      'Restart the servers, or kill -HUP them, so they sign with the new key.\n',
+    `signing keys reset: new key ${kid}; ${grantsRevoked} grant(s) revoked. Every token issued so far stops working: ` +
+      'refresh tokens at once, access tokens of a grant within 5 s at the MCP server, client_credentials tokens ' +
+      '(no grant) once the MCP servers restart and forget the old key; clients must sign in again. ' +
+      'Restart the servers now, so they sign with the new key and publish only it.\n',
   );
   return 0;
 }
