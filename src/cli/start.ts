@@ -52,6 +52,13 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   }
   const logger = cliLogger(config);
   const store = await openStore(config.databaseUrl);
+  // Reads would work on a read-only database, and the first write would fail: refuse now, in one line.
+  const unwritable = await store.ping().then(() => undefined, (err: Error) => err.message);
+  if (unwritable) {
+    await store.close();
+    io.stderr.write(`oauth-mcp: refusing to start: DATABASE_URL: ${unwritable}\n`);
+    return 1;
+  }
   const servers: Listening[] = [];
   const timers: NodeJS.Timeout[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];

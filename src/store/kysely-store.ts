@@ -30,7 +30,7 @@ export class KyselyStore implements Store {
       ...itemStore(db),
       ...webStore(db),
       ...auditStore(db),
-      ...housekeeping(db, sqlitePath),
+      ...housekeeping(db, { dialect, sqlitePath }),
     };
     Object.assign(this, store);
   }
