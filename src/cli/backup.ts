@@ -22,7 +22,7 @@ function openDatabaseFile(path: string, readonly: boolean): SQLite.Database {
     db.prepare('select count(*) from kysely_migration').get();
   } catch {
     db.close();
-    throw new Error(`${path} is not an oauth-mcp database`);
+    throw new Error(`${path} is not an mcp-auth-server database`);
   }
   return db;
 }
@@ -31,30 +31,30 @@ function openDatabaseFile(path: string, readonly: boolean): SQLite.Database {
 export async function runBackupCommand(args: string[], io: CliIo): Promise<number> {
   const file = args.find((a) => !a.startsWith('-'));
   if (!file) {
-    io.stderr.write('usage: oauth-mcp backup <file>\n');
+    io.stderr.write('usage: mcp-auth-server backup <file>\n');
     return 2;
   }
   const config = loadCliConfig(io);
   if (dialectOf(config.databaseUrl) === 'postgres') {
     io.stderr.write(
-      `oauth-mcp backup copies SQLite databases only. For PostgreSQL run:\n  pg_dump --format=custom --file=${file} '${withoutPassword(config.databaseUrl)}'\n${KEEP_SECRET}`,
+      `mcp-auth-server backup copies SQLite databases only. For PostgreSQL run:\n  pg_dump --format=custom --file=${file} '${withoutPassword(config.databaseUrl)}'\n${KEEP_SECRET}`,
     );
     return 2;
   }
   const path = config.databaseUrl.slice('sqlite:'.length);
   if (path === ':memory:') {
-    io.stderr.write('oauth-mcp: DATABASE_URL is sqlite::memory:, which has nothing to back up\n');
+    io.stderr.write('mcp-auth-server: DATABASE_URL is sqlite::memory:, which has nothing to back up\n');
     return 2;
   }
   if (existsSync(file)) {
-    io.stderr.write(`oauth-mcp: ${file} already exists; give a new file name\n`);
+    io.stderr.write(`mcp-auth-server: ${file} already exists; give a new file name\n`);
     return 2;
   }
   let db: SQLite.Database;
   try {
     db = openDatabaseFile(path, true);
   } catch (err) {
-    io.stderr.write(`oauth-mcp: cannot back up: ${(err as Error).message}\n`);
+    io.stderr.write(`mcp-auth-server: cannot back up: ${(err as Error).message}\n`);
     return 1;
   }
   try {
@@ -64,7 +64,7 @@ export async function runBackupCommand(args: string[], io: CliIo): Promise<numbe
     return 0;
   } catch (err) {
     rmSync(file, { force: true });
-    io.stderr.write(`oauth-mcp: backup failed: ${(err as Error).message}\n`);
+    io.stderr.write(`mcp-auth-server: backup failed: ${(err as Error).message}\n`);
     return 1;
   } finally {
     db.close();
@@ -78,13 +78,13 @@ export async function runBackupCommand(args: string[], io: CliIo): Promise<numbe
 export async function runRestoreCommand(args: string[], io: CliIo): Promise<number> {
   const file = args.find((a) => !a.startsWith('-'));
   if (!file) {
-    io.stderr.write('usage: oauth-mcp restore <file> --yes\n');
+    io.stderr.write('usage: mcp-auth-server restore <file> --yes\n');
     return 2;
   }
   const config = loadCliConfig(io);
   if (dialectOf(config.databaseUrl) === 'postgres') {
     io.stderr.write(
-      'oauth-mcp restore replaces SQLite databases only. For PostgreSQL, with the servers stopped, run:\n' +
+      'mcp-auth-server restore replaces SQLite databases only. For PostgreSQL, with the servers stopped, run:\n' +
         `  pg_restore --clean --if-exists --no-owner --dbname='${withoutPassword(config.databaseUrl)}' ${file}\n` +
         'then start with the SECRET_KEY of the backup.\n',
     );
@@ -92,20 +92,20 @@ export async function runRestoreCommand(args: string[], io: CliIo): Promise<numb
   }
   const path = config.databaseUrl.slice('sqlite:'.length);
   if (path === ':memory:') {
-    io.stderr.write('oauth-mcp: DATABASE_URL is sqlite::memory:, which cannot be restored into\n');
+    io.stderr.write('mcp-auth-server: DATABASE_URL is sqlite::memory:, which cannot be restored into\n');
     return 2;
   }
   let source: SQLite.Database;
   try {
     source = openDatabaseFile(file, true);
   } catch (err) {
-    io.stderr.write(`oauth-mcp: cannot restore: ${(err as Error).message}\n`);
+    io.stderr.write(`mcp-auth-server: cannot restore: ${(err as Error).message}\n`);
     return 1;
   }
   if (!args.includes('--yes')) {
     source.close();
     io.stderr.write(
-      `oauth-mcp restore replaces ${path} with ${file} (the current database is kept as ${path}.before-restore-<time>).\n` +
+      `mcp-auth-server restore replaces ${path} with ${file} (the current database is kept as ${path}.before-restore-<time>).\n` +
         'Stop the servers first, then run it again with --yes.\n',
     );
     return 2;
@@ -116,7 +116,7 @@ export async function runRestoreCommand(args: string[], io: CliIo): Promise<numb
     await source.backup(incoming);
   } catch (err) {
     rmSync(incoming, { force: true });
-    io.stderr.write(`oauth-mcp: restore failed, nothing changed: ${(err as Error).message}\n`);
+    io.stderr.write(`mcp-auth-server: restore failed, nothing changed: ${(err as Error).message}\n`);
     return 1;
   } finally {
     source.close();
@@ -134,7 +134,7 @@ export async function runRestoreCommand(args: string[], io: CliIo): Promise<numb
   renameSync(incoming, target);
   io.stdout.write(
     `restored ${file} into ${path}${keptAs ? `; the database it replaced is kept as ${keptAs}` : ''}\n` +
-      'Start with the SECRET_KEY the backup was made with (or run `oauth-mcp keys reset --yes`).\n',
+      'Start with the SECRET_KEY the backup was made with (or run `mcp-auth-server keys reset --yes`).\n',
   );
   return 0;
 }

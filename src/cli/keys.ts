@@ -2,27 +2,27 @@ import { systemClock } from '../clock.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { createLogger } from '../log/logger.js';
 import { AuditLog } from '../observability/audit.js';
-import { signingDelaySeconds } from '../runtime/auth-server.js';
+import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
 /**
- * `oauth-mcp keys reset --yes`: new signing keys under the current SECRET_KEY, every grant revoked. Without --yes it
+ * `mcp-auth-server keys reset --yes`: new signing keys under the current SECRET_KEY, every grant revoked. Without --yes it
  * only says what it would do.
  */
 async function resetKeys(store: Store, args: string[], io: CliIo): Promise<number> {
   if (!args.includes('--yes')) {
     io.stderr.write(
-      'oauth-mcp keys reset deletes every signing key, makes a new one under the current SECRET_KEY and revokes every grant:\n' +
+      'mcp-auth-server keys reset deletes every signing key, makes a new one under the current SECRET_KEY and revokes every grant:\n' +
         'every access and refresh token issued so far stops working, and every client must sign in again.\n' +
-        'Run `oauth-mcp keys reset --yes` to do it.\n',
+        'Run `mcp-auth-server keys reset --yes` to do it.\n',
     );
     return 2;
   }
   const { kid, grantsRevoked } = await KeyRing.reset({ store, secretKey: loadCliConfig(io).secretKey, clock: systemClock });
   const audit = new AuditLog({ store, clock: systemClock, logger: createLogger('warn', process.stderr) });
-  await audit.record({ type: 'key_rotated', detail: `signing keys reset: new key ${kid}, ${grantsRevoked} grant(s) revoked (oauth-mcp keys reset)` });
+  await audit.record({ type: 'key_rotated', detail: `signing keys reset: new key ${kid}, ${grantsRevoked} grant(s) revoked (mcp-auth-server keys reset)` });
   await audit.flush();
   io.stdout.write(
     `signing keys reset: new key ${kid}; ${grantsRevoked} grant(s) revoked. Every token issued so far stops working: ` +
@@ -46,7 +46,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       clock: systemClock,
       accessTokenTtl: config.ttl.accessToken,
       // The same schedule as the servers, so the retired key stays published for as long as it may still sign.
-      signingDelaySeconds: signingDelaySeconds(config),
+      signingDelaySeconds: signingDelaySeconds(config.keyReloadSeconds),
     });
     if (args[0] === 'rotate') {
       const kid = await ring.rotate();
@@ -57,7 +57,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
       io.stdout.write(
         `running servers publish it within KEY_RELOAD_SECONDS (${config.keyReloadSeconds} s; kill -HUP a server to reload at once) ` +
-          `and sign with it ${signingDelaySeconds(config)} s after this rotation\n`,
+          `and sign with it ${signingDelaySeconds(config.keyReloadSeconds)} s after this rotation\n`,
       );
       return 0;
     }
@@ -79,7 +79,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       }
       return 0;
     }
-    io.stderr.write('usage: oauth-mcp keys [list|rotate|reset --yes]\n');
+    io.stderr.write('usage: mcp-auth-server keys [list|rotate|reset --yes]\n');
     return 2;
   } finally {
     await store.close();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CliIo } from './context.js';
 import { takesJson, usageOf } from './usage.js';
 
-const USAGE = `usage: oauth-mcp <command>
+const USAGE = `usage: mcp-auth-server <command>
 
   start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
   migrate                   apply database migrations and exit
@@ -18,7 +18,7 @@ const USAGE = `usage: oauth-mcp <command>
                             list audit events: sign-ins, consents, tokens, refusals with their rule
 
   <command> --help          what a command does, without doing it
-  --version                 the version of oauth-mcp
+  --version                 the version of mcp-auth-server
 `;
 
 /** package.json's version: two folders up from src/cli/ and from the bundle's dist/<build>/ alike. */
@@ -34,7 +34,7 @@ function version(): string {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   if (command === '--version' || command === '-V' || command === 'version') {
-    io.stdout.write(`oauth-mcp ${version()}\n`);
+    io.stdout.write(`mcp-auth-server ${version()}\n`);
     return 0;
   }
   const usage = command === undefined ? undefined : await usageOf(command);
@@ -43,7 +43,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (usage !== undefined && args.includes('--json') && !takesJson(command!, args[0])) {
-    io.stderr.write(`oauth-mcp: ${[command, args[0]].filter((a) => a && !a.startsWith('-')).join(' ')} has no --json output\n`);
+    io.stderr.write(`mcp-auth-server: ${[command, args[0]].filter((a) => a && !a.startsWith('-')).join(' ')} has no --json output\n`);
     return 2;
   }
   switch (command) {
@@ -74,7 +74,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      io.stderr.write(`oauth-mcp: unknown command "${command}"\n${USAGE}`);
+      io.stderr.write(`mcp-auth-server: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
 }

@@ -15,10 +15,12 @@ function isLoopback(host: string): boolean {
  *   clients are given would not be the ones served (MCP authorization: HTTPS outside local development, AS-14).
  * docs/deploy.md, "Refusals at start", lists them.
  */
-export function startRefusal(config: Config, only: 'auth' | 'mcp' | 'both'): string | undefined {
+export function startRefusal(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin'): string | undefined {
+  // --one-origin serves both at the issuer's host and port: MCP_SERVER_HOST is not bound then.
+  const mcpHost = only === 'one-origin' ? ['OAUTH_SERVER_HOST', config.authServer.host] : ['MCP_SERVER_HOST', config.mcpServer.host];
   const served = [
     ...(only !== 'mcp' ? [{ host: ['OAUTH_SERVER_HOST', config.authServer.host], url: ['OAUTH_ISSUER', config.authServer.issuer] }] : []),
-    ...(only !== 'auth' ? [{ host: ['MCP_SERVER_HOST', config.mcpServer.host], url: ['MCP_SERVER_URL', config.mcpServer.url] }] : []),
+    ...(only !== 'auth' ? [{ host: mcpHost, url: ['MCP_SERVER_URL', config.mcpServer.url] }] : []),
   ];
   const withoutLogin = config.demo.enabled ? 'DEMO_MODE=true' : config.mcpAuthMode === 'server-managed' ? 'MCP_AUTH_MODE=server-managed' : undefined;
   if (withoutLogin && !config.allowPublicWithoutLogin) {

@@ -1,6 +1,6 @@
-/** The help of each command, printed by `oauth-mcp <command> --help` without running anything. */
+/** The help of each command, printed by `mcp-auth-server <command> --help` without running anything. */
 
-const START = `usage: oauth-mcp start [--only auth|mcp]
+const START = `usage: mcp-auth-server start [--only auth|mcp]
 
 Opens the database (applying migrations), then starts the authorization server (OAUTH_SERVER_HOST:PORT, default
 127.0.0.1:5000) and the MCP server (MCP_SERVER_HOST:PORT, default 127.0.0.1:5001), or only one of them.
@@ -8,12 +8,12 @@ SIGINT or SIGTERM stops both: in-flight requests finish, then the database is cl
 configurations that would be unsafe in production (docs/deploy.md, "Refusals at start").
 `;
 
-const MIGRATE = `usage: oauth-mcp migrate
+const MIGRATE = `usage: mcp-auth-server migrate
 
 Applies pending database migrations to DATABASE_URL and exits (start does the same on its own).
 `;
 
-const KEYS = `usage: oauth-mcp keys <command>
+const KEYS = `usage: mcp-auth-server keys <command>
 
   list [--json]   the token signing keys: id, algorithm, created, active or retired
   rotate          add a new signing key; the old one stays published until its tokens expire
@@ -21,14 +21,14 @@ const KEYS = `usage: oauth-mcp keys <command>
                   grant; every token issued so far stops working
 `;
 
-const BACKUP = `usage: oauth-mcp backup <file>
+const BACKUP = `usage: mcp-auth-server backup <file>
 
 SQLite: writes a consistent copy of the database to <file> while the servers keep running (SQLite online
 backup). PostgreSQL: prints the pg_dump command to run. Keep SECRET_KEY with the backup: the signing keys in it
 are encrypted under it (docs/deploy.md, "Backup and restore").
 `;
 
-const RESTORE = `usage: oauth-mcp restore <file> --yes
+const RESTORE = `usage: mcp-auth-server restore <file> --yes
 
 SQLite: replaces the database with the backup <file> (stop the servers first). PostgreSQL: prints the
 pg_restore command to run. Start with the SECRET_KEY the backup was made with.

@@ -134,7 +134,7 @@ export class KeyRing {
     } catch (cause) {
       throw new Error(
         `SECRET_KEY: cannot decrypt signing key ${record.kid}; was SECRET_KEY changed? Set it back to the value the keys ` +
-          'were made with, or run `oauth-mcp keys reset --yes` to make new keys (every token issued so far stops working)',
+          'were made with, or run `mcp-auth-server keys reset --yes` to make new keys (every token issued so far stops working)',
         { cause },
       );
     }

@@ -30,7 +30,7 @@ describe('oauth-mcp --help and --version do nothing else', () => {
   it('--version prints the package version and exits 0', async () => {
     const r = await runCli(['--version'], {}, { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`oauth-mcp ${VERSION}\n`);
+    expect(r.stdout).toBe(`mcp-auth-server ${VERSION}\n`);
   });
 
   it.each(['start', 'migrate', 'keys', 'clients', 'users', 'flow', 'doctor', 'audit', 'backup', 'restore'])(
@@ -40,7 +40,7 @@ describe('oauth-mcp --help and --version do nothing else', () => {
       const r = await runCli([command, '--help'], { DATABASE_URL: f.url }, { cwd: f.dir, timeoutMs: 15_000 });
       expect(r.signal, 'it exited by itself').toBeNull();
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^usage: oauth-mcp ${command}\\b`));
+      expect(r.stdout).toMatch(new RegExp(`^usage: mcp-auth-server ${command}\\b`));
       expect(existsSync(f.db), 'no database file was made').toBe(false);
     },
   );
@@ -64,7 +64,7 @@ describe('--json is honoured by every listing command, or refused', () => {
     for (const args of [['migrate', '--json'], ['keys', 'rotate', '--json'], ['start', '--json']]) {
       const r = await runCli(args, env, { cwd: f.dir, timeoutMs: 15_000 });
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toBe(`oauth-mcp: ${args.filter((a) => a !== '--json').join(' ')} has no --json output\n`);
+      expect(r.stderr).toBe(`mcp-auth-server: ${args.filter((a) => a !== '--json').join(' ')} has no --json output\n`);
     }
   });
 });
@@ -81,7 +81,7 @@ describe('a changed SECRET_KEY, and oauth-mcp keys reset', () => {
     expect(start.signal).toBeNull();
     expect(start.code).toBe(1);
     expect(start.stderr.trim().split('\n')).toHaveLength(1);
-    expect(start.stderr).toMatch(/cannot decrypt signing key .*Set it back to the value the keys were made with, or run `oauth-mcp keys reset --yes`/);
+    expect(start.stderr).toMatch(/cannot decrypt signing key .*Set it back to the value the keys were made with, or run `mcp-auth-server keys reset --yes`/);
 
     const asked = await runCli(['keys', 'reset'], { ...base, SECRET_KEY: SECRET_B }, { cwd: f.dir });
     expect(asked.code).toBe(2);
@@ -157,7 +157,7 @@ describe('start fails loudly', () => {
       const r = await runCli(['start'], env, { cwd: f.dir, timeoutMs: 20_000 });
       expect(r.signal, 'it exited by itself').toBeNull();
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`oauth-mcp: port ${mcpPort} is already in use (MCP_SERVER_PORT); stop the other process (lsof -i :${mcpPort}) or set MCP_SERVER_PORT to a free port\n`);
+      expect(r.stderr).toBe(`mcp-auth-server: port ${mcpPort} is already in use (MCP_SERVER_PORT); stop the other process (lsof -i :${mcpPort}) or set MCP_SERVER_PORT to a free port\n`);
       expect(r.stderr).not.toContain(String(asPort));
       // The authorization server that did start was closed: its port is free again.
       const probe = createServer();
@@ -172,7 +172,7 @@ describe('start fails loudly', () => {
     const f = fresh();
     const r = await runCli(['start'], { DATABASE_URL: f.url, OAUTH_SERVER_HOST: '0.0.0.0', OAUTH_SERVER_PORT: String(await freePort()) }, { cwd: f.dir, timeoutMs: 15_000 });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^oauth-mcp: refusing to start: DEMO_MODE=true gives out tokens without anyone signing in, .*ALLOW_PUBLIC_WITHOUT_LOGIN=true.*\n$/);
+    expect(r.stderr).toMatch(/^mcp-auth-server: refusing to start: DEMO_MODE=true gives out tokens without anyone signing in, .*ALLOW_PUBLIC_WITHOUT_LOGIN=true.*\n$/);
     expect(existsSync(f.db)).toBe(false);
   });
 });
@@ -194,7 +194,7 @@ describe.skipIf(process.platform === 'win32')('a read-only database (SQLite)', (
     chmodSync(f.dir, 0o555);
     const r = await runCli(['start'], { DATABASE_URL: f.url, OAUTH_SERVER_PORT: String(await freePort()), MCP_SERVER_PORT: String(await freePort()) }, { cwd: f.dir, timeoutMs: 15_000, ...f.spawn });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`oauth-mcp: refusing to start: DATABASE_URL: the database folder ${f.dir} is not writable (EACCES)\n`);
+    expect(r.stderr).toBe(`mcp-auth-server: refusing to start: DATABASE_URL: the database folder ${f.dir} is not writable (EACCES)\n`);
   });
 
   it('/ready answers 503 naming the database once the file and folder become read-only', async () => {

@@ -47,7 +47,7 @@ describeEachDatabase('keys reset', (variant) => {
       await store.createGrant({ id, clientId: client.clientId, subject: 'u', scope: 'read', resource: 'http://127.0.0.1:5001', createdAt: 2_000, lastUsedAt: null, revokedAt: null });
       await store.insertRefreshToken({ tokenHash: `h-${id}`, grantId: id, clientId: client.clientId, subject: 'u', scope: 'read', resource: 'http://127.0.0.1:5001', expiresAt: 99_999, rotatedAt: null, revokedAt: null, createdAt: 2_000 });
     }
-    await expect(KeyRing.open({ store, secretKey: NEW, clock, accessTokenTtl: 3600 })).rejects.toThrow(/oauth-mcp keys reset --yes/);
+    await expect(KeyRing.open({ store, secretKey: NEW, clock, accessTokenTtl: 3600 })).rejects.toThrow(/mcp-auth-server keys reset --yes/);
 
     const { kid, grantsRevoked } = await KeyRing.reset({ store, secretKey: NEW, clock });
     expect(grantsRevoked).toBe(2);

@@ -44,6 +44,6 @@ describe.skipIf(!RUN_POSTGRES)('a read-only PostgreSQL database', () => {
     const r = await runCli(['start'], { DATABASE_URL: db.url, OAUTH_SERVER_PORT: String(asPort), MCP_SERVER_PORT: String(mcpPort), OAUTH_ISSUER: `http://127.0.0.1:${asPort}`, MCP_SERVER_URL: `http://127.0.0.1:${mcpPort}` }, { cwd: dir, timeoutMs: 20_000 });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^oauth-mcp: refusing to start: DATABASE_URL: the PostgreSQL database is read-only .*\n$/);
+    expect(r.stderr).toMatch(/^mcp-auth-server: refusing to start: DATABASE_URL: the PostgreSQL database is read-only .*\n$/);
   }, 30_000);
 });

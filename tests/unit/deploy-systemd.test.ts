@@ -16,7 +16,7 @@ describe('deploy/oauth-mcp.service', () => {
     const inCheckout = script!.slice(root.length + 1);
     expect(existsSync(new URL(`../../${inCheckout}`, import.meta.url)), `${inCheckout} exists`).toBe(true);
     expect(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).bin['oauth-mcp']).toBe(inCheckout);
-    expect(await usageOf(command!), `oauth-mcp ${command} is a command`).toMatch(new RegExp(`^usage: oauth-mcp ${command}`));
+    expect(await usageOf(command!), `oauth-mcp ${command} is a command`).toMatch(new RegExp(`^usage: mcp-auth-server ${command}`));
     expect(rest).toStrictEqual([]);
   });
 
