@@ -90,7 +90,9 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
       try {
         out = await answer(req);
       } catch (err) {
-        if (req.destroyed || res.destroyed) {
+        // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
+        // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
+        if (res.destroyed || req.socket.destroyed) {
           // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
           deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
           out = { status: CLIENT_CLOSED, body: {}, headers: {} };
