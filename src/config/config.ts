@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IdentityProviderConfig } from '../idp/presets.js';
 import { identityProviders } from './identity-providers.js';
+import { badOrigin, badProxy, outOfBounds, TTL_BOUNDS, type BoundedVariable } from './value-checks.js';
 
 /** The default SECRET_KEY of the original demo; refused outside demo mode. */
 export const DEFAULT_SECRET_KEY = 'dev-secret-key-change-in-production';
@@ -82,6 +83,8 @@ const envSchema = z.object({
   IDP_ADMIN_GROUP: z.string().min(1).optional(),
   IDP_TOKEN_VAULT: bool.default(false),
   IDP_CONFIG_FILE: z.string().min(1).optional(),
+  /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
+  ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -115,6 +118,8 @@ export interface Config {
   identityProviders: readonly IdentityProviderConfig[];
   /** False: the sign-in page shows only the providers, and POST /login refuses (LOCAL_PASSWORDS=false). */
   localPasswords: boolean;
+  /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
+  allowPublicWithoutLogin: boolean;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +137,14 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  for (const name of Object.keys(TTL_BOUNDS) as BoundedVariable[]) {
+    const reason = outOfBounds(name, e[name]);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
+  for (const [name, values, check] of [['CORS_ORIGINS', e.CORS_ORIGINS, badOrigin], ['TRUSTED_PROXIES', e.TRUSTED_PROXIES, badProxy]] as const) {
+    const reason = values.map(check).find(Boolean);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
   if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when RATE_LIMIT_STORE=redis');
   if (e.RATE_LIMIT_STORE === 'postgres' && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new ConfigError('RATE_LIMIT_STORE: postgres needs DATABASE_URL=postgres://...');
@@ -217,5 +230,6 @@ export function loadConfig(env: Env): Config {
     metricsToken: e.METRICS_TOKEN,
     identityProviders: Object.freeze(providers),
     localPasswords: e.LOCAL_PASSWORDS,
+    allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
   });
 }
