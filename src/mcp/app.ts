@@ -11,7 +11,6 @@ import type { McpServerDeps } from './deps.js';
 import { originCheck } from './http/origin-check.js';
 import { mcpRoutes } from './mcp-routes.js';
 import { createMcpRuntime, type McpRuntime } from './runtime.js';
-import { scopesDeclaredBy } from './tool-scopes.js';
 
 /** MCP messages and API bodies are small JSON documents. */
 export const MAX_MCP_BODY_BYTES = 1024 * 1024;
@@ -51,7 +50,7 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = cr
     c.json({ status: 'healthy', service: 'mcp-server', auth_mode: deps.config.mcpAuthMode, tools: runtime.tools.map((t) => t.name) }),
   );
   // The tools' scope declarations are what scopes_supported advertises (issue 3).
-  app.route('/', protectedResourceMetadataRoutes(deps, { scopes: scopesDeclaredBy(runtime.tools) }));
+  app.route('/', protectedResourceMetadataRoutes(deps, { scopes: runtime.scopes }));
   app.route('/', apiRoutes(deps));
   app.route('/', mcpRoutes(deps, runtime));
   return app;

@@ -7,7 +7,6 @@ import { sseMessageHandler, sseOpenHandler } from './routes/sse-routes.js';
 import { streamableHandler, type EndpointPaths } from './routes/streamable-route.js';
 import type { McpRuntime } from './runtime.js';
 import { serverManagedAuth } from './server-managed/managed-auth.js';
-import { scopesDeclaredBy } from './tool-scopes.js';
 
 /**
  * The MCP endpoint at /mcp/v1 (the original's path) and its alias /mcp, each with every transport: Streamable
@@ -17,7 +16,7 @@ import { scopesDeclaredBy } from './tool-scopes.js';
 export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const resources = serverResources(deps.config.mcpServer.url);
-  const allScopes = scopesDeclaredBy(runtime.tools);
+  const allScopes = runtime.scopes;
   for (const [base, resource] of [
     ['/mcp/v1', resources.mcp],
     ['/mcp', resources.mcpAlias],

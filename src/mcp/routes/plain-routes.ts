@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { VerifiedToken } from '../../resource-server/types.js';
-import { toAuthInfo } from '../auth-info.js';
+import { callerFromToken, toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { scopeGate } from '../http/scope-gate.js';
 import type { McpRuntime } from '../runtime.js';
@@ -30,10 +30,9 @@ export function plainHandler(runtime: McpRuntime, paths: EndpointPaths, method: 
     if (typeof params !== 'object' || Array.isArray(params)) return jsonRpcError(400, -32602, 'Invalid params: expected a JSON object');
     const id = envelope ? requestIdOf(envelope) ?? 1 : 1;
     const asMessage = { jsonrpc: '2.0', id, method, params };
-    const refused = scopeGate(runtime.tools, asMessage, token, paths.resourceMetadataUrl);
+    const refused = scopeGate(runtime.toolScopes, asMessage, token, paths.resourceMetadataUrl);
     if (refused) return refused;
-    const direct = await runtime.direct();
-    const answer = await direct.request(method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
+    const answer = await runtime.direct(callerFromToken(token), method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
     return c.json({ ...answer, id });
   };
 }

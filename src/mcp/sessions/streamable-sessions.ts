@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
+import { callerFromAuthInfo } from '../auth-info.js';
 import { jsonRpcError } from '../http/json-rpc-error.js';
+import type { ServerFactory } from '../tool-scopes.js';
 
 interface Session {
   server: McpServer;
@@ -11,7 +13,7 @@ interface Session {
 }
 
 export interface StreamableSessionOptions {
-  createServer: () => McpServer;
+  createServer: ServerFactory;
   /** Milliseconds without a request after which a session is closed. */
   idleMs?: number;
   maxSessions?: number;
@@ -50,7 +52,9 @@ export class StreamableSessions {
   async open(request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     if (this.sessions.size >= this.maxSessions) await this.sweep();
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open sessions; retry later');
-    const server = this.opts.createServer();
+    const caller = callerFromAuthInfo(authInfo);
+    if (!caller) return jsonRpcError(401, -32001, 'Unauthorized');
+    const server = await this.opts.createServer(caller);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => `${this.opts.idPrefix ?? ''}${randomUUID()}`,
       onsessioninitialized: (id) => {
