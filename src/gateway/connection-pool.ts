@@ -132,7 +132,7 @@ export class ConnectionPool {
   private failed(slot: Slot, reason: string): void {
     slot.failures++;
     slot.lastError = reason;
-    slot.retryAt = this.now() + restartDelayMs(slot.failures + 1);
+    slot.retryAt = this.now() + restartDelayMs(slot.failures);
   }
 
   private eventsFor(slot: Slot): UpstreamEvents {

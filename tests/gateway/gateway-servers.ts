@@ -27,7 +27,7 @@ async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
  * loopback ports, wired as the `gateway` command wires them (one runtime fed the gateway's per-caller factory
  * and tool scopes). `calls` collects what the gateway reports for the audit trail and /metrics.
  */
-export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, env: Env = {}) {
+export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, env: Env = {}, opts: { now?: () => number } = {}) {
   const as = await listenOnLoopback();
   const mcp = await listenOnLoopback();
   const issuer = `http://127.0.0.1:${as.port}`;
@@ -41,6 +41,7 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
     clock,
     observer: { forwarded: (c) => void calls.push(c) },
     signer: { issuer, signingKey: () => auth.keys.signingKey() },
+    ...(opts.now && { now: opts.now }),
   });
   const deps: McpServerDeps = { config: auth.config, clock, logger, verifier: verifierForServer(auth.config, clock), data: new DataService(auth.store, clock) };
   const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0, serverFactory: gateway.serverFactory, toolScopes: gateway.toolScopes, scopes: gateway.scopes });
