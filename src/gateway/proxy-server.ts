@@ -31,6 +31,8 @@ const FORWARDED = [
   'logging/setLevel',
 ] as const;
 type Forwarded = (typeof FORWARDED)[number];
+const CAPABILITY_OF = (method: Forwarded) =>
+  method === 'completion/complete' ? 'completions' : method === 'logging/setLevel' ? 'logging' : method.slice(0, method.indexOf('/'));
 
 /** JSON-RPC code for a gateway-side failure to reach the upstream (implementation-defined server error range). */
 export const UPSTREAM_UNAVAILABLE = -32003;
@@ -47,7 +49,12 @@ const KNOWN = ['tools', 'resources', 'prompts', 'completions', 'logging'] as con
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/utilities/cancellation
  */
 export async function createProxyServer(up: ProxyUpstream, caller: Caller): Promise<McpServer> {
-  const known = await up.pool.use(caller, async (c) => describe(c)).catch(() => undefined);
+  const known = await up.pool
+    .use(caller, async (c) => {
+      up.policy.learn(c.tools);
+      return describe(c);
+    })
+    .catch(() => undefined);
   const mcp = new McpServer(known?.info ?? { name: `oauth-mcp-gateway/${up.name}`, version: '0.1.0' }, {
     capabilities: known?.capabilities ?? ALL_CAPABILITIES,
     ...(known?.instructions !== undefined && { instructions: known.instructions }),
@@ -74,7 +81,11 @@ export async function createProxyServer(up: ProxyUpstream, caller: Caller): Prom
     await up.pool.use(caller, (c) => c.client.notification({ method: 'notifications/roots/list_changed' })).catch(() => {});
   });
 
+  const advertised = (known?.capabilities ?? ALL_CAPABILITIES) as Record<string, { subscribe?: boolean } | undefined>;
   for (const method of FORWARDED) {
+    // The SDK refuses a handler for a capability the server does not declare; the client gets "method not found".
+    const capability = advertised[CAPABILITY_OF(method)];
+    if (!capability || (method.startsWith('resources/') && method.endsWith('subscribe') && !capability.subscribe)) continue;
     server.setRequestHandler(method, (async (request: { params?: Record<string, unknown> }, ctx: HandlerContext) => {
       sink.lastActive = Date.now();
       const who = callerFromAuthInfo(ctx.http?.authInfo) ?? caller;

@@ -31,6 +31,8 @@ export interface UpstreamConnection {
   client: Client;
   /** The OS process of a stdio upstream. */
   pid: number | undefined;
+  /** The upstream's tools as listed right after initialize: their annotations drive the scope policy at once. */
+  tools: ReadonlyArray<{ name: string; annotations?: { readOnlyHint?: boolean } | undefined }>;
   close(): Promise<void>;
 }
 
@@ -86,8 +88,10 @@ async function connectWith(opts: UpstreamConnectOptions, transport: Transport): 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`upstream did not answer initialize within ${opts.initializeTimeoutMs} ms`)), opts.initializeTimeoutMs);
   });
+  let tools: UpstreamConnection['tools'] = [];
   try {
     await Promise.race([client.connect(transport), timeout]);
+    if (client.getServerCapabilities()?.tools) tools = (await Promise.race([client.listTools(), timeout])).tools;
   } catch (err) {
     closing = true;
     await client.close().catch(() => {});
@@ -99,6 +103,7 @@ async function connectWith(opts: UpstreamConnectOptions, transport: Transport): 
   return {
     client,
     pid: transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined,
+    tools,
     async close() {
       closing = true;
       await client.close().catch(() => {});

@@ -9,7 +9,7 @@ import type { UpstreamConfig } from '../../src/gateway/config.js';
 import { createGatewayUpstream } from '../../src/gateway/gateway.js';
 import type { ForwardedCall } from '../../src/gateway/observer.js';
 import { requestListener } from '../../src/http/direct-route.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { createMcpServerApp } from '../../src/mcp/app.js';
 import type { McpServerDeps } from '../../src/mcp/deps.js';
 import { createMcpRuntime } from '../../src/mcp/runtime.js';
@@ -34,7 +34,8 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
   const mcpUrl = `http://127.0.0.1:${mcp.port}`;
   const auth = await makeAuthServer({ OAUTH_ISSUER: issuer, MCP_SERVER_URL: mcpUrl, ...env });
   const clock = auth.clock;
-  const logger = silentLogger();
+  // GW_DEBUG=1 shows the gateway's log while writing a test.
+  const logger = process.env['GW_DEBUG'] ? createLogger('debug') : silentLogger();
   const calls: ForwardedCall[] = [];
   const gateway = createGatewayUpstream(upstream(mcpUrl), {
     logger,
