@@ -86,7 +86,11 @@ function parseUpstream(raw: Record<string, unknown>, at: string): UpstreamConfig
   const known = ['name', 'path', 'stdio', 'command', 'args', 'env', 'cwd', 'url', 'headers', 'identity', 'isolation', 'scopes', 'limits'];
   for (const key of Object.keys(raw)) if (!known.includes(key)) throw new Error(`config: ${at}.${key}: unknown field (known: ${known.join(', ')})`);
   const path = str(raw['path'], `${at}.path`);
-  if (!/^\/mcp(\/[a-z0-9_-]+)*$/i.test(path) || path === '/mcp/v1') throw new Error(`config: ${at}.path: must be /mcp or /mcp/<name> (not /mcp/v1), got ${path}`);
+  // The names below are the /mcp endpoint's own sub-paths (HTTP+SSE, plain endpoints).
+  const reserved = ['v1', 'sse', 'messages', 'initialize', 'tools'];
+  if (!/^\/mcp(\/[a-z0-9_-]+)?$/i.test(path) || reserved.includes(path.slice(5))) {
+    throw new Error(`config: ${at}.path: must be /mcp or /mcp/<name> (not ${reserved.map((r) => `/mcp/${r}`).join(', ')}), got ${path}`);
+  }
   const isolation = raw['isolation'] ?? UPSTREAM_DEFAULTS.isolation;
   if (isolation !== 'per-user' && isolation !== 'shared') throw new Error(`config: ${at}.isolation: per-user or shared, got ${String(isolation)}`);
   return {

@@ -6,7 +6,8 @@ import { apiRoutes } from '../api/routes.js';
 import { allowlistCors } from '../http/cors.js';
 import { errorHandler } from '../http/error-handler.js';
 import { OAuthError } from '../oauth/errors.js';
-import { protectedResourceMetadataRoutes } from '../resource-server/protected-resource-metadata.js';
+import { protectedResourceMetadata, protectedResourceMetadataRoutes } from '../resource-server/protected-resource-metadata.js';
+import { protectedResourceMetadataUrl, serverResources } from '../resource-server/resources.js';
 import type { McpServerDeps } from './deps.js';
 import { originCheck } from './http/origin-check.js';
 import { mcpRoutes } from './mcp-routes.js';
@@ -23,7 +24,12 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
  * and, on a loopback bind, Host validation against DNS rebinding. Pass a runtime to be able to close its
  * sessions on shutdown.
  */
-export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = createMcpRuntime(deps)): Hono {
+export function createMcpServerApp(
+  deps: McpServerDeps,
+  runtime: McpRuntime = createMcpRuntime(deps),
+  /** More MCP endpoints, each its own protected resource with its own runtime (a gateway's upstreams at /mcp/<name>). */
+  endpoints: ReadonlyArray<{ path: string; runtime: McpRuntime }> = [],
+): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -53,5 +59,13 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = cr
   app.route('/', protectedResourceMetadataRoutes(deps, { scopes: runtime.scopes }));
   app.route('/', apiRoutes(deps));
   app.route('/', mcpRoutes(deps, runtime));
+  for (const e of endpoints) {
+    const resource = `${serverResources(deps.config.mcpServer.url).origin}${e.path}`;
+    // RS-1: each endpoint's RFC 9728 document at its path-aware URL.
+    app.get(new URL(protectedResourceMetadataUrl(resource)).pathname, (c) =>
+      c.json(protectedResourceMetadata(resource, deps.config.authServer.issuer, { scopes: e.runtime.scopes }), 200, { 'Cache-Control': 'public, max-age=300' }),
+    );
+    app.route('/', mcpRoutes(deps, e.runtime, [[e.path, resource]]));
+  }
   return app;
 }

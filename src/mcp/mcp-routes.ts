@@ -13,20 +13,22 @@ import { serverManagedAuth } from './server-managed/managed-auth.js';
  * HTTP of both eras, the 2024-11-05 HTTP+SSE pair, and the original's plain endpoints. All of it sits behind
  * bearer auth whose challenges point at the endpoint's own RFC 9728 metadata (RS-2, RS-3, RS-4).
  */
-export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEnv> {
+export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime, endpoints?: ReadonlyArray<readonly [base: string, resource: string]>): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const resources = serverResources(deps.config.mcpServer.url);
   const allScopes = runtime.scopes;
-  for (const [base, resource] of [
+  // Another endpoint (a gateway upstream at /mcp/<name>) is its own resource: RFC 8707, its own audience only.
+  const audiences = endpoints ? endpoints.map(([, resource]) => resource) : mcpAudiences(resources);
+  for (const [base, resource] of endpoints ?? ([
     ['/mcp/v1', resources.mcp],
     ['/mcp', resources.mcpAlias],
-  ] as const) {
+  ] as const)) {
     const paths: EndpointPaths = { base, resourceMetadataUrl: protectedResourceMetadataUrl(resource) };
     // The endpoint itself needs no scope (oauth_authenticate needs none); tools/call is gated per tool (RS-6).
     const bearer = bearerAuth({
       verifier: deps.verifier,
       resource,
-      audiences: mcpAudiences(resources),
+      audiences,
       resourceMetadataUrl: paths.resourceMetadataUrl,
       requiredScopes: [],
       allScopes,

@@ -50,6 +50,8 @@ export interface McpObservabilityOptions extends Base {
   keysReady: () => Promise<unknown>;
   /** Called with the app's audit trail, so its owner can flush it on close. */
   onAudit?: (audit: AuditLog) => void;
+  /** Called with the app's metrics registry, so a component (the gateway) can add its own series. */
+  onMetrics?: (metrics: Metrics) => void;
   /** METRICS_TOKEN (observe.ts). */
   metricsToken?: string | undefined;
 }
@@ -68,6 +70,7 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
       { labels: { transport: 'sse' }, value: s.sse },
     ];
   });
+  opts.onMetrics?.(metrics);
   const audit = new AuditLog({ store: opts.store, clock: opts.clock, logger: opts.logger, metrics });
   opts.onAudit?.(audit);
   const flows = new McpFlowTracker({ store: opts.store, clock: opts.clock, logger: opts.logger, audit });
