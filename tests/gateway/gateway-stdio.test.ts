@@ -79,4 +79,20 @@ describe('gateway in front of @modelcontextprotocol/server-everything over stdio
     await expect.poll(() => gw.calls.some((c) => c.tool === 'trigger-long-running-operation' && c.outcome === 'failure')).toBe(true);
     await client.close();
   }, 20_000);
+
+  it('a client that goes away (session closed) cancels its call in flight upstream', async () => {
+    const provider = new TestOAuthProvider();
+    const client = await connect(provider);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const before = gw.calls.length;
+    const call = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 30, steps: 30 } }, { onprogress: () => {}, timeout: 60_000 }).catch(() => 'ended');
+    await expect.poll(() => gw.runtime.sessions.size).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    await transport.terminateSession(); // DELETE: the session's server closes
+    await expect.poll(() => gw.calls.slice(before).find((c) => c.tool === 'trigger-long-running-operation')?.outcome, { timeout: 5000 }).toBe('failure');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await client.close();
+    await call;
+  }, 20_000);
 });
