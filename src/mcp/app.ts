@@ -55,7 +55,7 @@ export function createMcpServerApp(
   app.get('/health', (c) =>
     c.json({ status: 'healthy', service: 'mcp-server', auth_mode: deps.config.mcpAuthMode, tools: runtime.tools.map((t) => t.name) }),
   );
-  // The tools' scope declarations are what scopes_supported advertises (issue 3).
+  // The tools' scope declarations are what scopes_supported advertises (RFC 9728 §2).
   app.route('/', protectedResourceMetadataRoutes(deps, { scopes: runtime.scopes }));
   app.route('/', apiRoutes(deps));
   app.route('/', mcpRoutes(deps, runtime));
