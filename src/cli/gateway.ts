@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseGatewayConfig, upstreamFromFlags, type UpstreamConfig } from '../gateway/config.js';
-import { buildGatewayServer } from '../gateway/gateway-server.js';
-import { buildAuthServer } from '../runtime/auth-server.js';
-import { listen, type Listening } from '../runtime/listen.js';
+import { DEMO_SCOPES } from '../demo/scopes.js';
+import { buildGatewayServer, gatewayResources } from '../gateway/gateway-server.js';
+import { createAuthorizationServer } from '../runtime/authorization-server.js';
+import type { Served } from '../runtime/serve.js';
 import { openStore } from '../store/open-store.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 
@@ -60,26 +61,46 @@ export async function runGatewayCommand(args: string[], io: CliIo): Promise<numb
   const config = loadCliConfig(io);
   const logger = cliLogger(config);
   const store = await openStore(config.databaseUrl);
-  const auth = await buildAuthServer(config, { store, logger, clock });
-  const gateway = await buildGatewayServer(config, upstreams, {
+  const origin = config.mcpServer.url;
+  // The authorization server issues tokens for each upstream's path (RFC 8707); the scopes are its vocabulary.
+  const auth = await createAuthorizationServer({
+    issuer: config.authServer.issuer,
+    store,
+    logger,
+    clock,
+    secretKey: config.secretKey,
+    scopes: DEMO_SCOPES,
+    resources: gatewayResources(origin, upstreams),
+    signIn: config.demo.enabled ? 'demo' : 'pages',
+    demo: config.demo,
+    ttl: config.ttl,
+    rateLimits: { perMinute: config.rateLimitPerMinute, store: config.rateLimitStore, databaseUrl: config.databaseUrl, ...(config.redisUrl && { redisUrl: config.redisUrl }) },
+    trustedProxies: config.trustedProxies,
+    keyReloadSeconds: config.keyReloadSeconds,
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
+  });
+  const gateway = await buildGatewayServer(upstreams, {
+    issuer: config.authServer.issuer,
+    origin,
+    scopes: DEMO_SCOPES,
     store,
     logger,
     clock,
     signer: { issuer: config.authServer.issuer, signingKey: () => auth.deps.keys.signingKey() },
+    host: config.mcpServer.host,
+    corsOrigins: config.corsOrigins,
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
   });
-  const servers: Listening[] = [];
+  const servers: Served[] = [];
   try {
-    servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, undefined, auth.direct));
-    servers.push(await listen(gateway.app, config.mcpServer.host, config.mcpServer.port));
+    servers.push(await auth.listen({ host: config.authServer.host, port: config.authServer.port }));
+    servers.push(await gateway.listen({ host: config.mcpServer.host, port: config.mcpServer.port }));
   } catch (err) {
-    await Promise.all(servers.map((s) => s.close(0)));
     await gateway.close();
     await auth.close();
     await store.close();
     throw err;
   }
-  const reloadKeys = setInterval(() => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed')), config.keyReloadSeconds * 1000);
-  reloadKeys.unref();
   const lines = ['', 'oauth-mcp gateway is running', '', `  Authorization server  ${config.authServer.issuer}`];
   for (const u of upstreams) {
     const where = u.target.kind === 'stdio' ? [u.target.command, ...u.target.args].join(' ') : u.target.url;
@@ -97,8 +118,6 @@ export async function runGatewayCommand(args: string[], io: CliIo): Promise<numb
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  clearInterval(reloadKeys);
-  await Promise.all(servers.map((s) => s.close()));
   await gateway.close();
   await auth.close();
   await store.close();

@@ -1,4 +1,3 @@
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import { splitCommandLine } from './command-line.js';
 
 /** How the gateway reaches one upstream MCP server. */
@@ -147,7 +146,8 @@ function parseScopes(raw: unknown, at: string): UpstreamScopes {
   if (!isObject(raw)) throw new Error(`config: ${at}: expected an object`);
   const scope = (v: unknown, fallback: string, where: string) => {
     const s = v ?? fallback;
-    if (typeof s !== 'string' || !(SUPPORTED_SCOPES as readonly string[]).includes(s)) throw new Error(`config: ${where}: one of ${SUPPORTED_SCOPES.join(', ')}`);
+    // RFC 6749 §3.3: a scope token is printable ASCII without space, quote or backslash.
+    if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new Error(`config: ${where}: a scope name (RFC 6749 §3.3)`);
     return s;
   };
   const tools: Record<string, string[]> = {};

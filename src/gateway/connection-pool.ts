@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { Caller } from '../mcp/tools/types.js';
+import type { Caller } from '../resource-server/types.js';
 import type { ServerToClientMethod, UpstreamConnection, UpstreamEvents } from './upstream-connection.js';
 
 /** A downstream session attached to an upstream connection: where that connection's notifications and requests go. */

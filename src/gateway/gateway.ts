@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log/logger.js';
-import type { ServerFactory, ToolScopes } from '../mcp/tool-scopes.js';
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { Caller } from '../resource-server/types.js';
 import type { UpstreamConfig } from './config.js';
 import { ConnectionPool } from './connection-pool.js';
 import { identityHeaders, type IdentitySigner } from './identity.js';
@@ -17,13 +18,15 @@ export interface GatewayDeps {
   signer?: IdentitySigner;
   /** Milliseconds clock of the pools (idle reaping); tests move it. */
   now?: () => number;
+  /** The authorization server's scope vocabulary: whether granted scopes cover needed ones. */
+  covers?: (granted: readonly string[], needed: readonly string[]) => boolean;
 }
 
 /** One upstream as the MCP runtime consumes it: the per-caller server factory and the tools' scopes. */
 export interface GatewayUpstream {
   config: UpstreamConfig;
-  serverFactory: ServerFactory;
-  toolScopes: ToolScopes;
+  serverFactory: (caller: Caller) => Promise<McpServer>;
+  toolScopes: (toolName: string) => readonly string[] | undefined;
   /** scopes_supported of this upstream's protected resource. */
   scopes: string[];
   pool: ConnectionPool;
@@ -37,7 +40,7 @@ export interface GatewayUpstream {
  */
 export function createGatewayUpstream(config: UpstreamConfig, deps: GatewayDeps): GatewayUpstream {
   const { target, limits } = config;
-  const policy = new ScopePolicy(config.scopes);
+  const policy = new ScopePolicy(config.scopes, deps.covers);
   const logger = deps.logger.child({ upstream: config.name });
   const pool = new ConnectionPool({
     isolation: config.isolation,
@@ -60,8 +63,8 @@ export function createGatewayUpstream(config: UpstreamConfig, deps: GatewayDeps)
   const upstream = { name: config.name, pool, policy, observer: deps.observer, requestTimeoutMs: limits.requestTimeoutMs };
   return {
     config,
-    serverFactory: (caller) => createProxyServer(upstream, caller),
-    toolScopes: (name) => policy.scopesFor(name),
+    serverFactory: (caller: Caller) => createProxyServer(upstream, caller),
+    toolScopes: (name: string) => policy.scopesFor(name),
     scopes: policy.allScopes(),
     pool,
     close: () => pool.close(),

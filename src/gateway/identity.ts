@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SigningKey } from '../keys/key-ring.js';
 import { signCompactEs256 } from '../keys/jws.js';
-import type { Caller } from '../mcp/tools/types.js';
+import type { Caller } from '../resource-server/types.js';
 import type { IdentityMode } from './config.js';
 
 /** The authorization server's current signing key and issuer: what the identity JWT is signed with. */

@@ -1,7 +1,6 @@
 import { McpServer, ProtocolError, type ServerCapabilities } from '@modelcontextprotocol/server';
-import { hasScopes } from '../oauth/scopes.js';
 import { callerFromAuthInfo } from '../mcp/auth-info.js';
-import type { Caller } from '../mcp/tools/types.js';
+import type { Caller } from '../resource-server/types.js';
 import { UpstreamUnavailable, type ConnectionPool, type DownstreamSink } from './connection-pool.js';
 import type { GatewayObserver } from './observer.js';
 import type { ScopePolicy } from './scope-policy.js';
@@ -96,7 +95,7 @@ export async function createProxyServer(up: ProxyUpstream, caller: Caller): Prom
       if (tool !== undefined) {
         // Second line of defence behind the HTTP scope gate (RS-6), which answers 403 before dispatch.
         const needed = up.policy.scopesFor(tool);
-        if (!hasScopes(who.scopes, needed)) {
+        if (!up.policy.covers(who.scopes, needed)) {
           report('refused');
           return { content: [{ type: 'text', text: `Insufficient scope: ${tool} needs ${needed.join(' ')}.` }], isError: true };
         }
@@ -170,7 +169,7 @@ function markTools(policy: ScopePolicy, result: Record<string, unknown>, granted
     ...result,
     tools: tools.map((t) => {
       const required = [...policy.scopesFor(t.name)];
-      const missing = required.filter((s) => !hasScopes(granted, [s]));
+      const missing = required.filter((s) => !policy.covers(granted, [s]));
       return { ...t, _meta: { ...t._meta, 'oauth-mcp/requiredScopes': required, ...(missing.length > 0 && { 'oauth-mcp/missingScopes': missing }) } };
     }),
   };

@@ -1,4 +1,3 @@
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { UpstreamScopes } from './config.js';
 
 /**
@@ -10,7 +9,11 @@ import type { UpstreamScopes } from './config.js';
 export class ScopePolicy {
   private readonly readOnly = new Map<string, boolean>();
 
-  constructor(private readonly scopes: UpstreamScopes) {}
+  constructor(
+    private readonly scopes: UpstreamScopes,
+    /** Whether granted scopes cover needed ones (the authorization server's vocabulary: write may imply read). */
+    readonly covers: (granted: readonly string[], needed: readonly string[]) => boolean = (g, n) => n.every((s) => g.includes(s)),
+  ) {}
 
   /** Records the annotations of a tools/list answer. */
   learn(tools: ReadonlyArray<{ name: string; annotations?: { readOnlyHint?: boolean } | undefined }>): void {
@@ -25,7 +28,6 @@ export class ScopePolicy {
 
   /** Every scope some tool may need: what scopes_supported advertises. */
   allScopes(): string[] {
-    const used = new Set([this.scopes.default, this.scopes.readOnly, ...Object.values(this.scopes.tools).flat()]);
-    return SUPPORTED_SCOPES.filter((s) => used.has(s));
+    return [...new Set([this.scopes.readOnly, this.scopes.default, ...Object.values(this.scopes.tools).flat()])];
   }
 }

@@ -71,7 +71,7 @@ describe('oauth-mcp gateway --config: several upstreams, each its own protected 
     const doc = await (await fetch(`${mcp}/.well-known/oauth-protected-resource/mcp/files`)).json();
     expect(doc).toMatchObject({ resource: `${mcp}/mcp/files`, authorization_servers: [env['OAUTH_ISSUER']], scopes_supported: ['read', 'write'] });
     const everything = await (await fetch(`${mcp}/.well-known/oauth-protected-resource/mcp/everything`)).json();
-    expect(everything).toMatchObject({ resource: `${mcp}/mcp/everything`, scopes_supported: ['read'] });
+    expect(everything).toMatchObject({ resource: `${mcp}/mcp/everything`, scopes_supported: ['read', 'write'] });
   });
 
   it('RS-5 the SDK v2 client completes OAuth per upstream; a token for one upstream is refused by the other', async () => {

@@ -37,7 +37,7 @@ describe('gateway command line and config file', () => {
     [{ upstreams: { a: { stdio: 'x', url: 'http://h' } } }, 'config: upstreams.a: give exactly one of stdio (a command line), command (+ args) or url'],
     [{ upstreams: { a: { url: 'ftp://h' } } }, 'config: upstreams.a.url: not an http(s) URL: ftp://h'],
     [{ upstreams: { a: { stdio: 'x', colour: 'red' } } }, 'config: upstreams.a.colour: unknown field'],
-    [{ upstreams: { a: { stdio: 'x', scopes: { default: 'admin' } } } }, 'config: upstreams.a.scopes.default: one of read, write'],
+    [{ upstreams: { a: { stdio: 'x', scopes: { default: 'two words' } } } }, 'config: upstreams.a.scopes.default: a scope name (RFC 6749 §3.3)'],
     [{ upstreams: { a: { stdio: 'x', limits: { maxTotal: 0 } } } }, 'config: upstreams.a.limits.maxTotal: an integer >= 1'],
     [{ upstreams: { a: { stdio: 'x', isolation: 'none' } } }, 'config: upstreams.a.isolation: per-user or shared, got none'],
     [{ upstreams: { sse: { stdio: 'x' }, b: { stdio: 'y' } } }, 'config: upstreams.sse.path: must be /mcp or /mcp/<name>'],

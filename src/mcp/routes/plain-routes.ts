@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
-import { callerFromToken, toAuthInfo } from '../auth-info.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
+import { toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { scopeGate } from '../http/scope-gate.js';
 import type { McpRuntime } from '../runtime.js';
@@ -32,8 +32,13 @@ export function plainHandler(runtime: McpRuntime, paths: EndpointPaths, method: 
     const asMessage = { jsonrpc: '2.0', id, method, params };
     const refused = scopeGate(runtime.toolScopes, asMessage, token, paths.resourceMetadataUrl);
     if (refused) return refused;
-    const answer = await runtime.direct(callerFromToken(token), method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
-    return c.json({ ...answer, id });
+    const direct = await runtime.direct(callerOf(token));
+    try {
+      const answer = await direct.transport.request(method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
+      return c.json({ ...answer, id });
+    } finally {
+      direct.done();
+    }
   };
 }
 

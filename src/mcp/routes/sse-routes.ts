@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
-import { callerFromToken, toAuthInfo } from '../auth-info.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
+import { toAuthInfo } from '../auth-info.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
 import type { McpRuntime } from '../runtime.js';
@@ -10,7 +10,7 @@ type Ctx = Context<{ Variables: { auth: VerifiedToken } }>;
 
 /** TR-11: GET {base}/sse opens the 2024-11-05 stream and announces {base}/messages?sessionId=... */
 export function sseOpenHandler(runtime: McpRuntime, paths: EndpointPaths) {
-  return (c: Ctx): Promise<Response> => runtime.sse.open(`${paths.base}/messages`, callerFromToken(c.get('auth')), c.req.raw.signal);
+  return (c: Ctx): Promise<Response> => runtime.sse.open(`${paths.base}/messages`, callerOf(c.get('auth')), c.req.raw.signal);
 }
 
 /** TR-11: messages POSTed to the announced endpoint; 202 here, the answer arrives on the stream. */

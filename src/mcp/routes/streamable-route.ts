@@ -1,7 +1,7 @@
 import { isLegacyRequest, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
-import { callerFromToken, toAuthInfo } from '../auth-info.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
+import { toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
@@ -30,7 +30,7 @@ export function streamableHandler(runtime: McpRuntime, paths: EndpointPaths) {
     const protocolHeader = c.req.header('mcp-protocol-version');
 
     if (request.method === 'GET' && !sessionId && !protocolHeader && (c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return runtime.sse.open(`${paths.base}/messages`, callerFromToken(token), request.signal);
+      return runtime.sse.open(`${paths.base}/messages`, callerOf(token), request.signal);
     }
 
     const body = await readJsonBody(c);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
 import { callerFromAuthInfo } from '../auth-info.js';
 import { jsonRpcError } from '../http/json-rpc-error.js';
-import type { ServerFactory } from '../tool-scopes.js';
+import type { ServerSource } from '../server-source.js';
 
 interface Session {
   server: McpServer;
@@ -13,7 +13,8 @@ interface Session {
 }
 
 export interface StreamableSessionOptions {
-  createServer: ServerFactory;
+  /** A server for a new session, given who opens it. */
+  createServer: ServerSource;
   /** Milliseconds without a request after which a session is closed. */
   idleMs?: number;
   maxSessions?: number;
@@ -52,9 +53,7 @@ export class StreamableSessions {
   async open(request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     if (this.sessions.size >= this.maxSessions) await this.sweep();
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open sessions; retry later');
-    const caller = callerFromAuthInfo(authInfo);
-    if (!caller) return jsonRpcError(401, -32001, 'Unauthorized');
-    const server = await this.opts.createServer(caller);
+    const server = await this.opts.createServer(callerFromAuthInfo(authInfo));
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => `${this.opts.idPrefix ?? ''}${randomUUID()}`,
       onsessioninitialized: (id) => {
