@@ -16,6 +16,8 @@ const USAGE = `usage: mcp-auth-server <command>
   doctor <MCP URL> [--json] probe any MCP deployment the way real clients do (registers test clients)
   audit [--since 1h] [--client <id>] [--json]
                             list audit events: sign-ins, consents, tokens, refusals with their rule
+  gateway --stdio "<command line>" | --http <url> | --config <file>
+                            OAuth in front of any MCP server (docs/gateway.md)
 
   <command> --help          what a command does, without doing it
   --version                 the version of mcp-auth-server
@@ -67,6 +69,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return (await import('./doctor.js')).runDoctorCommand(args, io);
     case 'audit':
       return (await import('./audit.js')).runAuditCommand(args, io);
+    case 'gateway':
+      return (await import('./gateway.js')).runGatewayCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

@@ -34,7 +34,15 @@ SQLite: replaces the database with the backup <file> (stop the servers first). P
 pg_restore command to run. Start with the SECRET_KEY the backup was made with.
 `;
 
-const OWN: Record<string, string> = { start: START, migrate: MIGRATE, keys: KEYS, backup: BACKUP, restore: RESTORE };
+const GATEWAY = `usage: mcp-auth-server gateway --stdio "<command line>" [--shared] | --http <url> | --config <file>
+
+Serves the authorization server and, in front of one or more upstream MCP servers, the MCP endpoint of every
+transport era (default http://127.0.0.1:5001/mcp). --stdio starts one process per user (--shared: one for all),
+--http forwards to a Streamable HTTP (or legacy SSE) server, --config mounts several upstreams each at its own
+path and resource. The usual environment applies (DEMO_MODE, OAUTH_ISSUER, ...). See docs/gateway.md.
+`;
+
+const OWN: Record<string, string> = { start: START, migrate: MIGRATE, keys: KEYS, backup: BACKUP, restore: RESTORE, gateway: GATEWAY };
 
 /** The usage text of `command`, or undefined for an unknown command. */
 export async function usageOf(command: string): Promise<string | undefined> {

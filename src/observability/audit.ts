@@ -26,6 +26,7 @@ export const AUDIT_EVENT_TYPES = [
   'reuse_detected',
   'key_rotated',
   'mcp_connected',
+  'gateway_call',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -51,6 +52,8 @@ const DEFAULT_POLICY: Record<AuditEventType, FlowPolicy> = {
   reuse_detected: 'join-or-start',
   key_rotated: 'none',
   mcp_connected: 'join-or-start',
+  /** A tool call the gateway forwarded upstream: part of the client's flow when it has one. */
+  gateway_call: 'join',
 };
 
 /** What an endpoint reports. Never put a secret, code, token or verifier in any field. */

@@ -33,7 +33,7 @@ describe('oauth-mcp --help and --version do nothing else', () => {
     expect(r.stdout).toBe(`mcp-auth-server ${VERSION}\n`);
   });
 
-  it.each(['start', 'migrate', 'keys', 'clients', 'users', 'flow', 'doctor', 'audit', 'backup', 'restore'])(
+  it.each(['start', 'migrate', 'keys', 'clients', 'users', 'flow', 'doctor', 'audit', 'backup', 'restore', 'gateway'])(
     '%s --help prints its usage, exits 0, and opens no database',
     async (command) => {
       const f = fresh();
