@@ -103,7 +103,7 @@ export interface AuthorizationServer extends HttpApp {
    * The token vault of the identity providers that keep tokens (docs/identity.md): give it to createMcpServer as
    * `upstreamTokens` so tools can call a provider's APIs for the person. Undefined when no provider keeps tokens.
    */
-  upstreamTokens?: TokenVault;
+  upstreamTokens?: Pick<TokenVault, 'accessToken'>;
   /** The internal dependencies the routes were built from, for the CLI and the tests of this repository. */
   deps: BuiltDeps;
 }
@@ -152,6 +152,11 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     identityProviders: options.identityProviders ?? [],
     localPasswords: options.localPasswords ?? true,
   };
+  for (const [i, p] of config.identityProviders.entries()) {
+    // The name is a path segment: /idp/<name>/start and /idp/<name>/callback.
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(p.name)) throw new TypeError(`identityProviders[${i}].name: "${p.name}" must be 1 to 32 lowercase letters, digits or hyphens`);
+    if (config.identityProviders.findIndex((q) => q.name === p.name) !== i) throw new TypeError(`identityProviders[${i}].name: "${p.name}" is used twice`);
+  }
   if (!config.localPasswords && config.identityProviders.length === 0 && signIn === 'pages') {
     throw new TypeError('localPasswords: false needs at least one of identityProviders, or nobody can sign in');
   }

@@ -95,6 +95,12 @@ describe('identity providers through the public factories', () => {
     ).rejects.toThrow(/localPasswords/);
   });
 
+  it('refuses a provider name that is no path segment, and a name used twice', async () => {
+    const base = { issuer: ISSUER, store, secretKey: SECRET, scopes: { a: { description: 'a' } }, resources: [{ url: 'http://127.0.0.1:5001/mcp' }] };
+    await expect(createAuthorizationServer({ ...base, identityProviders: [{ ...provider(upstream.issuer), name: 'Corp/SSO' }] })).rejects.toThrow(/identityProviders\[0\]\.name/);
+    await expect(createAuthorizationServer({ ...base, identityProviders: [provider(upstream.issuer), provider(upstream.issuer)] })).rejects.toThrow(/used twice/);
+  });
+
   it('signs in upstream, shows the tools option on the consent page, and the vault reaches a tool through upstreamTokens', async () => {
     const browser = new CookieClient(auth.app);
     const q = new URLSearchParams({
