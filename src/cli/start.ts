@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { sqliteUnwritable } from '../store/writable.js';
 import { banner } from './banner.js';
 import { buildAuthServer, buildMcpServer, buildOneOrigin } from './compose.js';
+import { auditShared } from '../observability/audit.js';
 import type { AuthorizationServer } from '../index.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 import { startRefusal } from './start-refusals.js';
@@ -65,7 +66,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const timers: NodeJS.Timeout[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
-    const base = { store, logger, clock };
+    // One audit queue and flow cache for both servers of this process.
+    const base = { store, logger, clock, auditShared: auditShared({ store, logger }) };
     const at = (host: string, port: number) => ({ host, port, ...(tls && { tls }) });
     let auth: AuthorizationServer | undefined;
     if (only === 'one-origin') {

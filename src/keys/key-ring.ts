@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningKeyRecord, Store } from '../store/store.js';
@@ -11,6 +12,8 @@ export interface SigningKey {
   /** Unix seconds the key was made. */
   createdAt: number;
   privateKey: CryptoKey;
+  /** The same key for node:crypto's synchronous sign (keys/jws.ts), converted once when loaded. */
+  keyObject: KeyObject;
 }
 
 /**
@@ -138,6 +141,7 @@ export class KeyRing {
         { cause },
       );
     }
-    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey: (await importJWK(jwk, record.alg)) as CryptoKey };
+    const privateKey = (await importJWK(jwk, record.alg)) as CryptoKey;
+    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey, keyObject: KeyObject.from(privateKey) };
   }
 }
