@@ -72,6 +72,8 @@ export interface RefreshTokenRecord {
   rotatedAt: number | null;
   revokedAt: number | null;
   createdAt: number;
+  /** RFC 9449 §5: the DPoP key thumbprint a public client's refresh token is bound to; absent or null when unbound. */
+  dpopJkt?: string | null;
 }
 
 export interface SigningKeyRecord {

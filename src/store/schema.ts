@@ -58,6 +58,7 @@ export interface Database {
     rotated_at: number | null;
     revoked_at: number | null;
     created_at: number;
+    dpop_jkt: string | null;
   };
   revoked_access_tokens: {
     jti: string;
