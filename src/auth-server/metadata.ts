@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
 import { PROMPT_VALUES } from './interaction.js';
@@ -25,6 +26,8 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9449 §5.1: the proof algorithms the token endpoint accepts.
+    dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     prompt_values_supported: [...PROMPT_VALUES],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,

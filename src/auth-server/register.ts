@@ -26,6 +26,8 @@ const registrationSchema = z.object({
     .enum(AUTH_METHODS, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${AUTH_METHODS.join(', ')}` })
     .optional(),
   ...descriptiveMetadataShape,
+  // RFC 9449 §5.2: a client that always uses DPoP; kept in metadata and enforced at the token endpoint.
+  dpop_bound_access_tokens: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /** RFC 7591 §3.1: the registration request is a JSON document. */
@@ -82,7 +84,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     const now = deps.clock();
     const clientId = randomToken(16);
     const clientSecret = confidential ? randomToken(32) : undefined;
-    const metadata = pickDescriptive(m);
+    const metadata = { ...pickDescriptive(m), ...(m.dpop_bound_access_tokens !== undefined && { dpop_bound_access_tokens: m.dpop_bound_access_tokens }) };
     const client: ClientRecord = {
       clientId,
       // Style rule 8: store the hash, never the secret.

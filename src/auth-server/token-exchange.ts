@@ -5,6 +5,7 @@ import type { ClientRecord } from '../store/store.js';
 import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
+import { dpopNonceHeader, tokenRequestDpop } from './dpop.js';
 import { checkFormContentType, parseForm, type FormParams } from './form.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -14,6 +15,8 @@ import { refreshTokenGrant } from './grants/refresh-token.js';
 export interface TokenRequest {
   contentType: string | undefined;
   authorization: string | undefined;
+  /** The `DPoP` header (RFC 9449 §4.1), when sent. */
+  dpop: string | undefined;
   body: string;
 }
 
@@ -27,7 +30,8 @@ export interface TokenAnswer {
 /** AS-9, RFC 6749 §5.1 and §5.2: token responses, errors included, are never cached. */
 export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-type GrantHandler = (client: ClientRecord, params: FormParams) => Promise<IssuedTokens>;
+/** `dpopJkt`: the DPoP key the tokens are bound to (RFC 9449 §5), when the request carried a proof. */
+type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => Promise<IssuedTokens>;
 
 /** The client_id a failed request claimed (not verified), for the audit trail. */
 function claimedClientId(authorization: string | undefined, posted: string | undefined): string | undefined {
@@ -50,20 +54,21 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     client_credentials: clientCredentialsGrant(deps),
   };
 
-  const exchange = async (params: FormParams, authorization: string | undefined, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
+  const exchange = async (params: FormParams, req: TokenRequest, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
     const grantType = params.grant_type;
     // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
-    const { client } = await authenticateClient(deps, authorization, params);
+    const { client } = await authenticateClient(deps, req.authorization, params);
     authenticated(client);
     // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
     }
-    const { body, subject, jti, flowId } = await grant(client, params);
+    const dpopJkt = await tokenRequestDpop(deps, req.dpop, client);
+    const { body, subject, jti, flowId } = await grant(client, params, dpopJkt);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
     await auditOf(deps).record({
       type: grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
@@ -74,7 +79,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       grantType,
       detail: `grant_type=${grantType}; scope "${body.scope}"; ${body.refresh_token ? 'with' : 'no'} refresh token; jti ${jti}`,
     });
-    return { status: 200, body, headers: { ...NO_STORE_HEADERS } };
+    return { status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } };
   };
 
   return async (req) => {
@@ -88,7 +93,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     }
     let client: ClientRecord | undefined;
     try {
-      return await exchange(params, req.authorization, (authenticated) => (client = authenticated));
+      return await exchange(params, req, (authenticated) => (client = authenticated));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       const type = params.grant_type === 'refresh_token' ? 'token_refreshed' : 'token_issued';
@@ -108,7 +113,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
 function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
   if (err.status >= 500) deps.logger.error({ err: err.cause ?? err, path: '/oauth/token' }, err.description);
   else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
-  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...err.headers } };
+  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps), ...err.headers } };
 }
 
 const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();

@@ -66,6 +66,7 @@ const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DPOP_REQUIRE_NONCE: bool.default(false),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -95,6 +96,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** When set, GET /metrics of both servers asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
+  dpopRequireNonce: boolean;
 }
 
 export class ConfigError extends Error {
@@ -170,5 +173,6 @@ export function loadConfig(env: Env): Config {
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     metricsToken: e.METRICS_TOKEN,
+    dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });
 }

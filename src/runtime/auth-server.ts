@@ -5,6 +5,9 @@ import { seedDemo } from '../auth-server/demo.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
+import { openReplayCache } from '../http/shared-replay-cache.js';
+import { deriveKey } from '../keys/encryption.js';
+import { DpopNonces } from '../oauth/dpop-nonce.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
@@ -30,11 +33,15 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     signingDelaySeconds: signingDelaySeconds(config),
   });
   const rateLimits = await openRateLimits(config, { keyPrefix: 'oauth-mcp' });
+  // DPoP proof and client assertion jti values, shared where the rate limits are (RATE_LIMIT_STORE).
+  const replay = await openReplayCache(config, base.clock, { keyPrefix: 'oauth-mcp:as' });
   const deps: WebDeps & ReturnType<typeof authServerObservability> = {
     config,
     ...base,
     keys,
     rateLimits: rateLimits.limits,
+    replay,
+    ...(config.dpopRequireNonce && { dpopNonces: new DpopNonces(deriveKey(config.secretKey, 'dpop-nonce-as'), base.clock) }),
     // Failed sign-ins are counted where the rate limits are (RATE_LIMIT_STORE): shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...authServerObservability(base),
@@ -48,5 +55,5 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // Request ids, logs, /metrics and /ready (issue 7).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
+  return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])) };
 }

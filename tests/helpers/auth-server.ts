@@ -4,6 +4,7 @@ import { createAuthServerApp } from '../../src/auth-server/app.js';
 import type { AuthServerDeps } from '../../src/auth-server/deps.js';
 import { seedDemo } from '../../src/auth-server/demo.js';
 import { memoryRateLimits } from '../../src/http/rate-limit.js';
+import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -26,6 +27,7 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     clock,
     logger: silentLogger(),
     rateLimits: memoryRateLimits(config.rateLimitPerMinute),
+    replay: new MemoryReplayCache(clock),
     ...opts,
   };
   if (config.demo.enabled) await seedDemo(deps);

@@ -1,3 +1,4 @@
+import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,7 +77,7 @@ export async function startStack() {
   const clock = systemClock;
   const logger = silentLogger();
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
-  const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0) };
+  const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0), replay: new MemoryReplayCache(clock) };
   deps.interaction = pagesInteraction(deps);
   const authApp = createAuthServerApp(deps);
   authApp.route('/', webRoutes(deps));

@@ -34,7 +34,7 @@ function resourceResolver(mcpServerUrl: string): (requested: string | undefined)
  */
 export function clientCredentialsGrant(deps: AuthServerDeps) {
   const resolveResource = resourceResolver(deps.config.mcpServer.url);
-  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
+  return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only');
@@ -43,7 +43,7 @@ export function clientCredentialsGrant(deps: AuthServerDeps) {
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const resource = resolveResource(params.resource);
     await touchClientIfStale(deps, client, deps.clock());
-    const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource });
+    const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) });
     return issuedTokens(access, scopes);
   };
 }
