@@ -25,6 +25,7 @@ export function apiRoutes(deps: McpServerDeps): Hono<AuthEnv> {
     resourceMetadataUrl: protectedResourceMetadataUrl(r.origin),
     // RS-3: a client without a token is told every scope the API uses, so one authorization covers it all.
     allScopes: SUPPORTED_SCOPES,
+    ...(deps.dpop && { dpop: deps.dpop }),
   };
   const read = bearerAuth({ ...common, requiredScopes: ['read'] });
   const write = bearerAuth({ ...common, requiredScopes: ['write'] });

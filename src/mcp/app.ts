@@ -51,7 +51,7 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = cr
     c.json({ status: 'healthy', service: 'mcp-server', auth_mode: deps.config.mcpAuthMode, tools: runtime.tools.map((t) => t.name) }),
   );
   // The tools' scope declarations are what scopes_supported advertises (issue 3).
-  app.route('/', protectedResourceMetadataRoutes(deps, { scopes: scopesDeclaredBy(runtime.tools) }));
+  app.route('/', protectedResourceMetadataRoutes(deps, { scopes: scopesDeclaredBy(runtime.tools), dpop: deps.dpop !== undefined }));
   app.route('/', apiRoutes(deps));
   app.route('/', mcpRoutes(deps, runtime));
   return app;

@@ -31,6 +31,7 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
       resourceMetadataUrl: paths.resourceMetadataUrl,
       requiredScopes: [],
       allScopes,
+      ...(deps.dpop && { dpop: deps.dpop }),
     });
     const auth = runtime.serverToken
       ? serverManagedAuth({ bearer, serverToken: runtime.serverToken, verifier: deps.verifier, logger: deps.logger })

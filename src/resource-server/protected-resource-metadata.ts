@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { authorizationServerMetadata } from '../auth-server/metadata.js';
 import { publicCors } from '../http/cors.js';
 import type { McpServerDeps } from '../mcp/deps.js';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import { protectedResourceMetadataUrl, serverResources } from './resources.js';
 
@@ -11,6 +12,8 @@ export interface ProtectedResourceMetadataOptions {
   /** The scopes the resource's operations declare (issue 3: the tools' declarations); defaults to all known. */
   scopes?: readonly string[];
   resourceDocumentation?: string;
+  /** The resource accepts DPoP-bound tokens: advertise the proof algorithms (RFC 9728 §2). */
+  dpop?: boolean;
 }
 
 /**
@@ -29,6 +32,8 @@ export function protectedResourceMetadata(
     bearer_methods_supported: ['header'],
     resource_name: RESOURCE_NAME,
     ...(opts.resourceDocumentation && { resource_documentation: opts.resourceDocumentation }),
+    // RFC 9728 §2: DPoP proof algorithms accepted; bearer tokens stay accepted, so DPoP is not required.
+    ...(opts.dpop && { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS], dpop_bound_access_tokens_required: false }),
   };
 }
 

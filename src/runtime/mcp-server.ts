@@ -9,6 +9,10 @@ import type { AuditLog } from '../observability/audit.js';
 import { observeMcpServer } from '../observability/wire.js';
 import { verifierForServer } from '../resource-server/jwt-verifier.js';
 import { revocationCheck } from '../resource-server/revocation-check.js';
+import type { ResourceDpop } from '../resource-server/dpop.js';
+import { openReplayCache } from '../http/shared-replay-cache.js';
+import { deriveKey } from '../keys/encryption.js';
+import { DpopNonces } from '../oauth/dpop-nonce.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -18,7 +22,15 @@ import type { Store } from '../store/store.js';
 export async function buildMcpServer(config: Config, base: { store: Store; logger: Logger; clock: Clock }) {
   const isRevoked = revocationCheck(base.store);
   const verifier = verifierForServer(config, base.clock, { isRevoked });
-  const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
+  // DPoP proof jti values, shared where the rate limits are (RATE_LIMIT_STORE); nonces per DPOP_REQUIRE_NONCE.
+  const replay = await openReplayCache(config, base.clock, { keyPrefix: 'oauth-mcp:rs' });
+  const dpop: ResourceDpop = {
+    replay,
+    clock: base.clock,
+    publicUrl: config.mcpServer.url,
+    ...(config.dpopRequireNonce && { nonces: new DpopNonces(deriveKey(config.secretKey, 'dpop-nonce-rs'), base.clock) }),
+  };
+  const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock), dpop };
   const runtime = createMcpRuntime(deps);
   let audit: AuditLog | undefined;
   // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).
@@ -30,5 +42,5 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
     metricsToken: config.metricsToken,
   });
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  return { app, deps, close: async () => void (await Promise.all([runtime.close(), audit?.flush()])) };
+  return { app, deps, close: async () => void (await Promise.all([runtime.close(), replay.close(), audit?.flush()])) };
 }
