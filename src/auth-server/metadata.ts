@@ -3,6 +3,7 @@ import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
 import { PROMPT_VALUES } from './interaction.js';
+import { ASSERTION_ALGORITHMS } from './private-key-jwt.js';
 
 /**
  * RFC 8414 authorization server metadata (AS-1, AS-2). The same complete document is served at the OAuth and
@@ -22,7 +23,9 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    // RFC 8414 §2: required when private_key_jwt is listed.
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     code_challenge_methods_supported: ['S256'],

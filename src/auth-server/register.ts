@@ -16,8 +16,9 @@ import {
   resolveGrantTypes,
 } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
+import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
 
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const satisfies readonly TokenEndpointAuthMethod[];
 
 /** RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). */
 const registrationSchema = z.object({
@@ -28,6 +29,9 @@ const registrationSchema = z.object({
   ...descriptiveMetadataShape,
   // RFC 9449 §5.2: a client that always uses DPoP; kept in metadata and enforced at the token endpoint.
   dpop_bound_access_tokens: z.boolean({ error: 'must be true or false' }).optional(),
+  // RFC 7591 §2: the client's public keys for private_key_jwt, by value or by reference (not both).
+  jwks: jwksSchema.optional(),
+  jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
 });
 
 /** RFC 7591 §3.1: the registration request is a JSON document. */
@@ -77,14 +81,16 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
     const authMethod: TokenEndpointAuthMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
     const confidential = authMethod !== 'none';
+    const keys = clientKeysMetadata(m.jwks, m.jwks_uri, authMethod);
     const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, confidential);
     const redirectUris = [...new Set(m.redirect_uris ?? [])];
     assertRedirectUris(redirectUris, grantTypes);
 
     const now = deps.clock();
     const clientId = randomToken(16);
-    const clientSecret = confidential ? randomToken(32) : undefined;
-    const metadata = { ...pickDescriptive(m), ...(m.dpop_bound_access_tokens !== undefined && { dpop_bound_access_tokens: m.dpop_bound_access_tokens }) };
+    // A key-authenticated client holds no secret (RFC 7523 §2.2).
+    const clientSecret = confidential && authMethod !== 'private_key_jwt' ? randomToken(32) : undefined;
+    const metadata = { ...pickDescriptive(m), ...keys, ...(m.dpop_bound_access_tokens !== undefined && { dpop_bound_access_tokens: m.dpop_bound_access_tokens }) };
     const client: ClientRecord = {
       clientId,
       // Style rule 8: store the hash, never the secret.

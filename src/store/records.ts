@@ -3,7 +3,7 @@
  * (kysely/). Times are Unix seconds. Secrets arrive here already hashed.
  */
 
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface ClientRecord {
   clientId: string;

@@ -27,7 +27,7 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     clock,
     logger: silentLogger(),
     rateLimits: memoryRateLimits(config.rateLimitPerMinute),
-    replay: new MemoryReplayCache(clock),
+    replay: new MemoryReplayCache(opts.clock ?? clock),
     ...opts,
   };
   if (config.demo.enabled) await seedDemo(deps);
