@@ -29,6 +29,11 @@ export class ClientCache {
     this.byId.set(client.clientId, { client, at: this.now() });
   }
 
+  /** The client was deleted (RFC 7592 §2.3): not served from here again. */
+  forget(clientId: string): void {
+    this.byId.delete(clientId);
+  }
+
   /** The client was just marked used in the store: the cached copy says so too, so it is not marked again. */
   touched(clientId: string, lastUsedAt: number): void {
     const hit = this.byId.get(clientId);

@@ -15,6 +15,7 @@ export interface Database {
     metadata: string; // JSON object
     created_at: number;
     last_used_at: number | null;
+    registration_token_hash: string | null;
   };
   users: {
     id: string;
