@@ -12,9 +12,6 @@ import type { AuthServerDeps } from './deps.js';
 import { errorPage } from './error-page.js';
 import { demoInteraction, type InteractionOutcome, type ValidatedAuthorizationRequest } from './interaction.js';
 
-export { validateAuthorizationRequest, defaultResource, type AuthorizationValidation } from './authorize-request.js';
-export { errorPage } from './error-page.js';
-
 /**
  * A 302 to a verified redirect URI with the response parameters, plus `iss` (RFC 9207 §2, AS-8). Parameters
  * the registered URI already carries in its query are kept (RFC 6749 §3.1.2).
@@ -55,7 +52,7 @@ export async function authorizationFailure(deps: AuthServerDeps, failure: Extrac
 
 /**
  * Finishes a validated request once a person (or demo mode) has decided: on approval a grant is recorded and
- * a single-use code issued, stored only as its SHA-256 (style rule 8); a denial is access_denied. The login
+ * a single-use code issued, stored only as its SHA-256 (docs/security.md); a denial is access_denied. The login
  * and consent pages call this too.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
-import { auditOf } from '../observability/audit-of.js';
 import type { ClientRecord } from '../store/store.js';
 import type { AuthServerDeps } from './deps.js';
 import { describeIssues } from './client-metadata.js';
@@ -44,7 +43,7 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
   const answer = async (c: Context, next: ClientRecord, oldHash: string) => {
     const token = randomToken(32);
     if (!(await deps.store.updateRegisteredClient(next, oldHash, sha256(token)))) throw refused(); // a concurrent request rotated it first
-    deps.clientCache?.set(next);
+    deps.clientCache?.set(next.clientId, next);
     return c.json(clientInformation(next, issuer, token), 200, NO_STORE);
   };
 
@@ -71,7 +70,7 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
     }
     const next: ClientRecord = { ...client, ...fields };
     const res = await answer(c, next, tokenHash);
-    await auditOf(deps).record({ type: 'client_registered', clientId: client.clientId, detail: `client configuration updated (RFC 7592); redirect ${next.redirectUris.join(' ')}` });
+    deps.logger.info({ event: 'client_updated', clientId: client.clientId, redirectUris: next.redirectUris }, 'client configuration updated by its registration access token');
     return res;
   });
 
@@ -81,7 +80,7 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
     const now = deps.clock();
     for (const grant of await deps.store.listGrantsForClient(client.clientId)) await deps.store.revokeGrant(grant.id, now);
     await deps.store.deleteClient(client.clientId);
-    deps.clientCache?.forget(client.clientId);
+    deps.clientCache?.delete(client.clientId);
     deps.logger.info({ event: 'client_deleted', clientId: client.clientId }, 'client deleted by its registration access token');
     return c.body(null, 204, NO_STORE);
   });

@@ -8,6 +8,8 @@ import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/open-store.js';
+import { auditEventSink } from '../../src/observability/audit-events.js';
+import { auditOf } from '../../src/observability/audit-of.js';
 import { tokenDirectRoute } from '../../src/auth-server/token-direct.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../../src/http/security-headers.js';
 
@@ -30,6 +32,8 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     replay: new MemoryReplayCache(opts.clock ?? clock),
     ...opts,
   };
+  // As the runtime does: the audit trail subscribes to the handlers' events, unless a test passes its own (or none).
+  deps.events = 'events' in opts ? opts.events : auditEventSink(auditOf(deps));
   if (config.demo.enabled) await seedDemo(deps);
   const app = createAuthServerApp(deps);
   // What listen() puts in front of the app in `oauth-mcp start` (runtime/auth-server.ts).

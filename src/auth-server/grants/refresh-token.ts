@@ -10,7 +10,7 @@ import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-toke
 import type { AuthServerDeps } from '../deps.js';
 import { touchClientIfStale, touchGrantIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
-import { successorRefreshToken } from '../own-tokens.js';
+import { successorRefreshToken } from '../issued-tokens.js';
 
 /** What a refresh token is bound to; its scope and resource never change across rotations (RFC 6749 §6). */
 export interface RefreshTokenBinding {

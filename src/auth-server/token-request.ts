@@ -1,9 +1,11 @@
+import { errorAnswer } from '../http/error-answer.js';
 import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
 import { auditOf } from '../observability/audit-of.js';
 import type { ClientRecord } from '../store/store.js';
 import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
+import type { GrantType } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
 import { dpopNonceHeader, tokenRequestDpop } from './dpop.js';
 import { checkFormContentType, parseForm, type FormParams } from './form.js';
@@ -48,7 +50,8 @@ function claimedClientId(authorization: string | undefined, posted: string | und
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
-  const grants: Record<string, GrantHandler> = {
+  // Typed by the grant types registration accepts: one without a handler here does not compile.
+  const grants: Record<GrantType, GrantHandler> = {
     authorization_code: authorizationCodeGrant(deps),
     refresh_token: refreshTokenGrant(deps),
     client_credentials: clientCredentialsGrant(deps),
@@ -58,7 +61,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     const grantType = params.grant_type;
     // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
-    const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
+    const grant = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
     const { client } = await authenticateClient(deps, req.authorization, params);
@@ -88,7 +91,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       checkFormContentType(req.contentType);
       params = parseForm(req.body);
     } catch (err) {
-      if (err instanceof OAuthError) return errorAnswer(deps, err);
+      if (err instanceof OAuthError) return tokenErrorAnswer(deps, err);
       throw err;
     }
     let client: ClientRecord | undefined;
@@ -104,16 +107,17 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
         { type, clientId, flow: client ? 'join-or-start' : 'join', grantType: params.grant_type, detail: `grant_type=${params.grant_type?.slice(0, 40) ?? '(none)'}: ${err.description}` },
         refusal,
       );
-      return errorAnswer(deps, err);
+      const answer = tokenErrorAnswer(deps, err);
+      // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
+      return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };
     }
   };
 }
 
 /** RFC 6749 §5.2: the error as JSON, with its status and headers (a Basic challenge on a failed Basic login). */
-function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
-  if (err.status >= 500) deps.logger.error({ err: err.cause ?? err, path: '/oauth/token' }, err.description);
-  else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
-  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps), ...err.headers } };
+export function tokenErrorAnswer(deps: Pick<AuthServerDeps, 'logger'>, err: unknown): TokenAnswer {
+  const answer = errorAnswer(err, deps.logger, '/oauth/token');
+  return { ...answer, headers: { ...NO_STORE_HEADERS, ...answer.headers } };
 }
 
 const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();
