@@ -100,7 +100,7 @@ for (const target of targets) {
   });
 }
 
-describe('openReplayCache start-up refusals (style rule 7)', () => {
+describe('openReplayCache refuses a shared store it cannot reach, at start-up', () => {
   it('refuses an unreachable Redis', async () => {
     const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:1/0' });
     await expect(openReplayCache(config, () => 0)).rejects.toThrow(/REDIS_URL: cannot reach Redis/);
