@@ -1,7 +1,6 @@
 import { errorAnswer } from '../http/error-answer.js';
 import { OAuthError } from '../oauth/errors.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { ClientRecord } from '../store/store.js';
 import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
@@ -73,15 +72,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     const dpopJkt = await tokenRequestDpop(deps, req.dpop, client);
     const { body, subject, jti, flowId } = await grant(client, params, dpopJkt);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
-    await auditOf(deps).record({
-      type: grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
-      clientId: client.clientId,
-      // The grant's own flow (a shared client's users stay apart); else the client's latest.
-      ...(flowId && { flowId }),
-      subject,
-      grantType,
-      detail: `grant_type=${grantType}; scope "${body.scope}"; ${body.refresh_token ? 'with' : 'no'} refresh token; jti ${jti}`,
-    });
+    await emit(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
     return { status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } };
   };
 
@@ -99,14 +90,8 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       return await exchange(params, req, (authenticated) => (client = authenticated));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      const type = params.grant_type === 'refresh_token' ? 'token_refreshed' : 'token_issued';
-      // An unauthenticated client_id only joins a flow that exists: it must not start flows for anyone.
       const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
-      const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
-      await auditOf(deps).refused(
-        { type, clientId, flow: client ? 'join-or-start' : 'join', grantType: params.grant_type, detail: `grant_type=${params.grant_type?.slice(0, 40) ?? '(none)'}: ${err.description}` },
-        refusal,
-      );
+      await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
       const answer = tokenErrorAnswer(deps, err);
       // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
       return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };

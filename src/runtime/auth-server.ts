@@ -48,7 +48,7 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...observability,
     // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
-    events: auditEventSink(observability.audit),
+    events: auditEventSink(observability.audit, base.store),
   };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.

@@ -33,7 +33,7 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     ...opts,
   };
   // As the runtime does: the audit trail subscribes to the handlers' events, unless a test passes its own (or none).
-  deps.events = 'events' in opts ? opts.events : auditEventSink(auditOf(deps));
+  deps.events = 'events' in opts ? opts.events : auditEventSink(auditOf(deps), store);
   if (config.demo.enabled) await seedDemo(deps);
   const app = createAuthServerApp(deps);
   // What listen() puts in front of the app in `oauth-mcp start` (runtime/auth-server.ts).

@@ -80,7 +80,7 @@ export async function startStack() {
   const logger = silentLogger();
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
   const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0), replay: new MemoryReplayCache(clock) };
-  deps.events = auditEventSink(auditOf(deps));
+  deps.events = auditEventSink(auditOf(deps), store);
   deps.interaction = pagesInteraction(deps);
   const authApp = createAuthServerApp(deps);
   authApp.route('/', webRoutes(deps));

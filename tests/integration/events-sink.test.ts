@@ -13,7 +13,7 @@ describe('the event sink given at construction', () => {
       body: new URLSearchParams({ token }).toString(),
     });
 
-  it('receives typed events from registration and revocation, in order', async () => {
+  it('receives typed events from registration, the token endpoint and revocation, in order', async () => {
     const events: AuthEvent[] = [];
     const s = await makeAuthServer({}, { events: { emit: (e) => void events.push(e) } });
     try {
@@ -28,13 +28,21 @@ describe('the event sink given at construction', () => {
       const { access_token } = await issued.json();
       expect((await revoke(s, client_id, client_secret, access_token)).status).toBe(200); // another client's token
       expect((await revoke(s, 'demo_client', 'demo_secret', access_token)).status).toBe(200);
-      expect(events.map((e) => e.type)).toStrictEqual(['client.registered', 'client.registration_refused', 'token.revocation_refused', 'token.revoked']);
+      const refused = await s.app.request('/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo_client', client_secret: 'wrong' }).toString(),
+      });
+      expect(refused.status).toBe(401);
+      expect(events.map((e) => e.type)).toStrictEqual(['client.registered', 'client.registration_refused', 'token.issued', 'token.revocation_refused', 'token.revoked', 'token.refused']);
       expect(events[0]).toMatchObject({ clientId: client_id, clientName: 'Evented', authMethod: 'client_secret_post' });
-      expect(events[3]).toMatchObject({ clientId: 'demo_client', token: { kind: 'access token' } });
+      expect(events[2]).toMatchObject({ clientId: 'demo_client', grantType: 'client_credentials', withRefreshToken: false });
+      expect(events[4]).toMatchObject({ clientId: 'demo_client', token: { kind: 'access token' } });
+      expect(events[5]).toMatchObject({ clientId: 'demo_client', authenticated: false, error: { code: 'invalid_client' } });
       await s.deps.audit?.flush();
       // This sink is the only listener: the audit trail did not subscribe, so it holds none of these.
       const rows = await s.store.listAuditEvents({ limit: 100 });
-      expect(rows.filter((r) => r.type === 'client_registered' || r.type === 'token_revoked')).toStrictEqual([]);
+      expect(rows).toStrictEqual([]);
     } finally {
       await s.close();
     }

@@ -33,4 +33,43 @@ describe('auditInputOf: events to audit rows', () => {
       detail: 'revoked by the user at /account: 2 grant(s), consent forgotten',
     });
   });
+
+  it("tokens issued and refreshed keep the grant's flow; a reused refresh token names the grace", () => {
+    expect(auditInputOf({ type: 'token.issued', clientId: 'c', subject: 'u', grantType: 'refresh_token', scope: 'read', withRefreshToken: true, jti: 'j', flowId: 'fl_1' })).toStrictEqual({
+      type: 'token_refreshed',
+      clientId: 'c',
+      flowId: 'fl_1',
+      subject: 'u',
+      grantType: 'refresh_token',
+      detail: 'grant_type=refresh_token; scope "read"; with refresh token; jti j',
+    });
+    expect(auditInputOf({ type: 'token.issued', clientId: 'c', subject: null, grantType: 'client_credentials', scope: 'read', withRefreshToken: false, jti: 'j' })).not.toHaveProperty('flowId');
+    expect(auditInputOf({ type: 'refresh_token.reused', clientId: 'c', subject: 'u', grantId: 'g', graceSeconds: 10 })).toMatchObject({
+      type: 'reuse_detected',
+      outcome: 'failure',
+      rule: RULES.refreshReused,
+      detail: 'rotated refresh token used again after the 10 s grace; grant g revoked',
+    });
+  });
+
+  it("authorization and consent: a shared client starts its own flow; the code's destination is an origin or a scheme", () => {
+    expect(auditInputOf({ type: 'authorization.requested', clientId: 'demo', scopes: ['read'], redirectUri: 'http://127.0.0.1:1/cb?x=1', unregistered: true })).toStrictEqual({
+      type: 'authorization_requested',
+      clientId: 'demo',
+      flow: 'start',
+      detail: 'scope "read", redirect http://127.0.0.1:1/cb',
+    });
+    expect(auditInputOf({ type: 'authorization.requested', clientId: 'c', scopes: [], redirectUri: 'https://a/cb', unregistered: false })).not.toHaveProperty('flow');
+    const given = (redirectUri: string) =>
+      auditInputOf({ type: 'consent.given', clientId: 'c', subject: 'u', how: undefined, scope: 'read', resource: 'http://r/mcp/v1', redirectUri, flowId: 'fl_2' });
+    expect(given('https://app.example/cb?q=1')).toStrictEqual({
+      type: 'consent_given',
+      clientId: 'c',
+      flowId: 'fl_2',
+      subject: 'u',
+      detail: 'approved; scope "read" for http://r/mcp/v1; single-use code sent to https://app.example',
+    });
+    expect(given('cursor://anysphere.cursor-mcp/oauth/callback').detail).toMatch(/sent to cursor:$/);
+    expect(auditInputOf({ type: 'consent.denied', clientId: 'c', subject: 'u', reason: 'no_scope' })).toMatchObject({ rule: RULES.noScopeApproved, error: 'access_denied' });
+  });
 });
