@@ -77,9 +77,13 @@ describe('client configuration endpoint (RFC 7592)', () => {
 
   it('DELETE removes the client (204); then the token, the client id and a second delete get 401', async () => {
     const reg = await registerClient();
+    const grant = { id: `g-${reg.client_id}`, clientId: reg.client_id, subject: 'someone', scope: 'read', resource: 'http://127.0.0.1:5001/mcp/v1', createdAt: s.clock(), lastUsedAt: s.clock(), revokedAt: null };
+    await s.store.createGrant(grant);
     const del = await s.app.request(path(reg.registration_client_uri!), withToken(reg.registration_access_token!, { method: 'DELETE' }));
     expect(del.status).toBe(204);
     expect(await s.store.getClient(reg.client_id)).toBeUndefined();
+    // RFC 7592 §2.3: the client's grants (and so its refresh tokens) are revoked with it.
+    expect((await s.store.getGrant(grant.id))?.revokedAt).toBe(s.clock());
     const again = await s.app.request(path(reg.registration_client_uri!), withToken(reg.registration_access_token!, { method: 'DELETE' }));
     expect(again.status).toBe(401);
   });
