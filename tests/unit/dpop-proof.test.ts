@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint } from 'jose';
+import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { DpopNonces } from '../../src/oauth/dpop-nonce.js';
@@ -49,6 +49,10 @@ describe('DPoP proof checks (RFC 9449 §4.3)', () => {
     await expect(verifyDpopProof(undefined, check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
     const two = await key.proof('POST', HTU, { iat: clock() });
     await expect(verifyDpopProof(`${two}, ${two}`, check())).rejects.toMatchObject({ description: expect.stringContaining('exactly one') });
+    // RFC 9449 §4.3 check 6: the jwk header must be a public key.
+    const privateJwk = await exportJWK(key.privateKey);
+    const withPrivate = await new SignJWT({ htm: 'POST', htu: HTU, jti: 'p' }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk }).setIssuedAt(clock()).sign(key.privateKey);
+    await expect(verifyDpopProof(withPrivate, check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
   });
 
   it('refuses a proof signed by another key than its jwk', async () => {
