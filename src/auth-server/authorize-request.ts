@@ -18,7 +18,7 @@ export type AuthorizationValidation =
 
 /** The resource a request without `resource` gets (AS-6): the MCP endpoint. */
 export function defaultResource(deps: AuthServerDeps): string {
-  return canonicalResource(`${deps.config.mcpServer.url}/mcp/v1`)!;
+  return deps.resources.default.url;
 }
 
 /** RFC 6749 §3.1: parameters sent without a value are treated as omitted. */
@@ -108,14 +108,15 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
 
   // AS-6, RFC 8707 §2: one absolute URI without fragment, on the MCP server; none asked means the default.
   const resources = valuesOf(params, 'resource');
-  let resource = defaultResource(deps);
+  let target = deps.resources.default;
+  let resource = target.url;
   if (resources.length > 1) return fail('invalid_target', 'tokens are issued for one resource at a time; send one resource parameter', RULES.resourceRefused);
   if (resources.length === 1) {
     const canonical = canonicalResource(resources[0]!);
     if (canonical === null) return fail('invalid_target', 'resource must be an absolute http(s) URI without a fragment', RULES.resourceRefused);
-    if (new URL(canonical).origin !== new URL(deps.config.mcpServer.url).origin) {
-      return fail('invalid_target', `resource ${canonical} is not served by this authorization server's MCP server`, RULES.resourceRefused);
-    }
+    const registered = deps.resources.find(canonical);
+    if (!registered) return fail('invalid_target', `resource ${canonical} is not served by a resource this authorization server issues tokens for`, RULES.resourceRefused);
+    target = registered;
     resource = canonical;
   }
 
@@ -125,8 +126,9 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
   // able to step up from read to write (RS-6); capping at the registration would trap them in a 403 loop.
   // The registered scope still bounds client_credentials, where no person consents.
   const scopeParam = valuesOf(params, 'scope')[0];
-  const known = resolveRequestedScopes(scopeParam);
-  const scopes = resolveRequestedScopes(known.length > 0 ? scopeParam : undefined);
+  // A resource's tokens carry only the scopes registered for it.
+  const known = resolveRequestedScopes(deps.scopes, scopeParam, target.scopes);
+  const scopes = resolveRequestedScopes(deps.scopes, known.length > 0 ? scopeParam : undefined, target.scopes);
 
   // OpenID Connect Core §3.1.2.1, which OAuth clients use too: none (answer without any page, or fail), login
   // (sign in again), consent (ask again). Other values are ignored; none goes alone.

@@ -64,7 +64,7 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
     }
     const parsed = registrationSchema.safeParse(body);
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
-    const fields = registeredFields({ ...parsed.data, token_endpoint_auth_method: parsed.data.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod });
+    const fields = registeredFields({ ...parsed.data, token_endpoint_auth_method: parsed.data.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod }, deps.scopes);
     if (fields.tokenEndpointAuthMethod !== client.tokenEndpointAuthMethod) {
       throw new OAuthError('invalid_client_metadata', `token_endpoint_auth_method cannot change from ${client.tokenEndpointAuthMethod}; register a new client`);
     }

@@ -1,3 +1,4 @@
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { rateLimit } from '../http/rate-limit.js';
@@ -35,7 +36,7 @@ export const registrationSchema = z.object({
 });
 
 /** The registered fields of a client from validated metadata (RFC 7591 §2 defaults applied); throws on a broken rule. */
-export function registeredFields(m: z.infer<typeof registrationSchema>) {
+export function registeredFields(m: z.infer<typeof registrationSchema>, scopes: ScopeCatalog) {
   // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
   const authMethod: TokenEndpointAuthMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
   const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, authMethod !== 'none');
@@ -48,7 +49,7 @@ export function registeredFields(m: z.infer<typeof registrationSchema>) {
     grantTypes,
     responseTypes,
     tokenEndpointAuthMethod: authMethod,
-    scope: acceptedClientScope(m.scope),
+    scope: acceptedClientScope(scopes, m.scope),
     // OpenID Connect Dynamic Client Registration §2: application_type defaults to web.
     applicationType: m.application_type ?? ('web' as const),
     metadata: { ...pickDescriptive(m), ...keys, ...(m.dpop_bound_access_tokens !== undefined && { dpop_bound_access_tokens: m.dpop_bound_access_tokens }) },
@@ -115,7 +116,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
   const register = async (c: import('hono').Context): Promise<Response> => {
     const parsed = registrationSchema.safeParse(await readJsonObject(c));
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
-    const fields = registeredFields(parsed.data);
+    const fields = registeredFields(parsed.data, deps.scopes);
     const { tokenEndpointAuthMethod: authMethod, redirectUris, grantTypes } = fields;
 
     const now = deps.clock();

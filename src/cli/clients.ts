@@ -2,7 +2,7 @@ import { openStore } from '../store/open-store.js';
 import type { ClientRecord, Store } from '../store/store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp clients <command>
+const USAGE = `usage: mcp-auth-server clients <command>
 
   list                 every registered client: id, name, auth method, redirect URIs, last used
   show <client_id>     one client's registered metadata
@@ -42,7 +42,7 @@ export async function runClientsCommand(args: string[], io: CliIo, now = () => M
     }
     const client = await store.getClient(clientId!);
     if (!client) {
-      io.stderr.write(`oauth-mcp: no client ${clientId}\n`);
+      io.stderr.write(`mcp-auth-server: no client ${clientId}\n`);
       return 1;
     }
     if (command === 'show') {
