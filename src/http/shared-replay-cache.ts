@@ -1,4 +1,3 @@
-import type { Config } from '../config/config.js';
 import { MemoryReplayCache, type ReplayCache } from '../oauth/replay-cache.js';
 
 /** The table migration 008 creates (PostgreSQL only). */
@@ -16,7 +15,7 @@ const SWEEP_EVERY = 500;
  * and the request is answered 500 rather than accepting a proof that may be a replay.
  */
 export async function openReplayCache(
-  config: Pick<Config, 'rateLimitStore' | 'databaseUrl' | 'redisUrl'>,
+  config: { rateLimitStore: 'memory' | 'postgres' | 'redis'; databaseUrl: string; redisUrl?: string | undefined },
   clock: () => number,
   opts: { keyPrefix?: string } = {},
 ): Promise<ReplayCache> {
