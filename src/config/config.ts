@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badOrigin, badProxy, outOfBounds, TTL_BOUNDS, type BoundedVariable } from './value-checks.js';
 
 /** The default SECRET_KEY of the original demo; refused outside demo mode. */
 export const DEFAULT_SECRET_KEY = 'dev-secret-key-change-in-production';
@@ -66,6 +67,8 @@ const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
+  ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
   DPOP_REQUIRE_NONCE: bool.default(false),
 });
 
@@ -96,6 +99,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** When set, GET /metrics of both servers asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
+  allowPublicWithoutLogin: boolean;
   /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
   dpopRequireNonce: boolean;
 }
@@ -115,6 +120,14 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  for (const name of Object.keys(TTL_BOUNDS) as BoundedVariable[]) {
+    const reason = outOfBounds(name, e[name]);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
+  for (const [name, values, check] of [['CORS_ORIGINS', e.CORS_ORIGINS, badOrigin], ['TRUSTED_PROXIES', e.TRUSTED_PROXIES, badProxy]] as const) {
+    const reason = values.map(check).find(Boolean);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
   if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when RATE_LIMIT_STORE=redis');
   if (e.RATE_LIMIT_STORE === 'postgres' && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new ConfigError('RATE_LIMIT_STORE: postgres needs DATABASE_URL=postgres://...');
@@ -173,6 +186,7 @@ export function loadConfig(env: Env): Config {
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     metricsToken: e.METRICS_TOKEN,
+    allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
     dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });
 }

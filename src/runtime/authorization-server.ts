@@ -3,6 +3,8 @@ import { deriveKey } from '../keys/encryption.js';
 import { DpopNonces } from '../oauth/dpop-nonce.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createAuthServerApp } from '../auth-server/app.js';
+import { ClientMetadataCache } from '../auth-server/cimd.js';
+import { createClientCache } from '../auth-server/client-cache.js';
 import { callbackInteraction, type SignInDecision, type SignInRequest } from '../auth-server/callback-interaction.js';
 import { seedDemo } from '../auth-server/demo.js';
 import type { AuthServerDeps } from '../auth-server/deps.js';
@@ -10,6 +12,7 @@ import { demoInteraction } from '../auth-server/interaction.js';
 import { resourceRegistry } from '../auth-server/resources.js';
 import type { AuthServerSettings } from '../auth-server/settings.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
+import { tokenExchange } from '../auth-server/token-request.js';
 import { demoSubject } from '../auth-server/demo.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits, type RateLimitBackend } from '../http/shared-rate-limits.js';
@@ -17,6 +20,7 @@ import { KeyRing } from '../keys/key-ring.js';
 import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
+import type { AuditShared } from '../observability/audit.js';
 import { auditEventSink } from '../observability/audit-events.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import type { Store } from '../store/store.js';
@@ -88,7 +92,10 @@ export interface AuthorizationServer extends HttpApp {
 }
 
 /** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
-export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>>;
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>> & {
+  /** The audit queue and flow cache shared with an MCP server of the same process on the same store. */
+  auditShared?: AuditShared;
+};
 
 /** The routes' dependencies, every one built once here. */
 export type BuiltDeps = WebDeps & AuthServerDeps & ReturnType<typeof authServerObservability>;
@@ -153,7 +160,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     { keyPrefix: 'oauth-mcp:as' },
   );
   const base = { store, clock, logger };
-  const observability = authServerObservability(base);
+  const { auditShared: shared, ...replaced } = internals;
+  const observability = authServerObservability({ ...base, shared });
   const deps: BuiltDeps = {
     config,
     ...base,
@@ -163,15 +171,17 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     rateLimits: rateLimits.limits,
     replay,
     ...(options.dpopRequireNonce && { dpopNonces: new DpopNonces(deriveKey(secretKey, 'dpop-nonce-as'), clock) }),
+    clientCache: createClientCache(),
+    clientMetadataCache: new ClientMetadataCache(clock),
     // Failed sign-ins are counted where the rate limits are: shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...observability,
     // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
     events: auditEventSink(observability.audit, store),
-    ...internals,
+    ...replaced,
   };
   if (demo) await seedDemo(deps);
-  if ('interaction' in internals) {
+  if ('interaction' in replaced) {
     // Given by a test (undefined: nobody can approve, as when sign-in is not configured).
   } else if (demo) {
     deps.interaction = demoInteraction(await demoSubject(deps));
@@ -180,10 +190,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   } else {
     deps.interaction = callbackInteraction((request) => signIn.authorize(request));
   }
-  const app = createAuthServerApp(deps);
+  // One token endpoint for the Hono route and the node:http one.
+  const exchange = tokenExchange(deps);
+  const app = createAuthServerApp(deps, exchange);
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
-  const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
+  const direct = [tokenDirectRoute(deps, exchange, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
   const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])));
