@@ -85,6 +85,7 @@ const envSchema = z.object({
   IDP_CONFIG_FILE: z.string().min(1).optional(),
   /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
   ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
+  DPOP_REQUIRE_NONCE: bool.default(false),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -120,6 +121,8 @@ export interface Config {
   localPasswords: boolean;
   /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
   allowPublicWithoutLogin: boolean;
+  /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
+  dpopRequireNonce: boolean;
 }
 
 export class ConfigError extends Error {
@@ -231,5 +234,6 @@ export function loadConfig(env: Env): Config {
     identityProviders: Object.freeze(providers),
     localPasswords: e.LOCAL_PASSWORDS,
     allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
+    dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });
 }
