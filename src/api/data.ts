@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { DataService } from '../data/data-service.js';
+import { QuotaExceededError } from '../data/quota.js';
 import type { AuthEnv } from '../resource-server/bearer.js';
 import { readJsonBody } from './json-body.js';
 import { apiError, notFound } from './respond.js';
@@ -25,6 +26,16 @@ const createBody = z.object({ name, value });
 const updateBody = z
   .object({ name: name.optional(), value: value.optional() })
   .refine((b) => b.name !== undefined || b.value !== undefined, 'must contain name, value or both');
+
+/** Runs a write; a full quota is answered 403 quota_exceeded, naming the limit (data/quota.ts). */
+async function withinQuota<T>(c: Context, write: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof QuotaExceededError)) throw err;
+    return apiError(c, 403, { error: 'quota_exceeded', error_description: err.message });
+  }
+}
 
 /** A path id: a positive integer within the safe range, written plainly (no sign, no leading zeros). */
 function parseId(c: Context): number | Response {
@@ -64,7 +75,8 @@ export function dataRoutes(data: DataService, auth: { read: MiddlewareHandler<Au
   app.post('/api/data', auth.write, async (c) => {
     const body = await readJsonBody(c, createBody);
     if (!body.ok) return body.response;
-    const item = await data.create(owner(c), body.value);
+    const item = await withinQuota(c, () => data.create(owner(c), body.value));
+    if (item instanceof Response) return item;
     return c.json(item, 201, { Location: `/api/data/${item.id}`, 'Cache-Control': 'no-store' });
   });
 
@@ -76,7 +88,8 @@ export function dataRoutes(data: DataService, auth: { read: MiddlewareHandler<Au
     const patch: { name?: string; value?: number } = {};
     if (body.value.name !== undefined) patch.name = body.value.name;
     if (body.value.value !== undefined) patch.value = body.value.value;
-    const item = await data.update(owner(c), id, patch);
+    const item = await withinQuota(c, () => data.update(owner(c), id, patch));
+    if (item instanceof Response) return item;
     return item ? c.json(item, 200, { 'Cache-Control': 'no-store' }) : notFound(c, `item ${id}`);
   });
 

@@ -16,6 +16,7 @@ import {
   resolveGrantTypes,
 } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
+import { assertRegistrationAllowed } from './registration-policy.js';
 
 const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
 
@@ -78,6 +79,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, confidential);
     const redirectUris = [...new Set(m.redirect_uris ?? [])];
     assertRedirectUris(redirectUris, grantTypes);
+    await assertRegistrationAllowed(deps, c.req.header('authorization'), grantTypes);
 
     const now = deps.clock();
     const clientId = randomToken(16);

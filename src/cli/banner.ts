@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
-export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
+export function banner(config: Config, only: 'auth' | 'mcp' | 'both', notices: readonly string[] = []): string {
   const issuer = config.authServer.issuer;
   const mcp = `${config.mcpServer.url}/mcp/v1`;
   const lines: string[] = ['', 'oauth-mcp is running', ''];
@@ -9,6 +9,8 @@ export function banner(config: Config, only: 'auth' | 'mcp' | 'both'): string {
   if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${config.mcpServer.url}/mcp, REST API ${config.mcpServer.url}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   lines.push('');
+  // What start changed that an operator must know about (e.g. demo data disabled outside demo mode).
+  if (notices.length > 0) lines.push(...notices, '');
   if (config.demo.enabled) {
     lines.push(
       '  DEMO MODE: every authorization is approved automatically as the demo user, with no login page.',

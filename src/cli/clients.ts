@@ -1,5 +1,6 @@
 import { openStore } from '../store/open-store.js';
 import type { ClientRecord, Store } from '../store/store.js';
+import { addClient, ADMIN_USAGE, makeInitialAccessToken, runAdmin } from './clients-admin.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
 const USAGE = `usage: oauth-mcp clients <command>
@@ -7,7 +8,7 @@ const USAGE = `usage: oauth-mcp clients <command>
   list                 every registered client: id, name, auth method, redirect URIs, last used
   show <client_id>     one client's registered metadata
   remove <client_id>   delete a client; its refresh tokens stop working at once
-`;
+${ADMIN_USAGE}`;
 
 const when = (t: number | null) => (t === null ? 'never' : new Date(t * 1000).toISOString());
 
@@ -24,9 +25,19 @@ async function removeClient(store: Store, clientId: string, now: number): Promis
   return store.deleteClient(clientId);
 }
 
-/** `oauth-mcp clients list|show|remove`: what dynamic registration has put in the store. */
+/** `oauth-mcp clients list|show|remove|add|token`: what dynamic registration has put in the store, and what only an administrator makes. */
 export async function runClientsCommand(args: string[], io: CliIo, now = () => Math.floor(Date.now() / 1000)): Promise<number> {
   const [command, clientId] = args;
+  if (command === 'add' || command === 'token') {
+    const config = loadCliConfig(io);
+    const store = await openStore(config.databaseUrl);
+    try {
+      const run = command === 'add' ? addClient : makeInitialAccessToken;
+      return await runAdmin(() => run(store, args.slice(1), io, now()), io);
+    } finally {
+      await store.close();
+    }
+  }
   if (!command || !['list', 'show', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
     io.stderr.write(USAGE);
     return 2;

@@ -5,7 +5,8 @@ const USAGE = `usage: oauth-mcp <command>
   start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
   migrate                   apply database migrations and exit
   keys list|rotate          show or rotate the token signing keys
-  clients list|show|remove  registered OAuth clients
+  clients list|show|remove|add|token
+                            registered OAuth clients; add one as an administrator; initial access tokens
   users add|list|remove|passwd
                             manage who can sign in (DEMO_MODE=false); passwords from a prompt or stdin
   flow [--mcp <url>]        walk through the 13-step OAuth flow against the running servers

@@ -7,6 +7,7 @@ import { buildMcpServer } from '../runtime/mcp-server.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { banner } from './banner.js';
+import { demoRetirementLine } from '../auth-server/demo-retirement.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 
 /** How often expired codes, tokens and keys are deleted. Keys are re-read every KEY_RELOAD_SECONDS (another instance may rotate). */
@@ -41,10 +42,13 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const servers: Listening[] = [];
   const timers: NodeJS.Timeout[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
+  const notices: string[] = [];
   try {
     if (only !== 'mcp') {
       const auth = await buildAuthServer(config, { store, logger, clock });
       cleanups.push(auth.close);
+      const retired = demoRetirementLine(auth.demoRetirement);
+      if (retired) notices.push(retired);
       servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls, auth.direct));
       const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
@@ -65,7 +69,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     throw portHint(err as NodeJS.ErrnoException, config);
   }
   for (const t of timers) t.unref();
-  io.stdout.write(banner(config, only));
+  io.stdout.write(banner(config, only, notices));
   // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.mjs): it saves one.
   // Not at once: writing it blocks for tens of milliseconds, and the first requests should not wait for that
   // (nor miss the cache: their code gets compiled first and saved with it). At shutdown if that comes sooner.

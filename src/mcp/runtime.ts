@@ -9,6 +9,7 @@ import { allTools } from './tools/index.js';
 import type { ToolDefinition } from './tools/types.js';
 import { DirectTransport } from './transports/direct-transport.js';
 import { ServerToken } from './server-managed/server-token.js';
+import { serverManagedCredentials } from '../oauth/server-managed-client.js';
 import { scopesDeclaredBy } from './tool-scopes.js';
 import type { Caller } from './tools/types.js';
 
@@ -93,14 +94,16 @@ export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = 
   };
 }
 
-/** The demo client in demo mode (the original's choice); otherwise the server registers a client for itself. */
+/** The demo client in demo mode (the original's choice); otherwise the client the authorization server provisions for it. */
 function createServerToken(deps: McpServerDeps): ServerToken {
   const { config } = deps;
   return new ServerToken({
     issuer: config.authServer.issuer,
     resource: serverResources(config.mcpServer.url).mcp,
     scope: scopesDeclaredBy(allTools({ data: deps.data, clock: deps.clock })).join(' '),
-    ...(config.demo.enabled && { credentials: { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret } }),
+    credentials: config.demo.enabled
+      ? { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret }
+      : serverManagedCredentials(config.secretKey), // provisioned by the authorization server at start
     fetch: deps.fetch ?? fetch,
     clock: deps.clock,
     logger: deps.logger,

@@ -47,6 +47,8 @@ export const RULES = {
   revokeForeignToken: 'RFC 7009 §2.1 the token was issued to another client',
   // registration
   registrationRefused: 'AS-4 client metadata refused (RFC 7591 §3.2.2)',
+  registrationPolicy: 'registration policy: REGISTRATION_POLICY, client_credentials only by an administrator (RFC 7591 §3, docs/security.md)',
+  introspectionNotAllowed: 'RFC 7662 §2.1 only designated resource servers may introspect',
   // any endpoint
   rateLimited: 'rate limit exceeded (RFC 6585 §4)',
 } as const;

@@ -26,6 +26,8 @@ export const AUDIT_EVENT_TYPES = [
   'reuse_detected',
   'key_rotated',
   'mcp_connected',
+  'refresh_replayed',
+  'demo_disabled',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -51,6 +53,8 @@ const DEFAULT_POLICY: Record<AuditEventType, FlowPolicy> = {
   reuse_detected: 'join-or-start',
   key_rotated: 'none',
   mcp_connected: 'join-or-start',
+  refresh_replayed: 'join-or-start',
+  demo_disabled: 'none',
 };
 
 /** What an endpoint reports. Never put a secret, code, token or verifier in any field. */

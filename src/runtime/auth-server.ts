@@ -2,6 +2,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { createAuthServerApp } from '../auth-server/app.js';
 import { seedDemo } from '../auth-server/demo.js';
+import { retireDemo } from '../auth-server/demo-retirement.js';
+import { provisionServerManagedClient } from '../auth-server/server-managed-client.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits } from '../http/shared-rate-limits.js';
@@ -42,11 +44,14 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
   else deps.interaction = pagesInteraction(deps);
+  // Outside demo mode the demo client and user of an earlier demo run stop working (docs/security.md).
+  const demoRetirement = await retireDemo(deps);
+  await provisionServerManagedClient(deps);
   const app = createAuthServerApp(deps);
   // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
   const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // Request ids, logs, /metrics and /ready (issue 7).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
+  return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, demoRetirement, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

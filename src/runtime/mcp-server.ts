@@ -18,7 +18,7 @@ import type { Store } from '../store/store.js';
 export async function buildMcpServer(config: Config, base: { store: Store; logger: Logger; clock: Clock }) {
   const isRevoked = revocationCheck(base.store);
   const verifier = verifierForServer(config, base.clock, { isRevoked });
-  const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock) };
+  const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock, config.dataQuota) };
   const runtime = createMcpRuntime(deps);
   let audit: AuditLog | undefined;
   // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).

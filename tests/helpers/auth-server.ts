@@ -3,6 +3,8 @@ import { loadConfig, type Env } from '../../src/config/config.js';
 import { createAuthServerApp } from '../../src/auth-server/app.js';
 import type { AuthServerDeps } from '../../src/auth-server/deps.js';
 import { seedDemo } from '../../src/auth-server/demo.js';
+import { retireDemo } from '../../src/auth-server/demo-retirement.js';
+import { provisionServerManagedClient } from '../../src/auth-server/server-managed-client.js';
 import { memoryRateLimits } from '../../src/http/rate-limit.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -29,6 +31,8 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     ...opts,
   };
   if (config.demo.enabled) await seedDemo(deps);
+  await retireDemo(deps);
+  await provisionServerManagedClient(deps);
   const app = createAuthServerApp(deps);
   // What listen() puts in front of the app in `oauth-mcp start` (runtime/auth-server.ts).
   const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];

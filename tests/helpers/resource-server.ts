@@ -65,7 +65,7 @@ export type TokenKit = Awaited<ReturnType<typeof makeTokenKit>>;
 /** The REST API and the discovery routes of the MCP server, in process, over the kit's store and verifier. */
 export function makeApiApp(kit: TokenKit) {
   const logger = silentLogger();
-  const deps: McpServerDeps = { config: kit.config, clock: kit.clock, logger, verifier: kit.verifier, data: new DataService(kit.store, kit.clock) };
+  const deps: McpServerDeps = { config: kit.config, clock: kit.clock, logger, verifier: kit.verifier, data: new DataService(kit.store, kit.clock, kit.config.dataQuota) };
   const app = new Hono();
   app.onError(errorHandler(logger));
   app.route('/', protectedResourceMetadataRoutes(deps));

@@ -31,7 +31,7 @@ export async function makeMcpServer(env: Env = {}) {
   const store = await openStore(config.databaseUrl);
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
   const verifier = verifierForServer(config, clock, { keys: new JwksCache({ fetchJwks: async () => keys.jwks(), clock }) });
-  const deps: McpServerDeps = { config, clock, logger: silentLogger(), verifier, data: new DataService(store, clock) };
+  const deps: McpServerDeps = { config, clock, logger: silentLogger(), verifier, data: new DataService(store, clock, config.dataQuota) };
   let nowMs = 1_800_000_000_000;
   const sessionClock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
   const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0, sessionIdleMs: 60_000, sessionNow: sessionClock.now });

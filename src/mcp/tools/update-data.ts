@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataItemSchema, itemIdSchema, itemNameSchema, itemValueSchema } from './item-schema.js';
+import { quotaMessage } from './quota-message.js';
 import { defineTool, type ToolDeps } from './types.js';
 
 /** Changes the name and/or value of one of the caller's items. */
@@ -19,7 +20,8 @@ export const updateDataTool = (deps: ToolDeps) =>
     async run({ item_id, name, value }, caller) {
       if (name === undefined && value === undefined) return { ok: false, message: 'Nothing to change: give a name, a value or both.' };
       const patch = { ...(name !== undefined && { name }), ...(value !== undefined && { value }) };
-      const item = await deps.data.update(caller.subject, item_id, patch);
+      const item = await deps.data.update(caller.subject, item_id, patch).catch(quotaMessage);
+      if (typeof item === 'string') return { ok: false, message: item };
       if (!item) return { ok: false, message: `No data item with id ${item_id}. Call get_data to see your items.` };
       return { ok: true, data: { item }, text: `Updated item #${item.id}: ${item.name} = ${item.value}.` };
     },
