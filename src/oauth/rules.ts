@@ -22,6 +22,7 @@ export const RULES = {
   promptCombined: 'OpenID Connect Core §3.1.2.1 prompt=none cannot be combined with other values',
   promptNone: 'OpenID Connect Core §3.1.2.6 prompt=none, but a person would have to sign in or consent',
   noScopeApproved: 'RFC 6749 §3.3 no scope was approved',
+  scopeUnknown: 'RFC 6749 §4.1.2.1 invalid_scope: none of the requested scopes is offered',
   // login
   loginFailed: 'wrong username or password (docs/security.md, sign-in)',
   loginThrottled: 'too many failed sign-ins (docs/security.md, sign-in limits)',

@@ -128,8 +128,18 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
         });
         throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked', { rule: RULES.refreshReused });
       }
-      // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout.
+      // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout. It is still
+      // a second use of a rotated token, so it is logged and audited: a thief racing the client shows up here.
       successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
+      const after = now - current.rotatedAt;
+      deps.logger.warn({ clientId: client.clientId, grantId: record.grantId, secondsAfterRotation: after }, 'rotated refresh token used again within the grace window: same successor issued');
+      await auditOf(deps).record({
+        type: 'refresh_replayed',
+        clientId: client.clientId,
+        ...(grant.flowId && { flowId: grant.flowId }),
+        subject: record.subject,
+        detail: `rotated refresh token used again ${after} s after rotation, within the ${deps.config.ttl.refreshGrace} s grace; the same successor was issued (grant ${record.grantId})`,
+      });
     }
     if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
 
