@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only s2,s3]`: every scenario of issue 6, each with its baseline in the same
+ * `npm run bench [-- --quick] [-- --only s2,s3]`: every scenario of BENCHMARKS.md, each with its baseline in the same
  * run, interleaved round by round. Servers run pinned to core 0, the load generator (wrk, else autocannon; a
  * Node client loop where answers feed the next request) to core 1. Writes bench/results/latest.json and the
  * results section of BENCHMARKS.md. Bounded: every load run stops by itself; every process started is killed

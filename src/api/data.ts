@@ -12,7 +12,7 @@ const name = z
   .max(200, 'must be at most 200 characters')
   .refine((s) => s.trim() !== '', 'must not be blank');
 
-// A string such as "100" is refused rather than coerced: the API says what it expects (issue 3).
+// A string such as "100" is refused rather than coerced: the API says what it expects (RS-9).
 const value = z.number({
   error: (iss) =>
     iss.input === undefined

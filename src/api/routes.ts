@@ -12,7 +12,7 @@ import { apiError } from './respond.js';
 export const API_MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * The REST resource API (issue 3), behind the same bearer checks as the MCP endpoint (RS-3 to RS-9).
+ * The REST resource API (docs/architecture.md), behind the same bearer checks as the MCP endpoint (RS-3 to RS-9).
  * It accepts tokens for any of this server's resources (resources.ts apiAudiences); its challenges point at the
  * root metadata document, the one for the server as a whole.
  */

@@ -19,7 +19,7 @@ import { tokenRoute } from './token.js';
 /** Request bodies on this server are small forms and JSON documents. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** The authorization server: every endpoint of issue 2, composed. */
+/** The authorization server: every endpoint of docs/architecture.md, composed. */
 export function createAuthServerApp(deps: AuthServerDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));

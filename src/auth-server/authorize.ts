@@ -4,16 +4,13 @@ import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
 import { formatScope } from '../oauth/scopes.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import { isClientIdMetadataUrl } from './cimd.js';
 import { validateAuthorizationRequest, type AuthorizationValidation } from './authorize-request.js';
 import { demoSubject } from './demo.js';
 import type { AuthServerDeps } from './deps.js';
 import { errorPage } from './error-page.js';
 import { demoInteraction, type InteractionOutcome, type ValidatedAuthorizationRequest } from './interaction.js';
-
-export { validateAuthorizationRequest, defaultResource, type AuthorizationValidation } from './authorize-request.js';
-export { errorPage } from './error-page.js';
 
 /**
  * A 302 to a verified redirect URI with the response parameters, plus `iss` (RFC 9207 §2, AS-8). Parameters
@@ -35,27 +32,16 @@ export function authorizationErrorRedirect(deps: AuthServerDeps, redirectUri: st
 /** Turns a failed validation into its response: a page before the redirect URI is verified, a redirect after. */
 export async function authorizationFailure(deps: AuthServerDeps, failure: Extract<AuthorizationValidation, { ok: false }>): Promise<Response> {
   if (failure.kind === 'page') {
-    // The audit line (warn) records the refusal with its rule; a client never known gets no flow.
-    await auditOf(deps).record({
-      type: 'authorization_requested',
-      outcome: 'failure',
-      clientId: failure.clientId,
-      rule: failure.rule,
-      error: failure.error,
-      detail: `shown as an error page, not redirected: ${failure.description}`,
-    });
+    await emit(deps.events, { type: 'authorization.refused_on_page', clientId: failure.clientId, error: failure.error, description: failure.description, rule: failure.rule });
     return errorPage(failure.status, failure.error, failure.description);
   }
-  await auditOf(deps).refused(
-    { type: 'authorization_requested', clientId: failure.clientId, detail: `sent to the redirect URI: ${failure.error.description}` },
-    failure.error,
-  );
+  await emit(deps.events, { type: 'authorization.refused', clientId: failure.clientId, error: failure.error });
   return authorizationErrorRedirect(deps, failure.redirectUri, failure.state, failure.error);
 }
 
 /**
  * Finishes a validated request once a person (or demo mode) has decided: on approval a grant is recorded and
- * a single-use code issued, stored only as its SHA-256 (style rule 8); a denial is access_denied. The login
+ * a single-use code issued, stored only as its SHA-256 (docs/security.md); a denial is access_denied. The login
  * and consent pages call this too.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */
@@ -68,20 +54,19 @@ export async function completeAuthorization(
   const flow = request.flowId ? { flowId: request.flowId } : {};
   const deny = (description: string) =>
     authorizationErrorRedirect(deps, request.redirectUri, request.state, new OAuthError('access_denied', description));
-  const audit = auditOf(deps);
   if (outcome.kind === 'interaction_required') {
     const error = new OAuthError(outcome.error, outcome.error === 'login_required' ? 'prompt=none, and no one is signed in' : 'prompt=none, and this access was not consented to before', { rule: RULES.promptNone });
-    await audit.refused({ type: 'authorization_requested', clientId: request.client.clientId, ...flow, detail: `sent to the redirect URI: ${error.description}` }, error);
+    await emit(deps.events, { type: 'authorization.refused', clientId: request.client.clientId, error, flowId: request.flowId });
     return authorizationErrorRedirect(deps, request.redirectUri, request.state, error);
   }
   if (outcome.kind === 'denied') {
-    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, ...flow, subject: outcome.subject, rule: RULES.consentDenied, error: 'access_denied' });
+    await emit(deps.events, { type: 'consent.denied', clientId: request.client.clientId, subject: outcome.subject, reason: 'denied', flowId: request.flowId });
     return deny('the user denied the request');
   }
   // Never more than was asked for and validated, whatever the approving side returns.
   const scopes = request.scopes.filter((s) => outcome.scopes.includes(s));
   if (scopes.length === 0) {
-    await audit.record({ type: 'consent_denied', outcome: 'failure', clientId: request.client.clientId, ...flow, subject: outcome.subject, rule: RULES.noScopeApproved, error: 'access_denied' });
+    await emit(deps.events, { type: 'consent.denied', clientId: request.client.clientId, subject: outcome.subject, reason: 'no_scope', flowId: request.flowId });
     return deny('no scope was approved');
   }
 
@@ -113,20 +98,17 @@ export async function completeAuthorization(
     usedAt: null,
     createdAt: now,
   });
-  await audit.record({
-    type: 'consent_given',
+  await emit(deps.events, {
+    type: 'consent.given',
     clientId: request.client.clientId,
-    ...flow,
     subject: outcome.subject,
-    detail: `${outcome.how ?? 'approved'}; scope "${scope}" for ${request.resource}; single-use code sent to ${destination(request.redirectUri)}`,
+    how: outcome.how,
+    scope,
+    resource: request.resource,
+    redirectUri: request.redirectUri,
+    flowId: request.flowId,
   });
   return authorizationRedirect(deps, request.redirectUri, { code, state: request.state });
-}
-
-/** Where a code goes, for the audit trail: the redirect origin, or an app's private-use scheme. */
-function destination(redirectUri: string): string {
-  const url = new URL(redirectUri);
-  return url.origin === 'null' ? url.protocol : url.origin;
 }
 
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
@@ -142,16 +124,10 @@ export function authorizeRoute(deps: AuthServerDeps): Hono {
     const validation = await validateAuthorizationRequest(deps, params);
     if (!validation.ok) return authorizationFailure(deps, validation);
     const { client, redirectUri, scopes } = validation.request;
-    // A client that never registered (a Client ID Metadata Document, the demo client) is shared by everyone who
-    // uses it: each of its authorizations starts a flow of its own instead of joining someone else's.
-    const shared = client.clientId === deps.config.demo.clientId || isClientIdMetadataUrl(client.clientId, deps.config.cimdAllowPrivateAddresses);
-    const flowId = await auditOf(deps).record({
-      type: 'authorization_requested',
-      clientId: client.clientId,
-      ...(shared && { flow: 'start' as const }),
-      detail: `scope "${scopes.join(' ')}", redirect ${redirectUri.split('?')[0]}`,
-    });
-    // The flow travels with the request (login, consent, the grant), so a shared client's users stay apart.
+    // A client that never registered (a Client ID Metadata Document, the demo client) is shared by everyone who uses it.
+    const unregistered = client.clientId === deps.config.demo.clientId || isClientIdMetadataUrl(client.clientId, deps.config.cimdAllowPrivateAddresses);
+    const flowId = await emit(deps.events, { type: 'authorization.requested', clientId: client.clientId, scopes, redirectUri, unregistered });
+    // The sink's correlation id travels with the request (login, consent, the grant), so a shared client's users stay apart.
     const request = flowId ? { ...validation.request, flowId } : validation.request;
     const interaction = deps.interaction ?? (deps.config.demo.enabled ? demoInteraction(await demoSubject(deps)) : undefined);
     if (!interaction) {

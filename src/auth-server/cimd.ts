@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TtlCache } from '../cache/ttl-cache.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord } from '../store/store.js';
 import {
@@ -111,38 +112,32 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
   };
 }
 
-/** Documents fetched recently, per app (style rule 6: no module-level state). Bounded; oldest evicted first. */
+/** Documents fetched recently, per app (docs/conventions.md: no module-level state). Bounded; oldest evicted first. */
 export class ClientMetadataCache {
-  private readonly entries = new Map<string, { client: ClientRecord; expiresAt: number }>();
-  private readonly failures = new Map<string, { error: OAuthError; until: number }>();
+  private readonly documents: TtlCache<string, ClientRecord>;
+  private readonly failures: TtlCache<string, OAuthError>;
   private readonly inflight = new Map<string, Promise<ClientRecord>>();
-  constructor(private readonly maxEntries = 500) {}
+  /** `now` in seconds: the deps' clock. */
+  constructor(now: () => number, maxEntries = 500) {
+    this.documents = new TtlCache({ maxEntries, now });
+    this.failures = new TtlCache({ maxEntries, now, ttl: CIMD_FAILURE_TTL_SECONDS });
+  }
 
-  get(url: string, now: number): ClientRecord | undefined {
-    const hit = this.entries.get(url);
-    if (hit && hit.expiresAt > now) return hit.client;
-    if (hit) this.entries.delete(url);
-    return undefined;
+  get(url: string): ClientRecord | undefined {
+    return this.documents.get(url);
   }
 
   set(url: string, client: ClientRecord, expiresAt: number): void {
-    this.entries.delete(url);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(url, { client, expiresAt });
+    this.documents.setUntil(url, client, expiresAt);
   }
 
   /** The refusal a document earned in the last CIMD_FAILURE_TTL_SECONDS, if any. */
-  failure(url: string, now: number): OAuthError | undefined {
-    const hit = this.failures.get(url);
-    if (hit && hit.until > now) return hit.error;
-    if (hit) this.failures.delete(url);
-    return undefined;
+  failure(url: string): OAuthError | undefined {
+    return this.failures.get(url);
   }
 
-  failed(url: string, error: OAuthError, until: number): void {
-    this.failures.delete(url);
-    if (this.failures.size >= this.maxEntries) this.failures.delete(this.failures.keys().next().value!);
-    this.failures.set(url, { error, until });
+  failed(url: string, error: OAuthError): void {
+    this.failures.set(url, error);
   }
 
   /** Shares one fetch between concurrent requests for the same document. */
@@ -155,20 +150,20 @@ export class ClientMetadataCache {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.documents.size;
   }
 }
 
 /** The client a metadata document URL names: from the cache, or fetched (deps.fetchClientMetadata in tests). */
 export async function resolveMetadataClient(deps: AuthServerDeps, url: string, cache: ClientMetadataCache): Promise<ClientRecord> {
   assertCimdHostAllowed(url, deps.config.cimdDomains);
-  const cached = cache.get(url, deps.clock());
+  const cached = cache.get(url);
   if (cached) return cached;
-  const failure = cache.failure(url, deps.clock());
+  const failure = cache.failure(url);
   if (failure) throw failure;
   return cache.once(url, () =>
     loadMetadataClient(deps, url, cache).catch((err: unknown) => {
-      if (err instanceof OAuthError) cache.failed(url, err, deps.clock() + CIMD_FAILURE_TTL_SECONDS);
+      if (err instanceof OAuthError) cache.failed(url, err);
       throw err;
     }),
   );

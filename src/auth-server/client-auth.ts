@@ -5,6 +5,9 @@ import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
 
+/** The client authentication methods authenticateClient implements, and so the ones metadata advertises (AS-12). */
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+
 export interface AuthenticatedClient {
   client: ClientRecord;
   method: TokenEndpointAuthMethod;
@@ -86,7 +89,7 @@ export async function authenticateClient(
   }
   if (method !== 'none') {
     const secret = basic?.secret ?? postSecret!;
-    // Secrets are stored as SHA-256 only; compare the hashes in constant time (design.md security rules).
+    // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
     if (client.clientSecretHash === null || !constantTimeEqual(sha256(secret), client.clientSecretHash)) {
       throw failure(basic !== null, `wrong secret for client ${clientId}`);
     }

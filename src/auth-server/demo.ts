@@ -23,7 +23,7 @@ async function createOnce<T>(read: () => Promise<T | undefined>, create: () => P
 }
 
 /**
- * Demo mode (design.md "Modes"): ensures the demo user and the fixed confidential demo client exist, as the
+ * Demo mode (docs/architecture.md "Modes"): ensures the demo user and the fixed confidential demo client exist, as the
  * original demo had them. Idempotent; when DEMO_CLIENT_SECRET changed, the stored hash follows it.
  */
 export async function seedDemo(deps: AuthServerDeps): Promise<void> {

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { RateLimits } from '../http/rate-limit.js';
 
-/** What every authorization-server route is built from (style rule 6: dependencies come in as arguments). */
+/** What every authorization-server route is built from (docs/conventions.md: dependencies come in as arguments). */
 export interface AuthServerDeps {
   config: Config;
   store: Store;
@@ -21,8 +21,10 @@ export interface AuthServerDeps {
   clientMetadataCache?: import('./cimd.js').ClientMetadataCache;
   /** Registered clients read in the last second (auth-server/client-cache.ts); created on first use, one per app. */
   clientCache?: import('./client-cache.js').ClientCache;
-  /** The audit trail (issue 7); created on first use over `store` (observability/audit-of.ts), one per app. */
+  /** The audit trail (docs/observability.md); created on first use over `store` (observability/audit-of.ts), one per app. */
   audit?: import('../observability/audit.js').AuditLog;
+  /** Where handlers send what happened (events/events.ts); the runtime subscribes the audit trail. None: no events. */
+  events?: import('../events/events.js').EventSink;
   /** This server's Prometheus metrics; set by the runtime (observability/wire.ts). */
   metrics?: import('../observability/metrics.js').Metrics;
 }

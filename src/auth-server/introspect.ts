@@ -5,7 +5,7 @@ import { RULES } from '../oauth/rules.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
-import { isAccessTokenLive, lookupRefreshToken, verifyOwnAccessToken } from './own-tokens.js';
+import { isAccessTokenLive, lookupRefreshToken, verifyOwnAccessToken } from './issued-tokens.js';
 
 type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 

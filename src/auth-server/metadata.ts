@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
+import { SUPPORTED_GRANT_TYPES } from './client-metadata.js';
 import { PROMPT_VALUES } from './interaction.js';
 
 /**
@@ -20,10 +22,12 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     scopes_supported: SUPPORTED_SCOPES,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // Derived from what is implemented, so nothing is advertised that does not work (AS-12, interop note 13).
+    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    // Introspection answers confidential clients only (RFC 7662 §2.1).
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== 'none'),
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: [...PROMPT_VALUES],
     authorization_response_iss_parameter_supported: true,

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import {
   acceptedClientScope,
@@ -15,10 +14,11 @@ import {
   protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { assertRegistrationAllowed } from './registration-policy.js';
 
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+const AUTH_METHODS = CLIENT_AUTH_METHODS;
 
 /** RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). */
 const registrationSchema = z.object({
@@ -60,10 +60,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     try {
       return await register(c);
     } catch (err) {
-      // A refused registration has no client yet, so no flow: the audit row and log line still say which rule broke.
-      if (err instanceof OAuthError) {
-        await auditOf(deps).record({ type: 'client_registered', outcome: 'failure', rule: err.rule ?? RULES.registrationRefused, error: err.code, detail: err.description });
-      }
+      if (err instanceof OAuthError) await emit(deps.events, { type: 'client.registration_refused', error: err });
       throw err;
     }
   });
@@ -87,7 +84,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     const metadata = pickDescriptive(m);
     const client: ClientRecord = {
       clientId,
-      // Style rule 8: store the hash, never the secret.
+      // docs/security.md: store the hash, never the secret.
       clientSecretHash: clientSecret === undefined ? null : sha256(clientSecret),
       clientName: m.client_name ?? null,
       redirectUris,
@@ -106,12 +103,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       { event: 'client_registered', clientId, clientName: client.clientName, authMethod, redirectUris, grantTypes },
       'client registered',
     );
-    // A registration starts the client's flow (interop note 14).
-    await auditOf(deps).record({
-      type: 'client_registered',
-      clientId,
-      detail: `${client.clientName ?? '(no name)'}; ${authMethod}; redirect ${redirectUris.join(' ')}`,
-    });
+    await emit(deps.events, { type: 'client.registered', clientId, clientName: client.clientName, authMethod, redirectUris });
 
     // RFC 7591 §3.2.1: the client information response echoes the registered metadata.
     const body = {

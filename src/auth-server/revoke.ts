@@ -1,25 +1,17 @@
 import { Hono } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import { OAuthError } from '../oauth/errors.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { ClientRecord } from '../store/store.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
-import { looksLikeJwt, verifyOwnAccessToken } from './own-tokens.js';
+import { looksLikeJwt, verifyOwnAccessToken } from './issued-tokens.js';
 import { sha256 } from '../oauth/crypto.js';
 
 /** A client tried to revoke another client's token: answered 200 like any other (RFC 7009 §2.2), but recorded. */
-async function foreign(deps: AuthServerDeps, client: ClientRecord, kind: string): Promise<true> {
-  await auditOf(deps).record({
-    type: 'token_revoked',
-    outcome: 'failure',
-    clientId: client.clientId,
-    rule: RULES.revokeForeignToken,
-    error: 'unauthorized_client',
-    detail: `${kind} of another client; nothing revoked`,
-  });
+async function foreign(deps: AuthServerDeps, client: ClientRecord, kind: 'refresh token' | 'access token'): Promise<true> {
+  await emit(deps.events, { type: 'token.revocation_refused', clientId: client.clientId, kind });
   return true;
 }
 
@@ -32,7 +24,7 @@ async function revokeRefreshToken(deps: AuthServerDeps, client: ClientRecord, to
   // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant.
   await deps.store.revokeGrant(record.grantId, deps.clock());
   deps.logger.info({ clientId: client.clientId, grantId: record.grantId }, 'refresh token revoked: grant revoked');
-  await auditOf(deps).record({ type: 'token_revoked', clientId: client.clientId, subject: record.subject, detail: `refresh token revoked by the client; grant ${record.grantId} revoked` });
+  await emit(deps.events, { type: 'token.revoked', clientId: client.clientId, subject: record.subject, token: { kind: 'refresh token', grantId: record.grantId } });
   return true;
 }
 
@@ -43,7 +35,7 @@ async function revokeAccessToken(deps: AuthServerDeps, client: ClientRecord, tok
   if (claims.client_id !== client.clientId) return foreign(deps, client, 'access token');
   await deps.store.revokeAccessToken(claims.jti, claims.exp);
   deps.logger.info({ clientId: client.clientId, jti: claims.jti }, 'access token revoked');
-  await auditOf(deps).record({ type: 'token_revoked', clientId: client.clientId, subject: claims.sub, detail: `access token ${claims.jti} revoked by the client` });
+  await emit(deps.events, { type: 'token.revoked', clientId: client.clientId, subject: claims.sub, token: { kind: 'access token', jti: claims.jti } });
   return true;
 }
 

@@ -6,9 +6,10 @@ import type { DirectRoute } from '../http/direct-route.js';
 import { isUnlimited } from '../http/rate-limit.js';
 import { requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
+import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
-import { NO_STORE_HEADERS, tokenExchangeOf, type TokenAnswer } from './token-exchange.js';
+import { tokenErrorAnswer, tokenExchangeOf, type TokenAnswer } from './token-request.js';
 
 const ROUTE = '/oauth/token';
 
@@ -30,31 +31,25 @@ function readBody(req: IncomingMessage, max: number): Promise<string | undefined
   });
 }
 
-const tooLarge = (): TokenAnswer => ({
-  status: 413,
-  body: { error: 'invalid_request', error_description: `request body larger than ${MAX_BODY_BYTES} bytes` },
-  headers: { ...NO_STORE_HEADERS },
-});
-
-/** RFC 6585 §4: over the limit, 429 with Retry-After (as http/rate-limit.ts answers on Hono). */
-const tooMany = (res: RateLimiterRes): TokenAnswer => ({
-  status: 429,
-  body: { error: 'temporarily_unavailable', error_description: 'too many requests; retry later' },
-  headers: { ...NO_STORE_HEADERS, 'Retry-After': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))) },
-});
-
 /** What the metrics and the log say of a request whose client went away before its answer (nginx's number). */
 const CLIENT_CLOSED = 499;
 
-const serverError = (): TokenAnswer => ({
-  status: 500,
-  body: { error: 'server_error', error_description: 'internal server error' },
-  headers: { ...NO_STORE_HEADERS },
-});
+const tooLarge = (deps: AuthServerDeps): TokenAnswer =>
+  tokenErrorAnswer(deps, new OAuthError('invalid_request', `request body larger than ${MAX_BODY_BYTES} bytes`, { status: 413 }));
+
+/** RFC 6585 §4: over the limit, 429 with Retry-After (as http/rate-limit.ts answers on Hono). */
+const tooMany = (deps: AuthServerDeps, res: RateLimiterRes): TokenAnswer =>
+  tokenErrorAnswer(
+    deps,
+    new OAuthError('temporarily_unavailable', 'too many requests; retry later', {
+      status: 429,
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))) },
+    }),
+  );
 
 /**
  * POST /oauth/token answered by node:http directly (http/direct-route.ts): the same logic as the Hono route
- * (token-exchange.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
+ * (token-request.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
  * rate limit and body limit, without building a web Request and Response for each token (BENCHMARKS.md,
  * scenario 4: that layer and its header objects cost more than issuing the token). `staticHeaders` are the
  * app's security headers (http/security-headers.ts). tests/integration/token-direct.test.ts holds the two
@@ -74,16 +69,16 @@ export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<R
       } catch (res) {
         if (!(res instanceof RateLimiterRes)) throw res;
         req.resume();
-        return tooMany(res);
+        return tooMany(deps, res);
       }
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
       req.resume();
-      return tooLarge();
+      return tooLarge(deps);
     }
     const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === undefined) return tooLarge();
+    if (body === undefined) return tooLarge(deps);
     return exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
   };
 
@@ -99,10 +94,9 @@ export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<R
         if (req.destroyed || res.destroyed) {
           // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
           deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
-          out = { ...serverError(), status: CLIENT_CLOSED };
+          out = { status: CLIENT_CLOSED, body: {}, headers: {} };
         } else {
-          deps.logger.error({ err, path: ROUTE }, 'unhandled error');
-          out = serverError();
+          out = tokenErrorAnswer(deps, err);
         }
       }
       const json = JSON.stringify(out.body);

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import type { AuthServerDeps } from './deps.js';
-import { tokenExchangeOf } from './token-exchange.js';
+import { tokenExchangeOf } from './token-request.js';
 
 /**
  * POST /oauth/token (AS-9 to AS-12) on Hono: the route `app.request()` and every non-node host see. A server
  * started by the runtime answers POST /oauth/token from node:http directly (token-direct.ts), with the same
- * logic (token-exchange.ts) and the same headers.
+ * logic (token-request.ts) and the same headers.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export function tokenRoute(deps: AuthServerDeps): Hono {

@@ -18,7 +18,7 @@ export async function touchClientIfStale(
 ): Promise<void> {
   if (!stale(client.lastUsedAt, now)) return;
   await deps.store.touchClient(client.clientId, now);
-  deps.clientCache?.touched(client.clientId, now);
+  deps.clientCache?.update(client.clientId, (cached) => ({ ...cached, lastUsedAt: now }));
 }
 
 /** The same for a grant, when the caller has its record. */

@@ -5,7 +5,7 @@ export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
 /** One line of the doctor's table: what was checked, against which rule, and what was seen. */
 export interface Row {
   verdict: Verdict;
-  /** The rule: a spec-checklist id (RS-x, AS-x) or an interop note ("note 12"), with the RFC where it helps. */
+  /** The rule: a docs/requirements.md id (RS-x, AS-x) or an interop note ("note 12"), with the RFC where it helps. */
   rule: string;
   check: string;
   detail: string;

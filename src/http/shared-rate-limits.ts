@@ -33,7 +33,7 @@ function limitsOf(perMinute: number, make: LimiterFactory): RateLimits {
  * `redis` share the counters between every instance, so N instances behind a load balancer allow
  * RATE_LIMIT_PER_MINUTE per client address in all, not N times it. If the shared store fails, each limiter falls
  * back to an in-process one (rate-limiter-flexible's insurance limiter) rather than refusing or failing requests.
- * Connects at start, so a wrong REDIS_URL or a missing table stops start-up (style rule 7). The same store keeps
+ * Connects at start, so a wrong REDIS_URL or a missing table stops start-up (docs/conventions.md). The same store keeps
  * the login throttle's failure counts (`limiter`), also when RATE_LIMIT_PER_MINUTE=0 turns request limits off.
  */
 export async function openRateLimits(

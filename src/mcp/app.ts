@@ -50,7 +50,7 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = cr
   app.get('/health', (c) =>
     c.json({ status: 'healthy', service: 'mcp-server', auth_mode: deps.config.mcpAuthMode, tools: runtime.tools.map((t) => t.name) }),
   );
-  // The tools' scope declarations are what scopes_supported advertises (issue 3).
+  // The tools' scope declarations are what scopes_supported advertises (RFC 9728 §2).
   app.route('/', protectedResourceMetadataRoutes(deps, { scopes: scopesDeclaredBy(runtime.tools) }));
   app.route('/', apiRoutes(deps));
   app.route('/', mcpRoutes(deps, runtime));

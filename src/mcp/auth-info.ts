@@ -4,7 +4,7 @@ import type { Caller } from './tools/types.js';
 
 /**
  * The SDK's AuthInfo for a verified token. The subject and issue time ride in `extra`, since AuthInfo has no
- * field for them; `expiresAt` is required by the SDK (design.md, "Facts about the MCP SDKs").
+ * field for them; `expiresAt` is required by the SDK (docs/architecture.md, "Facts about the MCP SDKs").
  */
 export function toAuthInfo(token: VerifiedToken, resourceMetadataUrl: string): AuthInfo {
   return {

@@ -8,7 +8,7 @@ interface Slot {
 
 /**
  * Idle SDK servers for the stateless 2026-07-28 path. createMcpHandler asks its factory for an instance per
- * request and refuses one that is still connected to a transport; building one costs ~300 µs (design.md), so
+ * request and refuses one that is still connected to a transport; building one costs ~300 µs (docs/architecture.md), so
  * hand back an idle instance when there is one. Measured here: ~230 µs per tools/call pooled against ~350 µs
  * fresh, and a flat heap.
  *

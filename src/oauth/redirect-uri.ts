@@ -18,7 +18,7 @@ const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+.-]*:$/;
 export type RedirectUriCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 /**
- * Checks one redirect URI against the registration policy (AS-7, design.md): https, loopback http on any
+ * Checks one redirect URI against the registration policy (AS-7, docs/security.md): https, loopback http on any
  * port, private-use schemes for native apps; never a scheme of FORBIDDEN_SCHEMES, user information or a fragment.
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7
  */

@@ -2,7 +2,7 @@ import type { OAuthErrorCode } from './errors.js';
 
 /**
  * The rules a refused request broke, as the audit trail and the flow timeline name them: the spec item of
- * ../shared/spec-checklist.md where there is one, and the RFC section. Never shown to clients (their text is
+ * docs/requirements.md where there is one, and the RFC section. Never shown to clients (their text is
  * the error_description); for operators and learners.
  */
 export const RULES = {

@@ -5,7 +5,7 @@ import { canonicalResource } from '../oauth/resource.js';
 import { parseScope } from '../oauth/scopes.js';
 import { httpJwksFetcher, JwksCache, JwksUnavailableError, type SigningKeySource } from './jwks-source.js';
 import { apiAudiences, serverResources } from './resources.js';
-import { VerifiedTokenCache } from './token-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
 
 /** RFC 9068 §4: asymmetric algorithms only; `none` and HMAC (HS256 keyed with the public key) never pass. */
@@ -39,7 +39,8 @@ export class JwtVerifier implements TokenVerifier {
   private readonly keys: SigningKeySource;
   private readonly audiences: string[];
   private readonly skew: number;
-  private readonly cache: VerifiedTokenCache;
+  /** Verified tokens by their exact string, so a repeated token skips signature work; served while jose would still accept it. */
+  private readonly cache: TtlCache<string, VerifiedToken>;
   /** Verifications under way, so a burst of requests with one new token does the signature work once. */
   private readonly pending = new Map<string, Promise<VerifiedToken>>();
 
@@ -48,7 +49,7 @@ export class JwtVerifier implements TokenVerifier {
       opts.keys ?? new JwksCache({ fetchJwks: httpJwksFetcher(`${opts.issuer}/.well-known/jwks.json`), clock: opts.clock });
     this.audiences = opts.audiences.map((a) => canonicalResource(a) ?? a);
     this.skew = opts.clockSkewSeconds ?? 30;
-    this.cache = new VerifiedTokenCache(opts.cacheSize ?? 10_000, this.skew);
+    this.cache = new TtlCache({ maxEntries: opts.cacheSize ?? 10_000, now: opts.clock, sweepEvery: 60 });
   }
 
   /** Readiness (GET /ready): resolves once the key source has keys, loading them if it can (JwksCache). */
@@ -59,7 +60,7 @@ export class JwtVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<VerifiedToken> {
     const now = this.opts.clock();
-    const verified = this.cache.get(token, now) ?? (await this.verifyOnce(token, now));
+    const verified = this.cache.get(token) ?? (await this.verifyOnce(token, now));
     if (this.opts.isRevoked) {
       let revoked: boolean;
       try {
@@ -98,7 +99,8 @@ export class JwtVerifier implements TokenVerifier {
       throw new OAuthError('invalid_token', reasonFor(cause), { cause });
     }
     const result = this.toVerifiedToken(token, payload);
-    this.cache.set(token, result, now);
+    // Mirrors jose's rule: a token is expired once exp <= now - skew.
+    this.cache.setUntil(token, result, result.expiresAt + this.skew);
     return result;
   }
 

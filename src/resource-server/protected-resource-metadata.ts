@@ -8,7 +8,7 @@ import { protectedResourceMetadataUrl, serverResources } from './resources.js';
 export const RESOURCE_NAME = 'oauth-mcp';
 
 export interface ProtectedResourceMetadataOptions {
-  /** The scopes the resource's operations declare (issue 3: the tools' declarations); defaults to all known. */
+  /** The scopes the resource's operations declare (RFC 9728 §2: the tools' declarations); defaults to all known. */
   scopes?: readonly string[];
   resourceDocumentation?: string;
 }

@@ -1,3 +1,4 @@
+import { TtlCache } from '../cache/ttl-cache.js';
 import type { GrantRecord, Store } from '../store/store.js';
 
 /** What the check reads: the two store lookups, nothing else of the authorization server. */
@@ -8,34 +9,11 @@ export interface RevocationCheckOptions {
   ttlMs?: number;
   /** Entries kept per cache before the oldest go. */
   maxEntries?: number;
-  /** Milliseconds; injected so tests move time instead of sleeping (style rule 11). */
+  /** Milliseconds; injected so tests move time instead of sleeping (docs/conventions.md). */
   now?: () => number;
 }
 
 export const DEFAULT_REVOCATION_TTL_MS = 5_000;
-
-/** A small map of answers: "revoked" is final and kept; "not revoked" is trusted for ttlMs only. */
-class AnswerCache {
-  private readonly entries = new Map<string, { revoked: boolean; at: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
-  get(key: string, now: number): boolean | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.revoked || now - e.at < this.ttlMs) return e.revoked;
-    this.entries.delete(key);
-    return undefined;
-  }
-  set(key: string, revoked: boolean, now: number): void {
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(key, { revoked, at: now });
-  }
-}
 
 /**
  * The resource server's revocation hook: an access token is refused once its jti was revoked (RFC 7009, the
@@ -49,15 +27,15 @@ export function revocationCheck(source: RevocationSource, options: RevocationChe
   const ttl = options.ttlMs ?? DEFAULT_REVOCATION_TTL_MS;
   const max = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const byJti = new AnswerCache(ttl, max);
-  const byGrant = new AnswerCache(ttl, max);
+  const byJti = new TtlCache<string, boolean>({ maxEntries: max, ttl, now });
+  const byGrant = new TtlCache<string, boolean>({ maxEntries: max, ttl, now });
 
-  const cached = async (cache: AnswerCache, key: string, lookup: () => Promise<boolean>) => {
-    const t = now();
-    const hit = cache.get(key, t);
+  // "Revoked" is final and kept; "not revoked" is trusted for ttlMs only.
+  const cached = async (cache: TtlCache<string, boolean>, key: string, lookup: () => Promise<boolean>) => {
+    const hit = cache.get(key);
     if (hit !== undefined) return hit;
     const revoked = await lookup();
-    cache.set(key, revoked, t);
+    cache.set(key, revoked, revoked ? Number.POSITIVE_INFINITY : ttl);
     return revoked;
   };
 

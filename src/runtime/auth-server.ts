@@ -9,6 +9,7 @@ import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security
 import { openRateLimits } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
+import { auditEventSink } from '../observability/audit-events.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import { DEFAULT_JWKS_COOLDOWN_SECONDS } from '../resource-server/jwks-source.js';
 import type { Store } from '../store/store.js';
@@ -32,6 +33,7 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     signingDelaySeconds: signingDelaySeconds(config),
   });
   const rateLimits = await openRateLimits(config, { keyPrefix: 'oauth-mcp' });
+  const observability = authServerObservability(base);
   const deps: WebDeps & ReturnType<typeof authServerObservability> = {
     config,
     ...base,
@@ -39,7 +41,9 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
     rateLimits: rateLimits.limits,
     // Failed sign-ins are counted where the rate limits are (RATE_LIMIT_STORE): shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
-    ...authServerObservability(base),
+    ...observability,
+    // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
+    events: auditEventSink(observability.audit, base.store),
   };
   if (config.demo.enabled) await seedDemo(deps);
   // Demo mode approves as the demo user (the original's behaviour); otherwise a person signs in and consents.
@@ -51,7 +55,7 @@ export async function buildAuthServer(config: Config, base: { store: Store; logg
   // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
   const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
-  // Request ids, logs, /metrics and /ready (issue 7).
+  // Request ids, logs, /metrics and /ready (docs/observability.md).
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   return { app: observeAuthServer(app, { ...deps, metricsToken: config.metricsToken }), direct, deps, demoRetirement, close: async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])) };
 }

@@ -21,7 +21,7 @@ export async function buildMcpServer(config: Config, base: { store: Store; logge
   const deps: McpServerDeps = { config, clock: base.clock, logger: base.logger, verifier, data: new DataService(base.store, base.clock, config.dataQuota) };
   const runtime = createMcpRuntime(deps);
   let audit: AuditLog | undefined;
-  // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (issue 7).
+  // Request ids, logs, /metrics, /ready and the first-MCP-call step of each client's flow (docs/observability.md).
   const app = observeMcpServer(createMcpServerApp(deps, runtime), {
     ...base,
     sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),

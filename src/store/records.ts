@@ -124,7 +124,7 @@ export interface ConsentRecord {
 }
 
 /**
- * One security decision (issue 7): who (client, subject), what (type), how it went (outcome), and for a
+ * One security decision (docs/observability.md): who (client, subject), what (type), how it went (outcome), and for a
  * refusal the rule that refused it and the OAuth error code. Never a secret, code or token.
  */
 export interface AuditEventRecord {

@@ -94,7 +94,7 @@ export interface ItemStore {
   deleteItem(owner: string, id: number): Promise<boolean>;
 }
 
-/** Web pages (issue 4): sessions, pending interactions, remembered consents. */
+/** Web pages (docs/security.md): sessions, pending interactions, remembered consents. */
 export interface WebStore {
   createWebSession(session: WebSessionRecord): Promise<void>;
   getWebSession(idHash: string): Promise<WebSessionRecord | undefined>;
@@ -118,7 +118,7 @@ export interface AuditWrite {
   flow?: { flowId: string; at: number; expiresAt: number; tokenAt?: number };
 }
 
-/** Audit events and flows (issue 7). */
+/** Audit events and flows (docs/observability.md). */
 export interface AuditStore {
   insertAuditEvent(event: Omit<AuditEventRecord, 'id'>): Promise<void>;
   /** Events and the activity of their flows, in one transaction (the audit write-behind queue). */

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { GrantRecord } from '../store/store.js';
 import { parseScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import { describeClient } from './client-display.js';
 import { describeScopes } from './consents.js';
 import type { Csrf } from './csrf.js';
@@ -72,7 +72,7 @@ export function accountRoutes(deps: AccountDeps): Hono {
     await deps.store.deleteConsents(session.user.id, clientId);
     deps.logger.info({ event: 'grant_revoked_by_user', clientId, user: session.user.id, grants: grants.length }, 'access revoked from /account');
     if (grants.length > 0) {
-      await auditOf(deps).record({ type: 'token_revoked', clientId, subject: session.user.id, detail: `revoked by the user at /account: ${grants.length} grant(s), consent forgotten` });
+      await emit(deps.events, { type: 'grants.revoked_by_user', clientId, subject: session.user.id, grants: grants.length });
     }
     return redirectHere(c, '/account?revoked=1');
   });

@@ -34,7 +34,7 @@ async function clientNames(deps: WebDeps, clientIds: string[]): Promise<Map<stri
   return names;
 }
 
-/** GET /admin/flows and /admin/flows/:id: the flow timeline (issue 7), the original's 13-step diagram made live. */
+/** GET /admin/flows and /admin/flows/:id: the flow timeline (docs/observability.md), the original's 13-step diagram made live. */
 export function adminFlowRoutes(deps: WebDeps): Hono {
   const app = new Hono();
 

@@ -17,7 +17,7 @@ export function readCookie(c: Context, config: Config, kind: CookieKind): string
   return getCookie(c, cookieName(config, kind));
 }
 
-/** HttpOnly, SameSite=Lax, path /, Secure under https (design.md security rules). */
+/** HttpOnly, SameSite=Lax, path /, Secure under https (docs/security.md). */
 export function writeCookie(c: Context, config: Config, kind: CookieKind, value: string, maxAgeSeconds?: number): void {
   setCookie(c, cookieName(config, kind), value, {
     httpOnly: true,

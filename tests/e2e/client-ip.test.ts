@@ -4,7 +4,7 @@ import { clientIp } from '../../src/http/client-ip.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 
 /** Interop note 11: X-Forwarded-For is believed only when the socket peer is a configured trusted proxy. */
-describe('client address behind proxies (interop note 11, design.md: X-Forwarded-For trusted only from configured proxies)', () => {
+describe('client address behind proxies (interop note 11, docs/deploy.md: X-Forwarded-For trusted only from configured proxies)', () => {
   let trusting: Listening;
   let untrusting: Listening;
   const app = (proxies: string[]) => new Hono().get('/ip', (c) => c.text(clientIp(c, proxies)));

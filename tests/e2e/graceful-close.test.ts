@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { listen } from '../../src/runtime/listen.js';
 
-/** Issue 5: on SIGINT/SIGTERM in-flight requests finish; `start` closes each server through listen().close(). */
+/** docs/architecture.md: on SIGINT/SIGTERM in-flight requests finish; `start` closes each server through listen().close(). */
 describe('graceful close of a listening server', () => {
   it('a request in flight when close() is called still gets its answer; new connections are refused', async () => {
     let release!: () => void;

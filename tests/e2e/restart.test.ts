@@ -27,7 +27,7 @@ async function start(config: ReturnType<typeof loadConfig>) {
   };
 }
 
-describe('a restart keeps the data, the clients and the signing keys (issue 3)', () => {
+describe('a restart keeps the data, the clients and the signing keys (docs/storage.md)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oauth-mcp-restart-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

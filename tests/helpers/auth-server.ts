@@ -9,6 +9,8 @@ import { memoryRateLimits } from '../../src/http/rate-limit.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/open-store.js';
+import { auditEventSink } from '../../src/observability/audit-events.js';
+import { auditOf } from '../../src/observability/audit-of.js';
 import { tokenDirectRoute } from '../../src/auth-server/token-direct.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../../src/http/security-headers.js';
 
@@ -30,6 +32,8 @@ export async function makeAuthServer(env: Env = {}, opts: Partial<AuthServerDeps
     rateLimits: memoryRateLimits(config.rateLimitPerMinute),
     ...opts,
   };
+  // As the runtime does: the audit trail subscribes to the handlers' events, unless a test passes its own (or none).
+  deps.events = 'events' in opts ? opts.events : auditEventSink(auditOf(deps), store);
   if (config.demo.enabled) await seedDemo(deps);
   await retireDemo(deps);
   await provisionServerManagedClient(deps);

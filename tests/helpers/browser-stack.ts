@@ -8,6 +8,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createAuthServerApp } from '../../src/auth-server/app.js';
+import { auditEventSink } from '../../src/observability/audit-events.js';
+import { auditOf } from '../../src/observability/audit-of.js';
 import type { AuthServerDeps } from '../../src/auth-server/deps.js';
 import { memoryRateLimits } from '../../src/http/rate-limit.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
@@ -77,6 +79,7 @@ export async function startStack() {
   const logger = silentLogger();
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
   const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0) };
+  deps.events = auditEventSink(auditOf(deps), store);
   deps.interaction = pagesInteraction(deps);
   const authApp = createAuthServerApp(deps);
   authApp.route('/', webRoutes(deps));

@@ -43,8 +43,14 @@ export async function createTestPostgresDatabase(): Promise<{ url: string; drop:
   };
 }
 
+/**
+ * TEST_DATABASES=sqlite (the fast tier, vitest.fast.config.ts) runs the store suites on SQLite only: the
+ * PostgreSQL variants are left out of the run, not skipped. Unset, every database runs.
+ */
+const SQLITE_ONLY = process.env.TEST_DATABASES === 'sqlite';
+
 /** Whether to run the PostgreSQL variants in this run, decided once at collection time. */
-export const RUN_POSTGRES = await postgresAvailable();
+export const RUN_POSTGRES = SQLITE_ONLY ? false : await postgresAvailable();
 
 /** A place to open a store: each call to create() gives a fresh, empty database. */
 export interface DatabaseVariant {
@@ -56,7 +62,7 @@ export interface DatabaseVariant {
   create(): Promise<{ url: string; drop: () => Promise<void> }>;
 }
 
-/** Every database a store test runs on (style rule 13): SQLite in memory, a SQLite file, PostgreSQL. */
+/** Every database a store test runs on (docs/conventions.md): SQLite in memory, a SQLite file, PostgreSQL. */
 export function databaseVariants(): DatabaseVariant[] {
   return [
     { name: 'SQLite :memory:', available: true, persistent: false, create: async () => ({ url: 'sqlite::memory:', drop: async () => {} }) },
@@ -70,7 +76,7 @@ export function databaseVariants(): DatabaseVariant[] {
       },
     },
     { name: 'PostgreSQL', available: RUN_POSTGRES, persistent: true, create: createTestPostgresDatabase },
-  ];
+  ].filter((variant) => !SQLITE_ONLY || variant.name.startsWith('SQLite'));
 }
 
 /**

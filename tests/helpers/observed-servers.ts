@@ -43,7 +43,7 @@ export async function startObservedServers(env: Env = {}) {
     }
     await store.close();
   };
-  return { issuer, mcpUrl, config, clock, store, lines, auth, mcp: mcpServer, close };
+  return { issuer, mcpUrl, config, clock, store, lines, auth, mcp: mcpServer, authHttp: as.server, close };
 }
 
 export type ObservedServers = Awaited<ReturnType<typeof startObservedServers>>;

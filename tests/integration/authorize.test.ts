@@ -85,7 +85,7 @@ describe('GET /oauth/authorize: success (AS-3, AS-6, AS-7, AS-8)', () => {
     const code = url.searchParams.get('code')!;
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    // The row is keyed by the SHA-256 of the code, never the code itself (style rule 8).
+    // The row is keyed by the SHA-256 of the code, never the code itself (docs/security.md).
     expect((await s.store.consumeCode(code, s.clock())).status).toBe('not_found');
     const consumed = await s.store.consumeCode(sha256(code), s.clock());
     expect(consumed.status).toBe('ok');

@@ -10,7 +10,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe('seedDemo (design.md "Modes": demo mode)', () => {
+describe('seedDemo (docs/architecture.md "Modes": demo mode)', () => {
   it('creates the demo user and the confidential demo client, as the original demo had them', async () => {
     server = await makeAuthServer();
     expect(await server.store.getUserByUsername('demo')).toMatchObject({ id: DEMO_USER_ID, isAdmin: true });

@@ -10,7 +10,7 @@ function stepsOf(html: string): string[] {
   return [...html.matchAll(/<li class="step[^"]*">([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 }
 
-describe('the flow timeline /admin/flows (issue 7)', () => {
+describe('the flow timeline /admin/flows (docs/observability.md)', () => {
   let s: ObservedServers;
   afterEach(async () => {
     await s?.close();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { form, REDIRECT, authorizeUrl, startObservedServers, VERIFIER, type ObservedServers } from '../helpers/observed-servers.js';
 
-describe('logs of a full flow (issue 7, AS-12)', () => {
+describe('logs of a full flow (docs/observability.md, AS-12)', () => {
   let s: ObservedServers;
   afterEach(async () => {
     await s?.close();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeMcpServer, openSession, post, send, sseReader, type McpTestServer } from './mcp-helpers.js';
 
 /**
- * Issue 8: with INSTANCE_ID set, every session id this instance makes (2025-era Streamable HTTP and 2024-11-05
+ * docs/deploy.md: with INSTANCE_ID set, every session id this instance makes (2025-era Streamable HTTP and 2024-11-05
  * HTTP+SSE) starts with `${INSTANCE_ID}.`, which nginx routes on (docs/deploy.md). A session of another instance,
  * e.g. one that died, is unknown here: 404 (TR-2), so the client initializes again.
  */

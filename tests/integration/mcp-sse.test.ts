@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeMcpServer, post, send, sseReader, type McpTestServer } from './mcp-helpers.js';
 
 let s: McpTestServer;
@@ -84,8 +84,7 @@ describe('HTTP+SSE, protocol 2024-11-05', () => {
     const { events, endpoint } = await openStream('/mcp/v1/sse');
     expect(s.runtime.sse.size).toBe(1);
     await events.cancel();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(s.runtime.sse.size).toBe(0);
+    await vi.waitFor(() => expect(s.runtime.sse.size).toBe(0));
     expect((await post(s, endpoint, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { token })).status).toBe(404);
   });
 });

@@ -33,7 +33,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 const metrics = async (base: string) => (await fetch(`${base}/metrics`)).text();
 const token = (body: Record<string, string>) => fetch(`${s.issuer}/oauth/token`, form(body));
 
-describe('request ids (issue 7)', () => {
+describe('request ids (docs/observability.md)', () => {
   it('every response of both servers carries X-Request-Id; a short safe incoming id is kept, anything else replaced', async () => {
     for (const base of [s.issuer, s.mcpUrl]) {
       const fresh = await fetch(`${base}/health`);
@@ -126,7 +126,7 @@ describe('authorizations of a client that never registered', () => {
   });
 });
 
-describe('GET /metrics (issue 7)', () => {
+describe('GET /metrics (docs/observability.md)', () => {
   it('requests by route and status, latency, tokens by grant and refusals by reason move as requests are made', async () => {
     const before = await metrics(s.issuer);
     expect(before).toContain('# TYPE http_request_duration_seconds histogram');
@@ -182,7 +182,7 @@ describe('METRICS_TOKEN', () => {
   });
 });
 
-describe('GET /ready (issue 7)', () => {
+describe('GET /ready (docs/observability.md)', () => {
   it('is ready on both servers with the database reachable and keys loaded; 503 naming the database once it is closed', async () => {
     for (const base of [s.issuer, s.mcpUrl]) {
       const res = await fetch(`${base}/ready`);
@@ -213,7 +213,7 @@ describe('GET /ready (issue 7)', () => {
   });
 });
 
-describe('audit events (issue 7)', () => {
+describe('audit events (docs/observability.md)', () => {
   it('AS-7: a redirect_uri that is not registered is recorded in the client flow with its rule', async () => {
     const clientId = await registerClient(s);
     const res = await fetch(authorizeUrl(s, clientId, { redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });

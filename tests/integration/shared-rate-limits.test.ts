@@ -10,7 +10,7 @@ import { createLoginThrottle } from '../../src/web/login-throttle.js';
 import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
 
 /**
- * Issue 8 / interop note 11: with several instances behind a load balancer the counters are shared, so a client
+ * docs/deploy.md / interop note 11: with several instances behind a load balancer the counters are shared, so a client
  * address gets RATE_LIMIT_PER_MINUTE in all, not once per instance.
  */
 

@@ -162,9 +162,10 @@ describe('a client that goes away mid-request', () => {
     try {
       const port = Number(new URL(s.issuer).port);
       await new Promise<void>((resolve, reject) => {
+        // Hang up once the server has the request (headers parsed, body still short of Content-Length).
+        s.authHttp.once('request', () => (socket.destroy(), resolve()));
         const socket = connect(port, '127.0.0.1', () => {
           socket.write(`POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${FORM}\r\nContent-Length: 100\r\n\r\ngrant_type=cli`);
-          setTimeout(() => (socket.destroy(), resolve()), 50);
         });
         socket.on('error', reject);
       });

@@ -6,7 +6,7 @@ import { addClient, authorizePath, exchangeCode, makeWebServer, refresh } from '
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
-describe('connected applications (/account, issue 4)', () => {
+describe('connected applications (/account, docs/security.md)', () => {
   let server: Server;
   let browser: CookieClient;
   beforeEach(async () => {

@@ -5,7 +5,7 @@ import { addClient, authorizePath, signedInBrowser, exchangeCode, makeWebServer,
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
-describe('consent page (issue 4, AS-5, interop note 15)', () => {
+describe('consent page (docs/security.md, AS-5, interop note 15)', () => {
   let server: Server;
   beforeEach(async () => {
     server = await makeWebServer({}, { sleep: async () => {} });

@@ -6,7 +6,7 @@ import { addClient, authorizePath, makeWebServer } from '../helpers/web-server.j
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
-describe('login page (issue 4)', () => {
+describe('login page (docs/security.md)', () => {
   let server: Server;
   let delays: number[];
   beforeEach(async () => {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { describeEachDatabase, openStoreBeforeAll } from '../helpers/databases.js';
 
-/** The store methods the pages add (002-web migration), on every database (style rule 13). */
+/** The store methods the pages add (002-web migration), on every database (docs/conventions.md). */
 describeEachDatabase('web store methods', (target) => {
   let store: Store;
   openStoreBeforeAll(target, (opened) => (store = opened));

@@ -7,7 +7,7 @@ import { callWithRecovery, flowLoop, Ledger, ScaleClient, toolLoop, type ClientK
 import { findNginx, freePort, Instance, Nginx, runCli, tempDir } from './stack.js';
 
 /**
- * Issue 8: two authorization-server and two MCP-server instances (`oauth-mcp start --only auth|mcp`, real
+ * docs/deploy.md: two authorization-server and two MCP-server instances (`oauth-mcp start --only auth|mcp`, real
  * processes) on one PostgreSQL database behind nginx, all on loopback. Official SDK clients (v2 and v1, Streamable
  * HTTP with sessions, 2026-07-28 stateless, 2024-11-05 HTTP+SSE) run OAuth flows and tool calls through nginx
  * while one MCP instance and one authorization-server instance are SIGKILLed and restarted. The test prints what

@@ -8,7 +8,7 @@ import { freePort } from '../helpers/ports.js';
 export { freePort };
 
 /**
- * The scale-out stack of issue 8 as real processes on loopback: `oauth-mcp start --only auth|mcp` instances on one
+ * The scale-out stack of docs/deploy.md as real processes on loopback: `oauth-mcp start --only auth|mcp` instances on one
  * PostgreSQL database, and nginx in front with deploy/nginx-oauth-mcp.conf (the same file docs/deploy.md shows).
  */
 

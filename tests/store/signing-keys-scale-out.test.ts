@@ -6,7 +6,7 @@ import type { SigningKeyRecord, Store } from '../../src/store/store.js';
 import { databaseVariants, describeEachDatabase } from '../helpers/databases.js';
 
 /**
- * Issue 8: several authorization-server instances start together on one empty database. They must agree on one
+ * docs/deploy.md: several authorization-server instances start together on one empty database. They must agree on one
  * first signing key (insertFirstSigningKey: an advisory lock on PostgreSQL, one conditional statement on SQLite),
  * so every instance publishes the same JWKS.
  */

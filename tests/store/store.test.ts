@@ -502,7 +502,7 @@ describeEachDatabase('Store', (target) => {
     });
   });
 
-  describe('audit events and flows (issue 7)', () => {
+  describe('audit events and flows (docs/observability.md)', () => {
     const event = (over: Partial<Omit<AuditEventRecord, 'id'>> = {}): Omit<AuditEventRecord, 'id'> => ({
       at: T,
       type: 'token_issued',

@@ -43,7 +43,7 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('oauth-mcp audit (issue 7)', () => {
+describe('oauth-mcp audit (docs/observability.md)', () => {
   it('lists every event oldest first, refusals with their rule and error', async () => {
     const io = capture();
     expect(await runAuditCommand([], io, env, () => T)).toBe(0);

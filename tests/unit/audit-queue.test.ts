@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { AuditWriteQueue } from '../../src/observability/audit-queue.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -35,10 +35,17 @@ describe('audit write-behind queue (observability/audit-queue.ts)', () => {
 
   it('writes by itself after flushMs, and at once when a batch is full', async () => {
     const { store, batches } = fakeStore();
-    const timed = new AuditWriteQueue({ store, logger: silentLogger() }, { flushMs: 10 });
-    timed.push(write(1));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(batches).toStrictEqual([[1]]);
+    vi.useFakeTimers();
+    try {
+      const timed = new AuditWriteQueue({ store, logger: silentLogger() }, { flushMs: 10 });
+      timed.push(write(1));
+      await vi.advanceTimersByTimeAsync(9);
+      expect(batches).toStrictEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toStrictEqual([[1]]);
+    } finally {
+      vi.useRealTimers();
+    }
     const full = new AuditWriteQueue({ store, logger: silentLogger() }, { flushMs: 60_000, maxBatch: 2 });
     full.push(write(2));
     full.push(write(3));

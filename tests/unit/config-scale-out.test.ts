@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
-/** Issue 8: the scale-out variables. */
+/** docs/deploy.md: the scale-out variables. */
 describe('scale-out configuration', () => {
   it('defaults: no instance id, memory counters, keys re-read every 60 s', () => {
     const c = loadConfig({});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Nginx } from '../scale/stack.js';
 
-/** Issue 8: docs/deploy.md shows the very nginx file the scale-out test runs, so the two cannot drift apart. */
+/** docs/deploy.md: docs/deploy.md shows the very nginx file the scale-out test runs, so the two cannot drift apart. */
 const template = readFileSync(new URL('../../deploy/nginx-oauth-mcp.conf', import.meta.url), 'utf8');
 const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { JwksCache } from '../../src/resource-server/jwks-source.js';
 import { JwtVerifier } from '../../src/resource-server/jwt-verifier.js';
-import { VerifiedTokenCache } from '../../src/resource-server/token-cache.js';
+import { TtlCache } from '../../src/cache/ttl-cache.js';
 import type { VerifiedToken } from '../../src/resource-server/types.js';
 import { hs256Token, makeTokenKit, serveJwks, tamperSignature, unsecuredToken, type TokenKit } from '../helpers/resource-server.js';
 
@@ -230,23 +230,25 @@ describe('JwtVerifier: the verified-token cache', () => {
   });
 
   it('is bounded: at capacity the oldest entry is evicted', () => {
-    const cache = new VerifiedTokenCache(3, 30);
+    const cache = new TtlCache<string, VerifiedToken>({ maxEntries: 3, now: () => 1000, sweepEvery: 60 });
     const entry = (t: string): VerifiedToken => ({ token: t, subject: 's', clientId: 'c', scopes: [], audience: 'a', expiresAt: 2000, issuedAt: 1000, jti: t });
-    for (const t of ['t1', 't2', 't3', 't4']) cache.set(t, entry(t), 1000);
+    for (const t of ['t1', 't2', 't3', 't4']) cache.setUntil(t, entry(t), entry(t).expiresAt + 30);
     expect(cache.size).toBe(3);
-    expect(cache.get('t1', 1000)).toBeUndefined();
-    expect(cache.get('t4', 1000)?.jti).toBe('t4');
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.get('t4')?.jti).toBe('t4');
   });
 
   it('is bounded: at capacity expired entries are swept before anything live is evicted', () => {
-    const cache = new VerifiedTokenCache(3, 0);
+    let now = 1000;
+    const cache = new TtlCache<string, VerifiedToken>({ maxEntries: 3, now: () => now, sweepEvery: 60 });
     const entry = (t: string, exp: number): VerifiedToken => ({ token: t, subject: 's', clientId: 'c', scopes: [], audience: 'a', expiresAt: exp, issuedAt: 0, jti: t });
-    cache.set('live', entry('live', 5000), 1000);
-    cache.set('old1', entry('old1', 1500), 1000);
-    cache.set('old2', entry('old2', 1500), 1000);
-    cache.set('new', entry('new', 5000), 2000);
+    cache.setUntil('live', entry('live', 5000), 5000);
+    cache.setUntil('old1', entry('old1', 1500), 1500);
+    cache.setUntil('old2', entry('old2', 1500), 1500);
+    now = 2000;
+    cache.setUntil('new', entry('new', 5000), 5000);
     expect(cache.size).toBe(2);
-    expect(cache.get('live', 2000)?.jti).toBe('live');
+    expect(cache.get('live')?.jti).toBe('live');
   });
 });
 

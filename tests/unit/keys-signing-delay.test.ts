@@ -5,7 +5,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
- * Issue 8: with several instances, a rotation is published by every instance within KEY_RELOAD_SECONDS and resource
+ * docs/deploy.md: with several instances, a rotation is published by every instance within KEY_RELOAD_SECONDS and resource
  * servers refetch their JWKS at most once per cooldown. A new key therefore signs only after signingDelaySeconds;
  * until then the key it replaced keeps signing, and stays published long enough for those tokens.
  */

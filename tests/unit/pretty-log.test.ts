@@ -3,7 +3,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { runWithLogContext } from '../../src/log/context.js';
 import { formatLogLine } from '../../src/log/pretty.js';
 
-describe('logs (issue 7)', () => {
+describe('logs (docs/observability.md)', () => {
   it('lines made inside a request carry its request id and flow id; secret-named fields are redacted at any depth', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => void lines.push(l) });

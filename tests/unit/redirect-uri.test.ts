@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRedirectUri, redirectUriMatches } from '../../src/oauth/redirect-uri.js';
 import { redirectUriProblems } from '../../src/auth-server/client-metadata.js';
 
-describe('checkRedirectUri (AS-7, design.md redirect policy)', () => {
+describe('checkRedirectUri (AS-7, docs/security.md redirect policy)', () => {
   it.each([
     ['https://chatgpt.com/connector/oauth/abc', 'ChatGPT connector (interop note 4)'],
     ['http://127.0.0.1:33418/', 'VS Code loopback on a random port (interop notes 1, 2)'],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_CACHE_MS, ClientCache } from '../../src/auth-server/client-cache.js';
-import { LATEST_FLOW_CACHE_MS, LatestFlows } from '../../src/observability/latest-flows.js';
-import type { ClientRecord } from '../../src/store/store.js';
+import { CLIENT_CACHE_MS, createClientCache } from '../../src/auth-server/client-cache.js';
+import { LATEST_FLOW_CACHE_MS, createLatestFlows } from '../../src/observability/latest-flows.js';
+import { touchClientIfStale } from '../../src/auth-server/touch.js';
+import type { ClientRecord, Store } from '../../src/store/store.js';
 
 /** The one-second caches of the token path (BENCHMARKS.md, scenario 4; their bounds are in docs/security.md and docs/observability.md). */
 
@@ -11,8 +12,8 @@ const client = (clientId: string, lastUsedAt: number | null = null): ClientRecor
 describe('ClientCache', () => {
   it('serves a record for CLIENT_CACHE_MS, then asks the store again', () => {
     let now = 1_000;
-    const cache = new ClientCache(() => now);
-    cache.set(client('a'));
+    const cache = createClientCache(() => now);
+    cache.set('a', client('a'));
     now += CLIENT_CACHE_MS - 1;
     expect(cache.get('a')?.clientId).toBe('a');
     now += 1;
@@ -20,18 +21,22 @@ describe('ClientCache', () => {
     expect(cache.get('never-seen')).toBeUndefined();
   });
 
-  it('a touch updates the cached last_used_at, so the client is not marked used again at every request', () => {
-    const cache = new ClientCache(() => 0);
-    cache.set(client('a', null));
-    cache.touched('a', 1_800_000_000);
+  it('a touch updates the cached last_used_at, so the client is not marked used again at every request', async () => {
+    const cache = createClientCache(() => 0);
+    const touches: string[] = [];
+    const store = { touchClient: async (id: string) => void touches.push(id) } as unknown as Store;
+    cache.set('a', client('a', null));
+    await touchClientIfStale({ store, clientCache: cache }, client('a', null), 1_800_000_000);
     expect(cache.get('a')?.lastUsedAt).toBe(1_800_000_000);
-    cache.touched('absent', 1); // nothing cached: nothing to update, no entry made
+    await touchClientIfStale({ store, clientCache: cache }, cache.get('a')!, 1_800_000_001);
+    expect(touches).toStrictEqual(['a']);
+    await touchClientIfStale({ store, clientCache: cache }, client('absent', null), 1); // nothing cached: no entry made
     expect(cache.get('absent')).toBeUndefined();
   });
 
   it('keeps at most 1000 clients, dropping the oldest', () => {
-    const cache = new ClientCache(() => 0);
-    for (let i = 0; i <= 1000; i++) cache.set(client(`c${i}`));
+    const cache = createClientCache(() => 0);
+    for (let i = 0; i <= 1000; i++) cache.set(`c${i}`, client(`c${i}`));
     expect(cache.get('c0')).toBeUndefined();
     expect(cache.get('c1')?.clientId).toBe('c1');
     expect(cache.get('c1000')?.clientId).toBe('c1000');
@@ -41,7 +46,7 @@ describe('ClientCache', () => {
 describe('LatestFlows', () => {
   it("remembers a client's flow for LATEST_FLOW_CACHE_MS; a newer flow replaces it at once", () => {
     let now = 0;
-    const flows = new LatestFlows(() => now);
+    const flows = createLatestFlows(() => now);
     flows.set('a', 'fl_1');
     flows.set('a', 'fl_2');
     expect(flows.get('a')).toBe('fl_2');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sha256 } from '../../oauth/crypto.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { RULES } from '../../oauth/rules.js';
-import { auditOf } from '../../observability/audit-of.js';
+import { emit } from '../../events/events.js';
 import { verifyS256 } from '../../oauth/pkce.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { formatScope, parseScope, type Scope } from '../../oauth/scopes.js';
@@ -26,17 +26,7 @@ async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: 
 
 /** RFC 6749 §10.5: a replayed code is a security event of its own, besides the refused token request. */
 async function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject: string, grantId: string) {
-  const flowId = (await deps.store.getGrant(grantId))?.flowId;
-  return auditOf(deps).record({
-    type: 'reuse_detected',
-    outcome: 'failure',
-    clientId: client.clientId,
-    ...(flowId && { flowId }),
-    subject,
-    rule: RULES.codeReplayed,
-    error: 'invalid_grant',
-    detail: `authorization code replayed; grant ${grantId} and its refresh tokens revoked`,
-  });
+  await emit(deps.events, { type: 'code.replayed', clientId: client.clientId, subject, grantId });
 }
 
 /**

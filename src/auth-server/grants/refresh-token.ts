@@ -2,7 +2,7 @@ import { deriveKey } from '../../keys/encryption.js';
 import { randomToken, sha256 } from '../../oauth/crypto.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { RULES } from '../../oauth/rules.js';
-import { auditOf } from '../../observability/audit-of.js';
+import { emit } from '../../events/events.js';
 import { canonicalResource } from '../../oauth/resource.js';
 import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
 import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
@@ -10,7 +10,7 @@ import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-toke
 import type { AuthServerDeps } from '../deps.js';
 import { touchClientIfStale, touchGrantIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
-import { successorRefreshToken } from '../own-tokens.js';
+import { successorRefreshToken } from '../issued-tokens.js';
 
 /** What a refresh token is bound to; its scope and resource never change across rotations (RFC 6749 §6). */
 export interface RefreshTokenBinding {
@@ -116,15 +116,13 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
         // OAuth 2.1 §4.3.1: reuse of a rotated refresh token means it leaked; revoke the whole family.
         await deps.store.revokeGrant(record.grantId, now);
         deps.logger.warn({ clientId: client.clientId, grantId: record.grantId }, 'refresh token reused after rotation: grant revoked');
-        await auditOf(deps).record({
-          type: 'reuse_detected',
-          outcome: 'failure',
+        await emit(deps.events, {
+          type: 'refresh_token.reused',
           clientId: client.clientId,
-          ...(grant.flowId && { flowId: grant.flowId }),
           subject: record.subject,
-          rule: RULES.refreshReused,
-          error: 'invalid_grant',
-          detail: `rotated refresh token used again after the ${deps.config.ttl.refreshGrace} s grace; grant ${record.grantId} revoked`,
+          grantId: record.grantId,
+          graceSeconds: deps.config.ttl.refreshGrace,
+          flowId: grant.flowId ?? undefined,
         });
         throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked', { rule: RULES.refreshReused });
       }
@@ -133,12 +131,14 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
       const after = now - current.rotatedAt;
       deps.logger.warn({ clientId: client.clientId, grantId: record.grantId, secondsAfterRotation: after }, 'rotated refresh token used again within the grace window: same successor issued');
-      await auditOf(deps).record({
-        type: 'refresh_replayed',
+      await emit(deps.events, {
+        type: 'refresh_token.replayed',
         clientId: client.clientId,
-        ...(grant.flowId && { flowId: grant.flowId }),
         subject: record.subject,
-        detail: `rotated refresh token used again ${after} s after rotation, within the ${deps.config.ttl.refreshGrace} s grace; the same successor was issued (grant ${record.grantId})`,
+        grantId: record.grantId,
+        secondsAfterRotation: after,
+        graceSeconds: deps.config.ttl.refreshGrace,
+        flowId: grant.flowId ?? undefined,
       });
     }
     if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });

@@ -19,7 +19,7 @@ export type PlainMethod = (typeof PLAIN_METHODS)[number];
 export function plainHandler(runtime: McpRuntime, paths: EndpointPaths, method: PlainMethod) {
   return async (c: Ctx): Promise<Response> => {
     const token = c.get('auth');
-    const text = (await c.req.raw.clone().text()).trim();
+    const text = (await c.req.text()).trim();
     const raw = text === '' ? undefined : parseJson(text);
     if (raw === NOT_JSON) return jsonRpcError(400, -32700, 'Parse error: the body is not JSON');
     const envelope = isJsonRpcRequest(raw) ? raw : undefined;

@@ -14,7 +14,7 @@ export interface Caller {
   issuedAt: number;
 }
 
-/** What tools are built from (style rule 6). */
+/** What tools are built from (docs/conventions.md). */
 export interface ToolDeps {
   data: DataService;
   clock: Clock;

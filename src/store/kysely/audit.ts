@@ -42,7 +42,7 @@ const toFlow = (r: Row<'flows'>): FlowRecord => ({
   expiresAt: r.expires_at,
 });
 
-/** Audit events and flows over Kysely (issue 7). */
+/** Audit events and flows over Kysely (docs/observability.md). */
 export function auditStore(db: Kysely<Database>): AuditStore {
   return {
     async insertAuditEvent(e: Omit<AuditEventRecord, 'id'>): Promise<void> {

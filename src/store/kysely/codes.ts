@@ -45,7 +45,7 @@ export function codeStore(db: Kysely<Database>): CodeStore {
     },
 
     async consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult> {
-      // Single use is one atomic statement: only one caller can move used_at from NULL (style rule 9).
+      // Single use is one atomic statement: only one caller can move used_at from NULL (docs/security.md).
       const won = await db
         .updateTable('authorization_codes')
         .set({ used_at: at })

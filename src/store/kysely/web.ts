@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ConsentRecord, WebInteractionRecord, WebSessionRecord, WebStore } from '../store.js';
 
-/** Web sessions, pending interactions and consents over Kysely (issue 4). */
+/** Web sessions, pending interactions and consents over Kysely (docs/security.md). */
 export function webStore(db: Kysely<Database>): WebStore {
   return {
     async createWebSession(s: WebSessionRecord): Promise<void> {
@@ -33,7 +33,7 @@ export function webStore(db: Kysely<Database>): WebStore {
     },
 
     async consumeWebInteraction(idHash: string): Promise<WebInteractionRecord | undefined> {
-      // One DELETE ... RETURNING: only one caller gets the row (style rule 9).
+      // One DELETE ... RETURNING: only one caller gets the row (docs/security.md).
       const r = await db.deleteFrom('web_interactions').where('id_hash', '=', idHash).returningAll().executeTakeFirst();
       return r && { idHash: r.id_hash, request: r.request, createdAt: r.created_at, expiresAt: r.expires_at };
     },

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration } from 'kysely';
 
 /**
- * The login and consent pages (issue 4): browser sessions, pending authorization requests waiting for a
+ * The login and consent pages (docs/security.md): browser sessions, pending authorization requests waiting for a
  * person, and remembered consents. Session and interaction ids are stored as SHA-256 hashes only.
  */
 export function web(dialect: 'sqlite' | 'postgres'): Migration {

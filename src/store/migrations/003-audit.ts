@@ -1,7 +1,7 @@
 import { type Kysely, type Migration } from 'kysely';
 
 /**
- * Observability (issue 7): the audit trail of security decisions, and the flows that group one client's steps
+ * Observability (docs/observability.md): the audit trail of security decisions, and the flows that group one client's steps
  * from registration to its first MCP call. Neither table holds a secret: events carry ids, outcomes and the
  * rule that refused a request, never a code, token, verifier or password.
  */

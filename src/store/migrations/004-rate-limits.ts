@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Shared rate-limit counters (issue 8, RATE_LIMIT_STORE=postgres): the table rate-limiter-flexible's
+ * Shared rate-limit counters (docs/deploy.md, RATE_LIMIT_STORE=postgres): the table rate-limiter-flexible's
  * RateLimiterPostgres reads and writes, created here once instead of by every instance at start. PostgreSQL only;
  * SQLite deployments keep their counters in memory.
  */

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * The flow (issue 7) of the authorization that created each grant, so the grant's tokens, refreshes and first MCP
+ * The flow (docs/observability.md) of the authorization that created each grant, so the grant's tokens, refreshes and first MCP
  * call are told apart from other people's flows of the same client (a Client ID Metadata Document or the demo
  * client is shared by everyone who uses it). Null for grants made before this migration and for the demo code.
  */

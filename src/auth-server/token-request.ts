@@ -1,9 +1,10 @@
+import { errorAnswer } from '../http/error-answer.js';
 import { OAuthError } from '../oauth/errors.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { ClientRecord } from '../store/store.js';
 import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
+import type { GrantType } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
 import { checkFormContentType, parseForm, type FormParams } from './form.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
@@ -44,7 +45,8 @@ function claimedClientId(authorization: string | undefined, posted: string | und
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
-  const grants: Record<string, GrantHandler> = {
+  // Typed by the grant types registration accepts: one without a handler here does not compile.
+  const grants: Record<GrantType, GrantHandler> = {
     authorization_code: authorizationCodeGrant(deps),
     refresh_token: refreshTokenGrant(deps),
     client_credentials: clientCredentialsGrant(deps),
@@ -54,7 +56,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     const grantType = params.grant_type;
     // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
-    const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
+    const grant = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
     const { client } = await authenticateClient(deps, authorization, params);
@@ -65,15 +67,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
     }
     const { body, subject, jti, flowId } = await grant(client, params);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
-    await auditOf(deps).record({
-      type: grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
-      clientId: client.clientId,
-      // The grant's own flow (a shared client's users stay apart); else the client's latest.
-      ...(flowId && { flowId }),
-      subject,
-      grantType,
-      detail: `grant_type=${grantType}; scope "${body.scope}"; ${body.refresh_token ? 'with' : 'no'} refresh token; jti ${jti}`,
-    });
+    await emit(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
     return { status: 200, body, headers: { ...NO_STORE_HEADERS } };
   };
 
@@ -83,7 +77,7 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       checkFormContentType(req.contentType);
       params = parseForm(req.body);
     } catch (err) {
-      if (err instanceof OAuthError) return errorAnswer(deps, err);
+      if (err instanceof OAuthError) return tokenErrorAnswer(deps, err);
       throw err;
     }
     let client: ClientRecord | undefined;
@@ -91,24 +85,17 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
       return await exchange(params, req.authorization, (authenticated) => (client = authenticated));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      const type = params.grant_type === 'refresh_token' ? 'token_refreshed' : 'token_issued';
-      // An unauthenticated client_id only joins a flow that exists: it must not start flows for anyone.
       const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
-      const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
-      await auditOf(deps).refused(
-        { type, clientId, flow: client ? 'join-or-start' : 'join', grantType: params.grant_type, detail: `grant_type=${params.grant_type?.slice(0, 40) ?? '(none)'}: ${err.description}` },
-        refusal,
-      );
-      return errorAnswer(deps, err);
+      await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
+      return tokenErrorAnswer(deps, err);
     }
   };
 }
 
 /** RFC 6749 §5.2: the error as JSON, with its status and headers (a Basic challenge on a failed Basic login). */
-function errorAnswer(deps: AuthServerDeps, err: OAuthError): TokenAnswer {
-  if (err.status >= 500) deps.logger.error({ err: err.cause ?? err, path: '/oauth/token' }, err.description);
-  else deps.logger.debug({ code: err.code, path: '/oauth/token', cause: (err.cause as Error | undefined)?.message }, err.description);
-  return { status: err.status, body: err.toJSON(), headers: { ...NO_STORE_HEADERS, ...err.headers } };
+export function tokenErrorAnswer(deps: Pick<AuthServerDeps, 'logger'>, err: unknown): TokenAnswer {
+  const answer = errorAnswer(err, deps.logger, '/oauth/token');
+  return { ...answer, headers: { ...NO_STORE_HEADERS, ...answer.headers } };
 }
 
 const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();
