@@ -8,6 +8,8 @@ const USAGE = `usage: oauth-mcp clients <command>
   list                 every registered client: id, name, auth method, redirect URIs, last used
   show <client_id>     one client's registered metadata
   remove <client_id>   delete a client; its refresh tokens stop working at once
+  introspect <client_id>
+                       let an existing confidential client call /oauth/introspect (a resource server, RFC 7662 §2.1)
 ${ADMIN_USAGE}`;
 
 const when = (t: number | null) => (t === null ? 'never' : new Date(t * 1000).toISOString());
@@ -38,7 +40,7 @@ export async function runClientsCommand(args: string[], io: CliIo, now = () => M
       await store.close();
     }
   }
-  if (!command || !['list', 'show', 'remove'].includes(command) || (command !== 'list' && !clientId)) {
+  if (!command || !['list', 'show', 'remove', 'introspect'].includes(command) || (command !== 'list' && !clientId)) {
     io.stderr.write(USAGE);
     return 2;
   }
@@ -58,7 +60,18 @@ export async function runClientsCommand(args: string[], io: CliIo, now = () => M
     }
     if (command === 'show') {
       const { clientSecretHash: _hidden, ...shown } = client;
-      io.stdout.write(`${JSON.stringify({ ...shown, createdAt: when(client.createdAt), lastUsedAt: when(client.lastUsedAt) }, null, 2)}\n`);
+      const mayIntrospect = await store.isResourceServer(client.clientId);
+      io.stdout.write(`${JSON.stringify({ ...shown, createdAt: when(client.createdAt), lastUsedAt: when(client.lastUsedAt), mayIntrospect }, null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'introspect') {
+      // RFC 7662 §2.1: the caller must authenticate, so a public client can never be a resource server here.
+      if (client.tokenEndpointAuthMethod === 'none') {
+        io.stderr.write(`oauth-mcp: client ${client.clientId} is public (no secret); only confidential clients may introspect\n`);
+        return 1;
+      }
+      await store.designateResourceServer(client.clientId, now());
+      io.stdout.write(`client ${client.clientId} may now call /oauth/introspect\n`);
       return 0;
     }
     await removeClient(store, client.clientId, now());
