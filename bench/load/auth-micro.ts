@@ -10,8 +10,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { authenticate, type BearerOptions } from '../../src/resource-server/bearer.js';
 import { JwksCache } from '../../src/resource-server/jwks-source.js';
-import { verifierForServer } from '../../src/resource-server/jwt-verifier.js';
-import { apiAudiences, protectedResourceMetadataUrl, serverResources } from '../../src/resource-server/resources.js';
+import { JwtVerifier } from '../../src/resource-server/jwt-verifier.js';
+import { apiAudiences, serverResources } from '../../src/demo/resources.js';
+import { protectedResourceMetadataUrl } from '../../src/resource-server/resources.js';
 import { revocationCheck } from '../../src/resource-server/revocation-check.js';
 import type { TokenVerifier } from '../../src/resource-server/types.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -36,7 +37,7 @@ async function mint() {
     .sign(key.privateKey);
 }
 
-const real = verifierForServer(config, clock, { keys: new JwksCache({ fetchJwks: async () => keys.jwks(), clock }), isRevoked: revocationCheck(store) });
+const real = new JwtVerifier({ issuer: config.authServer.issuer, audiences: apiAudiences(r), clock, keys: new JwksCache({ fetchJwks: async () => keys.jwks(), clock }), isRevoked: revocationCheck(store) });
 const token = await mint();
 const verified = await real.verify(token);
 const fixed: TokenVerifier = { verify: async () => verified };

@@ -8,17 +8,10 @@
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readEnv } from '../../src/config/env.js';
-import { DataService } from '../../src/data/data-service.js';
+import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
+import { serverResources } from '../../src/demo/resources.js';
 import { createLogger } from '../../src/log/logger.js';
-import { createMcpServerApp } from '../../src/mcp/app.js';
-import type { McpServerDeps } from '../../src/mcp/deps.js';
-import { createMcpRuntime } from '../../src/mcp/runtime.js';
-import { observeMcpServer } from '../../src/observability/wire.js';
-import { serverResources } from '../../src/resource-server/resources.js';
 import type { TokenVerifier, VerifiedToken } from '../../src/resource-server/types.js';
-import { buildAuthServer } from '../../src/runtime/auth-server.js';
-import { listen } from '../../src/runtime/listen.js';
-import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { openStore } from '../../src/store/open-store.js';
 
 const authOffPort = process.env.BENCH_AUTH_OFF_PORT ? Number(process.env.BENCH_AUTH_OFF_PORT) : undefined;
@@ -28,10 +21,10 @@ const clock = systemClock;
 const store = await openStore(config.databaseUrl);
 
 const auth = await buildAuthServer(config, { store, logger, clock });
-const authListening = await listen(auth.app, config.authServer.host, config.authServer.port, undefined, auth.direct);
+const authListening = await auth.listen({ host: config.authServer.host, port: config.authServer.port });
 
 const mcp = await buildMcpServer(config, { store, logger, clock });
-const mcpListening = await listen(mcp.app, config.mcpServer.host, config.mcpServer.port);
+const mcpListening = await mcp.listen({ host: config.mcpServer.host, port: config.mcpServer.port });
 const closers = [() => mcpListening.close(0), mcp.close, auth.close];
 
 if (authOffPort !== undefined) {
@@ -51,18 +44,10 @@ if (authOffPort !== undefined) {
       };
     },
   };
-  const deps: McpServerDeps = { ...mcp.deps, verifier: fixed, data: new DataService(store, clock) };
-  const runtime = createMcpRuntime(deps);
-  // Wrapped like buildMcpServer wraps the real one (request ids, metrics, flow tracking), so only the verifier differs.
-  const offApp = observeMcpServer(createMcpServerApp(deps, runtime), {
-    store,
-    logger,
-    clock,
-    sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
-    keysReady: () => Promise.resolve(true),
-  });
-  const offListening = await listen(offApp, config.mcpServer.host, authOffPort);
-  closers.push(() => offListening.close(0), () => runtime.close());
+  // Built exactly as the real one (request ids, metrics, flow tracking), so only the verifier differs.
+  const off = await buildMcpServer(config, { store, logger, clock }, {}, { verifier: fixed });
+  const offListening = await off.listen({ host: config.mcpServer.host, port: authOffPort });
+  closers.push(() => offListening.close(0), off.close);
 }
 
 const stop = async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/config.js';
+import type { AuthServerSettings } from './settings.js';
 import { signCompactEs256 } from '../keys/jws.js';
 import type { KeyRing } from '../keys/key-ring.js';
 
@@ -35,7 +35,7 @@ export interface MintedAccessToken {
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
  */
 export async function mintAccessToken(
-  deps: { config: Config; keys: KeyRing; clock: Clock },
+  deps: { config: AuthServerSettings; keys: KeyRing; clock: Clock },
   req: AccessTokenRequest,
 ): Promise<MintedAccessToken> {
   const key = deps.keys.signingKey();

@@ -3,7 +3,7 @@ import { isValidS256Challenge } from '../oauth/pkce.js';
 import { redirectUriMatches } from '../oauth/redirect-uri.js';
 import { canonicalResource } from '../oauth/resource.js';
 import { RULES } from '../oauth/rules.js';
-import { IGNORED_SCOPES, parseScope, resolveRequestedScopes, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import { IGNORED_SCOPES, parseScope, resolveRequestedScopes } from '../oauth/scopes.js';
 import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import { PROMPT_VALUES, type ValidatedAuthorizationRequest } from './interaction.js';
@@ -18,7 +18,7 @@ export type AuthorizationValidation =
 
 /** The resource a request without `resource` gets (AS-6): the MCP endpoint. */
 export function defaultResource(deps: AuthServerDeps): string {
-  return canonicalResource(`${deps.config.mcpServer.url}/mcp/v1`)!;
+  return deps.resources.default.url;
 }
 
 /** RFC 6749 §3.1: parameters sent without a value are treated as omitted. */
@@ -108,14 +108,15 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
 
   // AS-6, RFC 8707 §2: one absolute URI without fragment, on the MCP server; none asked means the default.
   const resources = valuesOf(params, 'resource');
-  let resource = defaultResource(deps);
+  let target = deps.resources.default;
+  let resource = target.url;
   if (resources.length > 1) return fail('invalid_target', 'tokens are issued for one resource at a time; send one resource parameter', RULES.resourceRefused);
   if (resources.length === 1) {
     const canonical = canonicalResource(resources[0]!);
     if (canonical === null) return fail('invalid_target', 'resource must be an absolute http(s) URI without a fragment', RULES.resourceRefused);
-    if (new URL(canonical).origin !== new URL(deps.config.mcpServer.url).origin) {
-      return fail('invalid_target', `resource ${canonical} is not served by this authorization server's MCP server`, RULES.resourceRefused);
-    }
+    const registered = deps.resources.find(canonical);
+    if (!registered) return fail('invalid_target', `resource ${canonical} is not served by a resource this authorization server issues tokens for`, RULES.resourceRefused);
+    target = registered;
     resource = canonical;
   }
 
@@ -125,14 +126,15 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
   // able to step up from read to write (RS-6); capping at the registration would trap them in a 403 loop.
   // The registered scope still bounds client_credentials, where no person consents.
   const scopeParam = valuesOf(params, 'scope')[0];
-  const known = resolveRequestedScopes(scopeParam);
-  // RFC 6749 §4.1.2.1: a request for nothing this server knows is invalid_scope, not silently the defaults.
+  // A resource's tokens carry only the scopes registered for it.
+  const known = resolveRequestedScopes(deps.scopes, scopeParam, target.scopes);
+  // RFC 6749 §4.1.2.1: a request for nothing this server offers is invalid_scope, not silently the defaults.
   // OpenID's openid and offline_access, which some clients add to every request, still mean the defaults.
   const unknown = parseScope(scopeParam).filter((s) => !IGNORED_SCOPES.has(s));
   if (known.length === 0 && unknown.length > 0) {
-    return fail('invalid_scope', `unknown scope ${unknown.slice(0, 3).join(' ').slice(0, 100)}; this server offers ${SUPPORTED_SCOPES.join(' ')}`, RULES.scopeUnknown);
+    return fail('invalid_scope', `unknown scope ${unknown.slice(0, 3).join(' ').slice(0, 100)}; this server offers ${deps.scopes.names.join(' ')}`, RULES.scopeUnknown);
   }
-  const scopes = resolveRequestedScopes(known.length > 0 ? scopeParam : undefined);
+  const scopes = resolveRequestedScopes(deps.scopes, known.length > 0 ? scopeParam : undefined, target.scopes);
 
   // OpenID Connect Core §3.1.2.1, which OAuth clients use too: none (answer without any page, or fail), login
   // (sign in again), consent (ask again). Other values are ignored; none goes alone.

@@ -14,6 +14,7 @@ import {
 import { assertCimdHostAllowed } from './cimd-domains.js';
 import { fetchMetadataDocument, type FetchedDocument } from './cimd-fetch.js';
 import type { AuthServerDeps } from './deps.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 
 /**
  * Client ID Metadata Documents (AS-5): a client_id that is an https URL names a JSON document, published by
@@ -73,7 +74,7 @@ const documentSchema = z.object({
  * Builds the client a metadata document describes, or throws invalid_client naming the broken rule. Such a
  * client is public: nobody holds a shared secret for a URL anyone can fetch.
  */
-export function clientFromMetadataDocument(url: string, document: unknown, now: number): ClientRecord {
+export function clientFromMetadataDocument(url: string, document: unknown, now: number, scopes: ScopeCatalog): ClientRecord {
   const bad = (why: string) => new OAuthError('invalid_client', `client metadata document ${url}: ${why}`);
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw bad('must be a JSON object');
   const parsed = documentSchema.safeParse(document);
@@ -104,7 +105,7 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
     grantTypes: types.grantTypes,
     responseTypes: types.responseTypes,
     tokenEndpointAuthMethod: 'none',
-    scope: acceptedClientScope(d.scope),
+    scope: acceptedClientScope(scopes, d.scope),
     applicationType: d.application_type ?? 'web',
     metadata: pickDescriptive(d),
     createdAt: now,
@@ -183,7 +184,7 @@ async function loadMetadataClient(deps: AuthServerDeps, url: string, cache: Clie
     fetched = await fetchMetadataDocument(url, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
   }
   const now = deps.clock();
-  const client = clientFromMetadataDocument(url, fetched.document, now);
+  const client = clientFromMetadataDocument(url, fetched.document, now, deps.scopes);
   const ttl = cacheLifetime(fetched.cacheControl);
   if (ttl > 0) cache.set(url, client, now + ttl);
   deps.logger.info({ event: 'client_metadata_fetched', clientId: url, ttl }, 'client metadata document fetched');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { OAuthError } from '../oauth/errors.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
-import { DEFAULT_SCOPES, formatScope, resolveRequestedScopes } from '../oauth/scopes.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
+import { formatScope, resolveRequestedScopes } from '../oauth/scopes.js';
 
 /**
  * Client metadata shared by Dynamic Client Registration (register.ts) and Client ID Metadata Documents
@@ -116,9 +117,9 @@ export function resolveGrantTypes(
 }
 
 /** The scope a client may ask for: the known ones it listed, or the defaults when none it listed is known (interop note 7). */
-export function acceptedClientScope(requested: string | undefined): string {
-  const known = resolveRequestedScopes(requested);
-  return formatScope(known.length > 0 ? known : DEFAULT_SCOPES);
+export function acceptedClientScope(scopes: ScopeCatalog, requested: string | undefined): string {
+  const known = resolveRequestedScopes(scopes, requested);
+  return formatScope(known.length > 0 ? known : scopes.defaults);
 }
 
 /** The descriptive fields that were given, except client_name (a column of its own), for ClientRecord.metadata. */

@@ -14,7 +14,7 @@ export interface DemoRetirement {
  * secret is published and the demo user needs no password. A database switched to DEMO_MODE=false loses both
  * at start: their grants are revoked first (so refresh tokens stop at once and access tokens within the
  * revocation cache's 5 s), the demo user's sessions end, then both are deleted. A user an operator made with
- * `oauth-mcp users add` keeps its own id and is not touched, even under the demo username.
+ * `mcp-auth-server users add` keeps its own id and is not touched, even under the demo username.
  */
 export async function retireDemo(deps: Pick<AuthServerDeps, 'config' | 'store' | 'clock' | 'logger' | 'audit' | 'metrics'>): Promise<DemoRetirement> {
   const { config, store } = deps;

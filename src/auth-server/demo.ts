@@ -1,5 +1,5 @@
 import { constantTimeEqual, sha256 } from '../oauth/crypto.js';
-import { formatScope, DEFAULT_SCOPES } from '../oauth/scopes.js';
+import { formatScope } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
 
 /** The demo user's id when seedDemo creates it. */
@@ -48,7 +48,7 @@ export async function seedDemo(deps: AuthServerDeps): Promise<void> {
         grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
         responseTypes: ['code'],
         tokenEndpointAuthMethod: 'client_secret_basic',
-        scope: formatScope(DEFAULT_SCOPES),
+        scope: formatScope(deps.scopes.defaults),
         applicationType: 'web',
         metadata: {},
         createdAt: now,

@@ -1,13 +1,19 @@
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/config.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
+import type { ResourceRegistry } from './resources.js';
+import type { AuthServerSettings } from './settings.js';
 
 /** What every authorization-server route is built from (docs/conventions.md: dependencies come in as arguments). */
 export interface AuthServerDeps {
-  config: Config;
+  config: AuthServerSettings;
+  /** The scopes this server knows: consent words, what each implies, the defaults. */
+  scopes: ScopeCatalog;
+  /** The protected resources it issues tokens for (RFC 8707). */
+  resources: ResourceRegistry;
   store: Store;
   keys: KeyRing;
   clock: Clock;

@@ -1,5 +1,5 @@
+import { PROMPT_VALUES, type Prompt } from '../oauth/prompt.js';
 import type { Context } from 'hono';
-import type { Scope } from '../oauth/scopes.js';
 import type { ClientRecord } from '../store/store.js';
 
 /** An authorization request that passed every protocol check in authorize.ts and now needs a person's decision. */
@@ -8,7 +8,7 @@ export interface ValidatedAuthorizationRequest {
   redirectUri: string;
   state: string | undefined;
   codeChallenge: string;
-  scopes: Scope[];
+  scopes: string[];
   /** Canonical resource (RFC 8707) the token will be bound to. */
   resource: string;
   /** The `prompt` values asked for (OpenID Connect Core §3.1.2.1), when any. */
@@ -17,13 +17,11 @@ export interface ValidatedAuthorizationRequest {
   flowId?: string;
 }
 
-/** The `prompt` values this server honours; others are ignored (metadata: prompt_values_supported). */
-export const PROMPT_VALUES = ['none', 'login', 'consent'] as const;
-export type Prompt = (typeof PROMPT_VALUES)[number];
+export { PROMPT_VALUES, type Prompt };
 
 export type InteractionOutcome =
   /** The person (or demo mode) approved: issue a code for this subject and these scopes. */
-  | { kind: 'approved'; subject: string; scopes: Scope[]; /** How, for the audit trail: 'demo mode', 'remembered consent', ... */ how?: string }
+  | { kind: 'approved'; subject: string; scopes: string[]; /** How, for the audit trail: 'demo mode', 'remembered consent', ... */ how?: string }
   /** The person refused: the client gets access_denied at its redirect URI. */
   | { kind: 'denied'; /** Who refused, for the audit trail. */ subject?: string }
   /** A page must be shown first (login, consent); send this response and wait. */

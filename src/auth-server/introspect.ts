@@ -59,7 +59,7 @@ export function introspectRoute(deps: AuthServerDeps): Hono {
       });
     }
     // RFC 7662 §4: answers reveal who holds a token and for what, so only resource servers an administrator
-    // designated (`oauth-mcp clients add ... --introspect`) may ask; any other client is not authorized (§2.1: 401).
+    // designated (`mcp-auth-server clients add ... --introspect`) may ask; any other client is not authorized (§2.1: 401).
     if (!(await deps.store.isResourceServer(client.clientId))) {
       throw new OAuthError('invalid_client', 'this client is not allowed to introspect tokens', {
         rule: RULES.introspectionNotAllowed,

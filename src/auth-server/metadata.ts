@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import type { AuthServerDeps } from './deps.js';
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import { SUPPORTED_GRANT_TYPES } from './client-metadata.js';
@@ -10,7 +9,7 @@ import { PROMPT_VALUES } from './interaction.js';
  * the OpenID well-known URLs (interop note 4), with `issuer` exactly the configured issuer, no trailing slash.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
  */
-export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, scopes: readonly string[]): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -19,7 +18,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     revocation_endpoint: `${issuer}/oauth/revoke`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    scopes_supported: SUPPORTED_SCOPES,
+    scopes_supported: [...scopes],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     // Derived from what is implemented, so nothing is advertised that does not work (AS-12, interop note 13).
@@ -41,7 +40,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
 
 export function metadataRoutes(deps: AuthServerDeps): Hono {
   const app = new Hono();
-  const doc = authorizationServerMetadata(deps.config.authServer.issuer);
+  const doc = authorizationServerMetadata(deps.config.authServer.issuer, deps.scopes.names);
   // RFC 8414 §2: registration_endpoint is optional; a closed server does not offer one.
   if (deps.config.registrationPolicy === 'closed') delete doc.registration_endpoint;
   const serve = (c: import('hono').Context) => c.json(doc, 200, { 'Cache-Control': 'public, max-age=300' });

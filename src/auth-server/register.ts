@@ -91,7 +91,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       grantTypes,
       responseTypes,
       tokenEndpointAuthMethod: authMethod,
-      scope: acceptedClientScope(m.scope),
+      scope: acceptedClientScope(deps.scopes, m.scope),
       // OpenID Connect Dynamic Client Registration §2: application_type defaults to web.
       applicationType: m.application_type ?? 'web',
       metadata,

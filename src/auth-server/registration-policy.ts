@@ -4,7 +4,7 @@ import { RULES } from '../oauth/rules.js';
 import type { AuthServerDeps } from './deps.js';
 
 /** The command that makes what open registration refuses, named in refusals and docs/security.md. */
-export const ADMIN_CLIENT_COMMAND = 'oauth-mcp clients add <name> --grant client_credentials';
+export const ADMIN_CLIENT_COMMAND = 'mcp-auth-server clients add <name> --grant client_credentials';
 
 /** An RFC 6750 §3 challenge for a missing or bad initial access token (RFC 7591 §3). */
 function tokenRefused(description: string, error: 'invalid_token' | 'invalid_request'): OAuthError {

@@ -1,16 +1,16 @@
 import { constantTimeEqual, sha256 } from '../oauth/crypto.js';
-import { formatScope, DEFAULT_SCOPES } from '../oauth/scopes.js';
+import { formatScope } from '../oauth/scopes.js';
 import { serverManagedCredentials } from '../oauth/server-managed-client.js';
 import type { AuthServerDeps } from './deps.js';
 
 /**
- * MCP_AUTH_MODE=server-managed outside demo mode: makes sure the MCP server's own client_credentials client
+ * MCP_AUTH_MODE=server-managed outside demo mode (called only then): makes sure the MCP server's own client_credentials client
  * exists, with the secret both servers derive from SECRET_KEY (oauth/server-managed-client.ts). This is the
  * administrator-made client of docs/security.md, "Access without a person", made by the operator's choice of mode.
  */
-export async function provisionServerManagedClient(deps: Pick<AuthServerDeps, 'config' | 'store' | 'clock' | 'logger'>): Promise<void> {
+export async function provisionServerManagedClient(deps: Pick<AuthServerDeps, 'config' | 'store' | 'clock' | 'logger' | 'scopes'>): Promise<void> {
   const { config, store } = deps;
-  if (config.mcpAuthMode !== 'server-managed' || config.demo.enabled) return;
+  if (config.demo.enabled) return; // demo mode uses the demo client
   const { clientId, clientSecret } = serverManagedCredentials(config.secretKey);
   const secretHash = sha256(clientSecret);
   const existing = await store.getClient(clientId);
@@ -28,7 +28,7 @@ export async function provisionServerManagedClient(deps: Pick<AuthServerDeps, 'c
       grantTypes: ['client_credentials'],
       responseTypes: [],
       tokenEndpointAuthMethod: 'client_secret_basic',
-      scope: formatScope(DEFAULT_SCOPES),
+      scope: formatScope(deps.scopes.names), // every scope: the server acts for all its callers
       applicationType: 'web',
       metadata: {},
       createdAt: deps.clock(),

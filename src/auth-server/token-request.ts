@@ -41,7 +41,7 @@ function claimedClientId(authorization: string | undefined, posted: string | und
 
 /**
  * The token endpoint's logic (AS-9 to AS-12): authorization_code, refresh_token, client_credentials. Protocol
- * errors become their RFC 6749 §5.2 answer here, after the refusal is audited; anything else is thrown.
+ * errors become their RFC 6749 §5.2 answer here, after the refusal is emitted as an event; anything else is thrown.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {

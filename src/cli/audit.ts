@@ -3,7 +3,7 @@ import { openStore } from '../store/open-store.js';
 import type { AuditEventRecord } from '../store/store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp audit [--since <ISO time | 30m | 1h | 2d>] [--client <client_id>] [--limit <n>] [--json]
+const USAGE = `usage: mcp-auth-server audit [--since <ISO time | 30m | 1h | 2d>] [--client <client_id>] [--limit <n>] [--json]
 
   Lists audit events (registrations, sign-ins, consents, tokens issued, refreshed and revoked, reuse
   detected, key rotations, first MCP calls), oldest first; refusals show the rule that refused them.
@@ -90,14 +90,14 @@ function toJson(e: AuditEventRecord) {
 export async function runAuditCommand(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<number> {
   const parsed = parseArgs(args);
   if (parsed instanceof Error) {
-    io.stderr.write(`oauth-mcp audit: ${parsed.message}\n${USAGE}`);
+    io.stderr.write(`mcp-auth-server audit: ${parsed.message}\n${USAGE}`);
     return 2;
   }
   let since: number | undefined;
   if (parsed.since !== undefined) {
     const s = parseSince(parsed.since, clock());
     if (s instanceof Error) {
-      io.stderr.write(`oauth-mcp audit: ${s.message}\n`);
+      io.stderr.write(`mcp-auth-server audit: ${s.message}\n`);
       return 2;
     }
     since = s;

@@ -1,12 +1,14 @@
 import type { Config } from '../config/config.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
-export function banner(config: Config, only: 'auth' | 'mcp' | 'both', notices: readonly string[] = []): string {
+export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin', notices: readonly string[] = []): string {
   const issuer = config.authServer.issuer;
-  const mcp = `${config.mcpServer.url}/mcp/v1`;
-  const lines: string[] = ['', 'oauth-mcp is running', ''];
+  // One origin (start --one-origin): the MCP server is on the issuer's origin.
+  const mcpUrl = only === 'one-origin' ? new URL(issuer).origin : config.mcpServer.url;
+  const mcp = `${mcpUrl}/mcp/v1`;
+  const lines: string[] = ['', 'mcp-auth-server is running', ''];
   if (only !== 'mcp') lines.push(`  Authorization server  ${issuer}   (metadata: ${issuer}/.well-known/oauth-authorization-server)`);
-  if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${config.mcpServer.url}/mcp, REST API ${config.mcpServer.url}/api)`);
+  if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${mcpUrl}/mcp, REST API ${mcpUrl}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   lines.push('');
   // What start changed that an operator must know about (e.g. demo data disabled outside demo mode).

@@ -7,7 +7,7 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err: Error) => {
-    io.stderr.write(`oauth-mcp: ${err.message}\n`);
+    io.stderr.write(`mcp-auth-server: ${err.message}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
-import { formatScope, resolveRequestedScopes, DEFAULT_SCOPES } from '../oauth/scopes.js';
+import { DEMO_SCOPES } from '../demo/scopes.js';
+import { scopeCatalog } from '../oauth/scope-catalog.js';
+import { formatScope, resolveRequestedScopes } from '../oauth/scopes.js';
 import type { ClientRecord, Store } from '../store/store.js';
 import type { CliIo } from './context.js';
 
@@ -46,7 +48,9 @@ export async function addClient(store: Store, args: string[], io: CliIo, now: nu
   if (isPublic && (grantTypes.includes('client_credentials') || values.introspect)) {
     throw new UsageError('--public clients cannot use client_credentials or introspect (RFC 6749 §4.4, RFC 7662 §2.1)');
   }
-  const scopes = values.scope === undefined ? DEFAULT_SCOPES : resolveRequestedScopes(values.scope);
+  // The scopes of the program `start` serves (cli/compose.ts): the demo's.
+  const catalog = scopeCatalog(DEMO_SCOPES);
+  const scopes = values.scope === undefined ? catalog.defaults : resolveRequestedScopes(catalog, values.scope);
   if (scopes.length === 0) throw new UsageError(`--scope ${values.scope}: no known scope`);
   const secret = isPublic ? undefined : randomToken(32);
   const client: ClientRecord = {

@@ -3,7 +3,7 @@ import type { ClientRecord, Store } from '../store/store.js';
 import { addClient, ADMIN_USAGE, makeInitialAccessToken, runAdmin } from './clients-admin.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp clients <command>
+const USAGE = `usage: mcp-auth-server clients <command>
 
   list                 every registered client: id, name, auth method, redirect URIs, last used
   show <client_id>     one client's registered metadata
@@ -27,7 +27,7 @@ async function removeClient(store: Store, clientId: string, now: number): Promis
   return store.deleteClient(clientId);
 }
 
-/** `oauth-mcp clients list|show|remove|add|token`: what dynamic registration has put in the store, and what only an administrator makes. */
+/** `mcp-auth-server clients list|show|remove|add|token`: what dynamic registration has put in the store, and what only an administrator makes. */
 export async function runClientsCommand(args: string[], io: CliIo, now = () => Math.floor(Date.now() / 1000)): Promise<number> {
   const [command, clientId] = args;
   if (command === 'add' || command === 'token') {
@@ -55,7 +55,7 @@ export async function runClientsCommand(args: string[], io: CliIo, now = () => M
     }
     const client = await store.getClient(clientId!);
     if (!client) {
-      io.stderr.write(`oauth-mcp: no client ${clientId}\n`);
+      io.stderr.write(`mcp-auth-server: no client ${clientId}\n`);
       return 1;
     }
     if (command === 'show') {

@@ -15,7 +15,7 @@ export function loadCliConfig(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
     return loadConfig(readEnv(env));
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.stderr.write(`oauth-mcp: configuration error: ${err.message}\n`);
+      io.stderr.write(`mcp-auth-server: configuration error: ${err.message}\n`);
       process.exit(2);
     }
     throw err;

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createProber } from '../doctor/probe.js';
-import { runDoctor } from '../doctor/doctor.js';
-import { counts, formatReport, reportJson } from '../doctor/report.js';
-import { colors, wantsColor } from '../flow/colors.js';
+import { createProber } from './doctor/probe.js';
+import { runDoctor } from './doctor/doctor.js';
+import { counts, formatReport, reportJson } from './doctor/report.js';
+import { colors, wantsColor } from './flow/colors.js';
 import type { CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp doctor <MCP endpoint URL> [--json] [--timeout <seconds>] [--no-register] [--origin <origin>]
+const USAGE = `usage: mcp-auth-server doctor <MCP endpoint URL> [--json] [--timeout <seconds>] [--no-register] [--origin <origin>]
 
 Probes an MCP deployment the way real clients do: the 401 challenge, every well-known metadata URL, issuer
 matching, PKCE, CORS, dynamic registration of the redirect URIs clients use, response times. Registration
@@ -19,7 +19,7 @@ export async function runDoctorCommand(args: string[], io: CliIo, env: NodeJS.Pr
   try {
     parsed = parse(args);
   } catch (err) {
-    io.stderr.write(`oauth-mcp doctor: ${(err as Error).message}\n${USAGE}`);
+    io.stderr.write(`mcp-auth-server doctor: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -29,17 +29,17 @@ export async function runDoctorCommand(args: string[], io: CliIo, env: NodeJS.Pr
   }
   const target = positionals[0];
   if (!target || positionals.length > 1 || !URL.canParse(target) || !/^https?:$/.test(new URL(target).protocol)) {
-    io.stderr.write(`oauth-mcp doctor: give one http(s) URL of an MCP endpoint, e.g. http://127.0.0.1:5001/mcp/v1\n${USAGE}`);
+    io.stderr.write(`mcp-auth-server doctor: give one http(s) URL of an MCP endpoint, e.g. http://127.0.0.1:5001/mcp/v1\n${USAGE}`);
     return 2;
   }
   const timeout = Number(values.timeout ?? 10);
   if (!(timeout > 0)) {
-    io.stderr.write('oauth-mcp doctor: --timeout must be a positive number of seconds\n');
+    io.stderr.write('mcp-auth-server doctor: --timeout must be a positive number of seconds\n');
     return 2;
   }
   const origin = values.origin ?? 'http://localhost:6274';
   if (!URL.canParse(origin)) {
-    io.stderr.write('oauth-mcp doctor: --origin must be an origin such as http://localhost:6274\n');
+    io.stderr.write('mcp-auth-server doctor: --origin must be an origin such as http://localhost:6274\n');
     return 2;
   }
   const prober = createProber({ fetch: globalThis.fetch, timeoutMs: timeout * 1000, now: () => performance.now() });

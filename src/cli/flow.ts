@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { wantsColor } from '../flow/colors.js';
-import { runFlow } from '../flow/flow.js';
-import { mcpEndpoint, serverBase, type FlowState } from '../flow/state.js';
+import { wantsColor } from './flow/colors.js';
+import { runFlow } from './flow/flow.js';
+import { mcpEndpoint, serverBase, type FlowState } from './flow/state.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp flow [--mcp <url>] [--issuer <url>] [--timeout <seconds>]
+const USAGE = `usage: mcp-auth-server flow [--mcp <url>] [--issuer <url>] [--timeout <seconds>]
 
 Walks through the original demo's 13 steps against running servers (npm start), printing each request and
 response. URLs default to the configuration (MCP_SERVER_URL, OAUTH_ISSUER).
@@ -19,7 +19,7 @@ export async function runFlowCommand(args: string[], io: CliIo, env: NodeJS.Proc
       options: { mcp: { type: 'string' }, issuer: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
-    io.stderr.write(`oauth-mcp flow: ${(err as Error).message}\n${USAGE}`);
+    io.stderr.write(`mcp-auth-server flow: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -29,12 +29,12 @@ export async function runFlowCommand(args: string[], io: CliIo, env: NodeJS.Proc
   const timeout = Number(values.timeout ?? 10);
   for (const [flag, v] of [['--mcp', values.mcp], ['--issuer', values.issuer]] as const) {
     if (v !== undefined && !URL.canParse(v)) {
-      io.stderr.write(`oauth-mcp flow: ${flag} must be an absolute URL\n`);
+      io.stderr.write(`mcp-auth-server flow: ${flag} must be an absolute URL\n`);
       return 2;
     }
   }
   if (!(timeout > 0)) {
-    io.stderr.write('oauth-mcp flow: --timeout must be a positive number of seconds\n');
+    io.stderr.write('mcp-auth-server flow: --timeout must be a positive number of seconds\n');
     return 2;
   }
   const config = loadCliConfig(io, env);

@@ -2,7 +2,7 @@ import { systemClock } from '../clock.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { createLogger } from '../log/logger.js';
 import { AuditLog } from '../observability/audit.js';
-import { signingDelaySeconds } from '../runtime/auth-server.js';
+import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { openStore } from '../store/open-store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
@@ -17,7 +17,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       clock: systemClock,
       accessTokenTtl: config.ttl.accessToken,
       // The same schedule as the servers, so the retired key stays published for as long as it may still sign.
-      signingDelaySeconds: signingDelaySeconds(config),
+      signingDelaySeconds: signingDelaySeconds(config.keyReloadSeconds),
     });
     if (args[0] === 'rotate') {
       const kid = await ring.rotate();
@@ -28,7 +28,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
       io.stdout.write(
         `running servers publish it within KEY_RELOAD_SECONDS (${config.keyReloadSeconds} s; kill -HUP a server to reload at once) ` +
-          `and sign with it ${signingDelaySeconds(config)} s after this rotation\n`,
+          `and sign with it ${signingDelaySeconds(config.keyReloadSeconds)} s after this rotation\n`,
       );
       return 0;
     }
@@ -39,7 +39,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
       }
       return 0;
     }
-    io.stderr.write('usage: oauth-mcp keys [list|rotate]\n');
+    io.stderr.write('usage: mcp-auth-server keys [list|rotate]\n');
     return 2;
   } finally {
     await store.close();

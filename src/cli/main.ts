@@ -1,6 +1,6 @@
 import type { CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp <command>
+const USAGE = `usage: mcp-auth-server <command>
 
   start [--only auth|mcp]   start the authorization server (:5000) and the MCP server (:5001)
   migrate                   apply database migrations and exit
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      io.stderr.write(`oauth-mcp: unknown command "${command}"\n${USAGE}`);
+      io.stderr.write(`mcp-auth-server: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
 }

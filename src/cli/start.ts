@@ -1,22 +1,24 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import { buildAuthServer } from '../runtime/auth-server.js';
-import { listen, type Listening, type TlsFiles } from '../runtime/listen.js';
-import { buildMcpServer } from '../runtime/mcp-server.js';
+import type { Listening, TlsFiles } from '../runtime/listen.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { banner } from './banner.js';
 import { demoRetirementLine } from '../auth-server/demo-retirement.js';
+import { buildAuthServer, buildMcpServer, buildOneOrigin } from './compose.js';
+import type { AuthorizationServer } from '../index.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
 
 /** How often expired codes, tokens and keys are deleted. Keys are re-read every KEY_RELOAD_SECONDS (another instance may rotate). */
 const PURGE_EVERY_MS = 10 * 60_000;
 const UNUSED_REGISTRATION_SECONDS = 24 * 3600;
 
-function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | Error {
+function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | 'one-origin' | Error {
   const i = args.indexOf('--only');
-  if (i === -1) return 'both';
+  const oneOrigin = args.includes('--one-origin');
+  if (i === -1) return oneOrigin ? 'one-origin' : 'both';
+  if (oneOrigin) return new Error('--one-origin serves both servers; it does not go with --only');
   const v = args[i + 1];
   return v === 'auth' || v === 'mcp' ? v : new Error('--only takes auth or mcp');
 }
@@ -31,7 +33,7 @@ const CODE_CACHE_DELAY_MS = 2000;
 export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
   const only = parseOnly(args);
   if (only instanceof Error) {
-    io.stderr.write(`oauth-mcp: ${only.message}\n`);
+    io.stderr.write(`mcp-auth-server: ${only.message}\n`);
     return 2;
   }
   const config = loadCliConfig(io);
@@ -44,23 +46,36 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const cleanups: Array<() => Promise<void> | void> = [];
   const notices: string[] = [];
   try {
-    if (only !== 'mcp') {
-      const auth = await buildAuthServer(config, { store, logger, clock });
+    const base = { store, logger, clock };
+    const at = (host: string, port: number) => ({ host, port, ...(tls && { tls }) });
+    let auth: AuthorizationServer | undefined;
+    if (only === 'one-origin') {
+      // Both servers on the issuer's origin and port (docs/architecture.md, "One origin").
+      const both = await buildOneOrigin(config, base);
+      cleanups.push(both.close);
+      auth = both.authorizationServer;
+      servers.push(await both.listen(at(config.authServer.host, config.authServer.port)));
+    }
+    if (only === 'auth' || only === 'both') {
+      auth = await buildAuthServer(config, base);
       cleanups.push(auth.close);
+      servers.push(await auth.listen(at(config.authServer.host, config.authServer.port)));
+    }
+    if (auth) {
       const retired = demoRetirementLine(auth.demoRetirement);
       if (retired) notices.push(retired);
-      servers.push(await listen(auth.app, config.authServer.host, config.authServer.port, tls, auth.direct));
-      const reloadKeys = () => void auth.deps.keys.reload().catch((err) => logger.error({ err }, 'key reload failed'));
+      const { reloadKeys: reload } = auth;
+      const reloadKeys = () => void reload().catch((err: unknown) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
       // `kill -HUP <pid>` re-reads the keys at once, e.g. right after `oauth-mcp keys rotate`.
       process.on('SIGHUP', reloadKeys);
       cleanups.push(() => void process.off('SIGHUP', reloadKeys));
       timers.push(setInterval(() => void purge(store, logger), PURGE_EVERY_MS));
     }
-    if (only !== 'auth') {
-      const mcp = await buildMcpServer(config, { store, logger, clock });
+    if (only === 'mcp' || only === 'both') {
+      const mcp = await buildMcpServer(config, base);
       cleanups.push(mcp.close);
-      servers.push(await listen(mcp.app, config.mcpServer.host, config.mcpServer.port, tls));
+      servers.push(await mcp.listen(at(config.mcpServer.host, config.mcpServer.port)));
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close(0)));
@@ -105,7 +120,7 @@ function readTls(config: Config, io: CliIo): TlsFiles | undefined | Error {
     try {
       return readFileSync(path);
     } catch (err) {
-      io.stderr.write(`oauth-mcp: configuration error: ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})\n`);
+      io.stderr.write(`mcp-auth-server: configuration error: ${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})\n`);
       return err as Error;
     }
   };

@@ -5,7 +5,7 @@ import { openStore } from '../store/open-store.js';
 import { createUsersService, UserError, type UsersService } from '../users/users-service.js';
 import type { CliIo } from './context.js';
 
-const USAGE = `usage: oauth-mcp users <command>
+const USAGE = `usage: mcp-auth-server users <command>
 
   add <username> [--admin]   create a user; the password is asked for (or read from stdin's first line)
   list                       show every user
@@ -79,7 +79,7 @@ async function readNewPassword(io: CliIo): Promise<string> {
 async function run(users: UsersService, args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (rest.some((a) => a.startsWith('--password'))) {
-    io.stderr.write('oauth-mcp: passwords are not taken from the command line; type it at the prompt or pipe it on stdin\n');
+    io.stderr.write('mcp-auth-server: passwords are not taken from the command line; type it at the prompt or pipe it on stdin\n');
     return 2;
   }
   const username = rest.find((a) => !a.startsWith('--'));
@@ -128,7 +128,7 @@ export async function runUsersCommand(args: string[], io: CliIo, env: NodeJS.Pro
     config = loadConfig(readEnv(env));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr.write(`oauth-mcp: configuration error: ${err.message}\n`);
+    io.stderr.write(`mcp-auth-server: configuration error: ${err.message}\n`);
     return 2;
   }
   const store = await openStore(config.databaseUrl);
@@ -136,7 +136,7 @@ export async function runUsersCommand(args: string[], io: CliIo, env: NodeJS.Pro
     return await run(createUsersService({ store, clock: systemClock }), args, io);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    io.stderr.write(`oauth-mcp: ${err.message}\n`);
+    io.stderr.write(`mcp-auth-server: ${err.message}\n`);
     return 1;
   } finally {
     await store.close();

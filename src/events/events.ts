@@ -3,8 +3,8 @@ import type { OAuthError } from '../oauth/errors.js';
 /**
  * What the protocol handlers report: one typed event per thing that happened, in protocol terms. Handlers emit
  * them to the one sink they were built with and know nothing of who listens; the audit trail, its flows and the
- * metrics subscribe (observability/audit-events.ts). Converted so far: registration, authorization and consent,
- * the token endpoint and its grants, revocation (RFC 7009 and /account); sign-in still records directly.
+ * metrics subscribe (observability/audit-events.ts): registration, authorization and consent, sign-in, the token
+ * endpoint and its grants, revocation (RFC 7009 and /account).
  * `flowId` where present is an opaque correlation id the sink handed back for `authorization.requested`: the
  * handler carries it with the request and stores it with the grant, without knowing what it means.
  */
@@ -25,6 +25,10 @@ export type AuthEvent =
   | { type: 'consent.denied'; clientId: string; subject: string | undefined; reason: 'denied' | 'no_scope'; flowId?: string | undefined }
   /** RFC 6749 §4.1.2: approved; a grant recorded and a single-use code sent to `redirectUri`. */
   | { type: 'consent.given'; clientId: string; subject: string; how: string | undefined; scope: string; resource: string; redirectUri: string; flowId?: string | undefined }
+  /** A person signed in on the login page, for the authorization request `clientId` made (if any). */
+  | { type: 'login.succeeded'; clientId: string | undefined; subject: string; username: string; address: string; flowId?: string | undefined }
+  /** A sign-in refused: a wrong username or password, or too many failures (throttled). */
+  | { type: 'login.refused'; clientId: string | undefined; reason: 'failed' | 'throttled'; username: string; address: string; flowId?: string | undefined }
   /** RFC 6749 §3.2: a token endpoint answer with tokens (`grantType` refresh_token: a rotation). */
   | { type: 'token.issued'; clientId: string; subject: string | null; grantType: string; scope: string; withRefreshToken: boolean; jti: string; flowId?: string | undefined }
   /** RFC 6749 §5.2: a refused token request; `clientId` is verified only when `authenticated`. */

@@ -1,5 +1,4 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Config } from '../config/config.js';
 import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
 
 /** A limiter of `points` per `durationSeconds` on the backend's store, its keys under `name`. */
@@ -11,6 +10,14 @@ export interface RateLimitBackend {
   /** More limiters on the same store: the login throttle's failure counters (web/login-throttle.ts). */
   limiter: LimiterFactory;
   close(): Promise<void>;
+}
+
+/** Where counters live and how many requests a minute: RATE_LIMIT_STORE, RATE_LIMIT_PER_MINUTE, DATABASE_URL, REDIS_URL. */
+export interface RateLimitSettings {
+  rateLimitStore: 'memory' | 'postgres' | 'redis';
+  rateLimitPerMinute: number;
+  databaseUrl: string;
+  redisUrl: string | undefined;
 }
 
 /** The table migration 004-rate-limits creates; one table, one key prefix per kind of endpoint. */
@@ -37,7 +44,7 @@ function limitsOf(perMinute: number, make: LimiterFactory): RateLimits {
  * the login throttle's failure counts (`limiter`), also when RATE_LIMIT_PER_MINUTE=0 turns request limits off.
  */
 export async function openRateLimits(
-  config: Pick<Config, 'rateLimitStore' | 'rateLimitPerMinute' | 'databaseUrl' | 'redisUrl'>,
+  config: RateLimitSettings,
   opts: { keyPrefix?: string } = {},
 ): Promise<RateLimitBackend> {
   const perMinute = config.rateLimitPerMinute;
@@ -52,7 +59,7 @@ export async function openRateLimits(
       await pool.query(`select 1 from ${RATE_LIMIT_TABLE} limit 1`);
     } catch (err) {
       await pool.end();
-      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run oauth-mcp migrate): ${(err as Error).message}`);
+      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run mcp-auth-server migrate): ${(err as Error).message}`);
     }
     const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterPostgres({

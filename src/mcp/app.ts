@@ -2,41 +2,49 @@ import { Hono } from 'hono';
 import { bodyLimit } from '../http/body-limit.js';
 import { secureHeaders } from 'hono/secure-headers';
 import { hostHeaderValidation } from '@modelcontextprotocol/hono';
-import { apiRoutes } from '../api/routes.js';
 import { allowlistCors } from '../http/cors.js';
 import { errorHandler } from '../http/error-handler.js';
 import { OAuthError } from '../oauth/errors.js';
-import { protectedResourceMetadataRoutes } from '../resource-server/protected-resource-metadata.js';
+import { discoveryRoutes } from '../resource-server/protected-resource-metadata.js';
 import type { McpServerDeps } from './deps.js';
 import { originCheck } from './http/origin-check.js';
 import { mcpRoutes } from './mcp-routes.js';
-import { createMcpRuntime, type McpRuntime } from './runtime.js';
-import { scopesDeclaredBy } from './tool-scopes.js';
+import type { McpRuntime } from './runtime.js';
 
 /** MCP messages and API bodies are small JSON documents. */
 export const MAX_MCP_BODY_BYTES = 1024 * 1024;
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 
+/** Routes the program mounts beside the MCP endpoint (a REST API, say), under their path prefixes. */
+export interface MountedRoutes {
+  /** e.g. /api: CORS from the allowlist and the Origin check cover `${prefix}` and `${prefix}/*`. */
+  prefix: string;
+  app: Hono;
+}
+
 /**
- * The MCP server (port 5001): the MCP endpoint with every transport, the REST resource API and the protected
- * resource metadata, composed with security headers, CORS from the allowlist (RS-10), Origin validation (TR-5)
- * and, on a loopback bind, Host validation against DNS rebinding. Pass a runtime to be able to close its
- * sessions on shutdown.
+ * The MCP server: the MCP endpoint with every transport, the protected resource metadata and any routes
+ * mounted beside it, composed with security headers, CORS from the allowlist (RS-10), Origin validation (TR-5)
+ * and, on a loopback bind, Host validation against DNS rebinding.
  */
-export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = createMcpRuntime(deps)): Hono {
+export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, extra: { routes?: readonly MountedRoutes[]; health?: () => Record<string, unknown> } = {}): Hono {
+  const { settings } = deps;
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
-  if (LOOPBACK_HOSTS.includes(deps.config.mcpServer.host)) {
-    const publicHost = new URL(deps.config.mcpServer.url).hostname;
+  if (settings.bindHost !== undefined && LOOPBACK_HOSTS.includes(settings.bindHost)) {
+    const publicHost = new URL(settings.origin).hostname;
     app.use('*', hostHeaderValidation([...new Set(['127.0.0.1', 'localhost', '[::1]', publicHost])]));
   }
-  // Discovery documents carry their own public CORS; the MCP endpoint and the API only the allowlist.
-  for (const path of ['/mcp', '/mcp/*', '/api/*']) {
-    app.use(path, allowlistCors(deps.config.corsOrigins));
-    app.use(path, originCheck({ allowlist: deps.config.corsOrigins, publicUrl: deps.config.mcpServer.url }));
+  // Discovery documents carry their own public CORS; the MCP endpoint and mounted routes only the allowlist.
+  const guarded = [...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)];
+  for (const base of guarded) {
+    for (const path of base === '/' ? ['/*'] : [base, `${base}/*`]) {
+      app.use(path, allowlistCors(settings.corsOrigins));
+      app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
+    }
   }
   app.use(
     '*',
@@ -47,12 +55,19 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime = cr
       },
     }),
   );
-  app.get('/health', (c) =>
-    c.json({ status: 'healthy', service: 'mcp-server', auth_mode: deps.config.mcpAuthMode, tools: runtime.tools.map((t) => t.name) }),
-  );
+  app.get('/health', (c) => c.json({ status: 'healthy', service: 'mcp-server', ...extra.health?.() }));
   // The tools' scope declarations are what scopes_supported advertises (RFC 9728 §2).
-  app.route('/', protectedResourceMetadataRoutes(deps, { scopes: scopesDeclaredBy(runtime.tools) }));
-  app.route('/', apiRoutes(deps));
+  app.route(
+    '/',
+    discoveryRoutes({
+      issuer: settings.issuer,
+      resources: settings.endpoints.map((e) => e.resource),
+      scopes: settings.scopes,
+      resourceName: settings.resourceName,
+      authorizationServerMetadata: settings.authorizationServerMetadata,
+    }),
+  );
+  for (const r of extra.routes ?? []) app.route('/', r.app);
   app.route('/', mcpRoutes(deps, runtime));
   return app;
 }

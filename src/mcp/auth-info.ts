@@ -1,6 +1,6 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { VerifiedToken } from '../resource-server/types.js';
-import type { Caller } from './tools/types.js';
+import type { Caller } from '../resource-server/types.js';
 
 /**
  * The SDK's AuthInfo for a verified token. The subject and issue time ride in `extra`, since AuthInfo has no

@@ -1,33 +1,37 @@
 import { createMcpHandler, type McpHandlerRequestOptions, type McpServer } from '@modelcontextprotocol/server';
-import { serverResources } from '../resource-server/resources.js';
+import type { Caller } from '../resource-server/types.js';
+import { callerFromAuthInfo } from './auth-info.js';
 import type { McpServerDeps } from './deps.js';
 import { ServerPool } from './server-pool.js';
-import { createToolServer } from './server-factory.js';
+import type { ServerSource } from './server-source.js';
 import { SseSessions } from './sessions/sse-sessions.js';
 import { StreamableSessions } from './sessions/streamable-sessions.js';
-import { allTools } from './tools/index.js';
-import type { ToolDefinition } from './tools/types.js';
+import type { ToolScopeIndex } from './tool-scopes.js';
 import { DirectTransport } from './transports/direct-transport.js';
 import { ServerToken } from './server-managed/server-token.js';
-import { serverManagedCredentials } from '../oauth/server-managed-client.js';
-import { scopesDeclaredBy } from './tool-scopes.js';
-import type { Caller } from './tools/types.js';
 
-/** Everything the MCP endpoints share for the lifetime of one app: the tools and the serving state of each era. */
+/**
+ * Where the runtime gets SDK servers. `shared`: instances hold no per-caller state (tools get the caller from
+ * each request), so the stateless path reuses idle ones and the plain endpoints keep one long-lived instance.
+ * `per-caller`: a fresh one for each session, stream or request.
+ */
+export type Servers = { kind: 'shared'; create: () => McpServer } | { kind: 'per-caller'; create: ServerSource };
+
+/** Everything the MCP endpoints share for the lifetime of one app: the tools' scopes and the serving state of each era. */
 export interface McpRuntime {
-  tools: ToolDefinition[];
-  /** 2026-07-28, stateless: the SDK's entry, strict (`legacy: 'reject'`), fed pooled servers. */
+  toolScopes: ToolScopeIndex;
+  /** 2026-07-28, stateless: the SDK's entry, strict (`legacy: 'reject'`). */
   modern: { fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response> };
-  /** Idle servers the stateless path reuses. */
-  pool: ServerPool;
+  /** Idle servers the stateless path reuses (shared servers only). */
+  pool: ServerPool | undefined;
   /** 2025-era Streamable HTTP with sessions. */
   sessions: StreamableSessions;
   /** 2024-11-05 HTTP+SSE. */
   sse: SseSessions;
-  /** MCP_AUTH_MODE=server-managed: the server's own token, used for requests that bring none. */
+  /** Server-managed mode: the server's own token, used for requests that bring none. */
   serverToken?: ServerToken;
-  /** The original's plain endpoints: one long-lived server behind an in-process transport. */
-  direct(): Promise<DirectTransport>;
+  /** The original's plain endpoints: an in-process transport to a server for this caller. */
+  direct(caller: Caller): Promise<{ transport: DirectTransport; done(): void }>;
   close(): Promise<void>;
 }
 
@@ -40,70 +44,72 @@ export interface McpRuntimeOptions {
   sseKeepAliveMs?: number;
 }
 
-export function createMcpRuntime(deps: McpServerDeps, opts: McpRuntimeOptions = {}): McpRuntime {
-  const serverToken = deps.config.mcpAuthMode === 'server-managed' ? createServerToken(deps) : undefined;
-  const serverManaged = serverToken && {
-    async reacquire(): Promise<Caller> {
-      const v = await deps.verifier.verify(await serverToken.acquire());
-      return { subject: v.subject, clientId: v.clientId, scopes: v.scopes, expiresAt: v.expiresAt, issuedAt: v.issuedAt };
-    },
-  };
-  const tools = allTools({ data: deps.data, clock: deps.clock, ...(serverManaged && { serverManaged }) });
-  const newServer = (): McpServer => createToolServer(tools);
-  const pool = new ServerPool(newServer);
+export function createMcpRuntime(deps: McpServerDeps, servers: Servers, toolScopes: ToolScopeIndex, opts: McpRuntimeOptions = {}): McpRuntime {
+  const serverToken = deps.settings.serverManaged ? createServerToken(deps, toolScopes) : undefined;
+  const source: ServerSource = servers.kind === 'shared' ? () => servers.create() : servers.create;
+  const pool = servers.kind === 'shared' ? new ServerPool(servers.create) : undefined;
   const onerror = (err: Error) => deps.logger.debug({ err: err.message }, 'mcp request refused');
-  const entry = createMcpHandler((ctx) => pool.acquire(ctx.requestInfo ?? {}), { legacy: 'reject', onerror });
+  const entry = createMcpHandler(
+    (ctx) => (pool ? pool.acquire(ctx.requestInfo ?? {}) : servers.create(callerFromAuthInfo(ctx.authInfo))),
+    { legacy: 'reject', onerror },
+  );
   const modern = {
     async fetch(request: Request, options?: McpHandlerRequestOptions): Promise<Response> {
       try {
         return await entry.fetch(request, options);
       } finally {
-        pool.release(request);
+        pool?.release(request);
       }
     },
   };
   // Scale-out: session ids name their instance, so nginx can send a session's requests back to it (docs/deploy.md).
-  const idPrefix = deps.config.instanceId ? `${deps.config.instanceId}.` : '';
+  const idPrefix = deps.settings.instanceId ? `${deps.settings.instanceId}.` : '';
   const sessions = new StreamableSessions({
-    createServer: newServer,
+    createServer: source,
     idPrefix,
     ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),
     ...(opts.sessionNow && { now: opts.sessionNow }),
   });
-  const sse = new SseSessions(newServer, opts.sseKeepAliveMs, undefined, idPrefix);
-  let direct: Promise<DirectTransport> | undefined;
+  const sse = new SseSessions(source, opts.sseKeepAliveMs, undefined, idPrefix);
+  let shared: Promise<DirectTransport> | undefined;
   // Built on the first plain-endpoint call, not at start (cold start, BENCHMARKS.md scenario 6).
-  let directServer: McpServer | undefined;
+  let sharedServer: McpServer | undefined;
+  const connect = async (server: McpServer) => {
+    const transport = new DirectTransport();
+    await server.connect(transport);
+    return transport;
+  };
   return {
-    tools,
+    toolScopes,
     modern,
     pool,
     sessions,
     sse,
     ...(serverToken && { serverToken }),
-    direct: () =>
-      (direct ??= (async () => {
-        const transport = new DirectTransport();
-        directServer = newServer();
-        await directServer.connect(transport);
-        return transport;
-      })()),
+    async direct(caller) {
+      if (servers.kind === 'shared') {
+        const transport = await (shared ??= connect((sharedServer = servers.create())));
+        return { transport, done: () => {} };
+      }
+      const server = await servers.create(caller);
+      const transport = await connect(server);
+      return { transport, done: () => void transport.close().catch(() => {}) };
+    },
     async close() {
-      await Promise.all([entry.close(), sessions.close(), sse.close(), pool.close(), directServer?.close().catch(() => {})]);
+      await Promise.all([entry.close(), sessions.close(), sse.close(), pool?.close(), sharedServer?.close().catch(() => {})]);
     },
   };
 }
 
-/** The demo client in demo mode (the original's choice); otherwise the client the authorization server provisions for it. */
-function createServerToken(deps: McpServerDeps): ServerToken {
-  const { config } = deps;
+/** With the given confidential client (the demo client in demo mode); otherwise the server registers a client for itself. */
+function createServerToken(deps: McpServerDeps, toolScopes: ToolScopeIndex): ServerToken {
+  const { settings } = deps;
+  const credentials = settings.serverManaged?.credentials;
   return new ServerToken({
-    issuer: config.authServer.issuer,
-    resource: serverResources(config.mcpServer.url).mcp,
-    scope: scopesDeclaredBy(allTools({ data: deps.data, clock: deps.clock })).join(' '),
-    credentials: config.demo.enabled
-      ? { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret }
-      : serverManagedCredentials(config.secretKey), // provisioned by the authorization server at start
+    issuer: settings.issuer,
+    resource: settings.endpoints[0]!.resource,
+    scope: toolScopes.declared.join(' '),
+    ...(credentials && { credentials }),
     fetch: deps.fetch ?? fetch,
     clock: deps.clock,
     logger: deps.logger,

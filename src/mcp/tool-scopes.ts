@@ -1,35 +1,48 @@
-import { SUPPORTED_SCOPES, hasScopes } from '../oauth/scopes.js';
-import type { ToolDefinition } from './tools/types.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 
-/** The scopes the tools declare, in the server's canonical order: what scopes_supported and the 401 challenge advertise. */
-export function scopesDeclaredBy(tools: readonly ToolDefinition[]): string[] {
-  const declared = new Set(tools.flatMap((t) => t.requiredScopes));
-  return SUPPORTED_SCOPES.filter((s) => declared.has(s));
+/**
+ * What the scope gate knows about tools: the scopes each needs (undefined for a tool it does not know, which
+ * then needs none: the SDK answers unknown tools itself), and the vocabulary to compare and order scopes.
+ */
+export interface ToolScopeIndex {
+  scopesOf(toolName: string): readonly string[] | undefined;
+  /** Every scope the tools declare, in canonical order: what scopes_supported and the 401 challenge advertise. */
+  declared: readonly string[];
+  catalog: Pick<ScopeCatalog, 'covers' | 'order'>;
+}
+
+/** Exact-match scopes in the order first seen: for servers without a scope vocabulary of their own. */
+export function plainCatalog(): Pick<ScopeCatalog, 'covers' | 'order'> {
+  return {
+    covers: (granted, needed) => needed.every((s) => granted.includes(s)),
+    order: (scopes) => [...new Set(scopes)],
+  };
 }
 
 /**
  * The scopes a JSON-RPC message (or batch) needs: the declared scopes of every tool it calls. Other methods
- * (initialize, tools/list, ping, ...) and unknown tools need none; the SDK answers unknown tools itself.
+ * (initialize, tools/list, ping, ...) and unknown tools need none.
  */
-export function scopesNeededFor(tools: readonly ToolDefinition[], body: unknown): string[] {
+export function scopesNeededFor(index: ToolScopeIndex, body: unknown): string[] {
   const messages = Array.isArray(body) ? body : [body];
-  const needed = new Set<string>();
+  const needed: string[] = [];
   for (const m of messages) {
     if (!m || typeof m !== 'object') continue;
     const { method, params } = m as { method?: unknown; params?: { name?: unknown } };
     if (method !== 'tools/call' || typeof params?.name !== 'string') continue;
-    for (const s of tools.find((t) => t.name === params.name)?.requiredScopes ?? []) needed.add(s);
+    needed.push(...(index.scopesOf(params.name) ?? []));
   }
-  return SUPPORTED_SCOPES.filter((s) => needed.has(s));
+  return index.catalog.order(needed);
 }
 
 /**
  * The scope to put in a 403 insufficient_scope challenge, or undefined when the granted scopes suffice.
  * RS-6: the challenge names every scope the client should hold afterwards, i.e. what it has plus what the
  * operation needs, so a client that replaces its scope with the challenge's (SDK v1) does not lose `read`.
+ * Only scopes the server advertises are repeated from the token.
  */
-export function stepUpScopes(granted: readonly string[], needed: readonly string[]): string[] | undefined {
-  if (needed.length === 0 || hasScopes(granted, needed)) return undefined;
-  const want = new Set([...granted, ...needed]);
-  return SUPPORTED_SCOPES.filter((s) => want.has(s));
+export function stepUpScopes(index: ToolScopeIndex, granted: readonly string[], needed: readonly string[]): string[] | undefined {
+  if (needed.length === 0 || index.catalog.covers(granted, needed)) return undefined;
+  const held = granted.filter((s) => index.declared.includes(s));
+  return index.catalog.order([...held, ...needed]);
 }

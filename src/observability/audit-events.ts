@@ -26,6 +26,18 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
         error: event.error,
         detail: `shown as an error page, not redirected: ${event.description}`,
       };
+    case 'login.succeeded':
+      return { type: 'login', clientId: event.clientId, ...flow, subject: event.subject, detail: `${event.username} signed in from ${event.address}` };
+    case 'login.refused':
+      return {
+        type: 'login',
+        outcome: 'failure',
+        clientId: event.clientId,
+        ...flow,
+        rule: event.reason === 'throttled' ? RULES.loginThrottled : RULES.loginFailed,
+        error: event.reason === 'throttled' ? 'login_throttled' : 'login_failed',
+        detail: `username "${event.username.slice(0, 64)}" from ${event.address}`,
+      };
     case 'consent.denied':
       return {
         type: 'consent_denied',

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { AuditLog } from './audit.js';
 import { McpFlowTracker } from './mcp-flows.js';
 import { Metrics } from './metrics.js';
-import { observedApp } from './observe.js';
+import { observedApp, type ReadinessChecks } from './observe.js';
 
 type Base = { store: Store; clock: Clock; logger: Logger };
 
@@ -43,7 +43,9 @@ export function challengeReason(res: Response): string | undefined {
   return slug ? `invalid_token:${slug}` : 'invalid_token';
 }
 
-export interface McpObservabilityOptions extends Base {
+export interface McpObservabilityOptions extends Omit<Base, 'store'> {
+  /** The authorization server's store, when shared: the audit trail and the flows' first MCP call are kept there. */
+  store?: Store | undefined;
   /** Open MCP sessions, read when /metrics is scraped. */
   sessions: () => { streamable: number; sse: number };
   /** Readiness of the issuer's keys (the JWKS cache has a key set). */
@@ -68,14 +70,16 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
       { labels: { transport: 'sse' }, value: s.sse },
     ];
   });
-  const audit = new AuditLog({ store: opts.store, clock: opts.clock, logger: opts.logger, metrics });
-  opts.onAudit?.(audit);
-  const flows = new McpFlowTracker({ store: opts.store, clock: opts.clock, logger: opts.logger, audit });
+  const { store } = opts;
+  const audit = store && new AuditLog({ store, clock: opts.clock, logger: opts.logger, metrics });
+  if (audit) opts.onAudit?.(audit);
+  const flows = store && audit && new McpFlowTracker({ store, clock: opts.clock, logger: opts.logger, audit });
   const after = async (c: Context) => {
     const reason = challengeReason(c.res);
     if (reason) metrics.authFailure(c.req.path.startsWith('/api/') ? 'api' : 'mcp', reason);
     const token = c.get('auth') as VerifiedToken | undefined;
-    if (token && c.res.status < 400) await flows.called(token, c.req.path);
+    if (flows && token && c.res.status < 400) await flows.called(token, c.req.path);
   };
-  return observedApp(app, { logger: opts.logger, metrics, ready: { database: () => opts.store.ping(), keys: opts.keysReady }, after, metricsToken: opts.metricsToken });
+  const ready: ReadinessChecks = store ? { database: () => store.ping(), keys: opts.keysReady } : { keys: opts.keysReady };
+  return observedApp(app, { logger: opts.logger, metrics, ready, after, metricsToken: opts.metricsToken });
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { OAuthError } from '../oauth/errors.js';
 import { canonicalResource } from '../oauth/resource.js';
-import { hasScopes, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import {
   challengeResponse,
   insufficientScopeChallenge,
@@ -28,6 +28,8 @@ export interface BearerOptions {
   requiredScopes: readonly string[];
   /** Scopes advertised when no token was sent (RS-3); defaults to requiredScopes. */
   allScopes?: readonly string[];
+  /** The scope vocabulary: what a broader scope implies, and the canonical order; without it scopes match exactly. */
+  catalog?: Pick<ScopeCatalog, 'covers' | 'order'>;
 }
 
 /** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
@@ -79,11 +81,15 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
   }
   const accepted = (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a);
   if (!accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');
-  if (!hasScopes(token.scopes, opts.requiredScopes)) {
+  const covers = opts.catalog?.covers ?? ((granted, needed) => needed.every((s) => granted.includes(s)));
+  if (!covers(token.scopes, opts.requiredScopes)) {
     // RS-6: ask for what the caller holds plus what the operation needs, so a client that replaces its scopes
-    // with the challenge's (SDK v1) keeps what it had (same rule as mcp/tool-scopes.ts stepUpScopes).
-    const held = token.scopes.filter((s) => (SUPPORTED_SCOPES as readonly string[]).includes(s));
-    return insufficientScopeChallenge(ctx, [...held, ...opts.requiredScopes], `this operation needs scope: ${opts.requiredScopes.join(' ')}`);
+    // with the challenge's (SDK v1) keeps what it had (same rule as mcp/tool-scopes.ts stepUpScopes). Only
+    // scopes this resource knows are repeated.
+    const known = new Set(opts.allScopes ?? opts.requiredScopes);
+    const held = token.scopes.filter((s) => known.has(s));
+    const want = [...held, ...opts.requiredScopes];
+    return insufficientScopeChallenge(ctx, opts.catalog ? opts.catalog.order(want) : want, `this operation needs scope: ${opts.requiredScopes.join(' ')}`);
   }
   return token;
 }

@@ -1,5 +1,3 @@
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
-
 export type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
 /** A refusal of a protected-resource request: status, JSON body and the WWW-Authenticate value. */
@@ -27,11 +25,9 @@ function bearer(params: [string, string | undefined][]): string {
   return parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer';
 }
 
-/** RS-8: offline_access is never advertised. Known scopes come first, in their canonical order. */
+/** RS-8: offline_access is never advertised. The caller gives the scopes in its canonical order (ScopeCatalog.order). */
 function scopeValue(scopes: readonly string[]): string | undefined {
-  const known = SUPPORTED_SCOPES.filter((s) => scopes.includes(s));
-  const others = scopes.filter((s) => !known.includes(s as never) && s !== 'offline_access');
-  const all = [...new Set([...known, ...others])];
+  const all = [...new Set(scopes.filter((s) => s !== 'offline_access'))];
   return all.length ? all.join(' ') : undefined;
 }
 

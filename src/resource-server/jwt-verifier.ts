@@ -4,7 +4,6 @@ import { OAuthError } from '../oauth/errors.js';
 import { canonicalResource } from '../oauth/resource.js';
 import { parseScope } from '../oauth/scopes.js';
 import { httpJwksFetcher, JwksCache, JwksUnavailableError, type SigningKeySource } from './jwks-source.js';
-import { apiAudiences, serverResources } from './resources.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
 
@@ -151,21 +150,4 @@ function reasonFor(err: unknown): string {
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return 'malformed token';
   if (err instanceof JwksUnavailableError) return 'token signing keys unavailable';
   return 'invalid token';
-}
-
-/**
- * The verifier the MCP server runs with: the configured issuer's JWKS, and every resource this server serves as
- * an acceptable audience; each route then narrows to its own (bearer.ts `audiences`).
- */
-export function verifierForServer(
-  config: { authServer: { issuer: string }; mcpServer: { url: string } },
-  clock: Clock,
-  extra: Partial<Omit<JwtVerifierOptions, 'issuer' | 'clock'>> = {},
-): JwtVerifier {
-  return new JwtVerifier({
-    issuer: config.authServer.issuer,
-    audiences: apiAudiences(serverResources(config.mcpServer.url)),
-    clock,
-    ...extra,
-  });
 }

@@ -1,15 +1,12 @@
 import { Hono, type Context } from 'hono';
-import { authorizationServerMetadata } from '../auth-server/metadata.js';
 import { publicCors } from '../http/cors.js';
-import type { McpServerDeps } from '../mcp/deps.js';
-import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
-import { protectedResourceMetadataUrl, serverResources } from './resources.js';
-
-export const RESOURCE_NAME = 'oauth-mcp';
+import { protectedResourceMetadataDocument } from './metadata-route.js';
+import { protectedResourceMetadataUrl } from './resources.js';
 
 export interface ProtectedResourceMetadataOptions {
-  /** The scopes the resource's operations declare (RFC 9728 §2: the tools' declarations); defaults to all known. */
+  /** The scopes the resource's operations declare (RFC 9728 §2: the tools' declarations). */
   scopes?: readonly string[];
+  resourceName?: string;
   resourceDocumentation?: string;
 }
 
@@ -17,45 +14,51 @@ export interface ProtectedResourceMetadataOptions {
  * The RFC 9728 document for one resource (RS-1). RS-8: offline_access is never listed.
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-2
  */
-export function protectedResourceMetadata(
-  resource: string,
-  issuer: string,
-  opts: ProtectedResourceMetadataOptions = {},
-): Record<string, unknown> {
-  return {
+export function protectedResourceMetadata(resource: string, issuer: string, opts: ProtectedResourceMetadataOptions = {}): Record<string, unknown> {
+  return protectedResourceMetadataDocument({
     resource,
-    authorization_servers: [issuer],
-    scopes_supported: (opts.scopes ?? SUPPORTED_SCOPES).filter((s) => s !== 'offline_access'),
-    bearer_methods_supported: ['header'],
-    resource_name: RESOURCE_NAME,
-    ...(opts.resourceDocumentation && { resource_documentation: opts.resourceDocumentation }),
-  };
+    authorizationServers: [issuer],
+    scopes: opts.scopes ?? [],
+    ...(opts.resourceName && { resourceName: opts.resourceName }),
+    ...(opts.resourceDocumentation && { resourceDocumentation: opts.resourceDocumentation }),
+  });
+}
+
+export interface DiscoveryRoutesOptions extends ProtectedResourceMetadataOptions {
+  issuer: string;
+  /** The resources served here; the first is the primary one, which the origin-wide document also describes. */
+  resources: readonly string[];
+  /** The issuer's RFC 8414 document, mirrored at this origin when given. */
+  authorizationServerMetadata?: Record<string, unknown> | undefined;
 }
 
 /**
- * Discovery documents served by the MCP server:
- * - RS-1, RS-2: Protected Resource Metadata at the path-aware URLs of /mcp/v1 and /mcp (RFC 9728 §3.1), and at
- *   the root, which describes /mcp/v1, the primary resource: clients that only probe the root then ask for a
- *   token the MCP endpoint accepts (interop note 6).
- * - The authorization server's RFC 8414 metadata at the MCP origin, for 2025-03-26 clients that look for it
- *   there. It is the issuer's own document (built, not proxied), so its `issuer` names the authorization server,
- *   not this origin; those clients do not compare the two.
+ * Discovery documents served by a resource server:
+ * - RS-1, RS-2: Protected Resource Metadata at the path-aware URL of each resource (RFC 9728 §3.1), and at the
+ *   root, which describes the primary resource: clients that only probe the root then ask for a token the
+ *   endpoint accepts (interop note 6).
+ * - When given, the authorization server's RFC 8414 metadata at this origin, for 2025-03-26 clients that look
+ *   for it there. It is the issuer's own document (built, not proxied), so its `issuer` names the authorization
+ *   server, not this origin; those clients do not compare the two.
  * All public, so any origin may read them (interop note 12).
  */
-export function protectedResourceMetadataRoutes(deps: McpServerDeps, opts: ProtectedResourceMetadataOptions = {}): Hono {
+export function discoveryRoutes(opts: DiscoveryRoutesOptions): Hono {
   const app = new Hono();
-  const issuer = deps.config.authServer.issuer;
-  const r = serverResources(deps.config.mcpServer.url);
   const json = (doc: Record<string, unknown>) => (c: Context) => c.json(doc, 200, { 'Cache-Control': 'public, max-age=300' });
-
+  const [primary] = opts.resources;
+  if (!primary) throw new TypeError('discoveryRoutes: no resource');
   app.use('/.well-known/*', publicCors());
-  for (const resource of [r.mcp, r.mcpAlias]) {
-    app.get(new URL(protectedResourceMetadataUrl(resource)).pathname, json(protectedResourceMetadata(resource, issuer, opts)));
+  for (const resource of opts.resources) {
+    app.get(new URL(protectedResourceMetadataUrl(resource)).pathname, json(protectedResourceMetadata(resource, opts.issuer, opts)));
   }
-  app.get(new URL(protectedResourceMetadataUrl(r.origin)).pathname, json(protectedResourceMetadata(r.mcp, issuer, opts)));
-
-  const asMetadata = json(authorizationServerMetadata(issuer));
-  app.get('/.well-known/oauth-authorization-server', asMetadata);
-  app.get('/.well-known/openid-configuration', asMetadata);
+  const root = new URL(protectedResourceMetadataUrl(new URL(primary).origin)).pathname;
+  if (!opts.resources.some((r) => new URL(protectedResourceMetadataUrl(r)).pathname === root)) {
+    app.get(root, json(protectedResourceMetadata(primary, opts.issuer, opts)));
+  }
+  if (opts.authorizationServerMetadata) {
+    const asMetadata = json(opts.authorizationServerMetadata);
+    app.get('/.well-known/oauth-authorization-server', asMetadata);
+    app.get('/.well-known/openid-configuration', asMetadata);
+  }
   return app;
 }

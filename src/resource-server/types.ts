@@ -19,3 +19,21 @@ export interface VerifiedToken {
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
+
+/**
+ * Who is calling, taken from the verified access token and never from the request's arguments: the same value
+ * reaches an MCP tool's handler and a protected API handler.
+ */
+export interface Caller {
+  subject: string;
+  clientId: string;
+  scopes: string[];
+  /** Unix seconds. */
+  expiresAt: number;
+  issuedAt: number;
+}
+
+/** The caller a verified token speaks for. */
+export function callerOf(token: VerifiedToken): Caller {
+  return { subject: token.subject, clientId: token.clientId, scopes: token.scopes, expiresAt: token.expiresAt, issuedAt: token.issuedAt };
+}

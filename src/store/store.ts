@@ -141,7 +141,7 @@ export interface RegistrationAccessStore {
   insertInitialAccessToken(token: { tokenHash: string; note: string | null; createdAt: number; expiresAt: number }): Promise<void>;
   /** Uses the token in one atomic update; true for the one caller that found it unused and unexpired. */
   consumeInitialAccessToken(tokenHash: string, at: number): Promise<boolean>;
-  /** Lets a client introspect tokens (`oauth-mcp clients add --introspect`); idempotent. */
+  /** Lets a client introspect tokens (`mcp-auth-server clients add --introspect`); idempotent. */
   designateResourceServer(clientId: string, at: number): Promise<void>;
   isResourceServer(clientId: string): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { GrantRecord } from '../store/store.js';
-import { parseScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import { parseScope } from '../oauth/scopes.js';
 import { emit } from '../events/events.js';
 import { describeClient } from './client-display.js';
 import { describeScopes } from './consents.js';
@@ -30,7 +30,7 @@ async function connectedApps(deps: AccountDeps, subject: string): Promise<Connec
       client: client
         ? describeClient(client)
         : { name: clientId, clientId, localhostOnly: false, ...(clientId.startsWith('https://') && { documentHost: new URL(clientId).host }) },
-      scopes: describeScopes(SUPPORTED_SCOPES.filter((s) => scopes.has(s))),
+      scopes: describeScopes(deps.scopes, deps.scopes.known([...scopes])),
       grantedAt: Math.min(...grants.map((g) => g.createdAt)),
       lastUsedAt: used.length ? Math.max(...used) : null,
     });

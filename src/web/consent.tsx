@@ -58,7 +58,7 @@ export function consentRoutes(deps: ConsentDeps): Hono {
         client={describeClient(request.client)}
         redirectTo={describeRedirect(request.redirectUri)}
         resource={request.resource}
-        scopes={describeScopes(request.scopes)}
+        scopes={describeScopes(deps.scopes, request.scopes)}
         alreadyAllowed={await consentedScopes(deps, session.user.id, request)}
       />,
       // The form's POST ends in a redirect to the client; CSP form-action must allow that hop (see page.ts).

@@ -1,9 +1,10 @@
 import type { ValidatedAuthorizationRequest } from '../auth-server/interaction.js';
 import type { Clock } from '../clock.js';
-import { formatScope, parseScope, SCOPES, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
+import { formatScope, parseScope } from '../oauth/scopes.js';
 import type { Store } from '../store/store.js';
 
-type Deps = { store: Store; clock: Clock };
+type Deps = { store: Store; clock: Clock; scopes: ScopeCatalog };
 
 /** The scopes this person already allowed this client at this resource. */
 export async function consentedScopes(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<string[]> {
@@ -23,7 +24,7 @@ export async function consentCovers(deps: Deps, subject: string, request: Valida
 /** Remembers the consent, adding these scopes to any given before for the same client and resource. */
 export async function rememberConsent(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<void> {
   const before = await consentedScopes(deps, subject, request);
-  const merged = SUPPORTED_SCOPES.filter((s) => before.includes(s) || request.scopes.includes(s));
+  const merged = deps.scopes.order([...before, ...request.scopes]);
   const now = deps.clock();
   await deps.store.saveConsent({
     subject,
@@ -36,6 +37,6 @@ export async function rememberConsent(deps: Deps, subject: string, request: Vali
 }
 
 /** Each scope with the plain words the pages show for it. */
-export function describeScopes(scopes: readonly string[]): { name: string; words: string }[] {
-  return scopes.map((name) => ({ name, words: (SCOPES as Record<string, string>)[name] ?? name }));
+export function describeScopes(catalog: ScopeCatalog, scopes: readonly string[]): { name: string; words: string }[] {
+  return scopes.map((name) => ({ name, words: catalog.describe(name) }));
 }

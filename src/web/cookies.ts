@@ -1,24 +1,24 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Config } from '../config/config.js';
+import type { AuthServerSettings } from '../auth-server/settings.js';
 
 export type CookieKind = 'session' | 'csrf';
 
 /** Under https the __Host- prefix pins the cookie to this host and path / and demands Secure (RFC 6265bis §4.1.3.2). */
-function secure(config: Config): boolean {
+function secure(config: AuthServerSettings): boolean {
   return config.authServer.issuer.startsWith('https://');
 }
 
-export function cookieName(config: Config, kind: CookieKind): string {
+export function cookieName(config: AuthServerSettings, kind: CookieKind): string {
   return `${secure(config) ? '__Host-' : ''}oauth_mcp_${kind}`;
 }
 
-export function readCookie(c: Context, config: Config, kind: CookieKind): string | undefined {
+export function readCookie(c: Context, config: AuthServerSettings, kind: CookieKind): string | undefined {
   return getCookie(c, cookieName(config, kind));
 }
 
 /** HttpOnly, SameSite=Lax, path /, Secure under https (docs/security.md). */
-export function writeCookie(c: Context, config: Config, kind: CookieKind, value: string, maxAgeSeconds?: number): void {
+export function writeCookie(c: Context, config: AuthServerSettings, kind: CookieKind, value: string, maxAgeSeconds?: number): void {
   setCookie(c, cookieName(config, kind), value, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -28,7 +28,7 @@ export function writeCookie(c: Context, config: Config, kind: CookieKind, value:
   });
 }
 
-export function clearCookie(c: Context, config: Config, kind: CookieKind): void {
+export function clearCookie(c: Context, config: AuthServerSettings, kind: CookieKind): void {
   // The name already carries __Host- under https; hono's `prefix` option would add it a second time.
   deleteCookie(c, cookieName(config, kind), { path: '/', secure: secure(config) });
 }

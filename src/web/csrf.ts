@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
-import type { Config } from '../config/config.js';
+import type { AuthServerSettings } from '../auth-server/settings.js';
 import { deriveKey } from '../keys/encryption.js';
 import { constantTimeEqual, randomToken } from '../oauth/crypto.js';
 import { readCookie, writeCookie } from './cookies.js';
@@ -18,7 +18,7 @@ export interface Csrf {
   verify(c: Context, sessionIdHash: string | undefined, submitted: string | undefined): boolean;
 }
 
-export function createCsrf(config: Config): Csrf {
+export function createCsrf(config: AuthServerSettings): Csrf {
   const key = deriveKey(config.secretKey, 'web-csrf');
   const sign = (cookie: string, sessionIdHash: string | undefined) =>
     createHmac('sha256', key).update(`${cookie}|${sessionIdHash ?? ''}`).digest('base64url');

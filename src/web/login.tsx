@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { clientIp } from '../http/client-ip.js';
-import { RULES } from '../oauth/rules.js';
-import { auditOf } from '../observability/audit-of.js';
+import { emit } from '../events/events.js';
 import type { UsersService } from '../users/users-service.js';
 import { describeClient } from './client-display.js';
 import type { Csrf } from './csrf.js';
@@ -72,15 +71,13 @@ export function loginRoutes(deps: LoginDeps): Hono {
     // The flow of the request being signed in for, if any (login is a step of the client's flow).
     const pending = await loadPendingRequest(deps, i);
     const clientId = pending?.client.clientId;
-    const flow = pending?.flowId ? { flowId: pending.flowId } : {};
-    const audit = auditOf(deps);
-    const who = `username "${username.slice(0, 64)}" from ${address}`;
+    const flowId = pending?.flowId;
     // Counted before the check, atomically: parallel guesses cannot all slip past the limit (login-throttle.ts).
     const reservation = await deps.throttle.reserve(username, address);
     if (!reservation.allowed) {
       const blockedFor = reservation.retryAfterSeconds;
       deps.logger.warn({ username, address }, 'sign-in refused: too many failures');
-      await audit.record({ type: 'login', outcome: 'failure', clientId, ...flow, rule: RULES.loginThrottled, error: 'login_throttled', detail: who });
+      await emit(deps.events, { type: 'login.refused', clientId, flowId, reason: 'throttled', username, address });
       const error = `Too many failed sign-ins. Try again in about ${minutes(blockedFor)} minute${minutes(blockedFor) === 1 ? '' : 's'}.`;
       return render(c, i, { error, username }, 429, { 'Retry-After': String(blockedFor) });
     }
@@ -90,14 +87,14 @@ export function loginRoutes(deps: LoginDeps): Hono {
     if (!user) {
       const delay = await deps.throttle.failed(username, address);
       deps.logger.info({ username, address, delay }, 'sign-in failed');
-      await audit.record({ type: 'login', outcome: 'failure', clientId, ...flow, rule: RULES.loginFailed, error: 'login_failed', detail: who });
+      await emit(deps.events, { type: 'login.refused', clientId, flowId, reason: 'failed', username, address });
       await deps.sleep(delay);
       return render(c, i, { error: LOGIN_FAILED, username }, 401);
     }
     await deps.throttle.succeeded(username, address);
     await startSession(deps, c, user.id);
     deps.logger.info({ user: user.id, address }, 'signed in');
-    await audit.record({ type: 'login', clientId, ...flow, subject: user.id, detail: `${user.username} signed in from ${address}` });
+    await emit(deps.events, { type: 'login.succeeded', clientId, flowId, subject: user.id, username: user.username, address });
     return redirectHere(c, await next(i));
   });
 

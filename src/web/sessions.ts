@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/config.js';
+import type { AuthServerSettings } from '../auth-server/settings.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import type { Store, UserRecord } from '../store/store.js';
 import { clearCookie, readCookie, writeCookie } from './cookies.js';
@@ -14,7 +14,7 @@ export interface SignedIn {
   idHash: string;
 }
 
-type SessionDeps = { config: Config; store: Store; clock: Clock };
+type SessionDeps = { config: AuthServerSettings; store: Store; clock: Clock };
 
 /** The signed-in user of this request, or undefined (no cookie, unknown, expired, or the user was removed). */
 export async function currentSession(deps: SessionDeps, c: Context): Promise<SignedIn | undefined> {

@@ -75,7 +75,7 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
   it('the other commands still run from the bundle', () => {
     const help = spawnSync(process.execPath, ['bin/oauth-mcp.js', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('usage: oauth-mcp <command>');
+    expect(help.stdout).toContain('usage: mcp-auth-server <command>');
     const keys = spawnSync(process.execPath, ['bin/oauth-mcp.js', 'keys', 'list'], { cwd: ROOT, env, encoding: 'utf8' });
     expect(keys.stderr).toBe('');
     expect(keys.status).toBe(0);

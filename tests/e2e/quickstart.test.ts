@@ -155,11 +155,11 @@ describe('quick start with a bad configuration value', () => {
     const env = { ...process.env, OAUTH_SERVER_PORT: 'abc', DATABASE_URL: 'sqlite::memory:' };
     const viaNpm = await run('npm', ['start', '--silent'], env);
     expect(viaNpm.code).not.toBe(0);
-    expect(viaNpm.stderr).toContain('oauth-mcp: configuration error: OAUTH_SERVER_PORT: must be a port number\n');
+    expect(viaNpm.stderr).toContain('mcp-auth-server: configuration error: OAUTH_SERVER_PORT: must be a port number\n');
 
     const direct = await run('node', ['bin/oauth-mcp.js', 'start'], env);
     expect(direct.code).toBe(2);
-    expect(direct.stderr).toBe('oauth-mcp: configuration error: OAUTH_SERVER_PORT: must be a port number\n');
+    expect(direct.stderr).toBe('mcp-auth-server: configuration error: OAUTH_SERVER_PORT: must be a port number\n');
     expect(direct.stdout).toBe('');
   }, 30_000);
 });

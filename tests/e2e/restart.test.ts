@@ -5,9 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { buildAuthServer } from '../../src/runtime/auth-server.js';
+import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
 import { listen } from '../../src/runtime/listen.js';
-import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freePort } from '../helpers/ports.js';
 

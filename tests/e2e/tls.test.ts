@@ -110,6 +110,6 @@ describe('TLS configuration stops start-up with one line', () => {
       stderr = String((err as { stderr: Buffer }).stderr);
       expect((err as { status: number }).status).toBe(2);
     }
-    expect(stderr.trim()).toBe('oauth-mcp: configuration error: TLS_CERT_FILE: cannot read /nonexistent/cert.pem (ENOENT)');
+    expect(stderr.trim()).toBe('mcp-auth-server: configuration error: TLS_CERT_FILE: cannot read /nonexistent/cert.pem (ENOENT)');
   });
 });

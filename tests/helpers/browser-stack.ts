@@ -7,18 +7,11 @@ import { Hono } from 'hono';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createAuthServerApp } from '../../src/auth-server/app.js';
-import { auditEventSink } from '../../src/observability/audit-events.js';
-import { auditOf } from '../../src/observability/audit-of.js';
-import type { AuthServerDeps } from '../../src/auth-server/deps.js';
-import { memoryRateLimits } from '../../src/http/rate-limit.js';
-import { KeyRing } from '../../src/keys/key-ring.js';
+import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { buildMcpServer } from '../../src/runtime/mcp-server.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createUsersService } from '../../src/users/users-service.js';
-import { pagesInteraction, webRoutes } from '../../src/web/routes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -77,14 +70,9 @@ export async function startStack() {
   const store = await openStore(config.databaseUrl);
   const clock = systemClock;
   const logger = silentLogger();
-  const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
-  const deps: AuthServerDeps = { config, store, clock, logger, keys, rateLimits: memoryRateLimits(0) };
-  deps.events = auditEventSink(auditOf(deps), store);
-  deps.interaction = pagesInteraction(deps);
-  const authApp = createAuthServerApp(deps);
-  authApp.route('/', webRoutes(deps));
+  const auth = await buildAuthServer(config, { store, logger, clock });
   const mcp = await buildMcpServer(config, { store, logger, clock });
-  authFront.serve(authApp);
+  authFront.serve(auth.app);
   mcpFront.serve(mcp.app);
   const listening: Listening[] = [authFront.listening, mcpFront.listening];
   return {
@@ -96,6 +84,7 @@ export async function startStack() {
     async close() {
       for (const l of listening) await l.close(100);
       await mcp.close();
+      await auth.close();
       await store.close();
     },
   };

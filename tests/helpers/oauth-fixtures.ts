@@ -52,7 +52,7 @@ export interface IssuedCode {
 
 /** What authorize.ts leaves behind after approval: a grant and a PKCE-bound code for it. */
 export async function issueCode(
-  deps: Pick<AuthServerDeps, 'store' | 'clock' | 'config'>,
+  deps: Pick<AuthServerDeps, 'store' | 'clock' | 'resources' | 'config'>,
   client: TestClient,
   opts: { scope?: string; resource?: string; subject?: string; redirectUri?: string; ttl?: number } = {},
 ): Promise<IssuedCode> {
@@ -60,7 +60,7 @@ export async function issueCode(
   const code = randomToken();
   const verifier = randomToken(48);
   const grantId = randomUUID();
-  const resource = opts.resource ?? `${deps.config.mcpServer.url}/mcp/v1`;
+  const resource = opts.resource ?? deps.resources.default.url;
   const redirectUri = opts.redirectUri ?? REDIRECT_URI;
   const scope = opts.scope ?? 'read write';
   const subject = opts.subject ?? 'user-1';

@@ -5,8 +5,7 @@ import { requestListener } from '../../src/http/direct-route.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
-import { buildAuthServer } from '../../src/runtime/auth-server.js';
-import { buildMcpServer } from '../../src/runtime/mcp-server.js';
+import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
 import { openStore } from '../../src/store/open-store.js';
 
 async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
@@ -16,7 +15,7 @@ async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
 }
 
 /**
- * Both servers as `oauth-mcp start` builds them (runtime/*.ts: request context, /metrics, /ready, audit), on
+ * Both servers as `oauth-mcp start` builds them (cli/compose.ts: request context, /metrics, /ready, audit), on
  * loopback ports so the MCP side fetches the issuer's JWKS over HTTP. Every log line of both is kept in `lines`.
  */
 export async function startObservedServers(env: Env = {}) {
@@ -32,7 +31,7 @@ export async function startObservedServers(env: Env = {}) {
   const auth = await buildAuthServer(config, { store, logger, clock });
   const mcpServer = await buildMcpServer(config, { store, logger, clock });
   // As listen() serves them: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
-  as.server.on('request', requestListener(auth.app, auth.direct));
+  as.server.on('request', requestListener(auth.app, auth.directRoutes));
   mcp.server.on('request', requestListener(mcpServer.app));
   const close = async () => {
     await mcpServer.close();

@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Hono } from 'hono';
 import { base64url, SignJWT, type JWTHeaderParameters } from 'jose';
 import { vi } from 'vitest';
-import { apiRoutes } from '../../src/api/routes.js';
+import { buildMcpServer } from '../../src/cli/compose.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
-import { DataService } from '../../src/data/data-service.js';
-import { errorHandler } from '../../src/http/error-handler.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
-import type { McpServerDeps } from '../../src/mcp/deps.js';
 import { JwksCache } from '../../src/resource-server/jwks-source.js';
 import { JwtVerifier, type JwtVerifierOptions } from '../../src/resource-server/jwt-verifier.js';
-import { protectedResourceMetadataRoutes } from '../../src/resource-server/protected-resource-metadata.js';
-import { apiAudiences, serverResources } from '../../src/resource-server/resources.js';
+import { apiAudiences, serverResources } from '../../src/demo/resources.js';
 import { openStore } from '../../src/store/open-store.js';
 
 /** Claims of a token; a claim set to undefined is left out. */
@@ -62,15 +57,12 @@ export async function makeTokenKit(opts: { env?: Env; verifier?: Partial<JwtVeri
 
 export type TokenKit = Awaited<ReturnType<typeof makeTokenKit>>;
 
-/** The REST API and the discovery routes of the MCP server, in process, over the kit's store and verifier. */
-export function makeApiApp(kit: TokenKit) {
-  const logger = silentLogger();
-  const deps: McpServerDeps = { config: kit.config, clock: kit.clock, logger, verifier: kit.verifier, data: new DataService(kit.store, kit.clock, kit.config.dataQuota) };
-  const app = new Hono();
-  app.onError(errorHandler(logger));
-  app.route('/', protectedResourceMetadataRoutes(deps));
-  app.route('/', apiRoutes(deps));
-  return { app, deps };
+/** The demo's MCP server (its REST API and discovery routes), in process, over the kit's store and verifier. */
+export async function makeApiApp(kit: TokenKit) {
+  // Bound on all interfaces as far as the app knows, so requests without a Host header (app.request) pass.
+  const config = { ...kit.config, mcpServer: { ...kit.config.mcpServer, host: '0.0.0.0' } };
+  const server = await buildMcpServer(config, { store: kit.store, logger: silentLogger(), clock: kit.clock }, {}, { verifier: kit.verifier });
+  return { app: server.app, deps: server.deps, server };
 }
 
 /** An `alg: none` token: header and claims, an empty signature (RFC 7519 §6). */

@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
 import type { Env } from '../../src/config/config.js';
-import type { Interaction } from '../../src/auth-server/interaction.js';
+import { fixedClock } from '../../src/clock.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
 import { createUsersService } from '../../src/users/users-service.js';
-import { pagesInteraction, webRoutes, type WebDeps } from '../../src/web/routes.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { WebDeps } from '../../src/web/routes.js';
 import { makeAuthServer } from './auth-server.js';
 import { CookieClient, hiddenField, location } from './cookie-client.js';
 
@@ -17,18 +18,10 @@ export async function makeWebServer(
   env: Env = {},
   web: Partial<Pick<WebDeps, 'loginThrottle' | 'sleep' | 'fetchClientMetadata'>> = {},
 ) {
-  let interaction: Interaction | undefined;
-  const server = await makeAuthServer(
-    { DEMO_MODE: 'false', SECRET_KEY: TEST_SECRET, ...env },
-    {
-      interaction: { decide: (c, request) => interaction!.decide(c, request) },
-      ...(web.fetchClientMetadata && { fetchClientMetadata: web.fetchClientMetadata }),
-    },
-  );
-  interaction = pagesInteraction(server.deps);
+  const store = await openStore('sqlite::memory:');
   // Cheaper scrypt than production (2^15) keeps the suites fast; the hashing itself is tested on its own.
-  const users = createUsersService({ store: server.store, clock: server.clock, scrypt: { N: 2 ** 12, r: 8, p: 1 } });
-  server.app.route('/', webRoutes({ ...server.deps, users, ...web }));
+  const users = createUsersService({ store, clock: fixedClock(), scrypt: { N: 2 ** 12, r: 8, p: 1 } });
+  const server = await makeAuthServer({ DEMO_MODE: 'false', SECRET_KEY: TEST_SECRET, ...env }, { store, users, ...web });
   return { ...server, users };
 }
 

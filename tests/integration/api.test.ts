@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationServerMetadata } from '../../src/auth-server/metadata.js';
-import type { DataItem } from '../../src/data/data-service.js';
+import type { DataItem } from '../../src/demo/data-service.js';
 import { makeApiApp, makeTokenKit, type TokenKit } from '../helpers/resource-server.js';
 
 let kit: TokenKit;
-let app: ReturnType<typeof makeApiApp>['app'];
+let app: Awaited<ReturnType<typeof makeApiApp>>['app'];
 let alice: string;
 let bob: string;
 beforeEach(async () => {
   kit = await makeTokenKit();
-  ({ app } = makeApiApp(kit));
+  ({ app } = await makeApiApp(kit));
   alice = await kit.mint({ sub: 'alice' });
   bob = await kit.mint({ sub: 'bob' });
 });
@@ -240,7 +240,7 @@ describe('discovery at the MCP origin', () => {
     for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
-      expect(await res.json()).toEqual(authorizationServerMetadata('http://127.0.0.1:5000'));
+      expect(await res.json()).toEqual(authorizationServerMetadata('http://127.0.0.1:5000', ['read', 'write']));
     }
   });
 

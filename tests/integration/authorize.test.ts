@@ -354,7 +354,7 @@ describe('GET /oauth/authorize: the interaction seam', () => {
   });
 
   it('outside demo mode with no login configured: a page saying so, no redirect', async () => {
-    const s = await setup({ DEMO_MODE: 'false', SECRET_KEY: 'k'.repeat(40) });
+    const s = await setup({ DEMO_MODE: 'false', SECRET_KEY: 'k'.repeat(40) }, { interaction: undefined });
     const clientId = await register(s, { redirect_uris: ['https://app.example.com/cb'] });
     const res = await authorize(s, params(clientId, 'https://app.example.com/cb'));
     expect(res.status).toBe(503);

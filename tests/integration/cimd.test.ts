@@ -1,3 +1,5 @@
+import { DEMO_SCOPES } from '../../src/demo/scopes.js';
+import { scopeCatalog } from '../../src/oauth/scope-catalog.js';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -133,11 +135,11 @@ describe('metadata document URLs and documents (AS-5)', () => {
     [{ client_id: url, redirect_uris: ['http://127.0.0.1/cb'] }, /client_name is required/],
     [{ ...good, client_name: '' }, /client_name/],
   ])('AS-5 a document breaking a rule is refused with the reason (%#)', (doc, message) => {
-    expect(() => clientFromMetadataDocument(url, doc, 1)).toThrow(message);
+    expect(() => clientFromMetadataDocument(url, doc, 1, scopeCatalog(DEMO_SCOPES))).toThrow(message);
   });
 
   it('AS-5 a valid document becomes a public client', () => {
-    const client = clientFromMetadataDocument(url, { ...good, scope: 'read offline_access', logo_uri: 'https://client.example/logo.png', extra: 1 }, 42);
+    const client = clientFromMetadataDocument(url, { ...good, scope: 'read offline_access', logo_uri: 'https://client.example/logo.png', extra: 1 }, 42, scopeCatalog(DEMO_SCOPES));
     expect(client).toEqual({
       clientId: url,
       clientSecretHash: null,

@@ -91,6 +91,6 @@ describe('oauth-mcp clients (operator view of dynamic registrations)', () => {
     expect(a.text().stderr).toContain('no client nobody');
     const b = io();
     expect(await runClientsCommand(['show'], b.io)).toBe(2);
-    expect(b.text().stderr).toContain('usage: oauth-mcp clients');
+    expect(b.text().stderr).toContain('usage: mcp-auth-server clients');
   });
 });

@@ -15,7 +15,7 @@ describe('per-owner quota on data items (DATA_ITEMS_PER_OWNER, DATA_BYTES_PER_OW
 
   it('the REST API answers 403 quota_exceeded past the item count, stores nothing, and other owners are not affected', async () => {
     kit = await makeTokenKit({ env: QUOTA });
-    const { app } = makeApiApp(kit);
+    const { app } = await makeApiApp(kit);
     const [alice, bob] = [await kit.mint({ sub: 'alice' }), await kit.mint({ sub: 'bob' })];
     const create = (token: string, name: string) =>
       app.request('/api/data', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name, value: 1 }) });
@@ -30,7 +30,7 @@ describe('per-owner quota on data items (DATA_ITEMS_PER_OWNER, DATA_BYTES_PER_OW
 
   it('the size limit counts names: a long name, created or renamed to, is refused', async () => {
     kit = await makeTokenKit({ env: QUOTA });
-    const { app } = makeApiApp(kit);
+    const { app } = await makeApiApp(kit);
     const alice = await kit.mint({ sub: 'alice' });
     const headers = { Authorization: `Bearer ${alice}`, 'Content-Type': 'application/json' };
     const long = await app.request('/api/data', { method: 'POST', headers, body: JSON.stringify({ name: 'x'.repeat(33), value: 1 }) });

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { buildMcpServer } from '../../src/cli/compose.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
-import { DataService } from '../../src/data/data-service.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { createMcpServerApp } from '../../src/mcp/app.js';
-import type { McpServerDeps } from '../../src/mcp/deps.js';
-import { createMcpRuntime } from '../../src/mcp/runtime.js';
-import { JwksCache } from '../../src/resource-server/jwks-source.js';
-import { verifierForServer } from '../../src/resource-server/jwt-verifier.js';
 import { openStore } from '../../src/store/open-store.js';
 
 export const MCP = 'http://127.0.0.1:5001';
@@ -21,21 +16,33 @@ export const META = {
   'io.modelcontextprotocol/clientCapabilities': {},
 };
 
+/** A fetch that answers the issuer's JWKS from a KeyRing (no authorization server listening), and `other` for the rest. */
+export function jwksFetch(keys: KeyRing, other: typeof fetch = async (input) => { throw new Error(`no route to ${String(input)}`); }): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/.well-known/jwks.json')) return Response.json(keys.jwks());
+    return other(input, init);
+  };
+}
+
 /**
- * The MCP server app in process on an in-memory store, with a KeyRing standing in for the authorization server:
- * tokens minted here (RFC 9068 shape) verify against its JWKS.
+ * The MCP server in process on an in-memory store, built as `mcp-auth-server start` builds it (cli/compose.ts,
+ * through createMcpServer), with a KeyRing standing in for the authorization server: tokens minted here
+ * (RFC 9068 shape) verify against its JWKS.
  */
-export async function makeMcpServer(env: Env = {}) {
+export async function makeMcpServer(env: Env = {}, opts: { fetch?: typeof fetch } = {}) {
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', ...env });
   const clock = fixedClock();
   const store = await openStore(config.databaseUrl);
   const keys = await KeyRing.open({ store, secretKey: config.secretKey, clock, accessTokenTtl: config.ttl.accessToken });
-  const verifier = verifierForServer(config, clock, { keys: new JwksCache({ fetchJwks: async () => keys.jwks(), clock }) });
-  const deps: McpServerDeps = { config, clock, logger: silentLogger(), verifier, data: new DataService(store, clock, config.dataQuota) };
   let nowMs = 1_800_000_000_000;
   const sessionClock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
-  const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0, sessionIdleMs: 60_000, sessionNow: sessionClock.now });
-  const app = createMcpServerApp(deps, runtime);
+  const server = await buildMcpServer(config, { store, logger: silentLogger(), clock }, {}, {
+    fetch: jwksFetch(keys, opts.fetch),
+    sessions: { sseKeepAliveMs: 0, idleMs: 60_000, now: sessionClock.now },
+  });
+  const { app, runtime } = server;
+  const deps = { ...server.deps, data: server.data };
 
   /** An RFC 9068 access token: typ at+jwt, ES256 with the ring's kid. */
   async function mint(claims: { sub?: string; scope?: string; aud?: string; client_id?: string; ttl?: number; iss?: string } = {}) {
@@ -53,10 +60,10 @@ export async function makeMcpServer(env: Env = {}) {
   }
 
   async function close() {
-    await runtime.close();
+    await server.close();
     await store.close();
   }
-  return { app, deps, config, clock, store, keys, runtime, sessionClock, mint, close };
+  return { app, deps, config, clock, store, keys, runtime, server, sessionClock, mint, close };
 }
 
 export type McpTestServer = Awaited<ReturnType<typeof makeMcpServer>>;

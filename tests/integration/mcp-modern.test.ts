@@ -31,8 +31,8 @@ describe('Streamable HTTP, 2026-07-28 (stateless)', () => {
   it('TR-7 many sequential requests reuse pooled server instances', async () => {
     for (let i = 0; i < 20; i++) expect((await modernRequest(s, token, i, 'tools/list')).status).toBe(200);
     // Not one instance per request: the pool hands back idle ones.
-    expect(s.runtime.pool.size).toBeGreaterThan(0);
-    expect(s.runtime.pool.size).toBeLessThanOrEqual(2);
+    expect(s.runtime.pool!.size).toBeGreaterThan(0);
+    expect(s.runtime.pool!.size).toBeLessThanOrEqual(2);
   });
 
   it('TR-7 GET and DELETE on the endpoint are 405 for a 2026-07-28 client; TR-2 a 2025-era GET without session is 400', async () => {

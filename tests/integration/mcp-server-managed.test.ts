@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/config/config.js';
-import { DataService } from '../../src/data/data-service.js';
+import { buildMcpServer } from '../../src/cli/compose.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { createMcpServerApp } from '../../src/mcp/app.js';
-import type { McpServerDeps } from '../../src/mcp/deps.js';
-import { createMcpRuntime } from '../../src/mcp/runtime.js';
-import { JwksCache } from '../../src/resource-server/jwks-source.js';
-import { verifierForServer } from '../../src/resource-server/jwt-verifier.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
-import { MCP } from './mcp-helpers.js';
+import { jwksFetch, MCP } from './mcp-helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,12 +20,14 @@ async function managed(env: Env = {}, opts: { unreachable?: boolean } = {}) {
     if (opts.unreachable) throw new TypeError('fetch failed');
     return as.app.request(url, init);
   }) as typeof fetch;
-  const verifier = verifierForServer(as.config, as.clock, { keys: new JwksCache({ fetchJwks: async () => as.keys.jwks(), clock: as.clock }) });
-  const deps: McpServerDeps = { config: as.config, clock: as.clock, logger: silentLogger(), verifier, data: new DataService(as.store, as.clock), fetch: fetchToAs };
-  const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0 });
-  const app = createMcpServerApp(deps, runtime);
+  // The JWKS comes from the ring in process; every other call reaches the authorization server through fetchToAs.
+  const server = await buildMcpServer(as.config, { store: as.store, logger: silentLogger(), clock: as.clock }, {}, {
+    fetch: jwksFetch(as.keys, fetchToAs),
+    sessions: { sseKeepAliveMs: 0 },
+  });
+  const { app, runtime } = server;
   closers.push(async () => {
-    await runtime.close();
+    await server.close();
     await as.close();
   });
   const tokenRequests = () => calls.filter((c) => c === 'POST /oauth/token').length;

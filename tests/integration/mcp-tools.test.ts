@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allTools } from '../../src/mcp/tools/index.js';
-import { scopesDeclaredBy, scopesNeededFor, stepUpScopes } from '../../src/mcp/tool-scopes.js';
+import { allTools } from '../../src/demo/tools/index.js';
+import { scopesNeededFor, stepUpScopes } from '../../src/mcp/tool-scopes.js';
 import { makeMcpServer, modernRequest, rpc, type McpTestServer } from './mcp-helpers.js';
 
 let s: McpTestServer;
@@ -22,12 +22,13 @@ describe('tools: declared scopes', () => {
       oauth_authenticate: [], get_user_profile: ['read'], get_data: ['read'],
       create_data: ['write'], update_data: ['write'], delete_data: ['write'],
     });
-    expect(scopesDeclaredBy(tools)).toEqual(['read', 'write']);
-    expect(scopesNeededFor(tools, [{ method: 'tools/call', params: { name: 'get_data' } }, { method: 'tools/call', params: { name: 'delete_data' } }])).toEqual(['read', 'write']);
-    expect(scopesNeededFor(tools, { method: 'tools/list' })).toEqual([]);
+    const index = s.runtime.toolScopes;
+    expect(index.declared).toEqual(['read', 'write']);
+    expect(scopesNeededFor(index, [{ method: 'tools/call', params: { name: 'get_data' } }, { method: 'tools/call', params: { name: 'delete_data' } }])).toEqual(['read', 'write']);
+    expect(scopesNeededFor(index, { method: 'tools/list' })).toEqual([]);
     // A broader scope satisfies a narrower one; the challenge keeps what the client already holds.
-    expect(stepUpScopes(['write'], ['read'])).toBeUndefined();
-    expect(stepUpScopes(['read'], ['write'])).toEqual(['read', 'write']);
+    expect(stepUpScopes(index, ['write'], ['read'])).toBeUndefined();
+    expect(stepUpScopes(index, ['read'], ['write'])).toEqual(['read', 'write']);
   });
 
   it('RS-6 a write tool with a read-only token: HTTP 403, WWW-Authenticate insufficient_scope with scope="read write" and resource_metadata', async () => {

@@ -2,7 +2,8 @@ import { exportSPKI, importJWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticate, type BearerOptions } from '../../src/resource-server/bearer.js';
 import { JwtVerifier } from '../../src/resource-server/jwt-verifier.js';
-import { mcpAudiences, protectedResourceMetadataUrl } from '../../src/resource-server/resources.js';
+import { mcpAudiences } from '../../src/demo/resources.js';
+import { protectedResourceMetadataUrl } from '../../src/resource-server/resources.js';
 import type { VerifiedToken } from '../../src/resource-server/types.js';
 import {
   hs256Token,
@@ -21,10 +22,10 @@ const invalidRequest = (description: string) =>
   `Bearer error="invalid_request", error_description="${description}", resource_metadata="${PRM}"`;
 
 let kit: TokenKit;
-let app: ReturnType<typeof makeApiApp>['app'];
+let app: Awaited<ReturnType<typeof makeApiApp>>['app'];
 beforeEach(async () => {
   kit = await makeTokenKit();
-  ({ app } = makeApiApp(kit));
+  ({ app } = await makeApiApp(kit));
 });
 afterEach(async () => {
   await kit.close();

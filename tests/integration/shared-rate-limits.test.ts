@@ -139,7 +139,7 @@ describe('openRateLimits at start-up', () => {
     const db = await createTestPostgresDatabase();
     try {
       const config = loadConfig({ DATABASE_URL: db.url, RATE_LIMIT_STORE: 'postgres' });
-      await expect(openRateLimits(config)).rejects.toThrow(/RATE_LIMIT_STORE=postgres: cannot use table rate_limits \(run oauth-mcp migrate\)/);
+      await expect(openRateLimits(config)).rejects.toThrow(/RATE_LIMIT_STORE=postgres: cannot use table rate_limits \(run mcp-auth-server migrate\)/);
     } finally {
       await db.drop();
     }

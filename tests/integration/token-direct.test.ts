@@ -60,7 +60,7 @@ describe('POST /oauth/token answered directly by node:http matches the Hono rout
   beforeAll(async () => {
     s = await startObservedServers({ LOG_LEVEL: 'silent' });
     // The same app served as listen() serves it, counting what the direct route answers.
-    const counted: DirectRoute[] = s.auth.direct.map((r) => ({ ...r, handle: (req, res) => (directHits++, r.handle(req, res)) }));
+    const counted: DirectRoute[] = s.auth.directRoutes.map((r) => ({ ...r, handle: (req, res) => (directHits++, r.handle(req, res)) }));
     direct = await listen(s.auth.app, '127.0.0.1', 0, undefined, counted);
   });
   afterAll(async () => {
@@ -134,7 +134,7 @@ describe('POST /oauth/token answered directly by node:http matches the Hono rout
 describe('the direct token route applies the token rate limit (RFC 6585 §4)', () => {
   it('answers 429 with Retry-After over the limit, as the Hono route does', async () => {
     const s = await startObservedServers({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '2' });
-    const server = await listen(s.auth.app, '127.0.0.1', 0, undefined, s.auth.direct);
+    const server = await listen(s.auth.app, '127.0.0.1', 0, undefined, s.auth.directRoutes);
     try {
       const post = () => fetch(`http://127.0.0.1:${server.port}/oauth/token`, { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' });
       expect((await post()).status).toBe(200);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCOPES } from '../../src/oauth/scopes.js';
+import { DEMO_SCOPES } from '../../src/demo/scopes.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
 import { addClient, authorizePath, signedInBrowser, exchangeCode, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
 
@@ -32,8 +32,8 @@ describe('consent page (docs/security.md, AS-5, interop note 15)', () => {
     expect(page!.status).toBe(200);
     expect(html).toContain('Test Notes App');
     expect(html).toContain('127.0.0.1:4321');
-    expect(html).toContain(SCOPES.read);
-    expect(html).toContain(SCOPES.write);
+    expect(html).toContain(DEMO_SCOPES['read']!.description);
+    expect(html).toContain(DEMO_SCOPES['write']!.description);
     expect(html).toContain('http://127.0.0.1:5001/mcp/v1');
     expect(html).toContain('alice');
     // Every redirect URI of this client is loopback: the localhost warning is shown.
@@ -122,7 +122,7 @@ describe('consent page (docs/security.md, AS-5, interop note 15)', () => {
 
     const more = await authorize(browser, 'read write');
     expect(more.redirect, 'more scopes: the page is shown again').toBeUndefined();
-    expect(more.html).toContain(SCOPES.write);
+    expect(more.html).toContain(DEMO_SCOPES['write']!.description);
     expect(more.html).toContain('already allowed');
     expect((await browser.post('/consent', { csrf: more.csrf!, i: more.i!, decision: 'approve' })).status).toBe(302);
     // Now both are remembered, and a request for fewer is covered too.

@@ -1,14 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { buildMcpServer } from '../../src/cli/compose.js';
 import { requestListener } from '../../src/http/direct-route.js';
 import type { Env } from '../../src/config/config.js';
-import { DataService } from '../../src/data/data-service.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { createMcpServerApp } from '../../src/mcp/app.js';
-import type { McpServerDeps } from '../../src/mcp/deps.js';
-import { createMcpRuntime } from '../../src/mcp/runtime.js';
-import { verifierForServer } from '../../src/resource-server/jwt-verifier.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
 
 async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
@@ -30,20 +25,14 @@ export async function startServers(env: Env = {}) {
   const mcpUrl = `http://127.0.0.1:${mcp.port}`;
   const auth = await makeAuthServer({ OAUTH_ISSUER: issuer, MCP_SERVER_URL: mcpUrl, ...env });
   const clock = auth.clock;
-  const deps: McpServerDeps = {
-    config: auth.config,
-    clock,
-    logger: silentLogger(),
-    verifier: verifierForServer(auth.config, clock),
-    data: new DataService(auth.store, clock),
-  };
-  const runtime = createMcpRuntime(deps, { sseKeepAliveMs: 0 });
-  const mcpApp = createMcpServerApp(deps, runtime);
+  const mcpServer = await buildMcpServer(auth.config, { store: auth.store, logger: silentLogger(), clock }, {}, { sessions: { sseKeepAliveMs: 0 } });
+  const { runtime } = mcpServer;
+  const deps = { ...mcpServer.deps, data: mcpServer.data };
   as.server.on('request', requestListener(auth.app, auth.direct));
-  mcp.server.on('request', getRequestListener(mcpApp.fetch));
+  mcp.server.on('request', mcpServer.node);
 
   const close = async () => {
-    await runtime.close();
+    await mcpServer.close();
     for (const s of [as.server, mcp.server]) {
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));

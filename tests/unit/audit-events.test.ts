@@ -72,4 +72,23 @@ describe('auditInputOf: events to audit rows', () => {
     expect(given('cursor://anysphere.cursor-mcp/oauth/callback').detail).toMatch(/sent to cursor:$/);
     expect(auditInputOf({ type: 'consent.denied', clientId: 'c', subject: 'u', reason: 'no_scope' })).toMatchObject({ rule: RULES.noScopeApproved, error: 'access_denied' });
   });
+
+  it('sign-in: success names the person, refusals the rule, never the password', () => {
+    expect(auditInputOf({ type: 'login.succeeded', clientId: 'c', subject: 'u1', username: 'alice', address: '127.0.0.1', flowId: 'fl_3' })).toStrictEqual({
+      type: 'login',
+      clientId: 'c',
+      flowId: 'fl_3',
+      subject: 'u1',
+      detail: 'alice signed in from 127.0.0.1',
+    });
+    expect(auditInputOf({ type: 'login.refused', clientId: undefined, reason: 'throttled', username: 'x'.repeat(100), address: '10.0.0.1' })).toStrictEqual({
+      type: 'login',
+      outcome: 'failure',
+      clientId: undefined,
+      rule: RULES.loginThrottled,
+      error: 'login_throttled',
+      detail: `username "${'x'.repeat(64)}" from 10.0.0.1`,
+    });
+    expect(auditInputOf({ type: 'login.refused', clientId: 'c', reason: 'failed', username: 'bob', address: 'a' })).toMatchObject({ rule: RULES.loginFailed, error: 'login_failed' });
+  });
 });

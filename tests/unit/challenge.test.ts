@@ -6,13 +6,14 @@ import {
   invalidTokenChallenge,
   missingTokenChallenge,
 } from '../../src/resource-server/challenge.js';
-import { protectedResourceMetadataUrl, serverResources } from '../../src/resource-server/resources.js';
+import { serverResources } from '../../src/demo/resources.js';
+import { protectedResourceMetadataUrl } from '../../src/resource-server/resources.js';
 
 const ctx = { resourceMetadataUrl: 'http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp/v1' };
 
 describe('WWW-Authenticate challenges (RFC 6750 §3)', () => {
-  it('RS-3: no error attribute, scopes in canonical order, offline_access dropped (RS-8)', () => {
-    expect(missingTokenChallenge(ctx, ['write', 'offline_access', 'read']).wwwAuthenticate).toBe(
+  it('RS-3: no error attribute, scopes in the order given (the caller\'s canonical order), duplicates and offline_access dropped (RS-8)', () => {
+    expect(missingTokenChallenge(ctx, ['read', 'offline_access', 'write', 'read']).wwwAuthenticate).toBe(
       `Bearer resource_metadata="${ctx.resourceMetadataUrl}", scope="read write"`,
     );
   });
@@ -21,8 +22,8 @@ describe('WWW-Authenticate challenges (RFC 6750 §3)', () => {
     expect(missingTokenChallenge(ctx, []).wwwAuthenticate).toBe(`Bearer resource_metadata="${ctx.resourceMetadataUrl}"`);
   });
 
-  it('RS-6: scopes the server does not know are kept after the known ones', () => {
-    const ch = insufficientScopeChallenge(ctx, ['admin', 'read'], 'needs admin');
+  it('RS-6: every scope given is named, in the order given', () => {
+    const ch = insufficientScopeChallenge(ctx, ['read', 'admin'], 'needs admin');
     expect(ch.status).toBe(403);
     expect(ch.wwwAuthenticate).toBe(
       `Bearer error="insufficient_scope", error_description="needs admin", scope="read admin", resource_metadata="${ctx.resourceMetadataUrl}"`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { takeSseEvents } from '../../src/flow/json-rpc.js';
-import { mask, maskAuthorization, maskJson, maskParams, maskUrl } from '../../src/flow/mask.js';
-import { mcpEndpoint, serverBase } from '../../src/flow/state.js';
+import { takeSseEvents } from '../../src/cli/flow/json-rpc.js';
+import { mask, maskAuthorization, maskJson, maskParams, maskUrl } from '../../src/cli/flow/mask.js';
+import { mcpEndpoint, serverBase } from '../../src/cli/flow/state.js';
 
 describe('masking what the flow prints', () => {
   it('shows the first 6 characters of a secret and an ellipsis; short secrets not at all', () => {

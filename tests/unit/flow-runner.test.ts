@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runFlow } from '../../src/flow/flow.js';
-import type { HttpDeps } from '../../src/flow/http.js';
-import type { FlowStep, StepContext } from '../../src/flow/runner.js';
-import type { FlowState } from '../../src/flow/state.js';
+import { runFlow } from '../../src/cli/flow/flow.js';
+import type { HttpDeps } from '../../src/cli/flow/http.js';
+import type { FlowStep, StepContext } from '../../src/cli/flow/runner.js';
+import type { FlowState } from '../../src/cli/flow/state.js';
 
 /** The runner and printer over a fake fetch: no server, a clock that advances 5 ms per reading. */
 function fakeHttp(handler: (url: string, init: RequestInit) => Response): HttpDeps {

@@ -5,7 +5,7 @@ import { RULES } from '../../oauth/rules.js';
 import { emit } from '../../events/events.js';
 import { verifyS256 } from '../../oauth/pkce.js';
 import { canonicalResource } from '../../oauth/resource.js';
-import { formatScope, parseScope, type Scope } from '../../oauth/scopes.js';
+import { formatScope, parseScope } from '../../oauth/scopes.js';
 import type { ClientRecord } from '../../store/store.js';
 import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import { demoSubject } from '../demo.js';
@@ -13,8 +13,6 @@ import type { AuthServerDeps } from '../deps.js';
 import { touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js';
-
-const DEMO_SCOPES: Scope[] = ['read', 'write'];
 
 /** Access token, and a refresh token when the client registered the refresh_token grant. */
 async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding): Promise<IssuedTokens> {
@@ -40,8 +38,9 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
     id: randomUUID(),
     clientId: client.clientId,
     subject: await demoSubject(deps),
-    scope: formatScope(DEMO_SCOPES),
-    resource: `${deps.config.mcpServer.url}/mcp/v1`,
+    // The default scopes, for the default resource (the original's fixed code granted read and write on /mcp/v1).
+    scope: formatScope(deps.scopes.defaults.filter((s) => deps.resources.default.scopes.includes(s))),
+    resource: deps.resources.default.url,
   };
   await deps.store.createGrant({ ...grant, createdAt: now, lastUsedAt: now, revokedAt: null });
   await touchClientIfStale(deps, client, now);

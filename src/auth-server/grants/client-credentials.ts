@@ -8,24 +8,17 @@ import { touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 
 /**
- * The resource a client_credentials token is for (RFC 8707): the MCP endpoint by default; anything asked
- * must be on the MCP server's origin, the only resource server this authorization server issues tokens for.
+ * The resource a client_credentials token is for (RFC 8707): the first registered resource by default;
+ * anything asked must name a registered one (auth-server/resources.ts).
  */
-function resourceResolver(mcpServerUrl: string): (requested: string | undefined) => string {
-  const fallback = `${mcpServerUrl}/mcp/v1`;
-  const origin = new URL(mcpServerUrl).origin;
-  return (requested) => {
-    if (requested === undefined) return fallback;
-    const resource = canonicalResource(requested);
-    // RFC 8707 §2: invalid_target when the resource is malformed or not one this server serves.
-    if (resource === null) throw new OAuthError('invalid_target', 'resource must be an absolute http(s) URI without a fragment');
-    // A canonical resource is its origin followed by nothing, a path ("/...") or a query ("?...").
-    const rest = resource.startsWith(origin) ? resource.slice(origin.length) : undefined;
-    if (rest === undefined || (rest !== '' && rest[0] !== '/' && rest[0] !== '?')) {
-      throw new OAuthError('invalid_target', 'resource is not served by this authorization server');
-    }
-    return resource;
-  };
+function resolveResource(deps: AuthServerDeps, requested: string | undefined): { resource: string; scopes: readonly string[] } {
+  if (requested === undefined) return { resource: deps.resources.default.url, scopes: deps.resources.default.scopes };
+  const resource = canonicalResource(requested);
+  // RFC 8707 §2: invalid_target when the resource is malformed or not one this server serves.
+  if (resource === null) throw new OAuthError('invalid_target', 'resource must be an absolute http(s) URI without a fragment');
+  const registered = deps.resources.find(resource);
+  if (!registered) throw new OAuthError('invalid_target', 'resource is not served by this authorization server');
+  return { resource, scopes: registered.scopes };
 }
 
 /**
@@ -33,15 +26,16 @@ function resourceResolver(mcpServerUrl: string): (requested: string | undefined)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 export function clientCredentialsGrant(deps: AuthServerDeps) {
-  const resolveResource = resourceResolver(deps.config.mcpServer.url);
   return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only');
     }
-    const scopes = resolveRequestedScopes(params.scope, parseScope(client.scope));
+    const target = resolveResource(deps, params.resource);
+    const allowed = parseScope(client.scope).filter((s) => target.scopes.includes(s));
+    const scopes = resolveRequestedScopes(deps.scopes, params.scope, allowed);
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
-    const resource = resolveResource(params.resource);
+    const { resource } = target;
     await touchClientIfStale(deps, client, deps.clock());
     const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource });
     return issuedTokens(access, scopes);

@@ -4,7 +4,7 @@ import { OAuthError } from '../../oauth/errors.js';
 import { RULES } from '../../oauth/rules.js';
 import { emit } from '../../events/events.js';
 import { canonicalResource } from '../../oauth/resource.js';
-import { parseScope, SUPPORTED_SCOPES } from '../../oauth/scopes.js';
+import { parseScope } from '../../oauth/scopes.js';
 import type { ClientRecord, RefreshTokenRecord } from '../../store/store.js';
 import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
@@ -41,9 +41,9 @@ export async function issueRefreshToken(deps: AuthServerDeps, binding: RefreshTo
  * Unknown scopes (offline_access, ...) are dropped as everywhere else (interop note 7).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
-function narrowScopes(granted: readonly string[], requested: string | undefined): string[] {
+function narrowScopes(known: readonly string[], granted: readonly string[], requested: string | undefined): string[] {
   if (requested === undefined) return [...granted];
-  const asked = parseScope(requested).filter((s) => (SUPPORTED_SCOPES as readonly string[]).includes(s));
+  const asked = parseScope(requested).filter((s) => known.includes(s));
   // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
   const broader = asked.filter((s) => !granted.includes(s));
   if (broader.length > 0) throw new OAuthError('invalid_scope', `scope ${broader.join(' ')} was not granted`, { rule: RULES.scopeBroadened });
@@ -95,7 +95,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     const grant = await deps.store.getGrant(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked', { rule: RULES.grantRevoked });
 
-    const scopes = narrowScopes(parseScope(record.scope), params.scope);
+    const scopes = narrowScopes(deps.scopes.names, parseScope(record.scope), params.scope);
     if (params.resource !== undefined) {
       // AS-6, RFC 8707 §2.2: on refresh the resource can only stay the same (a grant has one audience).
       const resource = canonicalResource(params.resource);

@@ -1,7 +1,6 @@
 import { challengeResponse, insufficientScopeChallenge } from '../../resource-server/challenge.js';
 import type { VerifiedToken } from '../../resource-server/types.js';
-import { scopesNeededFor, stepUpScopes } from '../tool-scopes.js';
-import type { ToolDefinition } from '../tools/types.js';
+import { scopesNeededFor, stepUpScopes, type ToolScopeIndex } from '../tool-scopes.js';
 
 /**
  * RS-6 step-up: a tools/call whose tool needs scopes the token lacks is refused with HTTP 403 and
@@ -11,13 +10,13 @@ import type { ToolDefinition } from '../tools/types.js';
  * Returns undefined when the call may proceed.
  */
 export function scopeGate(
-  tools: readonly ToolDefinition[],
+  index: ToolScopeIndex,
   body: unknown,
   token: VerifiedToken,
   resourceMetadataUrl: string,
 ): Response | undefined {
-  const needed = scopesNeededFor(tools, body);
-  const want = stepUpScopes(token.scopes, needed);
+  const needed = scopesNeededFor(index, body);
+  const want = stepUpScopes(index, token.scopes, needed);
   if (!want) return undefined;
   const description = `this tool needs scope ${needed.join(' ')}; the token has ${token.scopes.join(' ') || 'none'}`;
   return challengeResponse(insufficientScopeChallenge({ resourceMetadataUrl }, want, description));

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { scopeGate } from '../http/scope-gate.js';
@@ -30,11 +30,15 @@ export function plainHandler(runtime: McpRuntime, paths: EndpointPaths, method: 
     if (typeof params !== 'object' || Array.isArray(params)) return jsonRpcError(400, -32602, 'Invalid params: expected a JSON object');
     const id = envelope ? requestIdOf(envelope) ?? 1 : 1;
     const asMessage = { jsonrpc: '2.0', id, method, params };
-    const refused = scopeGate(runtime.tools, asMessage, token, paths.resourceMetadataUrl);
+    const refused = scopeGate(runtime.toolScopes, asMessage, token, paths.resourceMetadataUrl);
     if (refused) return refused;
-    const direct = await runtime.direct();
-    const answer = await direct.request(method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
-    return c.json({ ...answer, id });
+    const direct = await runtime.direct(callerOf(token));
+    try {
+      const answer = await direct.transport.request(method, params as Record<string, unknown>, toAuthInfo(token, paths.resourceMetadataUrl));
+      return c.json({ ...answer, id });
+    } finally {
+      direct.done();
+    }
   };
 }
 

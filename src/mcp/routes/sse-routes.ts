@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
@@ -10,7 +10,7 @@ type Ctx = Context<{ Variables: { auth: VerifiedToken } }>;
 
 /** TR-11: GET {base}/sse opens the 2024-11-05 stream and announces {base}/messages?sessionId=... */
 export function sseOpenHandler(runtime: McpRuntime, paths: EndpointPaths) {
-  return (c: Ctx): Promise<Response> => runtime.sse.open(`${paths.base}/messages`, c.get('auth').subject, c.req.raw.signal);
+  return (c: Ctx): Promise<Response> => runtime.sse.open(`${paths.base}/messages`, callerOf(c.get('auth')), c.req.raw.signal);
 }
 
 /** TR-11: messages POSTed to the announced endpoint; 202 here, the answer arrives on the stream. */
@@ -18,7 +18,7 @@ export function sseMessageHandler(runtime: McpRuntime, paths: EndpointPaths) {
   return async (c: Ctx): Promise<Response> => {
     const token = c.get('auth');
     const body = await readJsonBody(c);
-    const refused = scopeGate(runtime.tools, body, token, paths.resourceMetadataUrl);
+    const refused = scopeGate(runtime.toolScopes, body, token, paths.resourceMetadataUrl);
     if (refused) return refused;
     return runtime.sse.post(c.req.query('sessionId'), body, toAuthInfo(token, paths.resourceMetadataUrl), token.subject);
   };

@@ -1,6 +1,6 @@
 import { isLegacyRequest, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
-import type { VerifiedToken } from '../../resource-server/types.js';
+import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
@@ -30,13 +30,13 @@ export function streamableHandler(runtime: McpRuntime, paths: EndpointPaths) {
     const protocolHeader = c.req.header('mcp-protocol-version');
 
     if (request.method === 'GET' && !sessionId && !protocolHeader && (c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return runtime.sse.open(`${paths.base}/messages`, token.subject, request.signal);
+      return runtime.sse.open(`${paths.base}/messages`, callerOf(token), request.signal);
     }
 
     const body = await readJsonBody(c);
     // RS-9: a body that is not JSON is malformed whatever the era or session (the SDK never reads the body).
     if (request.method === 'POST' && body === undefined) return jsonRpcError(400, -32700, 'Parse error: the body is not valid JSON');
-    const refused = scopeGate(runtime.tools, body, token, paths.resourceMetadataUrl);
+    const refused = scopeGate(runtime.toolScopes, body, token, paths.resourceMetadataUrl);
     if (refused) return refused;
 
     if (sessionId) return runtime.sessions.handle(sessionId, request, body, authInfo, token.subject);

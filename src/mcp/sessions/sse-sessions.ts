@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthInfo, JSONRPCMessage, McpServer } from '@modelcontextprotocol/server';
+import type { Caller } from '../../resource-server/types.js';
 import { jsonRpcError } from '../http/json-rpc-error.js';
+import type { ServerSource } from '../server-source.js';
 import { SseServerTransport } from '../transports/sse-transport.js';
 
 interface SseSession {
@@ -17,7 +19,7 @@ export class SseSessions {
   private readonly sessions = new Map<string, SseSession>();
 
   constructor(
-    private readonly createServer: () => McpServer,
+    private readonly createServer: ServerSource,
     private readonly keepAliveMs = 15_000,
     private readonly maxSessions = 10_000,
     /** Scale-out: stream ids start with this (`${INSTANCE_ID}.`), so nginx routes the message POSTs back here. */
@@ -29,11 +31,12 @@ export class SseSessions {
   }
 
   /** Opens the event stream; its first event announces `${messagesPath}?sessionId=...`. */
-  async open(messagesPath: string, subject: string, signal?: AbortSignal): Promise<Response> {
+  async open(messagesPath: string, caller: Caller, signal?: AbortSignal): Promise<Response> {
+    const { subject } = caller;
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open streams; retry later');
     const sessionId = `${this.idPrefix}${randomUUID()}`;
     const transport = new SseServerTransport(sessionId, `${messagesPath}?sessionId=${sessionId}`, this.keepAliveMs);
-    const server = this.createServer();
+    const server = await this.createServer(caller);
     transport.onclose = () => {
       this.sessions.delete(sessionId);
       void server.close().catch(() => {});

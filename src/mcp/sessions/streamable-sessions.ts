@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
+import { callerFromAuthInfo } from '../auth-info.js';
 import { jsonRpcError } from '../http/json-rpc-error.js';
+import type { ServerSource } from '../server-source.js';
 
 interface Session {
   server: McpServer;
@@ -11,7 +13,8 @@ interface Session {
 }
 
 export interface StreamableSessionOptions {
-  createServer: () => McpServer;
+  /** A server for a new session, given who opens it. */
+  createServer: ServerSource;
   /** Milliseconds without a request after which a session is closed. */
   idleMs?: number;
   maxSessions?: number;
@@ -50,7 +53,7 @@ export class StreamableSessions {
   async open(request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     if (this.sessions.size >= this.maxSessions) await this.sweep();
     if (this.sessions.size >= this.maxSessions) return jsonRpcError(503, -32000, 'Too many open sessions; retry later');
-    const server = this.opts.createServer();
+    const server = await this.opts.createServer(callerFromAuthInfo(authInfo));
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => `${this.opts.idPrefix ?? ''}${randomUUID()}`,
       onsessioninitialized: (id) => {

@@ -2,7 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * Who may register and who may introspect (docs/security.md, "Access without a person"): RFC 7591 §3 initial
- * access tokens an administrator makes (`oauth-mcp clients token`), stored as their SHA-256, single use; and the
+ * access tokens an administrator makes (`mcp-auth-server clients token`), stored as their SHA-256, single use; and the
  * clients an administrator designated as resource servers, the only ones introspection answers (RFC 7662 §2.1).
  */
 export function registrationAccess(dialect: 'sqlite' | 'postgres'): Migration {

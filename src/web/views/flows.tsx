@@ -132,7 +132,7 @@ export function FlowsPage(v: FlowsView) {
         names the rule that refused it.
       </p>
       <DemoNotice demo={v.demo} />
-      {v.timelines.length === 0 && <p class="muted">No flows yet. Connect a client, or run <code>oauth-mcp flow</code>.</p>}
+      {v.timelines.length === 0 && <p class="muted">No flows yet. Connect a client, or run <code>mcp-auth-server flow</code>.</p>}
       {v.timelines.map((t, i) => (
         <FlowCard timeline={t} index={i} link />
       ))}

@@ -1,0 +1,94 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { DataService } from '../demo/data-service.js';
+import { createDemoMcpServer, type DemoMcpServerOptions } from '../demo/mcp-server.js';
+import { DEMO_SCOPES } from '../demo/scopes.js';
+import { combine, createAuthorizationServer, type AuthorizationServer, type CombinedApp, type Logger, type ProtectedMcpServer, type Store } from '../index.js';
+import type { AuthorizationServerInternals } from '../runtime/authorization-server.js';
+import { authorizationServerMetadata } from '../auth-server/metadata.js';
+import { scopeCatalog } from '../oauth/scope-catalog.js';
+import { serverManagedCredentials } from '../oauth/server-managed-client.js';
+
+/**
+ * The composition root of `mcp-auth-server start`: the only place the environment's Config becomes the
+ * servers' options. Everything below is built through the public factories (src/index.ts), as a user's
+ * program would, with the demo (src/demo/) as the program.
+ */
+type Base = { store: Store; logger: Logger; clock: Clock };
+
+/** The public origin of the MCP server: its own (MCP_SERVER_URL), or the issuer's when both share one origin. */
+function mcpOrigin(config: Config, oneOrigin: boolean): string {
+  return oneOrigin ? new URL(config.authServer.issuer).origin : config.mcpServer.url;
+}
+
+/** The authorization server of the configuration, issuing tokens for the demo's MCP server (its endpoint, alias and whole origin). */
+export function buildAuthServer(
+  config: Config,
+  base: Base,
+  opts: { oneOrigin?: boolean } = {},
+  internals: AuthorizationServerInternals = {},
+): Promise<AuthorizationServer> {
+  const origin = mcpOrigin(config, opts.oneOrigin ?? false);
+  return createAuthorizationServer({
+    ...base,
+    issuer: config.authServer.issuer,
+    secretKey: config.secretKey,
+    scopes: DEMO_SCOPES,
+    // RFC 8707: the MCP endpoint (the default audience), its alias, and the whole origin, which also covers
+    // the REST API and any other path of the MCP server.
+    resources: [{ url: `${origin}/mcp/v1` }, { url: `${origin}/mcp` }, { url: origin }],
+    signIn: config.demo.enabled ? 'demo' : 'pages',
+    demo: config.demo,
+    ttl: config.ttl,
+    rateLimits: { perMinute: config.rateLimitPerMinute, store: config.rateLimitStore, databaseUrl: config.databaseUrl, ...(config.redisUrl && { redisUrl: config.redisUrl }) },
+    trustedProxies: config.trustedProxies,
+    keyReloadSeconds: config.keyReloadSeconds,
+    cimdAllowPrivateAddresses: config.cimdAllowPrivateAddresses,
+    registrationPolicy: config.registrationPolicy,
+    cimdDomains: config.cimdDomains,
+    serverManagedClient: config.mcpAuthMode === 'server-managed' && !config.demo.enabled,
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
+  }, internals);
+}
+
+/** The demo's MCP server of the configuration: tokens verified against the issuer's JWKS, revocation read from the store. */
+export function buildMcpServer(
+  config: Config,
+  base: Base,
+  opts: { oneOrigin?: boolean } = {},
+  /** What this repository's tests replace: the fetch (JWKS, the authorization server), session timing. */
+  internals: Pick<DemoMcpServerOptions, 'fetch' | 'sessions' | 'verifier'> = {},
+): Promise<ProtectedMcpServer & { data: DataService }> {
+  const oneOrigin = opts.oneOrigin ?? false;
+  const issuer = config.authServer.issuer;
+  return createDemoMcpServer({
+    ...base,
+    ...internals,
+    origin: mcpOrigin(config, oneOrigin),
+    issuer,
+    host: oneOrigin ? config.authServer.host : config.mcpServer.host,
+    corsOrigins: config.corsOrigins,
+    dataQuota: config.dataQuota,
+    ...(config.instanceId && { instanceId: config.instanceId }),
+    ...(config.metricsToken && { metricsToken: config.metricsToken }),
+    // 2025-03-26 clients look for the authorization server's metadata at the MCP origin (served by the
+    // authorization server itself when both share one).
+    ...(!oneOrigin && { authorizationServerMetadata: authorizationServerMetadata(issuer, scopeCatalog(DEMO_SCOPES).names) }),
+    ...(config.mcpAuthMode === 'server-managed' && {
+      // The demo client in demo mode (the original's choice); otherwise the client the authorization server
+      // provisions for it (serverManagedClient below), whose secret both derive from SECRET_KEY.
+      serverManaged: {
+        credentials: config.demo.enabled
+          ? { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret }
+          : serverManagedCredentials(config.secretKey),
+      },
+    }),
+  });
+}
+
+/** Both servers on the issuer's origin and port (`start --one-origin`). */
+export async function buildOneOrigin(config: Config, base: Base): Promise<CombinedApp> {
+  const auth = await buildAuthServer(config, base, { oneOrigin: true });
+  const mcp = await buildMcpServer(config, base, { oneOrigin: true });
+  return combine(auth, mcp);
+}

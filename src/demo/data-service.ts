@@ -1,0 +1,61 @@
+import type { Clock } from '../index.js';
+import type { DataItemRecord, Store } from '../store/index.js';
+import { normaliseItem } from './items.js';
+import { assertWithinQuota, type DataQuota } from './quota.js';
+
+/** A data item as tools and the REST API show it (snake_case, the wire form). */
+export interface DataItem {
+  id: number;
+  name: string;
+  value: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const toWire = (r: DataItemRecord): DataItem => ({
+  id: r.id,
+  name: r.name,
+  value: r.value,
+  created_at: new Date(r.createdAt * 1000).toISOString(),
+  updated_at: new Date(r.updatedAt * 1000).toISOString(),
+});
+
+/**
+ * The owner-scoped data items behind both the MCP tools and /api/data: one service, so both see the same
+ * rules. The owner is the token's subject (for client_credentials, the client). The edges check the types of
+ * what they receive; the item rules (items.ts) are applied here, once, and break with an ItemError.
+ */
+export class DataService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** Per-owner limits (DATA_ITEMS_PER_OWNER, DATA_BYTES_PER_OWNER); none when not given. */
+    private readonly quota?: DataQuota,
+  ) {}
+
+  async list(owner: string): Promise<DataItem[]> {
+    return (await this.store.listItems(owner)).map(toWire);
+  }
+
+  async get(owner: string, id: number): Promise<DataItem | undefined> {
+    const r = await this.store.getItem(owner, id);
+    return r && toWire(r);
+  }
+
+  /** Throws QuotaExceededError (demo/quota.ts) when the owner would go past the quota. */
+  async create(owner: string, item: { name: string; value: number }): Promise<DataItem> {
+    if (this.quota) assertWithinQuota(this.quota, await this.store.listItems(owner), item);
+    return toWire(await this.store.createItem(owner, normaliseItem(item), this.clock()));
+  }
+
+  /** Returns undefined when the owner has no item with this id. */
+  async update(owner: string, id: number, patch: { name?: string; value?: number }): Promise<DataItem | undefined> {
+    if (this.quota && patch.name !== undefined) assertWithinQuota(this.quota, await this.store.listItems(owner), { name: patch.name }, id);
+    const r = await this.store.updateItem(owner, id, normaliseItem(patch), this.clock());
+    return r && toWire(r);
+  }
+
+  async remove(owner: string, id: number): Promise<boolean> {
+    return this.store.deleteItem(owner, id);
+  }
+}

@@ -1,0 +1,197 @@
+import { systemClock, type Clock } from '../clock.js';
+import { createAuthServerApp } from '../auth-server/app.js';
+import { callbackInteraction, type SignInDecision, type SignInRequest } from '../auth-server/callback-interaction.js';
+import { seedDemo } from '../auth-server/demo.js';
+import { retireDemo, type DemoRetirement } from '../auth-server/demo-retirement.js';
+import { provisionServerManagedClient } from '../auth-server/server-managed-client.js';
+import type { AuthServerDeps } from '../auth-server/deps.js';
+import { demoInteraction } from '../auth-server/interaction.js';
+import { resourceRegistry } from '../auth-server/resources.js';
+import type { AuthServerSettings } from '../auth-server/settings.js';
+import { tokenDirectRoute } from '../auth-server/token-direct.js';
+import { demoSubject } from '../auth-server/demo.js';
+import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
+import { openRateLimits, type RateLimitBackend } from '../http/shared-rate-limits.js';
+import { KeyRing } from '../keys/key-ring.js';
+import { signingDelaySeconds } from '../keys/signing-delay.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
+import { auditEventSink } from '../observability/audit-events.js';
+import { authServerObservability, observeAuthServer } from '../observability/wire.js';
+import type { Store } from '../store/store.js';
+import { createLoginThrottle } from '../web/login-throttle.js';
+import { pagesInteraction, webRoutes, type WebDeps } from '../web/routes.js';
+import { httpApp, type HttpApp } from './serve.js';
+
+export type { SignInDecision, SignInRequest };
+
+/** A protected resource the server issues tokens for (RFC 8707): its URL, and the scopes its tokens may carry. */
+export interface ProtectedResourceOptions {
+  /** The resource identifier, e.g. the MCP endpoint's public URL. A bare origin covers every URL on it. */
+  url: string;
+  /** Scopes a token for this resource may carry; default: every scope of the server. */
+  scopes?: readonly string[];
+}
+
+/**
+ * How people sign in and consent: `'demo'` approves every request as a demo user (development only);
+ * `'pages'` is the built-in login, consent and connected-apps pages (users made with `createUser` or the CLI);
+ * or the program's own callback.
+ */
+export type SignIn = 'demo' | 'pages' | { authorize(request: SignInRequest): Promise<SignInDecision> | SignInDecision };
+
+export interface AuthorizationServerOptions {
+  /** The issuer identifier: the server's public base URL, no trailing slash (RFC 8414 §2). */
+  issuer: string;
+  store: Store;
+  /**
+   * At least 32 characters; it encrypts the signing keys kept in the store, signs CSRF tokens and rotates
+   * refresh tokens. Optional with `signIn: 'demo'` only, where a fixed development key is used.
+   */
+  secretKey?: string;
+  /** The scopes the server knows, with the words the consent page shows and what each implies. */
+  scopes: ScopeDefinitions;
+  /** What a client that asks for no scope gets; default: every scope. */
+  defaultScopes?: readonly string[];
+  /** The protected resources it issues tokens for (RFC 8707); the first is the default audience. */
+  resources: readonly ProtectedResourceOptions[];
+  /** Default: 'pages'. */
+  signIn?: SignIn;
+  /** Seconds. */
+  ttl?: { accessToken?: number; refreshToken?: number; authorizationCode?: number; refreshGrace?: number };
+  /** Requests per minute per client address (0: no limit; default 120), counted in memory, PostgreSQL or Redis. */
+  rateLimits?: { perMinute?: number; store?: 'memory' | 'postgres' | 'redis'; databaseUrl?: string; redisUrl?: string };
+  logger?: Logger;
+  /** Unix seconds; injected so tests can freeze time. */
+  clock?: Clock;
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustedProxies?: readonly string[];
+  /** When set, GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** How often (seconds) other instances re-read keys: a rotated key signs only after that (default 60). */
+  keyReloadSeconds?: number;
+  /** Demo mode's fixed user, client and code (the original demo's); only with signIn 'demo'. */
+  demo?: Partial<AuthServerSettings['demo']>;
+  /** Lets Client ID Metadata Documents be fetched from private addresses (local development). */
+  cimdAllowPrivateAddresses?: boolean;
+  /** Dynamic registration (docs/security.md, "Access without a person"); default 'open' (authorization-code clients only). */
+  registrationPolicy?: 'open' | 'token' | 'closed';
+  /** Domains whose Client ID Metadata Documents are fetched (only those, when given) or never fetched. */
+  cimdDomains?: { allowed?: readonly string[]; denied?: readonly string[] };
+  /** Provision the client a server-managed MCP server uses outside demo mode (oauth/server-managed-client.ts). */
+  serverManagedClient?: boolean;
+}
+
+export interface AuthorizationServer extends HttpApp {
+  issuer: string;
+  /** Re-reads the signing keys (after `keys rotate` by another process). */
+  reloadKeys(): Promise<void>;
+  /** The internal dependencies the routes were built from, for the CLI and the tests of this repository. */
+  deps: BuiltDeps;
+  /** What start removed of an earlier demo run outside demo mode (for the banner). */
+  demoRetirement: DemoRetirement;
+}
+
+/** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>>;
+
+/** The routes' dependencies, every one built once here. */
+export type BuiltDeps = WebDeps & AuthServerDeps & ReturnType<typeof authServerObservability>;
+
+/** The development key of demo mode; refused outside it. */
+export const DEMO_SECRET_KEY = 'dev-secret-key-change-in-production';
+
+const DEMO_DEFAULTS: AuthServerSettings['demo'] = {
+  enabled: true,
+  clientId: 'demo_client',
+  clientSecret: 'demo_secret',
+  authorizationCode: 'DEMO_AUTH_CODE_12345',
+  username: 'demo',
+};
+
+/**
+ * Builds the OAuth 2.1 authorization server: metadata, JWKS, registration, authorization with PKCE, token,
+ * revocation and introspection, the sign-in pages, /metrics and /ready, over the given store. Keys are loaded
+ * (or made) now; in demo mode the demo user and client are seeded.
+ */
+export async function createAuthorizationServer(options: AuthorizationServerOptions, internals: AuthorizationServerInternals = {}): Promise<AuthorizationServer> {
+  const signIn = options.signIn ?? 'pages';
+  const demo = signIn === 'demo';
+  const secretKey = options.secretKey ?? (demo ? DEMO_SECRET_KEY : undefined);
+  if (secretKey === undefined) throw new TypeError('secretKey is required unless signIn is "demo"');
+  if (!demo && secretKey === DEMO_SECRET_KEY) throw new TypeError('secretKey: the development key is refused outside demo mode');
+  const issuer = options.issuer.replace(/\/+$/, '');
+  if (!URL.canParse(issuer) || !/^https?:$/.test(new URL(issuer).protocol)) throw new TypeError(`issuer ${options.issuer} is not an http(s) URL`);
+  const scopes = scopeCatalog(options.scopes, options.defaultScopes);
+  const config: AuthServerSettings = {
+    authServer: { issuer },
+    secretKey,
+    demo: { ...DEMO_DEFAULTS, ...options.demo, enabled: demo },
+    ttl: { accessToken: 3600, refreshToken: 30 * 24 * 3600, authorizationCode: 60, refreshGrace: 10, ...definedOnly(options.ttl) },
+    trustedProxies: options.trustedProxies ?? [],
+    cimdAllowPrivateAddresses: options.cimdAllowPrivateAddresses ?? false,
+    registrationPolicy: options.registrationPolicy ?? 'open',
+    cimdDomains: { allowed: options.cimdDomains?.allowed ?? [], denied: options.cimdDomains?.denied ?? [] },
+  };
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger();
+  const { store } = options;
+  const keys = await KeyRing.open({
+    store,
+    secretKey,
+    clock,
+    accessTokenTtl: config.ttl.accessToken,
+    signingDelaySeconds: signingDelaySeconds(options.keyReloadSeconds ?? 60),
+  });
+  const limits = options.rateLimits ?? {};
+  const rateLimits: RateLimitBackend = await openRateLimits(
+    {
+      rateLimitPerMinute: limits.perMinute ?? 120,
+      rateLimitStore: limits.store ?? 'memory',
+      databaseUrl: limits.databaseUrl ?? '',
+      redisUrl: limits.redisUrl,
+    },
+    { keyPrefix: 'oauth-mcp' },
+  );
+  const base = { store, clock, logger };
+  const observability = authServerObservability(base);
+  const deps: BuiltDeps = {
+    config,
+    ...base,
+    scopes,
+    resources: resourceRegistry(options.resources, scopes),
+    keys,
+    rateLimits: rateLimits.limits,
+    // Failed sign-ins are counted where the rate limits are: shared between instances.
+    loginThrottle: createLoginThrottle({}, rateLimits.limiter),
+    ...observability,
+    // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
+    events: auditEventSink(observability.audit, store),
+    ...internals,
+  };
+  if (demo) await seedDemo(deps);
+  // Outside demo mode the demo client and user of an earlier demo run stop working (docs/security.md).
+  const demoRetirement = await retireDemo(deps);
+  if (options.serverManagedClient) await provisionServerManagedClient(deps);
+  if ('interaction' in internals) {
+    // Given by a test (undefined: nobody can approve, as when sign-in is not configured).
+  } else if (demo) {
+    deps.interaction = demoInteraction(await demoSubject(deps));
+  } else if (signIn === 'pages') {
+    deps.interaction = pagesInteraction(deps);
+  } else {
+    deps.interaction = callbackInteraction((request) => signIn.authorize(request));
+  }
+  const app = createAuthServerApp(deps);
+  app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
+  // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
+  const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
+  // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
+  const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
+  const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])));
+  return { ...served, issuer, deps, demoRetirement, reloadKeys: () => keys.reload() };
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
