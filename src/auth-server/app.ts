@@ -15,12 +15,13 @@ import { noStore } from './no-store.js';
 import { registerRoute } from './register.js';
 import { revokeRoute } from './revoke.js';
 import { tokenRoute } from './token.js';
+import type { TokenExchange } from './token-request.js';
 
 /** Request bodies on this server are small forms and JSON documents. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The authorization server: every endpoint of docs/architecture.md, composed. */
-export function createAuthServerApp(deps: AuthServerDeps): Hono {
+export function createAuthServerApp(deps: AuthServerDeps, exchange: TokenExchange): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -45,7 +46,7 @@ export function createAuthServerApp(deps: AuthServerDeps): Hono {
   app.route('/', healthRoute(deps));
   app.route('/', registerRoute(deps));
   app.route('/', authorizeRoute(deps));
-  app.route('/', tokenRoute(deps));
+  app.route('/', tokenRoute(deps, exchange));
   app.route('/', revokeRoute(deps));
   app.route('/', introspectRoute(deps));
   return app;

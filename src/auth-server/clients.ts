@@ -1,6 +1,5 @@
 import type { ClientRecord } from '../store/store.js';
-import { ClientMetadataCache, isClientIdMetadataUrl, resolveMetadataClient } from './cimd.js';
-import { createClientCache } from './client-cache.js';
+import { isClientIdMetadataUrl, resolveMetadataClient } from './cimd.js';
 import type { AuthServerDeps } from './deps.js';
 
 /**
@@ -14,11 +13,8 @@ import type { AuthServerDeps } from './deps.js';
  */
 export async function findClient(deps: AuthServerDeps, clientId: string): Promise<ClientRecord | undefined> {
   if (isClientIdMetadataUrl(clientId, deps.config.cimdAllowPrivateAddresses)) {
-    // One cache per app: created on first use on the deps object every route of the app shares.
-    deps.clientMetadataCache ??= new ClientMetadataCache(deps.clock);
     return resolveMetadataClient(deps, clientId, deps.clientMetadataCache);
   }
-  deps.clientCache ??= createClientCache();
   const cached = deps.clientCache.get(clientId);
   if (cached) return cached;
   const client = await deps.store.getClient(clientId);

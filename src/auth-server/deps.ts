@@ -23,12 +23,12 @@ export interface AuthServerDeps {
   interaction?: import('./interaction.js').Interaction;
   /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */
   fetchClientMetadata?: (url: string) => Promise<unknown>;
-  /** Client ID Metadata Documents fetched recently; created on first use (auth-server/clients.ts), one per app. */
-  clientMetadataCache?: import('./cimd.js').ClientMetadataCache;
-  /** Registered clients read in the last second (auth-server/client-cache.ts); created on first use, one per app. */
-  clientCache?: import('./client-cache.js').ClientCache;
-  /** The audit trail (docs/observability.md); created on first use over `store` (observability/audit-of.ts), one per app. */
-  audit?: import('../observability/audit.js').AuditLog;
+  /** Client ID Metadata Documents fetched recently (auth-server/cimd.ts); one per app, built with it. */
+  clientMetadataCache: import('./cimd.js').ClientMetadataCache;
+  /** Registered clients read in the last second (auth-server/client-cache.ts); one per app, built with it. */
+  clientCache: import('./client-cache.js').ClientCache;
+  /** The audit trail (docs/observability.md); one per app, built with it. */
+  audit: import('../observability/audit.js').AuditLog;
   /** Where handlers send what happened (events/events.ts); the runtime subscribes the audit trail. None: no events. */
   events?: import('../events/events.js').EventSink;
   /** This server's Prometheus metrics; set by the runtime (observability/wire.ts). */

@@ -9,7 +9,7 @@ import { runWithLogContext } from '../log/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
-import { tokenErrorAnswer, tokenExchangeOf, type TokenAnswer } from './token-request.js';
+import { tokenErrorAnswer, type TokenAnswer, type TokenExchange } from './token-request.js';
 
 const ROUTE = '/oauth/token';
 
@@ -55,8 +55,7 @@ const tooMany = (deps: AuthServerDeps, res: RateLimiterRes): TokenAnswer =>
  * app's security headers (http/security-headers.ts). tests/integration/token-direct.test.ts holds the two
  * routes to the same answers.
  */
-export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
-  const exchange = tokenExchangeOf(deps);
+export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
   const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
 
@@ -91,7 +90,9 @@ export function tokenDirectRoute(deps: AuthServerDeps, staticHeaders: Readonly<R
       try {
         out = await answer(req);
       } catch (err) {
-        if (req.destroyed || res.destroyed) {
+        // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
+        // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
+        if (res.destroyed || req.socket.destroyed) {
           // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
           deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
           out = { status: CLIENT_CLOSED, body: {}, headers: {} };

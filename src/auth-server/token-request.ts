@@ -39,12 +39,16 @@ function claimedClientId(authorization: string | undefined, posted: string | und
   }
 }
 
+/** The token endpoint's logic, made once per app (making it derives the refresh-rotation key) and shared by the Hono route and the direct one. */
+export type TokenExchange = (req: TokenRequest) => Promise<TokenAnswer>;
+
 /**
  * The token endpoint's logic (AS-9 to AS-12): authorization_code, refresh_token, client_credentials. Protocol
  * errors become their RFC 6749 §5.2 answer here, after the refusal is emitted as an event; anything else is thrown.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
-export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
+
+export function tokenExchange(deps: AuthServerDeps): TokenExchange {
   // Typed by the grant types registration accepts: one without a handler here does not compile.
   const grants: Record<GrantType, GrantHandler> = {
     authorization_code: authorizationCodeGrant(deps),
@@ -96,16 +100,4 @@ export function tokenExchange(deps: AuthServerDeps): (req: TokenRequest) => Prom
 export function tokenErrorAnswer(deps: Pick<AuthServerDeps, 'logger'>, err: unknown): TokenAnswer {
   const answer = errorAnswer(err, deps.logger, '/oauth/token');
   return { ...answer, headers: { ...NO_STORE_HEADERS, ...answer.headers } };
-}
-
-const perApp = new WeakMap<AuthServerDeps, (req: TokenRequest) => Promise<TokenAnswer>>();
-
-/**
- * The token endpoint of the app built from `deps`: made once and shared by the Hono route and the direct one
- * (making it derives the refresh-rotation key).
- */
-export function tokenExchangeOf(deps: AuthServerDeps): (req: TokenRequest) => Promise<TokenAnswer> {
-  let exchange = perApp.get(deps);
-  if (!exchange) perApp.set(deps, (exchange = tokenExchange(deps)));
-  return exchange;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import type { AuthServerDeps } from './deps.js';
-import { tokenExchangeOf } from './token-request.js';
+import type { TokenExchange } from './token-request.js';
 
 /**
  * POST /oauth/token (AS-9 to AS-12) on Hono: the route `app.request()` and every non-node host see. A server
@@ -9,8 +9,7 @@ import { tokenExchangeOf } from './token-request.js';
  * logic (token-request.ts) and the same headers.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
-export function tokenRoute(deps: AuthServerDeps): Hono {
-  const exchange = tokenExchangeOf(deps);
+export function tokenRoute(deps: AuthServerDeps, exchange: TokenExchange): Hono {
   const app = new Hono();
   app.post('/oauth/token', rateLimit(deps.rateLimits.token, deps.config.trustedProxies), async (c) => {
     const answer = await exchange({ contentType: c.req.header('content-type'), authorization: c.req.header('authorization'), body: await c.req.text() });

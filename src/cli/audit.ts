@@ -3,7 +3,7 @@ import { openStore } from '../store/open-store.js';
 import type { AuditEventRecord } from '../store/store.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: mcp-auth-server audit [--since <ISO time | 30m | 1h | 2d>] [--client <client_id>] [--limit <n>] [--json]
+export const USAGE = `usage: mcp-auth-server audit [--since <ISO time | 30m | 1h | 2d>] [--client <client_id>] [--limit <n>] [--json]
 
   Lists audit events (registrations, sign-ins, consents, tokens issued, refreshed and revoked, reuse
   detected, key rotations, first MCP calls), oldest first; refusals show the rule that refused them.

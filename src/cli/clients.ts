@@ -3,7 +3,7 @@ import type { ClientRecord, Store } from '../store/store.js';
 import { addClient, ADMIN_USAGE, makeInitialAccessToken, runAdmin } from './clients-admin.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: mcp-auth-server clients <command>
+export const USAGE = `usage: mcp-auth-server clients <command>
 
   list                 every registered client: id, name, auth method, redirect URIs, last used
   show <client_id>     one client's registered metadata
@@ -49,6 +49,11 @@ export async function runClientsCommand(args: string[], io: CliIo, now = () => M
   try {
     if (command === 'list') {
       const clients = await store.listClients();
+      if (args.includes('--json')) {
+        const shown = clients.map(({ clientSecretHash: _hidden, ...c }) => ({ ...c, createdAt: when(c.createdAt), lastUsedAt: when(c.lastUsedAt) }));
+        io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        return 0;
+      }
       for (const c of clients) io.stdout.write(line(c));
       io.stdout.write(`${clients.length} client(s)\n`);
       return 0;

@@ -6,6 +6,7 @@ import { DEMO_SCOPES } from '../demo/scopes.js';
 import { combine, createAuthorizationServer, type AuthorizationServer, type CombinedApp, type Logger, type ProtectedMcpServer, type Store } from '../index.js';
 import type { AuthorizationServerInternals } from '../runtime/authorization-server.js';
 import { authorizationServerMetadata } from '../auth-server/metadata.js';
+import { auditShared, type AuditShared } from '../observability/audit.js';
 import { scopeCatalog } from '../oauth/scope-catalog.js';
 import { serverManagedCredentials } from '../oauth/server-managed-client.js';
 
@@ -14,7 +15,8 @@ import { serverManagedCredentials } from '../oauth/server-managed-client.js';
  * servers' options. Everything below is built through the public factories (src/index.ts), as a user's
  * program would, with the demo (src/demo/) as the program.
  */
-type Base = { store: Store; logger: Logger; clock: Clock };
+/** `auditShared`: one audit queue and flow cache for the servers of this process (observability/audit.ts). */
+type Base = { store: Store; logger: Logger; clock: Clock; auditShared?: AuditShared };
 
 /** The public origin of the MCP server: its own (MCP_SERVER_URL), or the issuer's when both share one origin. */
 function mcpOrigin(config: Config, oneOrigin: boolean): string {
@@ -29,8 +31,9 @@ export function buildAuthServer(
   internals: AuthorizationServerInternals = {},
 ): Promise<AuthorizationServer> {
   const origin = mcpOrigin(config, opts.oneOrigin ?? false);
+  const { auditShared, ...common } = base;
   return createAuthorizationServer({
-    ...base,
+    ...common,
     issuer: config.authServer.issuer,
     secretKey: config.secretKey,
     scopes: DEMO_SCOPES,
@@ -48,7 +51,7 @@ export function buildAuthServer(
     cimdDomains: config.cimdDomains,
     serverManagedClient: config.mcpAuthMode === 'server-managed' && !config.demo.enabled,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
-  }, internals);
+  }, { ...(auditShared && { auditShared }), ...internals });
 }
 
 /** The demo's MCP server of the configuration: tokens verified against the issuer's JWKS, revocation read from the store. */
@@ -61,8 +64,9 @@ export function buildMcpServer(
 ): Promise<ProtectedMcpServer & { data: DataService }> {
   const oneOrigin = opts.oneOrigin ?? false;
   const issuer = config.authServer.issuer;
+  const { auditShared, ...common } = base;
   return createDemoMcpServer({
-    ...base,
+    ...common,
     ...internals,
     origin: mcpOrigin(config, oneOrigin),
     issuer,
@@ -83,11 +87,12 @@ export function buildMcpServer(
           : serverManagedCredentials(config.secretKey),
       },
     }),
-  });
+  }, auditShared && { auditShared });
 }
 
 /** Both servers on the issuer's origin and port (`start --one-origin`). */
 export async function buildOneOrigin(config: Config, base: Base): Promise<CombinedApp> {
+  base = { ...base, auditShared: base.auditShared ?? auditShared(base) };
   const auth = await buildAuthServer(config, base, { oneOrigin: true });
   const mcp = await buildMcpServer(config, base, { oneOrigin: true });
   return combine(auth, mcp);

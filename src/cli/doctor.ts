@@ -6,7 +6,7 @@ import { counts, formatReport, reportJson } from './doctor/report.js';
 import { colors, wantsColor } from './flow/colors.js';
 import type { CliIo } from './context.js';
 
-const USAGE = `usage: mcp-auth-server doctor <MCP endpoint URL> [--json] [--timeout <seconds>] [--no-register] [--origin <origin>]
+export const USAGE = `usage: mcp-auth-server doctor <MCP endpoint URL> [--json] [--timeout <seconds>] [--no-register] [--origin <origin>]
 
 Probes an MCP deployment the way real clients do: the 401 challenge, every well-known metadata URL, issuer
 matching, PKCE, CORS, dynamic registration of the redirect URIs clients use, response times. Registration

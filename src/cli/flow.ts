@@ -4,7 +4,7 @@ import { runFlow } from './flow/flow.js';
 import { mcpEndpoint, serverBase, type FlowState } from './flow/state.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
-const USAGE = `usage: mcp-auth-server flow [--mcp <url>] [--issuer <url>] [--timeout <seconds>]
+export const USAGE = `usage: mcp-auth-server flow [--mcp <url>] [--issuer <url>] [--timeout <seconds>]
 
 Walks through the original demo's 13 steps against running servers (npm start), printing each request and
 response. URLs default to the configuration (MCP_SERVER_URL, OAUTH_ISSUER).

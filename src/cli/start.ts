@@ -4,11 +4,14 @@ import type { Logger } from '../log/logger.js';
 import type { Listening, TlsFiles } from '../runtime/listen.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { sqliteUnwritable } from '../store/writable.js';
 import { banner } from './banner.js';
 import { demoRetirementLine } from '../auth-server/demo-retirement.js';
 import { buildAuthServer, buildMcpServer, buildOneOrigin } from './compose.js';
+import { auditShared } from '../observability/audit.js';
 import type { AuthorizationServer } from '../index.js';
 import { clock, cliLogger, loadCliConfig, type CliIo } from './context.js';
+import { startRefusal } from './start-refusals.js';
 
 /** How often expired codes, tokens and keys are deleted. Keys are re-read every KEY_RELOAD_SECONDS (another instance may rotate). */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -37,16 +40,36 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   const config = loadCliConfig(io);
+  const refusal = startRefusal(config, only);
+  if (refusal) {
+    io.stderr.write(`mcp-auth-server: refusing to start: ${refusal}\n`);
+    return 2;
+  }
   const tls = readTls(config, io);
   if (tls instanceof Error) return 2;
+  if (config.databaseUrl.startsWith('sqlite:')) {
+    const readOnly = sqliteUnwritable(config.databaseUrl.slice('sqlite:'.length));
+    if (readOnly) {
+      io.stderr.write(`mcp-auth-server: refusing to start: DATABASE_URL: ${readOnly}\n`);
+      return 1;
+    }
+  }
   const logger = cliLogger(config);
   const store = await openStore(config.databaseUrl);
+  // Reads would work on a read-only database, and the first write would fail: refuse now, in one line.
+  const unwritable = await store.ping().then(() => undefined, (err: Error) => err.message);
+  if (unwritable) {
+    await store.close();
+    io.stderr.write(`mcp-auth-server: refusing to start: DATABASE_URL: ${unwritable}\n`);
+    return 1;
+  }
   const servers: Listening[] = [];
   const timers: NodeJS.Timeout[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
   const notices: string[] = [];
   try {
-    const base = { store, logger, clock };
+    // One audit queue and flow cache for both servers of this process.
+    const base = { store, logger, clock, auditShared: auditShared({ store, logger }) };
     const at = (host: string, port: number) => ({ host, port, ...(tls && { tls }) });
     let auth: AuthorizationServer | undefined;
     if (only === 'one-origin') {
@@ -54,12 +77,12 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       const both = await buildOneOrigin(config, base);
       cleanups.push(both.close);
       auth = both.authorizationServer;
-      servers.push(await both.listen(at(config.authServer.host, config.authServer.port)));
+      servers.push(await bound('OAUTH_SERVER_PORT', config.authServer.port, both.listen(at(config.authServer.host, config.authServer.port))));
     }
     if (only === 'auth' || only === 'both') {
       auth = await buildAuthServer(config, base);
       cleanups.push(auth.close);
-      servers.push(await auth.listen(at(config.authServer.host, config.authServer.port)));
+      servers.push(await bound('OAUTH_SERVER_PORT', config.authServer.port, auth.listen(at(config.authServer.host, config.authServer.port))));
     }
     if (auth) {
       const retired = demoRetirementLine(auth.demoRetirement);
@@ -75,13 +98,15 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     if (only === 'mcp' || only === 'both') {
       const mcp = await buildMcpServer(config, base);
       cleanups.push(mcp.close);
-      servers.push(await mcp.listen(at(config.mcpServer.host, config.mcpServer.port)));
+      servers.push(await bound('MCP_SERVER_PORT', config.mcpServer.port, mcp.listen(at(config.mcpServer.host, config.mcpServer.port))));
     }
   } catch (err) {
+    // Close what did open (the first server, timers, the SIGHUP handler, the database), so the process exits.
+    for (const t of timers) clearInterval(t);
     await Promise.all(servers.map((s) => s.close(0)));
     for (const cleanup of cleanups) await Promise.resolve(cleanup()).catch(() => undefined);
     await store.close();
-    throw portHint(err as NodeJS.ErrnoException, config);
+    throw err;
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only, notices));
@@ -144,12 +169,19 @@ function waitForSignal(logger: Logger): Promise<void> {
   });
 }
 
-function portHint(err: NodeJS.ErrnoException, config: Config): Error {
-  if (err.code === 'EADDRINUSE') {
-    return new Error(
-      `port already in use (${config.authServer.port} or ${config.mcpServer.port}); stop the other process ` +
-        `(lsof -i :${config.authServer.port}) or set OAUTH_SERVER_PORT / MCP_SERVER_PORT`,
-    );
+/**
+ * Waits for a server to listen; a port that cannot be bound becomes one line naming that port's variable only
+ * (the other server may have started fine, and is closed by the caller).
+ */
+async function bound(variable: string, port: number, listening: Promise<Listening>): Promise<Listening> {
+  try {
+    return await listening;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(`port ${port} is already in use (${variable}); stop the other process (lsof -i :${port}) or set ${variable} to a free port`);
+    }
+    if (e.code === 'EACCES') throw new Error(`port ${port} may not be bound by this user (${variable}); use a port above 1023`);
+    throw err;
   }
-  return err;
 }

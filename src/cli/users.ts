@@ -5,7 +5,7 @@ import { openStore } from '../store/open-store.js';
 import { createUsersService, UserError, type UsersService } from '../users/users-service.js';
 import type { CliIo } from './context.js';
 
-const USAGE = `usage: mcp-auth-server users <command>
+export const USAGE = `usage: mcp-auth-server users <command>
 
   add <username> [--admin]   create a user; the password is asked for (or read from stdin's first line)
   list                       show every user
@@ -85,7 +85,13 @@ async function run(users: UsersService, args: string[], io: CliIo): Promise<numb
   const username = rest.find((a) => !a.startsWith('--'));
   switch (sub) {
     case 'list':
+    case '--json':
     case undefined: {
+      if (args.includes('--json')) {
+        const listed = (await users.list()).map((u) => ({ username: u.username, id: u.id, isAdmin: u.isAdmin, hasPassword: u.passwordHash !== null, createdAt: new Date(u.createdAt * 1000).toISOString() }));
+        io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+        return 0;
+      }
       for (const u of await users.list()) {
         const flags = [u.isAdmin ? 'admin' : '', u.passwordHash === null ? 'no password' : ''].filter(Boolean).join(', ');
         io.stdout.write(`${u.username}  ${u.id}  created ${new Date(u.createdAt * 1000).toISOString()}${flags ? `  (${flags})` : ''}\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badOrigin, badProxy, outOfBounds, TTL_BOUNDS, type BoundedVariable } from './value-checks.js';
 
 /** The default SECRET_KEY of the original demo; refused outside demo mode. */
 export const DEFAULT_SECRET_KEY = 'dev-secret-key-change-in-production';
@@ -71,6 +72,8 @@ const envSchema = z.object({
   DATA_BYTES_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1024 * 1024),
   CIMD_ALLOWED_DOMAINS: list.default([]),
   CIMD_DENIED_DOMAINS: list.default([]),
+  /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
+  ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -106,6 +109,8 @@ export interface Config {
   dataQuota: { items: number; bytes: number };
   /** Client ID Metadata Document hosts: when `allowed` is non-empty only those domains (and subdomains); never `denied` ones. */
   cimdDomains: { allowed: string[]; denied: string[] };
+  /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
+  allowPublicWithoutLogin: boolean;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +128,14 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  for (const name of Object.keys(TTL_BOUNDS) as BoundedVariable[]) {
+    const reason = outOfBounds(name, e[name]);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
+  for (const [name, values, check] of [['CORS_ORIGINS', e.CORS_ORIGINS, badOrigin], ['TRUSTED_PROXIES', e.TRUSTED_PROXIES, badProxy]] as const) {
+    const reason = values.map(check).find(Boolean);
+    if (reason) throw new ConfigError(`${name}: ${reason}`);
+  }
   if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) throw new ConfigError('REDIS_URL: required when RATE_LIMIT_STORE=redis');
   if (e.RATE_LIMIT_STORE === 'postgres' && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new ConfigError('RATE_LIMIT_STORE: postgres needs DATABASE_URL=postgres://...');
@@ -184,5 +197,6 @@ export function loadConfig(env: Env): Config {
     registrationPolicy: e.REGISTRATION_POLICY,
     dataQuota: { items: e.DATA_ITEMS_PER_OWNER, bytes: e.DATA_BYTES_PER_OWNER },
     cimdDomains: { allowed: e.CIMD_ALLOWED_DOMAINS.map((d) => d.toLowerCase()), denied: e.CIMD_DENIED_DOMAINS.map((d) => d.toLowerCase()) },
+    allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
   });
 }

@@ -32,7 +32,11 @@ export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigin
  * data items, the scopes read and write, and its REST API (/api) beside the MCP endpoint, all behind one
  * verifier.
  */
-export async function createDemoMcpServer(o: DemoMcpServerOptions): Promise<ProtectedMcpServer & { data: DataService }> {
+export async function createDemoMcpServer(
+  o: DemoMcpServerOptions,
+  /** Passed on to createMcpServer (what the composition root shares between the servers of one process). */
+  internals?: Parameters<typeof createMcpServer>[1],
+): Promise<ProtectedMcpServer & { data: DataService }> {
   const { mcp: endpoint, mcpAlias: alias, origin } = serverResources(o.origin);
   const data = new DataService(o.store, o.clock, o.dataQuota);
   // Every resource of this origin is an acceptable audience; each route then narrows to its own (RS-5).
@@ -41,7 +45,8 @@ export async function createDemoMcpServer(o: DemoMcpServerOptions): Promise<Prot
     audience: apiAudiences({ mcp: endpoint, mcpAlias: alias, origin }),
     isRevoked: o.store,
     clock: o.clock,
-    ...(o.jwksUri && { jwksUri: o.jwksUri }),
+    // Our own issuer: its keys are at the conventional place, no metadata round trip needed.
+    jwksUri: o.jwksUri ?? `${o.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
     ...(o.fetch && { fetch: o.fetch }),
   });
   const scopes = scopeCatalog(DEMO_SCOPES);
@@ -61,6 +66,6 @@ export async function createDemoMcpServer(o: DemoMcpServerOptions): Promise<Prot
     instructions: INSTRUCTIONS,
     resourceName: 'oauth-mcp',
     routes: [{ prefix: '/api', app: demoApiRoutes({ verifier, origin, audiences: [endpoint, alias], scopes, data }) }],
-  });
+  }, internals);
   return Object.assign(server, { data });
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { isTrustedProxy } from './trusted-proxies.js';
 
 /**
  * The client's address: the socket's peer, or, only when that peer is a configured trusted proxy, the
@@ -18,10 +19,10 @@ export function clientIp(c: Context, trustedProxies: readonly string[]): string 
 
 /** The same, from the socket's peer address and the X-Forwarded-For header (for handlers on node:http directly). */
 export function clientAddress(peer: string, forwardedFor: string | undefined, trustedProxies: readonly string[]): string {
-  if (!trustedProxies.includes(peer)) return peer;
+  if (!isTrustedProxy(peer, trustedProxies)) return peer;
   const chain = (forwardedFor ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = chain.length - 1; i >= 0; i--) {
-    if (!trustedProxies.includes(chain[i]!)) return chain[i]!;
+    if (!isTrustedProxy(chain[i]!, trustedProxies)) return chain[i]!;
   }
   return peer;
 }

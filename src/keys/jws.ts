@@ -1,7 +1,4 @@
-import { KeyObject, sign } from 'node:crypto';
-import type { CryptoKey } from 'jose';
-
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+import { sign, type KeyObject } from 'node:crypto';
 
 const b64url = (json: object) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
@@ -11,9 +8,7 @@ const b64url = (json: object) => Buffer.from(JSON.stringify(json)).toString('bas
  * BENCHMARKS.md, scenario 4). RFC 7518 §3.4: the signature is R || S, 32 bytes each (ieee-p1363), not DER.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
-export function signCompactEs256(header: { alg: 'ES256' } & Record<string, unknown>, payload: Record<string, unknown>, privateKey: CryptoKey): string {
-  let key = keyObjects.get(privateKey);
-  if (!key) keyObjects.set(privateKey, (key = KeyObject.from(privateKey)));
+export function signCompactEs256(header: { alg: 'ES256' } & Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
   const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;

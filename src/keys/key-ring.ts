@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningKeyRecord, Store } from '../store/store.js';
@@ -11,6 +12,8 @@ export interface SigningKey {
   /** Unix seconds the key was made. */
   createdAt: number;
   privateKey: CryptoKey;
+  /** The same key for node:crypto's synchronous sign (keys/jws.ts), converted once when loaded. */
+  keyObject: KeyObject;
 }
 
 /**
@@ -56,6 +59,17 @@ export class KeyRing {
       await ring.reload(); // ours, or the one another instance made first
     }
     return ring;
+  }
+
+  /**
+   * Replaces every signing key with a new one encrypted under `secretKey`, revoking every grant (store.resetSigningKeys):
+   * the way out when SECRET_KEY was lost or changed. Needs no key to decrypt. Returns the new kid and the grants revoked.
+   */
+  static async reset(opts: { store: Store; secretKey: string; clock: Clock }): Promise<{ kid: string; grantsRevoked: number }> {
+    const ring = new KeyRing(opts.store, deriveKey(opts.secretKey, 'signing-keys'), opts.clock, 0, 0);
+    const record = await ring.newKeyRecord();
+    const grantsRevoked = await opts.store.resetSigningKeys(record, opts.clock());
+    return { kid: record.kid, grantsRevoked };
   }
 
   /** Re-reads the keys from the store (another instance may have rotated). */
@@ -121,8 +135,13 @@ export class KeyRing {
     try {
       jwk = JSON.parse(decrypt(this.encryptionKey, record.privateJwkEncrypted));
     } catch (cause) {
-      throw new Error(`SECRET_KEY: cannot decrypt signing key ${record.kid}; was SECRET_KEY changed?`, { cause });
+      throw new Error(
+        `SECRET_KEY: cannot decrypt signing key ${record.kid}; was SECRET_KEY changed? Set it back to the value the keys ` +
+          'were made with, or run `mcp-auth-server keys reset --yes` to make new keys (every token issued so far stops working)',
+        { cause },
+      );
     }
-    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey: (await importJWK(jwk, record.alg)) as CryptoKey };
+    const privateKey = (await importJWK(jwk, record.alg)) as CryptoKey;
+    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey, keyObject: KeyObject.from(privateKey) };
   }
 }

@@ -31,3 +31,8 @@ export function callerFromAuthInfo(auth: AuthInfo | undefined): Caller | undefin
     issuedAt: typeof issuedAt === 'number' ? issuedAt : 0,
   };
 }
+
+/** The caller a verified token stands for. */
+export function callerFromToken(token: VerifiedToken): Caller {
+  return { subject: token.subject, clientId: token.clientId, scopes: token.scopes, expiresAt: token.expiresAt, issuedAt: token.issuedAt };
+}

@@ -79,15 +79,3 @@ export class AuditWriteQueue {
     this.deps.logger.error({ dropped: over }, 'audit queue full: oldest events dropped');
   }
 }
-
-const queues = new WeakMap<Store, AuditWriteQueue>();
-
-/**
- * The queue of a store: one for every audit trail writing to it (the authorization server's and the MCP
- * server's in one process), so that one flush writes everything this process holds for that database.
- */
-export function auditQueueOf(deps: { store: Store; logger: Logger; metrics?: Metrics | undefined }): AuditWriteQueue {
-  let queue = queues.get(deps.store);
-  if (!queue) queues.set(deps.store, (queue = new AuditWriteQueue(deps)));
-  return queue;
-}

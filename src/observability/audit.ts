@@ -5,8 +5,8 @@ import type { Logger } from '../log/logger.js';
 import { OAuthError } from '../oauth/errors.js';
 import { defaultRule } from '../oauth/rules.js';
 import type { FlowRecord, Store } from '../store/store.js';
-import { auditQueueOf, AuditWriteQueue, type AuditQueueOptions } from './audit-queue.js';
-import { latestFlowsOf, type LatestFlows } from './latest-flows.js';
+import { AuditWriteQueue, type AuditQueueOptions } from './audit-queue.js';
+import { createLatestFlows, type LatestFlows } from './latest-flows.js';
 import type { Metrics } from './metrics.js';
 
 /** How long audit events and flows are kept after their last activity. */
@@ -28,6 +28,7 @@ export const AUDIT_EVENT_TYPES = [
   'mcp_connected',
   'refresh_replayed',
   'demo_disabled',
+  'gateway_call',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -55,6 +56,8 @@ const DEFAULT_POLICY: Record<AuditEventType, FlowPolicy> = {
   mcp_connected: 'join-or-start',
   refresh_replayed: 'join-or-start',
   demo_disabled: 'none',
+  /** A tool call the gateway forwarded upstream: part of the client's flow when it has one. */
+  gateway_call: 'join',
 };
 
 /** What an endpoint reports. Never put a secret, code, token or verifier in any field. */
@@ -90,6 +93,20 @@ const ENDPOINT: Partial<Record<AuditEventType, string>> = {
 const clip = (s: string | null | undefined, n = 300) => (s == null ? null : s.length > n ? `${s.slice(0, n)}...` : s);
 
 /**
+ * What every audit trail of one process writing to one store shares (the authorization server's and the MCP
+ * server's): one write queue, so one flush writes everything this process holds for that database, and the
+ * clients' current flows. Built once by the composition root (cli/compose.ts) and passed to both servers.
+ */
+export interface AuditShared {
+  queue: AuditWriteQueue;
+  latestFlows: LatestFlows;
+}
+
+export function auditShared(deps: { store: Store; logger: Logger; metrics?: Metrics | undefined }): AuditShared {
+  return { queue: new AuditWriteQueue(deps), latestFlows: createLatestFlows() };
+}
+
+/**
  * The audit trail: each security decision becomes one row in the store (audit_events), one log line and a
  * metric, tagged with the client's flow. The row is written behind the response (audit-queue.ts); finding or
  * starting the flow is not, so every event of a request names its flow. Writing never fails the request: a
@@ -101,12 +118,12 @@ export class AuditLog {
   private readonly latestFlows: LatestFlows;
 
   constructor(
-    private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined },
-    /** A queue of its own with these options; by default the store's shared one. */
+    private readonly deps: { store: Store; clock: Clock; logger: Logger; metrics?: Metrics | undefined; shared?: AuditShared | undefined },
+    /** A queue of its own with these options; by default the shared one, or one of its own. */
     queue?: AuditQueueOptions,
   ) {
-    this.queue = queue ? new AuditWriteQueue(deps, queue) : auditQueueOf(deps);
-    this.latestFlows = latestFlowsOf(deps.store);
+    this.queue = queue ? new AuditWriteQueue(deps, queue) : (deps.shared?.queue ?? new AuditWriteQueue(deps));
+    this.latestFlows = deps.shared?.latestFlows ?? createLatestFlows();
   }
 
   /** Writes the queued events (of every trail on this store) now: before reading them in this process, in tests, at shutdown. */

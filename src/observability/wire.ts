@@ -4,12 +4,13 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
 import type { VerifiedToken } from '../resource-server/types.js';
 import type { Store } from '../store/store.js';
-import { AuditLog } from './audit.js';
+import { AuditLog, type AuditShared } from './audit.js';
 import { McpFlowTracker } from './mcp-flows.js';
 import { Metrics } from './metrics.js';
 import { observedApp, type ReadinessChecks } from './observe.js';
 
-type Base = { store: Store; clock: Clock; logger: Logger };
+/** `shared`: the audit queue and flow cache of every server of this process on this store (audit.ts AuditShared). */
+type Base = { store: Store; clock: Clock; logger: Logger; shared?: AuditShared | undefined };
 
 /** The authorization server's metrics and audit trail, to put on its deps before its routes are built. */
 export function authServerObservability(base: Base): { metrics: Metrics; audit: AuditLog } {
@@ -71,7 +72,7 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
     ];
   });
   const { store } = opts;
-  const audit = store && new AuditLog({ store, clock: opts.clock, logger: opts.logger, metrics });
+  const audit = store && new AuditLog({ store, clock: opts.clock, logger: opts.logger, metrics, shared: opts.shared });
   if (audit) opts.onAudit?.(audit);
   const flows = store && audit && new McpFlowTracker({ store, clock: opts.clock, logger: opts.logger, audit });
   const after = async (c: Context) => {

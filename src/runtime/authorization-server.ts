@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import { createAuthServerApp } from '../auth-server/app.js';
+import { ClientMetadataCache } from '../auth-server/cimd.js';
+import { createClientCache } from '../auth-server/client-cache.js';
 import { callbackInteraction, type SignInDecision, type SignInRequest } from '../auth-server/callback-interaction.js';
 import { seedDemo } from '../auth-server/demo.js';
 import { retireDemo, type DemoRetirement } from '../auth-server/demo-retirement.js';
@@ -9,6 +11,7 @@ import { demoInteraction } from '../auth-server/interaction.js';
 import { resourceRegistry } from '../auth-server/resources.js';
 import type { AuthServerSettings } from '../auth-server/settings.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
+import { tokenExchange } from '../auth-server/token-request.js';
 import { demoSubject } from '../auth-server/demo.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits, type RateLimitBackend } from '../http/shared-rate-limits.js';
@@ -16,6 +19,7 @@ import { KeyRing } from '../keys/key-ring.js';
 import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
+import type { AuditShared } from '../observability/audit.js';
 import { auditEventSink } from '../observability/audit-events.js';
 import { authServerObservability, observeAuthServer } from '../observability/wire.js';
 import type { Store } from '../store/store.js';
@@ -93,7 +97,10 @@ export interface AuthorizationServer extends HttpApp {
 }
 
 /** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
-export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>>;
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>> & {
+  /** The audit queue and flow cache shared with an MCP server of the same process on the same store. */
+  auditShared?: AuditShared;
+};
 
 /** The routes' dependencies, every one built once here. */
 export type BuiltDeps = WebDeps & AuthServerDeps & ReturnType<typeof authServerObservability>;
@@ -154,7 +161,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     { keyPrefix: 'oauth-mcp' },
   );
   const base = { store, clock, logger };
-  const observability = authServerObservability(base);
+  const { auditShared: shared, ...replaced } = internals;
+  const observability = authServerObservability({ ...base, shared });
   const deps: BuiltDeps = {
     config,
     ...base,
@@ -162,18 +170,20 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     resources: resourceRegistry(options.resources, scopes),
     keys,
     rateLimits: rateLimits.limits,
+    clientCache: createClientCache(),
+    clientMetadataCache: new ClientMetadataCache(clock),
     // Failed sign-ins are counted where the rate limits are: shared between instances.
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...observability,
     // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
     events: auditEventSink(observability.audit, store),
-    ...internals,
+    ...replaced,
   };
   if (demo) await seedDemo(deps);
   // Outside demo mode the demo client and user of an earlier demo run stop working (docs/security.md).
   const demoRetirement = await retireDemo(deps);
   if (options.serverManagedClient) await provisionServerManagedClient(deps);
-  if ('interaction' in internals) {
+  if ('interaction' in replaced) {
     // Given by a test (undefined: nobody can approve, as when sign-in is not configured).
   } else if (demo) {
     deps.interaction = demoInteraction(await demoSubject(deps));
@@ -182,10 +192,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   } else {
     deps.interaction = callbackInteraction((request) => signIn.authorize(request));
   }
-  const app = createAuthServerApp(deps);
+  // One token endpoint for the Hono route and the node:http one.
+  const exchange = tokenExchange(deps);
+  const app = createAuthServerApp(deps, exchange);
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
   // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
-  const direct = [tokenDirectRoute(deps, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
+  const direct = [tokenDirectRoute(deps, exchange, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
   const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])));

@@ -4,6 +4,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { requestListener, type DirectRoute } from '../http/direct-route.js';
 
+/** How long an idle keep-alive connection stays open: longer than nginx's upstream keepalive_timeout (60 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface Listening {
   server: Server;
   port: number;
@@ -25,6 +28,12 @@ export function listen(app: Hono, host: string, port: number, tls?: TlsFiles, di
   return new Promise((resolve, reject) => {
     const listener = requestListener(app, direct, host);
     const server = (tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener)) as Server;
+    // A proxy keeps idle connections to us open for reuse (nginx's upstream keepalive_timeout: 60 s). If we close an
+    // idle one first (node's default: 5 s), a request the proxy sends on it at that moment fails, and nginx answers
+    // a POST with 502, since it never re-sends a non-idempotent request. So the proxy must be the one to close:
+    // our idle timeout is longer than its (docs/deploy.md). headersTimeout must stay above keepAliveTimeout.
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
     server.once('error', reject);
     server.listen(port, host);
     server.once('listening', () => {

@@ -15,7 +15,7 @@ import { scopeCatalog, type ScopeCatalog, type ScopeDefinitions } from '../oauth
 import { createTokenVerifier } from '../resource-server/create-verifier.js';
 import type { RevocationSource } from '../resource-server/revocation-check.js';
 import type { Caller, TokenVerifier } from '../resource-server/types.js';
-import type { AuditLog } from '../observability/audit.js';
+import type { AuditLog, AuditShared } from '../observability/audit.js';
 import type { Store } from '../store/store.js';
 import { httpApp, type HttpApp } from './serve.js';
 
@@ -95,7 +95,12 @@ export interface ProtectedMcpServer extends HttpApp {
  * 2024-11-05 HTTP+SSE, the original's plain endpoints), bearer checks against the issuer's JWKS, the RFC 9728
  * metadata, the 401 challenge and the 403 insufficient_scope step-up from the tools' required scopes.
  */
-export async function createMcpServer(options: McpServerOptions): Promise<ProtectedMcpServer> {
+/** What this repository's composition root shares between servers of one process (the audit queue and flow cache). */
+export interface McpServerInternals {
+  auditShared?: AuditShared;
+}
+
+export async function createMcpServer(options: McpServerOptions, internals: McpServerInternals = {}): Promise<ProtectedMcpServer> {
   if (options.tools && options.server) throw new TypeError('createMcpServer: give tools or server, not both');
   if (!options.tools && !options.server) throw new TypeError('createMcpServer: give tools, or an McpServer (or a factory of one) as server');
   const clock = options.clock ?? systemClock;
@@ -177,6 +182,7 @@ export async function createMcpServer(options: McpServerOptions): Promise<Protec
     clock,
     logger,
     store: store && 'ping' in store ? store : undefined,
+    shared: internals.auditShared,
     sessions: () => ({ streamable: runtime.sessions.size, sse: runtime.sse.size }),
     keysReady: () => (verifier as { ready?: () => Promise<void> }).ready?.() ?? Promise.resolve(),
     onAudit: (a) => (audit = a),

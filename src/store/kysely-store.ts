@@ -18,7 +18,7 @@ export interface KyselyStore extends Store {}
 
 /** The Store over Kysely; the same code serves SQLite and PostgreSQL. */
 export class KyselyStore implements Store {
-  constructor(db: Kysely<Database>, dialect: Store['dialect']) {
+  constructor(db: Kysely<Database>, dialect: Store['dialect'], sqlitePath?: string) {
     // Typed as Store, so a method missing from the areas fails to compile.
     const store: Store = {
       dialect,
@@ -32,7 +32,7 @@ export class KyselyStore implements Store {
       ...webStore(db),
       ...auditStore(db),
       ...registrationAccessStore(db),
-      ...housekeeping(db),
+      ...housekeeping(db, { dialect, sqlitePath }),
     };
     Object.assign(this, store);
   }

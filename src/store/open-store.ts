@@ -78,8 +78,30 @@ async function withSqliteWriteLock(
   });
 }
 
-/** Opens the store for a DATABASE_URL and brings its schema up to date. */
+/**
+ * Opens the store for a DATABASE_URL and brings its schema up to date. A PostgreSQL database that does not exist yet
+ * is created when the role may (postgres-create.ts); the check costs nothing when it exists.
+ */
 export async function openStore(databaseUrl: string): Promise<Store> {
+  try {
+    return await openMigrated(databaseUrl);
+  } catch (err) {
+    if (dialectOf(databaseUrl) !== 'postgres' || !isMissingDatabase(err)) throw err;
+    const { createPostgresDatabase } = await import('./postgres-create.js');
+    await createPostgresDatabase(databaseUrl);
+    return openMigrated(databaseUrl);
+  }
+}
+
+/** The pg error "database ... does not exist" (SQLSTATE 3D000), also when wrapped by the migrator. */
+function isMissingDatabase(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '3D000') return true;
+  }
+  return /database "[^"]*" does not exist/.test(String((err as Error)?.message));
+}
+
+async function openMigrated(databaseUrl: string): Promise<Store> {
   const dialect = dialectOf(databaseUrl);
   // Each driver is loaded only when its database is used (pg is not needed on SQLite, nor better-sqlite3 on
   // PostgreSQL): less to load at start and less memory held.
@@ -93,5 +115,5 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, dialect);
+  return new KyselyStore(db, dialect, dialect === 'sqlite' ? databaseUrl.slice('sqlite:'.length) : undefined);
 }

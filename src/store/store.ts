@@ -83,6 +83,11 @@ export interface KeyStore {
   insertFirstSigningKey(key: SigningKeyRecord): Promise<boolean>;
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   retireSigningKey(kid: string, at: number, expiresAt: number): Promise<void>;
+  /**
+   * `oauth-mcp keys reset`, in one transaction: deletes every signing key, inserts `key`, and revokes every grant and
+   * refresh token (their tokens could otherwise be refreshed into tokens of the new key). Returns the grants revoked.
+   */
+  resetSigningKeys(key: SigningKeyRecord, at: number): Promise<number>;
 }
 
 /** Data items, always scoped to their owner. */

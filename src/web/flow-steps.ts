@@ -47,6 +47,7 @@ const SHAPES: Record<string, Shape> = {
   reuse_detected: { from: 'auth', to: 'auth', ok: 'reuse detected', failed: 'reuse detected: grant revoked' },
   mcp_connected: { from: 'client', to: 'mcp', ok: 'first MCP call with the token', failed: 'MCP call refused', original: '9–13' },
   key_rotated: { from: 'auth', to: 'auth', ok: 'signing key rotated', failed: 'key rotation failed' },
+  gateway_call: { from: 'client', to: 'mcp', ok: 'tool call forwarded to the upstream server', failed: 'forwarded tool call failed' },
 };
 
 /** One audit event as a step of the sequence diagram. */

@@ -7,6 +7,7 @@ import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
 import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
 import { openStore } from '../../src/store/open-store.js';
+import { auditShared } from '../../src/observability/audit.js';
 
 async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -28,8 +29,10 @@ export async function startObservedServers(env: Env = {}) {
   const store = await openStore(config.databaseUrl);
   const lines: string[] = [];
   const logger = env.LOG_LEVEL === 'silent' ? silentLogger() : createLogger('trace', { write: (line: string) => void lines.push(line) });
-  const auth = await buildAuthServer(config, { store, logger, clock });
-  const mcpServer = await buildMcpServer(config, { store, logger, clock });
+  // As `start` does: one audit queue and flow cache for both servers of the process.
+  const base = { store, logger, clock, auditShared: auditShared({ store, logger }) };
+  const auth = await buildAuthServer(config, base);
+  const mcpServer = await buildMcpServer(config, base);
   // As listen() serves them: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
   as.server.on('request', requestListener(auth.app, auth.directRoutes));
   mcp.server.on('request', requestListener(mcpServer.app));

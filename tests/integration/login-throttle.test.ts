@@ -8,7 +8,7 @@ type Server = Awaited<ReturnType<typeof makeWebServer>>;
 /**
  * Sign-in limits (docs/security.md, "Sign-in limits"): counted before the password check, the hard limit on
  * account + address, the account as a whole only slowed down. Addresses come from X-Forwarded-For through a
- * trusted proxy ("in-process" is the peer of app.request).
+ * trusted proxy ("in-process", the peer of app.request).
  */
 describe('sign-in throttling: a stranger cannot lock a person out', () => {
   let server: Server | undefined;
@@ -20,7 +20,10 @@ describe('sign-in throttling: a stranger cannot lock a person out', () => {
 
   async function setup(throttle = createLoginThrottle({ baseDelayMs: 100 })) {
     delays = [];
-    server = await makeWebServer({ TRUSTED_PROXIES: 'in-process' }, { sleep: async (ms) => void delays.push(ms), loginThrottle: throttle });
+    server = await makeWebServer({}, { sleep: async (ms) => void delays.push(ms), loginThrottle: throttle });
+    // app.request has no socket: its peer is "in-process", which TRUSTED_PROXIES (addresses only) cannot name;
+    // trusting it here lets X-Forwarded-For stand for the source address, as behind a real proxy.
+    (server.deps.config as { trustedProxies: readonly string[] }).trustedProxies = ['in-process'];
     await server.users.add('alice', 'correct horse battery');
     const browser = new CookieClient(server.app);
     const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;

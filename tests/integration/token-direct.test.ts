@@ -183,3 +183,24 @@ describe('a client that goes away mid-request', () => {
     }
   });
 });
+
+describe('an internal error at the direct token route', () => {
+  it('is answered 500 server_error and logged at error level, not as a client that closed (499)', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'trace' });
+    try {
+      vi.spyOn(s.store, 'getClient').mockRejectedValue(new Error('database is gone'));
+      const res = await fetch(`${s.issuer}/oauth/token`, { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM }, body: 'grant_type=client_credentials' });
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: 'server_error', error_description: 'internal server error' });
+      const parsed = s.lines.map((l) => JSON.parse(l) as { msg: string; status?: number; level: number; err?: { message: string } });
+      const error = parsed.find((l) => l.msg === 'unhandled error');
+      expect(error?.level).toBe(50);
+      expect(error?.err?.message).toBe('database is gone');
+      expect(parsed.find((l) => l.msg === 'request')?.status).toBe(500);
+      expect(parsed.some((l) => l.msg === 'client closed the request')).toBe(false);
+    } finally {
+      vi.restoreAllMocks();
+      await s.close();
+    }
+  });
+});

@@ -281,6 +281,8 @@ describe.skipIf(skipReason !== undefined)(`scale-out: 2 authorization servers + 
       ].join('\n'),
     );
 
+    // What nginx said of a failure outside the kills (a 502 names its cause there: refused, reset, closed early).
+    if (unexcused.length > 0) log(`nginx error log:\n${s.nginx.errorLog()}`);
     expect(unexcused, 'failures outside the moments of the kills').toStrictEqual([]);
     expect(excused.length).toBeLessThanOrEqual(20);
     expect(lost).toStrictEqual([]);

@@ -1,13 +1,18 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
+import { assertSqliteWritable } from '../writable.js';
 import { purgeExpiredAudit } from './audit.js';
 
 /** The Store's methods that span areas: expiry, clean-up of unused registrations, health, shutdown. */
 export type Housekeeping = Pick<Store, 'purgeExpired' | 'purgeUnusedPublicClients' | 'ping' | 'close'>;
 
-/** Housekeeping over Kysely. */
-export function housekeeping(db: Kysely<Database>): Housekeeping {
+/**
+ * Housekeeping over Kysely. ping() also checks that the database takes writes: on SQLite that its file and folder
+ * (`sqlitePath`) are writable, on PostgreSQL that the session is not read-only (a standby, or
+ * default_transaction_read_only).
+ */
+export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite' | 'postgres'; sqlitePath?: string | undefined }): Housekeeping {
   return {
     async purgeExpired(now: number): Promise<number> {
       const counts = await Promise.all([
@@ -35,6 +40,12 @@ export function housekeeping(db: Kysely<Database>): Housekeeping {
 
     async ping(): Promise<void> {
       await db.selectFrom('clients').select('client_id').limit(1).execute();
+      // A read-only database answers reads still, and fails every write: not ready (GET /ready), and start refuses.
+      if (writable.sqlitePath !== undefined) await assertSqliteWritable(writable.sqlitePath);
+      if (writable.dialect === 'postgres') {
+        const { rows } = await sql<{ ro: string }>`select current_setting('transaction_read_only') as ro`.execute(db);
+        if (rows[0]?.ro === 'on') throw new Error('the PostgreSQL database is read-only (transaction_read_only is on: a standby, or default_transaction_read_only)');
+      }
     },
 
     async close(): Promise<void> {

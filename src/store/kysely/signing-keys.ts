@@ -66,5 +66,15 @@ export function keyStore(db: Kysely<Database>, dialect: Store['dialect']): KeySt
         .where('retired_at', 'is', null)
         .execute();
     },
+
+    async resetSigningKeys(k: SigningKeyRecord, at: number): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('signing_keys').execute();
+        await trx.insertInto('signing_keys').values(keyRow(k)).execute();
+        await trx.updateTable('refresh_tokens').set({ revoked_at: at }).where('revoked_at', 'is', null).execute();
+        const grants = await trx.updateTable('grants').set({ revoked_at: at }).where('revoked_at', 'is', null).executeTakeFirst();
+        return Number(grants.numUpdatedRows);
+      });
+    },
   };
 }
