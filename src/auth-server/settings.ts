@@ -20,4 +20,8 @@ export interface AuthServerSettings {
   identityProviders: readonly IdentityProviderConfig[];
   /** The login page's username and password form; false leaves only the upstream providers. */
   localPasswords: boolean;
+  /** Dynamic registration (RFC 7591): `open` (authorization-code clients only), `token` (initial access token), `closed`. */
+  registrationPolicy: 'open' | 'token' | 'closed';
+  /** Client ID Metadata Document hosts: when `allowed` is non-empty only those domains (and subdomains); never `denied` ones. */
+  cimdDomains: { allowed: readonly string[]; denied: readonly string[] };
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import { idpRedirectUri } from '../idp/deps.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
-export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin'): string {
+export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin', notices: readonly string[] = []): string {
   const issuer = config.authServer.issuer;
   // One origin (start --one-origin): the MCP server is on the issuer's origin.
   const mcpUrl = only === 'one-origin' ? new URL(issuer).origin : config.mcpServer.url;
@@ -19,6 +19,8 @@ export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-orig
     if (!config.localPasswords) lines.push('    (local passwords are off: LOCAL_PASSWORDS=false)');
     lines.push('');
   }
+  // What start changed that an operator must know about (e.g. demo data disabled outside demo mode).
+  if (notices.length > 0) lines.push(...notices, '');
   if (config.demo.enabled) {
     lines.push(
       '  DEMO MODE: every authorization is approved automatically as the demo user, with no login page.',

@@ -83,6 +83,11 @@ const envSchema = z.object({
   IDP_ADMIN_GROUP: z.string().min(1).optional(),
   IDP_TOKEN_VAULT: bool.default(false),
   IDP_CONFIG_FILE: z.string().min(1).optional(),
+  REGISTRATION_POLICY: z.enum(['open', 'token', 'closed']).default('open'),
+  DATA_ITEMS_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1000),
+  DATA_BYTES_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1024 * 1024),
+  CIMD_ALLOWED_DOMAINS: list.default([]),
+  CIMD_DENIED_DOMAINS: list.default([]),
   /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
   ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
   DPOP_REQUIRE_NONCE: bool.default(false),
@@ -119,6 +124,12 @@ export interface Config {
   identityProviders: readonly IdentityProviderConfig[];
   /** False: the sign-in page shows only the providers, and POST /login refuses (LOCAL_PASSWORDS=false). */
   localPasswords: boolean;
+  /** Dynamic registration (RFC 7591): `open` (authorization-code clients only), `token` (initial access token), `closed`. */
+  registrationPolicy: 'open' | 'token' | 'closed';
+  /** Per-owner quota on data items: how many, and how many bytes of names in all. */
+  dataQuota: { items: number; bytes: number };
+  /** Client ID Metadata Document hosts: when `allowed` is non-empty only those domains (and subdomains); never `denied` ones. */
+  cimdDomains: { allowed: string[]; denied: string[] };
   /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
   allowPublicWithoutLogin: boolean;
   /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
@@ -233,6 +244,9 @@ export function loadConfig(env: Env): Config {
     metricsToken: e.METRICS_TOKEN,
     identityProviders: Object.freeze(providers),
     localPasswords: e.LOCAL_PASSWORDS,
+    registrationPolicy: e.REGISTRATION_POLICY,
+    dataQuota: { items: e.DATA_ITEMS_PER_OWNER, bytes: e.DATA_BYTES_PER_OWNER },
+    cimdDomains: { allowed: e.CIMD_ALLOWED_DOMAINS.map((d) => d.toLowerCase()), denied: e.CIMD_DENIED_DOMAINS.map((d) => d.toLowerCase()) },
     allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
     dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });

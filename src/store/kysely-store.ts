@@ -7,6 +7,7 @@ import { itemStore } from './kysely/data-items.js';
 import { grantStore } from './kysely/grants.js';
 import { housekeeping } from './kysely/housekeeping.js';
 import { identityStore } from './kysely/identities.js';
+import { registrationAccessStore } from './kysely/registration-access.js';
 import { keyStore } from './kysely/signing-keys.js';
 import { tokenStore } from './kysely/tokens.js';
 import { userStore } from './kysely/users.js';
@@ -34,6 +35,7 @@ export class KyselyStore implements Store {
       ...webStore(db),
       ...auditStore(db),
       ...identityStore(db),
+      ...registrationAccessStore(db),
       ...housekeeping(db, { dialect, sqlitePath }),
     };
     Object.assign(this, store);
