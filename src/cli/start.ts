@@ -112,13 +112,14 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const saveCodeCache = () => (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();
   timers.push(setTimeout(saveCodeCache, CODE_CACHE_DELAY_MS).unref());
 
-  await waitForSignal(logger);
+  const signalled = await waitForSignal(logger);
   saveCodeCache(); // a no-op once saved
   for (const t of timers) clearInterval(t);
   await Promise.all(servers.map((s) => s.close()));
   for (const cleanup of cleanups) await cleanup();
   await store.close();
   logger.info('stopped');
+  signalled.done();
   return 0;
 }
 
@@ -152,13 +153,23 @@ function readTls(config: Config, io: CliIo): TlsFiles | undefined | Error {
   return { cert, key };
 }
 
-function waitForSignal(logger: Logger): Promise<void> {
+/**
+ * Resolves at the first SIGINT or SIGTERM. The handler stays while the shutdown runs (`done` removes it): the same
+ * signal often comes twice, e.g. SIGTERM to `npm start`'s process group reaches node directly and again through npm,
+ * which forwards it; without a handler the second one would kill the process halfway through its graceful close.
+ */
+function waitForSignal(logger: Logger): Promise<{ done: () => void }> {
   return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    let stopping = false;
+    const done = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve();
+    };
+    const stop = (signal: string) => {
+      if (stopping) return logger.debug({ signal }, 'already shutting down');
+      stopping = true;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      resolve({ done });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
