@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { deriveKey } from '../keys/encryption.js';
 import { parseGatewayConfig, upstreamFromFlags, type UpstreamConfig } from '../gateway/config.js';
 import { DEMO_SCOPES } from '../demo/scopes.js';
 import { buildGatewayServer, gatewayResources } from '../gateway/gateway-server.js';
@@ -93,6 +94,13 @@ export async function runGatewayCommand(args: string[], io: CliIo): Promise<numb
     host: config.mcpServer.host,
     corsOrigins: config.corsOrigins,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
+    // DPoP as in `start` (cli/compose.ts): proofs' jti values where the rate limits are, nonces per DPOP_REQUIRE_NONCE.
+    dpop: {
+      replayStore: config.rateLimitStore,
+      databaseUrl: config.databaseUrl,
+      ...(config.redisUrl && { redisUrl: config.redisUrl }),
+      ...(config.dpopRequireNonce && { nonceKey: deriveKey(config.secretKey, 'dpop-nonce-rs') }),
+    },
   });
   const servers: Served[] = [];
   try {

@@ -65,7 +65,7 @@ export async function createDemoMcpServer(
     serverInfo: DEMO_SERVER_INFO,
     instructions: INSTRUCTIONS,
     resourceName: 'oauth-mcp',
-    routes: [{ prefix: '/api', app: demoApiRoutes({ verifier, origin, audiences: [endpoint, alias], scopes, data }) }],
+    routes: [{ prefix: '/api', app: ({ dpop }) => demoApiRoutes({ verifier, origin, audiences: [endpoint, alias], scopes, data, ...(dpop && { dpop }) }) }],
   }, internals);
   return Object.assign(server, { data });
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { scopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
 import { AuditLog } from '../observability/audit.js';
 import { Metrics } from '../observability/metrics.js';
-import { createMcpServer, type ProtectedMcpServer } from '../runtime/mcp-server.js';
+import { createMcpServer, type McpServerOptions, type ProtectedMcpServer } from '../runtime/mcp-server.js';
 import { httpApp, type HttpApp } from '../runtime/serve.js';
 import type { Store } from '../store/store.js';
 import type { UpstreamConfig } from './config.js';
@@ -31,6 +31,8 @@ export interface GatewayServerOptions {
   now?: () => number;
   /** Also told of each forwarded call (tests). */
   onCall?: (call: ForwardedCall) => void;
+  /** DPoP at every upstream's endpoint (RFC 9449 §7): where proofs' jti values are kept, nonces; false turns it off. */
+  dpop?: McpServerOptions['dpop'];
 }
 
 /** The resources (RFC 8707) the authorization server must accept for these upstreams. */
@@ -74,6 +76,7 @@ export async function buildGatewayServer(upstreams: readonly UpstreamConfig[], o
       ...(o.host && { host: o.host }),
       ...(o.corsOrigins && { corsOrigins: o.corsOrigins }),
       ...(o.metricsToken && { metricsToken: o.metricsToken }),
+      ...(o.dpop !== undefined && { dpop: o.dpop }),
     });
     servers.push({ path, server });
   }

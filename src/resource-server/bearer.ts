@@ -10,7 +10,7 @@ import {
   missingTokenChallenge,
   type Challenge,
 } from './challenge.js';
-import { checkDpopRequest, dpopChallenge, type ResourceDpop } from './dpop.js';
+import { checkDpopRequest, dpopChallenge, dpopNoTokenChallenge, type ResourceDpop } from './dpop.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
 
 /** Hono context variables set by {@link bearerAuth}: `c.get('auth')` is the verified token. */
@@ -71,7 +71,11 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
   const scheme = (header?.trim().split(/\s+/, 1)[0] ?? '').toLowerCase();
   const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
-  if (!header || (scheme !== 'bearer' && !dpop)) return missingTokenChallenge(ctx, opts.allScopes ?? opts.requiredScopes);
+  if (!header || (scheme !== 'bearer' && !dpop)) {
+    const missing = missingTokenChallenge(ctx, opts.allScopes ?? opts.requiredScopes);
+    // RFC 9449 §7.1: a resource accepting DPoP names it (and its algs) in the challenge, beside Bearer.
+    return opts.dpop ? { ...missing, alsoChallenges: [dpopNoTokenChallenge(ctx)] } : missing;
+  }
   const parts = header.trim().split(/\s+/);
   if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
     return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);

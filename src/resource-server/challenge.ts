@@ -7,6 +7,8 @@ export interface Challenge {
   wwwAuthenticate: string;
   /** More headers of the answer (a DPoP-Nonce, RFC 9449 §9). */
   headers?: Record<string, string>;
+  /** More challenges, each its own WWW-Authenticate header after the first (a `DPoP` one, RFC 9449 §7.1). */
+  alsoChallenges?: readonly string[];
 }
 
 /** Where the client finds the resource's metadata, and which scopes to advertise. */
@@ -104,13 +106,13 @@ export function invalidRequestChallenge(ctx: ChallengeContext, description: stri
 
 /** The challenge as an HTTP response: JSON body, WWW-Authenticate, never cached. */
 export function challengeResponse(ch: Challenge): Response {
-  return new Response(JSON.stringify(ch.body), {
-    status: ch.status,
-    headers: {
-      'Content-Type': 'application/json',
-      'WWW-Authenticate': ch.wwwAuthenticate,
-      'Cache-Control': 'no-store',
-      ...ch.headers,
-    },
+  const headers = new Headers({
+    'Content-Type': 'application/json',
+    'WWW-Authenticate': ch.wwwAuthenticate,
+    'Cache-Control': 'no-store',
+    ...ch.headers,
   });
+  // RFC 9110 §11.6.1: a server may send several challenges; one header each keeps every client's parser happy.
+  for (const extra of ch.alsoChallenges ?? []) headers.append('WWW-Authenticate', extra);
+  return new Response(JSON.stringify(ch.body), { status: ch.status, headers });
 }

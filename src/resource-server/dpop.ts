@@ -39,6 +39,15 @@ export function dpopChallenge(ctx: ChallengeContext, err: OAuthError, nonces?: D
 }
 
 /**
+ * The `DPoP` challenge sent beside the Bearer one when no token was sent: a resource that accepts DPoP says so,
+ * with the algorithms it accepts, and no error (RFC 9449 §7.1, RFC 6750 §3.1).
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+ */
+export function dpopNoTokenChallenge(ctx: ChallengeContext): string {
+  return `DPoP algs=${quote(ALGS)}, resource_metadata=${quote(ctx.resourceMetadataUrl)}`;
+}
+
+/**
  * The resource server's DPoP check for `Authorization: DPoP <token>` (RFC 9449 §7.1): the token must be
  * DPoP-bound, and the request's proof must be valid for this method and URL, carry ath for this token and be
  * signed by the key the token is bound to (cnf.jkt, §6.1). The token itself was verified (and cached) before;

@@ -5,6 +5,9 @@
 export { createTokenVerifier, type TokenVerifierOptions } from './create-verifier.js';
 export { bearer, expressBearer, nodeBearer, type CallerVariables, type ProtectOptions } from './middleware.js';
 export { authenticate, type BearerOptions } from './bearer.js';
+export type { ResourceDpop } from './dpop.js';
+export { MemoryReplayCache, type ReplayCache } from '../oauth/replay-cache.js';
+export { DpopNonces } from '../oauth/dpop-nonce.js';
 export {
   protectedResourceMetadataDocument,
   protectedResourceMetadataRoute,

@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { canonicalResource } from '../oauth/resource.js';
 import { authenticate, type BearerOptions } from './bearer.js';
+import type { ResourceDpop } from './dpop.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 import { callerOf, type Caller, type TokenVerifier, type VerifiedToken } from './types.js';
 
@@ -20,6 +21,12 @@ export interface ProtectOptions {
   resourceMetadataUrl?: string;
   /** What a broader scope implies, and the canonical order; without it scopes match exactly. */
   catalog?: Pick<ScopeCatalog, 'covers' | 'order'>;
+  /**
+   * Also accept DPoP-bound tokens sent as `Authorization: DPoP <token>` with a proof (RFC 9449 §7): its replay
+   * cache, clock and the public URL proofs' htu is checked against. Without it only Bearer is understood and a
+   * DPoP-bound token is refused.
+   */
+  dpop?: ResourceDpop;
 }
 
 /** Hono context variables set by {@link bearer}: `c.get('caller')`, and the verified token as `c.get('auth')`. */
@@ -36,6 +43,7 @@ function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOption
     requiredScopes: o.scopes ?? [],
     ...(o.allScopes && { allScopes: o.allScopes }),
     ...(o.catalog && { catalog: o.catalog }),
+    ...(o.dpop && { dpop: o.dpop }),
   };
 }
 
@@ -55,7 +63,7 @@ export function bearer(verifier: TokenVerifier, options: ProtectOptions): Middle
   };
 }
 
-/** A node:http request as a web Request carrying only what the bearer check reads: method, URL and headers. */
+/** A node:http request as a web Request carrying only what the bearer check reads: method, URL and headers (no body). */
 function headersOnly(req: IncomingMessage): Request {
   const host = req.headers.host ?? 'localhost';
   const headers = new Headers();
@@ -63,7 +71,8 @@ function headersOnly(req: IncomingMessage): Request {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
-  return new Request(new URL(req.url ?? '/', `http://${host}`), { method: req.method === 'GET' || req.method === 'HEAD' ? req.method : 'GET', headers });
+  // The real method, without the body: a DPoP proof's htm must match it (RFC 9449 §4.3 check 8).
+  return new Request(new URL(req.url ?? '/', `http://${host}`), { method: req.method ?? 'GET', headers });
 }
 
 async function sendChallenge(res: ServerResponse, challenge: Response): Promise<void> {

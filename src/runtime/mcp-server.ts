@@ -49,8 +49,11 @@ export interface McpServerOptions {
    * lets a broader scope satisfy a narrower one. Default: the scopes the tools declare.
    */
   scopes?: readonly string[] | ScopeDefinitions;
-  /** Routes mounted beside the MCP endpoint (a REST API), each under its path prefix. */
-  routes?: readonly { prefix: string; app: Hono }[];
+  /**
+   * Routes mounted beside the MCP endpoint (a REST API), each under its path prefix. `app` may be a function of
+   * the server's DPoP settings, so the routes' bearer middleware accepts DPoP as the MCP endpoint does.
+   */
+  routes?: readonly { prefix: string; app: Hono | ((resource: { dpop?: ResourceDpop }) => Hono) }[];
   /** MCP serverInfo and instructions, for servers built from `tools`. */
   serverInfo?: { name: string; version: string; title?: string };
   instructions?: string;
@@ -207,7 +210,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   }
   let audit: AuditLog | undefined;
   const app = createMcpServerApp(deps, runtime, {
-    ...(options.routes && { routes: options.routes }),
+    ...(options.routes && { routes: options.routes.map((r) => ({ prefix: r.prefix, app: typeof r.app === 'function' ? r.app(dpop ? { dpop } : {}) : r.app })) }),
     health: () => ({
       ...(options.serverManaged ? { auth_mode: 'server-managed' } : { auth_mode: 'oauth' }),
       ...(options.tools && { tools: tools.map((t) => t.name) }),

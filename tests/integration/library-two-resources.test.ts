@@ -191,9 +191,15 @@ describe('two protected resources on one authorization server (RFC 8707, RFC 972
   it('RS-3: each 401 challenge names its own resource metadata and scopes', async () => {
     const c = await callTool(calc, undefined, 'add', { a: 1, b: 1 });
     expect(c.status).toBe(401);
-    expect(c.headers.get('www-authenticate')).toBe('Bearer resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp", scope="calc"');
+    expect(c.headers.get('www-authenticate')).toBe(
+      'Bearer resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp", scope="calc", ' +
+        'DPoP algs="ES256 EdDSA Ed25519", resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp"',
+    );
     const n = await callTool(notes, undefined, 'read_note');
-    expect(n.headers.get('www-authenticate')).toBe('Bearer resource_metadata="http://127.0.0.1:5002/.well-known/oauth-protected-resource/mcp", scope="notes:read notes:write"');
+    expect(n.headers.get('www-authenticate')).toBe(
+      'Bearer resource_metadata="http://127.0.0.1:5002/.well-known/oauth-protected-resource/mcp", scope="notes:read notes:write", ' +
+        'DPoP algs="ES256 EdDSA Ed25519", resource_metadata="http://127.0.0.1:5002/.well-known/oauth-protected-resource/mcp"',
+    );
   });
 
   it('RS-6: a user-defined tool with its own scope gets the 403 step-up; a broader scope satisfies a narrower one', async () => {

@@ -16,7 +16,9 @@ describe('MCP endpoint: authentication (RS-3, RS-4, RS-5)', () => {
     const res = await post(s, '/mcp/v1', listBody);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
-      'Bearer resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp/v1", scope="read write"',
+      // RFC 9449 §7.1: the endpoint accepts DPoP, so a second challenge (its own header, joined by fetch) names it.
+      'Bearer resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp/v1", scope="read write", ' +
+        'DPoP algs="ES256 EdDSA Ed25519", resource_metadata="http://127.0.0.1:5001/.well-known/oauth-protected-resource/mcp/v1"',
     );
   });
 

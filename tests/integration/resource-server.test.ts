@@ -43,13 +43,17 @@ async function expectChallenge(res: Response, status: number, header: string, er
 }
 
 describe('RS-3: no token', () => {
-  it('RS-3: 401 with resource_metadata and scope, and no error attribute (RFC 6750 §3.1)', async () => {
-    await expectChallenge(await get(), 401, `Bearer resource_metadata="${PRM}", scope="read write"`, 'unauthorized');
+  // RFC 9449 §7.1: the API accepts DPoP as the MCP endpoint does, so a second challenge names DPoP and its algs.
+  const DPOP_CHALLENGE = `DPoP algs="ES256 EdDSA Ed25519", resource_metadata="${PRM}"`;
+
+  it('RS-3: 401 with resource_metadata and scope, and no error attribute (RFC 6750 §3.1); a DPoP challenge beside it (RFC 9449 §7.1)', async () => {
+    const res = await get();
+    await expectChallenge(res, 401, `Bearer resource_metadata="${PRM}", scope="read write", ${DPOP_CHALLENGE}`, 'unauthorized');
   });
 
   it('RS-3: another scheme (Basic) carries no bearer token: same challenge', async () => {
     const res = await app.request('/api/data', { headers: { Authorization: 'Basic ZGVtbzpkZW1v' } });
-    await expectChallenge(res, 401, `Bearer resource_metadata="${PRM}", scope="read write"`, 'unauthorized');
+    await expectChallenge(res, 401, `Bearer resource_metadata="${PRM}", scope="read write", ${DPOP_CHALLENGE}`, 'unauthorized');
   });
 
   it('RS-3: the scheme is case-insensitive (RFC 7235 §2.1)', async () => {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { bearer, protectedResourceMetadataUrl, type ScopeCatalog, type TokenVerifier } from '../../resource-server/index.js';
+import { bearer, protectedResourceMetadataUrl, type ResourceDpop, type ScopeCatalog, type TokenVerifier } from '../../resource-server/index.js';
 import type { DataService } from '../data-service.js';
 import type { AuthEnv } from './auth-env.js';
 import { dataRoutes } from './data.js';
@@ -18,6 +18,8 @@ export interface DemoApiOptions {
   audiences: readonly string[];
   scopes: ScopeCatalog;
   data: DataService;
+  /** The MCP server's DPoP settings: with them /api accepts `Authorization: DPoP` as the MCP endpoint does (RFC 9449 §7). */
+  dpop?: ResourceDpop;
 }
 
 /**
@@ -35,6 +37,7 @@ export function demoApiRoutes(o: DemoApiOptions): Hono {
     // RS-3: a client without a token is told every scope the API uses, so one authorization covers it all.
     allScopes: o.scopes.names,
     catalog: o.scopes,
+    ...(o.dpop && { dpop: o.dpop }),
   };
   const read = bearer(o.verifier, { ...common, scopes: ['read'] });
   const write = bearer(o.verifier, { ...common, scopes: ['write'] });
