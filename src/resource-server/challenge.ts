@@ -112,7 +112,7 @@ export function challengeResponse(ch: Challenge): Response {
     'Cache-Control': 'no-store',
     ...ch.headers,
   });
-  // RFC 9110 §11.6.1: a server may send several challenges; one header each keeps every client's parser happy.
+  // RFC 9110 §11.6.1: several challenges; node:http sends them as one comma-separated field, which is equivalent.
   for (const extra of ch.alsoChallenges ?? []) headers.append('WWW-Authenticate', extra);
   return new Response(JSON.stringify(ch.body), { status: ch.status, headers });
 }
