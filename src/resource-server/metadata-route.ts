@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { publicCors } from '../http/cors.js';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { canonicalResource } from '../oauth/resource.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 
@@ -12,6 +13,8 @@ export interface ProtectedResourceMetadataRouteOptions {
   scopes?: readonly string[];
   resourceName?: string;
   resourceDocumentation?: string;
+  /** The resource's middleware has the `dpop` option: advertise the proof algorithms (RFC 9728 §2). */
+  dpop?: boolean;
 }
 
 /** The RFC 9728 §2 document of one resource. */
@@ -23,6 +26,8 @@ export function protectedResourceMetadataDocument(o: ProtectedResourceMetadataRo
     bearer_methods_supported: ['header'],
     ...(o.resourceName && { resource_name: o.resourceName }),
     ...(o.resourceDocumentation && { resource_documentation: o.resourceDocumentation }),
+    // RFC 9728 §2: DPoP proof algorithms accepted; Bearer stays accepted, so DPoP is not required.
+    ...(o.dpop && { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS], dpop_bound_access_tokens_required: false }),
   };
 }
 

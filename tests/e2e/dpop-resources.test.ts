@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { expressBearer, MemoryReplayCache, nodeBearer } from '../../src/resource-server/index.js';
+import { expressBearer, MemoryReplayCache, nodeBearer, protectedResourceMetadataDocument } from '../../src/resource-server/index.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
 
 /**
@@ -165,6 +165,10 @@ describe("the library's bearer middleware with the dpop option", () => {
     expect(asBearer!.scheme).toBe('dpop');
     const { status, challenges } = await rawChallenges(`${base}/notes`);
     expect(status).toBe(401);
+    // Its metadata document says so too (RFC 9728 §2).
+    const doc = protectedResourceMetadataDocument({ resource: `${base}/notes`, authorizationServers: [s.issuer], dpop: true });
+    expect(doc).toMatchObject({ dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519'], dpop_bound_access_tokens_required: false });
+    expect(protectedResourceMetadataDocument({ resource: `${base}/notes`, authorizationServers: [s.issuer] })).not.toHaveProperty('dpop_signing_alg_values_supported');
     expect(challenges.join()).toMatch(/^Bearer resource_metadata="[^"]+", scope="read", DPoP algs="ES256 EdDSA Ed25519", resource_metadata="[^"]+"$/);
   });
 
