@@ -32,7 +32,10 @@ describe('examples/protect-existing-server.mjs: an existing McpServer behind OAu
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('x-powered-by')).toBe('Express'); // it really went through the Express app
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp", scope="profile"$/);
+    // RFC 9449 §7.1: the endpoint accepts DPoP (on by default), so a DPoP challenge follows the Bearer one.
+    expect(res.headers.get('www-authenticate')).toMatch(
+      /^Bearer resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp", scope="profile", DPoP algs="ES256 EdDSA Ed25519", resource_metadata="[^"]+"$/,
+    );
   });
 
   it('the SDK v2 client through discovery, registration, PKCE and token; whoami answers the subject and scopes of the token', async () => {
