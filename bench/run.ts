@@ -114,7 +114,8 @@ interface ClientsSpec {
 }
 
 async function runClients(spec: ClientsSpec['clients']): Promise<LoadResult> {
-  const [cmd, args] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', 'bench/load/clients.ts', JSON.stringify(spec)]);
+  const script = spec['script'] === 'dpop-calls' ? 'bench/load/dpop-calls.ts' : 'bench/load/clients.ts';
+  const [cmd, args] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)]);
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: ((spec['durationSec'] as number) + 60) * 1000 });
   if (r.status !== 0) throw new Error(`clients: ${r.stderr || r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -334,6 +335,48 @@ async function scenario3() {
     notes: [
       'A fresh session is opened before every legacy run; JSON-RPC ids are unique per request.',
       "The SDK v1 example has no get_data tool; its own trivial tool `greet` is the call. Its token is an opaque one from its demo in-memory provider, obtained through register → authorize (auto-approved) → token, and verified by an HTTP introspection call per request, as the example ships.",
+    ],
+  });
+}
+
+async function scenario8() {
+  log('scenario 8: MCP tools/call (2026-07-28) with a DPoP-bound token against a Bearer token');
+  const { on, token } = await sharedServers();
+  const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const proof = await new SignJWT({ htm: 'POST', htu: on.tokenUrl, jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+    .setIssuedAt()
+    .sign(privateKey);
+  const res = await fetch(on.tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(DEMO_CLIENT.join(':')).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', dpop: proof },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read write', resource: on.mcpUrl }),
+  });
+  const bound = (await res.json()) as { access_token: string; token_type: string };
+  if (bound.token_type !== 'DPoP') throw new Error(`no DPoP-bound token: ${JSON.stringify(bound)}`);
+  const { headers, body } = modernCall(token, 'get_data', {});
+  delete (headers as Record<string, string>).authorization;
+  // Enough pre-signed proofs for the run at well above the observed rate; the loop stops at maxOps.
+  const calls = (dpop: boolean) => async () => ({
+    clients: { script: 'dpop-calls', url: on.mcpUrl, headers, body, token: dpop ? bound.access_token : token, ...(dpop && { dpopKey: await exportJWK(privateKey) }), concurrency: CONNECTIONS, maxOps: 8000 * DURATION },
+  });
+  const variants = await interleave([
+    { name: 'tools-call-bearer', label: 'tools/call get_data, 2026-07-28 stateless, Bearer JWT (Node client loop)', role: 'baseline', pid: () => on.server.pid, prepare: calls(false) },
+    { name: 'tools-call-dpop', label: 'tools/call get_data, 2026-07-28 stateless, DPoP-bound JWT + fresh ES256 proof per request (same loop)', role: 'subject', pid: () => on.server.pid, prepare: calls(true) },
+  ]);
+  const r = ratio(variants, 'tools-call-dpop', 'tools-call-bearer');
+  scenarios.push({
+    id: 's8',
+    title: '8. MCP tools/call with DPoP against Bearer',
+    baseline: 'tools-call-bearer',
+    variants,
+    ratios: [{ subject: 'tools-call-dpop', baseline: 'tools-call-bearer', value: r }],
+    targets: [{ name: 'DPoP costs about one proof verification: ≥ 0.85x the Bearer throughput', value: r, op: '>=', threshold: 0.85, met: r >= 0.85 }],
+    notes: [
+      'Both variants go through the same closed-loop Node client (bench/load/dpop-calls.ts), since a load tool cannot send a fresh proof per request; proofs are signed before the clock starts.',
+      'The token check stays cached in both; the DPoP variant adds the per-request proof check (signature, htm/htu, ath, jti in the replay cache).',
     ],
   });
 }
@@ -624,7 +667,7 @@ const onSignal = () => void stopAll().then(() => process.exit(130));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 try {
-  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7]] as const) {
+  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8]] as const) {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.

@@ -17,6 +17,8 @@ export interface AccessTokenRequest {
   resource: string;
   /** The grant the token was issued under, so revoking the grant can be checked at the resource server. */
   grantId?: string;
+  /** RFC 9449 §6: the DPoP key thumbprint the token is bound to (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 export interface MintedAccessToken {
@@ -28,6 +30,8 @@ export interface MintedAccessToken {
   expiresAt: number;
   /** Seconds until expiry, for `expires_in`. */
   expiresIn: number;
+  /** Set when the token is DPoP-bound. */
+  dpopJkt?: string;
 }
 
 /**
@@ -45,16 +49,18 @@ export async function mintAccessToken(
   const jti = randomUUID();
   const claims: Record<string, unknown> = { client_id: req.clientId, scope: req.scopes.join(' ') };
   if (req.grantId) claims.grant_id = req.grantId;
+  // RFC 9449 §6.1: a DPoP-bound JWT carries the key's thumbprint in the confirmation claim.
+  if (req.dpopJkt) claims.cnf = { jkt: req.dpopJkt };
   Object.assign(claims, { iss: deps.config.authServer.issuer, sub: req.subject, aud: req.resource, iat: issuedAt, exp: expiresAt, jti });
   if (key.alg !== 'ES256') throw new Error(`signing key ${key.kid}: unsupported alg ${key.alg}`);
   // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
   const token = signCompactEs256({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, claims, key.keyObject);
-  return { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn };
+  return { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn, ...(req.dpopJkt && { dpopJkt: req.dpopJkt }) };
 }
 
 export interface TokenResponseBody {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -67,7 +73,8 @@ export interface TokenResponseBody {
 export function tokenResponseBody(access: MintedAccessToken, scopes: readonly string[], refreshToken?: string): TokenResponseBody {
   return {
     access_token: access.token,
-    token_type: 'Bearer',
+    // RFC 9449 §5.1: a DPoP-bound access token has token_type DPoP.
+    token_type: access.dpopJkt ? 'DPoP' : 'Bearer',
     expires_in: access.expiresIn,
     scope: scopes.join(' '),
     ...(refreshToken !== undefined && { refresh_token: refreshToken }),

@@ -6,6 +6,7 @@ import { AUTH_SERVER_SECURE_HEADERS } from '../http/security-headers.js';
 import { errorHandler } from '../http/error-handler.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authorizeRoute } from './authorize.js';
+import { clientConfigurationRoute } from './client-configuration.js';
 import type { AuthServerDeps } from './deps.js';
 import { healthRoute } from './health.js';
 import { introspectRoute } from './introspect.js';
@@ -45,6 +46,7 @@ export function createAuthServerApp(deps: AuthServerDeps, exchange: TokenExchang
   app.route('/', jwksRoute(deps));
   app.route('/', healthRoute(deps));
   app.route('/', registerRoute(deps));
+  app.route('/', clientConfigurationRoute(deps));
   app.route('/', authorizeRoute(deps));
   app.route('/', tokenRoute(deps, exchange));
   app.route('/', revokeRoute(deps));

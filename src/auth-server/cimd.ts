@@ -11,6 +11,7 @@ import {
   protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
 import { fetchMetadataDocument, type FetchedDocument } from './cimd-fetch.js';
 import type { AuthServerDeps } from './deps.js';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
@@ -66,6 +67,8 @@ const documentSchema = z.object({
   ...protocolMetadataShape,
   token_endpoint_auth_method: z.string({ error: 'must be a string' }).optional(),
   client_secret: z.unknown().optional(),
+  jwks: jwksSchema.optional(),
+  jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
   ...descriptiveMetadataShape,
 });
 
@@ -81,14 +84,17 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
   const d = parsed.data;
   // The document's client_id must be exactly the URL it was fetched from (else anyone could impersonate it).
   if (d.client_id !== url) throw bad(`client_id ${JSON.stringify(d.client_id)} does not equal the document URL`);
-  // Shared-secret methods are meaningless for a public document; private_key_jwt is not supported here.
+  // Shared-secret methods are meaningless for a public document; a key pair is not (RFC 7523 §2.2: the document
+  // publishes the public keys, the client keeps the private one).
   const method = d.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') throw bad(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported; use none`);
+  if (method !== 'none' && method !== 'private_key_jwt') throw bad(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported; use none or private_key_jwt`);
   if (d.client_secret !== undefined) throw bad('must not contain client_secret');
   let types: ReturnType<typeof resolveGrantTypes>;
+  let keys: Record<string, unknown>;
   const redirectUris = [...new Set(d.redirect_uris ?? [])];
   try {
-    types = resolveGrantTypes(d.grant_types, d.response_types, false);
+    keys = clientKeysMetadata(d.jwks, d.jwks_uri, method);
+    types = resolveGrantTypes(d.grant_types, d.response_types, method === 'private_key_jwt');
     assertRedirectUris(redirectUris, types.grantTypes);
   } catch (err) {
     if (err instanceof OAuthError) throw bad(err.description);
@@ -101,10 +107,10 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
     redirectUris,
     grantTypes: types.grantTypes,
     responseTypes: types.responseTypes,
-    tokenEndpointAuthMethod: 'none',
+    tokenEndpointAuthMethod: method,
     scope: acceptedClientScope(scopes, d.scope),
     applicationType: d.application_type ?? 'web',
-    metadata: pickDescriptive(d),
+    metadata: { ...pickDescriptive(d), ...keys },
     createdAt: now,
     lastUsedAt: null,
   };

@@ -4,9 +4,10 @@ import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
+import { assertionClientId, JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion } from './private-key-jwt.js';
 
 /** The client authentication methods authenticateClient implements, and so the ones metadata advertises (AS-12). */
-export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const satisfies readonly TokenEndpointAuthMethod[];
 
 export interface AuthenticatedClient {
   client: ClientRecord;
@@ -53,10 +54,24 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   }
 }
 
+/** RFC 7523 §2.2: private_key_jwt, the client named by the assertion (and by client_id when that is sent too). */
+async function authenticateByAssertion(deps: AuthServerDeps, params: FormParams): Promise<AuthenticatedClient> {
+  if (params.client_assertion_type !== JWT_BEARER_ASSERTION_TYPE) throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+  if (params.client_assertion === undefined) throw new OAuthError('invalid_request', 'client_assertion is required with client_assertion_type');
+  const clientId = assertionClientId(params.client_assertion);
+  if (clientId === undefined) throw failure(false, 'client assertion without matching iss and sub');
+  if (params.client_id !== undefined && params.client_id !== clientId) throw new OAuthError('invalid_request', 'client_id does not match the client assertion');
+  const client = await findClient(deps, clientId);
+  if (!client) throw failure(false, `unknown client ${clientId}`);
+  if (client.tokenEndpointAuthMethod !== 'private_key_jwt') throw failure(false, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used private_key_jwt`);
+  await verifyClientAssertion(deps, client, params.client_assertion);
+  return { client, method: 'private_key_jwt' };
+}
+
 /**
  * Authenticates the client of a token, revocation or introspection request (AS-12) with the method it
- * registered kind: a secret (client_secret_basic or client_secret_post, either one), or none (a public client
- * names itself by client_id).
+ * registered kind: a secret (client_secret_basic or client_secret_post, either one), a signed assertion
+ * (private_key_jwt), or none (a public client names itself by client_id).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
  */
 export async function authenticateClient(
@@ -66,10 +81,12 @@ export async function authenticateClient(
 ): Promise<AuthenticatedClient> {
   const basic = parseBasicAuthorization(authorization);
   const postSecret = params.client_secret;
+  const assertion = params.client_assertion;
   // RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request.
-  if (basic && postSecret !== undefined) {
+  if ([basic !== null, postSecret !== undefined, assertion !== undefined].filter(Boolean).length > 1) {
     throw new OAuthError('invalid_request', 'use only one client authentication method');
   }
+  if (assertion !== undefined || params.client_assertion_type !== undefined) return authenticateByAssertion(deps, params);
   if (basic && params.client_id !== undefined && params.client_id !== basic.clientId) {
     throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
   }

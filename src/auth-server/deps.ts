@@ -19,6 +19,10 @@ export interface AuthServerDeps {
   clock: Clock;
   logger: Logger;
   rateLimits: RateLimits;
+  /** Proof and client-assertion `jti` values already used (http/shared-replay-cache.ts; shared per RATE_LIMIT_STORE). */
+  replay: import('../oauth/replay-cache.js').ReplayCache;
+  /** When set, DPoP proofs at the token endpoint must carry one of these nonces (DPOP_REQUIRE_NONCE, RFC 9449 §8). */
+  dpopNonces?: import('../oauth/dpop-nonce.js').DpopNonces;
   /** Who approves authorization requests: demo auto-approval or the login and consent pages. */
   interaction?: import('./interaction.js').Interaction;
   /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */

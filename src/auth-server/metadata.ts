@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import type { AuthServerDeps } from './deps.js';
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import { SUPPORTED_GRANT_TYPES } from './client-metadata.js';
 import { PROMPT_VALUES } from './interaction.js';
+import { ASSERTION_ALGORITHMS } from './private-key-jwt.js';
 
 /**
  * RFC 8414 authorization server metadata (AS-1, AS-2). The same complete document is served at the OAuth and
@@ -27,7 +29,11 @@ export function authorizationServerMetadata(issuer: string, scopes: readonly str
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     // Introspection answers confidential clients only (RFC 7662 §2.1).
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== 'none'),
+    // RFC 8414 §2: required when private_key_jwt is listed.
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9449 §5.1: the proof algorithms the token endpoint accepts.
+    dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
     prompt_values_supported: [...PROMPT_VALUES],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,

@@ -1,3 +1,4 @@
+import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { rateLimit } from '../http/rate-limit.js';
@@ -16,20 +17,68 @@ import {
 } from './client-metadata.js';
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
+import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
 
 const AUTH_METHODS = CLIENT_AUTH_METHODS;
 
 /** RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). */
-const registrationSchema = z.object({
+export const registrationSchema = z.object({
   ...protocolMetadataShape,
   token_endpoint_auth_method: z
     .enum(AUTH_METHODS, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${AUTH_METHODS.join(', ')}` })
     .optional(),
   ...descriptiveMetadataShape,
+  // RFC 9449 §5.2: a client that always uses DPoP; kept in metadata and enforced at the token endpoint.
+  dpop_bound_access_tokens: z.boolean({ error: 'must be true or false' }).optional(),
+  // RFC 7591 §2: the client's public keys for private_key_jwt, by value or by reference (not both).
+  jwks: jwksSchema.optional(),
+  jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
 });
 
+/** The registered fields of a client from validated metadata (RFC 7591 §2 defaults applied); throws on a broken rule. */
+export function registeredFields(m: z.infer<typeof registrationSchema>, scopes: ScopeCatalog) {
+  // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
+  const authMethod: TokenEndpointAuthMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
+  const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, authMethod !== 'none');
+  const redirectUris = [...new Set(m.redirect_uris ?? [])];
+  assertRedirectUris(redirectUris, grantTypes);
+  const keys = clientKeysMetadata(m.jwks, m.jwks_uri, authMethod);
+  return {
+    clientName: m.client_name ?? null,
+    redirectUris,
+    grantTypes,
+    responseTypes,
+    tokenEndpointAuthMethod: authMethod,
+    scope: acceptedClientScope(scopes, m.scope),
+    // OpenID Connect Dynamic Client Registration §2: application_type defaults to web.
+    applicationType: m.application_type ?? ('web' as const),
+    metadata: { ...pickDescriptive(m), ...keys, ...(m.dpop_bound_access_tokens !== undefined && { dpop_bound_access_tokens: m.dpop_bound_access_tokens }) },
+  };
+}
+
+/**
+ * RFC 7591 §3.2.1 and RFC 7592 §3: the client information response, echoing the registered metadata, with the
+ * configuration endpoint's URL and its (new) registration access token.
+ */
+export function clientInformation(client: ClientRecord, issuer: string, registrationAccessToken: string): Record<string, unknown> {
+  return {
+    client_id: client.clientId,
+    client_id_issued_at: client.createdAt,
+    ...(client.clientName !== null && { client_name: client.clientName }),
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    response_types: client.responseTypes,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    scope: client.scope,
+    application_type: client.applicationType,
+    ...client.metadata,
+    registration_client_uri: `${issuer}/oauth/register/${encodeURIComponent(client.clientId)}`,
+    registration_access_token: registrationAccessToken,
+  };
+}
+
 /** RFC 7591 §3.1: the registration request is a JSON document. */
-async function readJsonObject(c: import('hono').Context): Promise<unknown> {
+export async function readJsonObject(c: import('hono').Context): Promise<unknown> {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new OAuthError('invalid_request', 'registration requests must have Content-Type application/json (RFC 7591 §3.1)', { status: 415 });
@@ -67,36 +116,25 @@ export function registerRoute(deps: AuthServerDeps): Hono {
   const register = async (c: import('hono').Context): Promise<Response> => {
     const parsed = registrationSchema.safeParse(await readJsonObject(c));
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
-    const m = parsed.data;
-
-    // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
-    const authMethod: TokenEndpointAuthMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
-    const confidential = authMethod !== 'none';
-    const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, confidential);
-    const redirectUris = [...new Set(m.redirect_uris ?? [])];
-    assertRedirectUris(redirectUris, grantTypes);
+    const fields = registeredFields(parsed.data, deps.scopes);
+    const { tokenEndpointAuthMethod: authMethod, redirectUris, grantTypes } = fields;
 
     const now = deps.clock();
     const clientId = randomToken(16);
-    const clientSecret = confidential ? randomToken(32) : undefined;
-    const metadata = pickDescriptive(m);
+    // A key-authenticated client holds no secret (RFC 7523 §2.2).
+    const clientSecret = authMethod === 'client_secret_basic' || authMethod === 'client_secret_post' ? randomToken(32) : undefined;
     const client: ClientRecord = {
       clientId,
       // docs/security.md: store the hash, never the secret.
       clientSecretHash: clientSecret === undefined ? null : sha256(clientSecret),
-      clientName: m.client_name ?? null,
-      redirectUris,
-      grantTypes,
-      responseTypes,
-      tokenEndpointAuthMethod: authMethod,
-      scope: acceptedClientScope(deps.scopes, m.scope),
-      // OpenID Connect Dynamic Client Registration §2: application_type defaults to web.
-      applicationType: m.application_type ?? 'web',
-      metadata,
+      ...fields,
       createdAt: now,
       lastUsedAt: null,
     };
     await deps.store.createClient(client);
+    // RFC 7592 §3: the token for the client configuration endpoint; stored as its SHA-256 only.
+    const registrationAccessToken = randomToken(32);
+    await deps.store.setRegistrationTokenHash(clientId, sha256(registrationAccessToken));
     deps.logger.info(
       { event: 'client_registered', clientId, clientName: client.clientName, authMethod, redirectUris, grantTypes },
       'client registered',
@@ -105,17 +143,8 @@ export function registerRoute(deps: AuthServerDeps): Hono {
 
     // RFC 7591 §3.2.1: the client information response echoes the registered metadata.
     const body = {
-      client_id: clientId,
+      ...clientInformation(client, deps.config.authServer.issuer, registrationAccessToken),
       ...(clientSecret !== undefined && { client_secret: clientSecret, client_secret_expires_at: 0 }),
-      client_id_issued_at: now,
-      ...(client.clientName !== null && { client_name: client.clientName }),
-      redirect_uris: redirectUris,
-      grant_types: grantTypes,
-      response_types: responseTypes,
-      token_endpoint_auth_method: authMethod,
-      scope: client.scope,
-      application_type: client.applicationType,
-      ...metadata,
     };
     return c.json(body, 201, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   };

@@ -13,6 +13,12 @@ import { tokenErrorAnswer, type TokenAnswer, type TokenExchange } from './token-
 
 const ROUTE = '/oauth/token';
 
+/** The DPoP header as Hono's `c.req.header('dpop')` reads it: repeated lines joined with ", " (and then refused). */
+function dpopHeader(req: IncomingMessage): string | undefined {
+  const value = req.headers.dpop;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** Reads the body as text, or answers undefined once it grows past `max` bytes (whatever Content-Length said). */
 function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -78,7 +84,7 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
     }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) return tooLarge(deps);
-    return exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
+    return exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {

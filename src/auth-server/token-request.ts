@@ -6,6 +6,7 @@ import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
 import type { GrantType } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
+import { dpopNonceHeader, tokenRequestDpop } from './dpop.js';
 import { checkFormContentType, parseForm, type FormParams } from './form.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -15,6 +16,8 @@ import { refreshTokenGrant } from './grants/refresh-token.js';
 export interface TokenRequest {
   contentType: string | undefined;
   authorization: string | undefined;
+  /** The `DPoP` header (RFC 9449 §4.1), when sent. */
+  dpop: string | undefined;
   body: string;
 }
 
@@ -28,7 +31,8 @@ export interface TokenAnswer {
 /** AS-9, RFC 6749 §5.1 and §5.2: token responses, errors included, are never cached. */
 export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-type GrantHandler = (client: ClientRecord, params: FormParams) => Promise<IssuedTokens>;
+/** `dpopJkt`: the DPoP key the tokens are bound to (RFC 9449 §5), when the request carried a proof. */
+type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => Promise<IssuedTokens>;
 
 /** The client_id a failed request claimed (not verified), for the audit trail. */
 function claimedClientId(authorization: string | undefined, posted: string | undefined): string | undefined {
@@ -56,23 +60,24 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
     client_credentials: clientCredentialsGrant(deps),
   };
 
-  const exchange = async (params: FormParams, authorization: string | undefined, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
+  const exchange = async (params: FormParams, req: TokenRequest, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
     const grantType = params.grant_type;
     // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
-    const { client } = await authenticateClient(deps, authorization, params);
+    const { client } = await authenticateClient(deps, req.authorization, params);
     authenticated(client);
     // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
     }
-    const { body, subject, jti, flowId } = await grant(client, params);
+    const dpopJkt = await tokenRequestDpop(deps, req.dpop, client);
+    const { body, subject, jti, flowId } = await grant(client, params, dpopJkt);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
     await emit(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
-    return { status: 200, body, headers: { ...NO_STORE_HEADERS } };
+    return { status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } };
   };
 
   return async (req) => {
@@ -86,12 +91,14 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
     }
     let client: ClientRecord | undefined;
     try {
-      return await exchange(params, req.authorization, (authenticated) => (client = authenticated));
+      return await exchange(params, req, (authenticated) => (client = authenticated));
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
       await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
-      return tokenErrorAnswer(deps, err);
+      const answer = tokenErrorAnswer(deps, err);
+      // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
+      return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };
     }
   };
 }

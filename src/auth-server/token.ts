@@ -12,7 +12,7 @@ import type { TokenExchange } from './token-request.js';
 export function tokenRoute(deps: AuthServerDeps, exchange: TokenExchange): Hono {
   const app = new Hono();
   app.post('/oauth/token', rateLimit(deps.rateLimits.token, deps.config.trustedProxies), async (c) => {
-    const answer = await exchange({ contentType: c.req.header('content-type'), authorization: c.req.header('authorization'), body: await c.req.text() });
+    const answer = await exchange({ contentType: c.req.header('content-type'), authorization: c.req.header('authorization'), dpop: c.req.header('dpop'), body: await c.req.text() });
     return c.json(answer.body, answer.status as 200, answer.headers);
   });
   return app;

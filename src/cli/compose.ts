@@ -1,3 +1,4 @@
+import { deriveKey } from '../keys/encryption.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { DataService } from '../demo/data-service.js';
@@ -46,6 +47,7 @@ export function buildAuthServer(
     trustedProxies: config.trustedProxies,
     keyReloadSeconds: config.keyReloadSeconds,
     cimdAllowPrivateAddresses: config.cimdAllowPrivateAddresses,
+    dpopRequireNonce: config.dpopRequireNonce,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
   }, { ...(auditShared && { auditShared }), ...internals });
 }
@@ -68,6 +70,13 @@ export function buildMcpServer(
     issuer,
     host: oneOrigin ? config.authServer.host : config.mcpServer.host,
     corsOrigins: config.corsOrigins,
+    // DPoP proofs' jti values where the rate limits are (RATE_LIMIT_STORE); nonces per DPOP_REQUIRE_NONCE.
+    dpop: {
+      replayStore: config.rateLimitStore,
+      databaseUrl: config.databaseUrl,
+      ...(config.redisUrl && { redisUrl: config.redisUrl }),
+      ...(config.dpopRequireNonce && { nonceKey: deriveKey(config.secretKey, 'dpop-nonce-rs') }),
+    },
     ...(config.instanceId && { instanceId: config.instanceId }),
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
     // 2025-03-26 clients look for the authorization server's metadata at the MCP origin (served by the

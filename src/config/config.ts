@@ -69,6 +69,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
   ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
+  DPOP_REQUIRE_NONCE: bool.default(false),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -100,6 +101,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
   allowPublicWithoutLogin: boolean;
+  /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
+  dpopRequireNonce: boolean;
 }
 
 export class ConfigError extends Error {
@@ -184,5 +187,6 @@ export function loadConfig(env: Env): Config {
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     metricsToken: e.METRICS_TOKEN,
     allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
+    dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });
 }

@@ -34,13 +34,14 @@ export function publicCors(): MiddlewareHandler {
   return corsAfter({
     origin: '*',
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version'],
+    allowHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
     exposeHeaders: PUBLIC_EXPOSE_HEADERS,
     maxAge: 600,
   });
 }
 
-const PUBLIC_EXPOSE_HEADERS = ['WWW-Authenticate', 'Retry-After'];
+// RFC 9449 §8: a browser-based client must be able to send DPoP and read DPoP-Nonce.
+const PUBLIC_EXPOSE_HEADERS = ['WWW-Authenticate', 'Retry-After', 'DPoP-Nonce'];
 
 /** What publicCors() adds to an answer that is not a preflight, for routes answered by node:http directly. */
 export const PUBLIC_CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -56,8 +57,8 @@ export function allowlistCors(origins: readonly string[]): MiddlewareHandler {
   return corsAfter({
     origin: (origin) => (origins.includes('*') || origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'],
-    exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Retry-After'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID', 'DPoP'],
+    exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Retry-After', 'DPoP-Nonce'],
     maxAge: 600,
   });
 }

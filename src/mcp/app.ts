@@ -65,6 +65,7 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
       scopes: settings.scopes,
       resourceName: settings.resourceName,
       authorizationServerMetadata: settings.authorizationServerMetadata,
+      dpop: deps.dpop !== undefined,
     }),
   );
   for (const r of extra.routes ?? []) app.route('/', r.app);

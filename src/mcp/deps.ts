@@ -44,6 +44,8 @@ export interface McpServerDeps {
   logger: Logger;
   /** Verifies bearer tokens against the issuer's JWKS; the MCP side never reads authorization-server tables. */
   verifier: TokenVerifier;
+  /** Accept DPoP-bound tokens (RFC 9449 §7) on the MCP endpoint; set by the runtime. */
+  dpop?: import('../resource-server/dpop.js').ResourceDpop;
   /** For calls to the authorization server (server-managed mode); defaults to the global fetch. */
   fetch?: typeof fetch;
 }

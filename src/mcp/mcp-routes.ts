@@ -29,6 +29,7 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
       requiredScopes: [],
       allScopes: runtime.toolScopes.declared,
       catalog: runtime.toolScopes.catalog,
+      ...(deps.dpop && { dpop: deps.dpop }),
     });
     const auth = runtime.serverToken
       ? serverManagedAuth({ bearer, serverToken: runtime.serverToken, verifier: deps.verifier, logger: deps.logger })

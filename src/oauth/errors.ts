@@ -1,4 +1,4 @@
-/** Error codes of RFC 6749 §5.2 and §4.1.2.1, RFC 7591 §3.2.2, RFC 6750 §3.1, RFC 8707 §2 and OpenID Connect Core §3.1.2.6 (prompt=none). */
+/** Error codes of RFC 6749 §5.2 and §4.1.2.1, RFC 7591 §3.2.2, RFC 6750 §3.1, RFC 8707 §2, RFC 9449 §12.2 and OpenID Connect Core §3.1.2.6 (prompt=none). */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -18,7 +18,9 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'slow_down'
   | 'login_required'
-  | 'consent_required';
+  | 'consent_required'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** The HTTP status each code is answered with (RFC 6749 §5.2: 400 unless the client failed to authenticate). */
 const STATUS: Record<OAuthErrorCode, number> = {
@@ -41,6 +43,9 @@ const STATUS: Record<OAuthErrorCode, number> = {
   slow_down: 429,
   login_required: 400,
   consent_required: 400,
+  // RFC 9449 §5, §8: at the token endpoint both are 400; a resource server answers them 401 with a DPoP challenge.
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   missingTokenChallenge,
   type Challenge,
 } from './challenge.js';
+import { checkDpopRequest, dpopChallenge, type ResourceDpop } from './dpop.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
 
 /** Hono context variables set by {@link bearerAuth}: `c.get('auth')` is the verified token. */
@@ -28,6 +29,8 @@ export interface BearerOptions {
   requiredScopes: readonly string[];
   /** Scopes advertised when no token was sent (RS-3); defaults to requiredScopes. */
   allScopes?: readonly string[];
+  /** Accept `Authorization: DPoP` with DPoP-bound tokens (RFC 9449 §7); without it only Bearer is understood. */
+  dpop?: ResourceDpop;
   /** The scope vocabulary: what a broader scope implies, and the canonical order; without it scopes match exactly. */
   catalog?: Pick<ScopeCatalog, 'covers' | 'order'>;
 }
@@ -59,25 +62,37 @@ export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
 async function check(request: Request, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
   const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
   const header = request.headers.get('authorization');
-  const inQuery = new URL(request.url).searchParams.has('access_token');
+  const url = new URL(request.url);
+  const inQuery = url.searchParams.has('access_token');
   // RFC 6750 §3.1: more than one method of sending a token is invalid_request.
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
   if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
-  const scheme = header?.trim().split(/\s+/, 1)[0] ?? '';
+  const scheme = (header?.trim().split(/\s+/, 1)[0] ?? '').toLowerCase();
+  const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
-  if (!header || scheme.toLowerCase() !== 'bearer') return missingTokenChallenge(ctx, opts.allScopes ?? opts.requiredScopes);
+  if (!header || (scheme !== 'bearer' && !dpop)) return missingTokenChallenge(ctx, opts.allScopes ?? opts.requiredScopes);
   const parts = header.trim().split(/\s+/);
   if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
-    return invalidRequestChallenge(ctx, 'Authorization header must be "Bearer <token>"');
+    return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);
   }
   let token: VerifiedToken;
   try {
+    // Cached after its first verification: a DPoP request adds only the proof check below.
     token = await opts.verifier.verify(parts[1]!);
   } catch (err) {
     // Only invalid_token is the token's fault; anything else is ours and must surface as a 500.
-    if (err instanceof OAuthError && err.code === 'invalid_token') return invalidTokenChallenge(ctx, err.description);
+    if (err instanceof OAuthError && err.code === 'invalid_token') return dpop ? dpopChallenge(ctx, err) : invalidTokenChallenge(ctx, err.description);
     throw err;
+  }
+  if (dpop) {
+    const refused = await checkDpopRequest(request, url, token, dpop, ctx);
+    if (refused) return refused;
+  } else if (token.dpopJkt) {
+    // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
+    return opts.dpop
+      ? dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is DPoP-bound: send it with Authorization: DPoP and a proof'))
+      : invalidTokenChallenge(ctx, 'this access token is DPoP-bound and this resource does not accept DPoP');
   }
   const accepted = (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a);
   if (!accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');

@@ -1,10 +1,12 @@
-export type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type ChallengeError = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 /** A refusal of a protected-resource request: status, JSON body and the WWW-Authenticate value. */
 export interface Challenge {
   status: 400 | 401 | 403;
   body: { error: ChallengeError | 'unauthorized'; error_description: string };
   wwwAuthenticate: string;
+  /** More headers of the answer (a DPoP-Nonce, RFC 9449 §9). */
+  headers?: Record<string, string>;
 }
 
 /** Where the client finds the resource's metadata, and which scopes to advertise. */
@@ -108,6 +110,7 @@ export function challengeResponse(ch: Challenge): Response {
       'Content-Type': 'application/json',
       'WWW-Authenticate': ch.wwwAuthenticate,
       'Cache-Control': 'no-store',
+      ...ch.headers,
     },
   });
 }

@@ -114,6 +114,8 @@ export class JwtVerifier implements TokenVerifier {
     }
     if (scope !== undefined && typeof scope !== 'string') throw new OAuthError('invalid_token', 'invalid scope claim');
     if (grantId !== undefined && typeof grantId !== 'string') throw new OAuthError('invalid_token', 'invalid grant_id claim');
+    const jkt = (p.cnf as { jkt?: unknown } | undefined)?.jkt;
+    if (p.cnf !== undefined && (typeof jkt !== 'string' || jkt === '')) throw new OAuthError('invalid_token', 'invalid cnf claim');
     return {
       token,
       subject: sub as string,
@@ -124,6 +126,7 @@ export class JwtVerifier implements TokenVerifier {
       issuedAt: iat as number,
       jti: jti as string,
       ...(grantId !== undefined && { grantId: grantId as string }),
+      ...(jkt !== undefined && { dpopJkt: jkt as string }),
     };
   }
 }

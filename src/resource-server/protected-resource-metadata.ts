@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { publicCors } from '../http/cors.js';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { protectedResourceMetadataDocument } from './metadata-route.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 
@@ -8,6 +9,8 @@ export interface ProtectedResourceMetadataOptions {
   scopes?: readonly string[];
   resourceName?: string;
   resourceDocumentation?: string;
+  /** The resource accepts DPoP-bound tokens: advertise the proof algorithms (RFC 9728 §2). */
+  dpop?: boolean;
 }
 
 /**
@@ -15,13 +18,17 @@ export interface ProtectedResourceMetadataOptions {
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-2
  */
 export function protectedResourceMetadata(resource: string, issuer: string, opts: ProtectedResourceMetadataOptions = {}): Record<string, unknown> {
-  return protectedResourceMetadataDocument({
+  return {
+    ...protectedResourceMetadataDocument({
     resource,
     authorizationServers: [issuer],
     scopes: opts.scopes ?? [],
     ...(opts.resourceName && { resourceName: opts.resourceName }),
     ...(opts.resourceDocumentation && { resourceDocumentation: opts.resourceDocumentation }),
-  });
+    }),
+    // RFC 9728 §2: DPoP proof algorithms accepted; bearer tokens stay accepted, so DPoP is not required.
+    ...(opts.dpop && { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS], dpop_bound_access_tokens_required: false }),
+  };
 }
 
 export interface DiscoveryRoutesOptions extends ProtectedResourceMetadataOptions {

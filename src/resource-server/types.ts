@@ -13,6 +13,8 @@ export interface VerifiedToken {
   jti: string;
   /** The grant the token was issued under (its grant_id claim), for revocation checks; absent when not carried. */
   grantId?: string;
+  /** RFC 9449 §6.1: the DPoP key thumbprint the token is bound to (its cnf.jkt); absent for a bearer token. */
+  dpopJkt?: string;
 }
 
 /** Verifies a bearer token; throws OAuthError('invalid_token') when it is not acceptable for this resource. */

@@ -1,3 +1,6 @@
+import { openReplayCache } from '../http/shared-replay-cache.js';
+import { deriveKey } from '../keys/encryption.js';
+import { DpopNonces } from '../oauth/dpop-nonce.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createAuthServerApp } from '../auth-server/app.js';
 import { ClientMetadataCache } from '../auth-server/cimd.js';
@@ -76,6 +79,8 @@ export interface AuthorizationServerOptions {
   demo?: Partial<AuthServerSettings['demo']>;
   /** Lets Client ID Metadata Documents be fetched from private addresses (local development). */
   cimdAllowPrivateAddresses?: boolean;
+  /** RFC 9449 §8: DPoP proofs at the token endpoint must carry a server nonce (default false). */
+  dpopRequireNonce?: boolean;
 }
 
 export interface AuthorizationServer extends HttpApp {
@@ -148,6 +153,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     },
     { keyPrefix: 'oauth-mcp' },
   );
+  // DPoP proof and client assertion jti values, shared where the rate limits are.
+  const replay = await openReplayCache(
+    { rateLimitStore: limits.store ?? 'memory', databaseUrl: limits.databaseUrl ?? '', redisUrl: limits.redisUrl },
+    clock,
+    { keyPrefix: 'oauth-mcp:as' },
+  );
   const base = { store, clock, logger };
   const { auditShared: shared, ...replaced } = internals;
   const observability = authServerObservability({ ...base, shared });
@@ -158,6 +169,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     resources: resourceRegistry(options.resources, scopes),
     keys,
     rateLimits: rateLimits.limits,
+    replay,
+    ...(options.dpopRequireNonce && { dpopNonces: new DpopNonces(deriveKey(secretKey, 'dpop-nonce-as'), clock) }),
     clientCache: createClientCache(),
     clientMetadataCache: new ClientMetadataCache(clock),
     // Failed sign-ins are counted where the rate limits are: shared between instances.
@@ -185,7 +198,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   const direct = [tokenDirectRoute(deps, exchange, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
-  const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), deps.audit.flush()])));
+  const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])));
   return { ...served, issuer, deps, reloadKeys: () => keys.reload() };
 }
 

@@ -1,3 +1,6 @@
+import { openReplayCache } from '../http/shared-replay-cache.js';
+import { DpopNonces } from '../oauth/dpop-nonce.js';
+import type { ResourceDpop } from '../resource-server/dpop.js';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
@@ -71,6 +74,12 @@ export interface McpServerOptions {
   fetch?: typeof fetch;
   /** Close 2025-era sessions idle this long (milliseconds, default 30 min); SSE keep-alive interval (0: off). */
   sessions?: { idleMs?: number; now?: () => number; sseKeepAliveMs?: number };
+  /**
+   * DPoP (RFC 9449 §7), accepted unless false: where proof jti values are kept (default: this process; 'postgres'
+   * or 'redis' share them between instances, table replay_jti / keys), and `nonceKey` (32+ bytes) to require a
+   * server nonce in every proof (RFC 9449 §9).
+   */
+  dpop?: false | { replayStore?: 'memory' | 'postgres' | 'redis'; databaseUrl?: string; redisUrl?: string; nonceKey?: Buffer };
 }
 
 /** What tools built by a function are given. */
@@ -143,7 +152,18 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     serverManaged: options.serverManaged,
     resourceName: options.resourceName ?? options.serverInfo?.name ?? 'mcp',
   };
-  const deps: McpServerDeps = { settings, clock, logger, verifier, ...(options.fetch && { fetch: options.fetch }) };
+  const dpopOptions = options.dpop === false ? undefined : (options.dpop ?? {});
+  // DPoP proof jti values, in this process or shared (http/shared-replay-cache.ts).
+  const replay = dpopOptions
+    ? await openReplayCache({ rateLimitStore: dpopOptions.replayStore ?? 'memory', databaseUrl: dpopOptions.databaseUrl ?? '', redisUrl: dpopOptions.redisUrl }, clock, { keyPrefix: 'oauth-mcp:rs' })
+    : undefined;
+  const dpop: ResourceDpop | undefined = replay && {
+    replay,
+    clock,
+    publicUrl: origin,
+    ...(dpopOptions?.nonceKey && { nonces: new DpopNonces(dpopOptions.nonceKey, clock) }),
+  };
+  const deps: McpServerDeps = { settings, clock, logger, verifier, ...(options.fetch && { fetch: options.fetch }), ...(dpop && { dpop }) };
   const identity: ServerIdentity = {
     info: options.serverInfo ?? { name: 'mcp', version: '1.0.0' },
     ...(options.instructions !== undefined && { instructions: options.instructions }),
@@ -189,7 +209,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     metricsToken: options.metricsToken,
   });
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  const served = httpApp(observed, [], async () => void (await Promise.all([runtime.close(), audit?.flush()])));
+  const served = httpApp(observed, [], async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
   return {
     ...served,
     url: endpoints[0]!.resource,

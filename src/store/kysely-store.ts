@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditStore } from './kysely/audit.js';
 import { clientStore } from './kysely/clients.js';
+import { clientRegistrationStore } from './kysely/client-registrations.js';
 import { codeStore } from './kysely/codes.js';
 import { itemStore } from './kysely/data-items.js';
 import { grantStore } from './kysely/grants.js';
@@ -22,6 +23,7 @@ export class KyselyStore implements Store {
     const store: Store = {
       dialect,
       ...clientStore(db),
+      ...clientRegistrationStore(db),
       ...userStore(db),
       ...grantStore(db),
       ...codeStore(db),

@@ -3,7 +3,7 @@
  * (kysely/). Times are Unix seconds. Secrets arrive here already hashed.
  */
 
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface ClientRecord {
   clientId: string;
@@ -72,6 +72,8 @@ export interface RefreshTokenRecord {
   rotatedAt: number | null;
   revokedAt: number | null;
   createdAt: number;
+  /** RFC 9449 §5: the DPoP key thumbprint a public client's refresh token is bound to; absent or null when unbound. */
+  dpopJkt?: string | null;
 }
 
 export interface SigningKeyRecord {

@@ -15,6 +15,7 @@ export interface Database {
     metadata: string; // JSON object
     created_at: number;
     last_used_at: number | null;
+    registration_token_hash: string | null;
   };
   users: {
     id: string;
@@ -58,6 +59,7 @@ export interface Database {
     rotated_at: number | null;
     revoked_at: number | null;
     created_at: number;
+    dpop_jkt: string | null;
   };
   revoked_access_tokens: {
     jti: string;

@@ -33,6 +33,19 @@ export interface ClientStore {
   updateClientSecret(clientId: string, clientSecretHash: string): Promise<boolean>;
 }
 
+/** RFC 7592 client configuration: registration access tokens (hashed) and metadata updates. */
+export interface ClientRegistrationStore {
+  /** Sets the hash of a client's registration access token when it has none; true when set. */
+  setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean>;
+  /** The client whose registration access token hashes to `tokenHash`, if that is `clientId`. */
+  getClientByRegistrationToken(clientId: string, tokenHash: string): Promise<ClientRecord | undefined>;
+  /**
+   * Replaces the registered metadata (everything but the id, secret hash and times) and rotates the registration
+   * access token, in one update that holds only while the old token is still current; true when it did.
+   */
+  updateRegisteredClient(client: ClientRecord, oldTokenHash: string, newTokenHash: string): Promise<boolean>;
+}
+
 export interface UserStore {
   createUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
@@ -141,7 +154,7 @@ export interface AuditStore {
   listFlows(query?: { limit?: number; since?: number }): Promise<FlowRecord[]>;
 }
 
-export interface Store extends ClientStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore {
+export interface Store extends ClientStore, ClientRegistrationStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, signing keys, audit events and flows past their expiry. */

@@ -1,3 +1,4 @@
+import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -96,6 +96,8 @@ export function credentials(client: TestClient): { headers: Record<string, strin
       return { headers: {}, params: { client_id: client.clientId, client_secret: client.secret! } };
     case 'none':
       return { headers: {}, params: { client_id: client.clientId } };
+    case 'private_key_jwt':
+      throw new Error('private_key_jwt test clients sign an assertion per request (tests/e2e/private-key-jwt.test.ts)');
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixedClock } from '../../src/clock.js';
+import { fixedClock, type Clock } from '../../src/clock.js';
 import { requestListener } from '../../src/http/direct-route.js';
 import { loadConfig, type Env } from '../../src/config/config.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
@@ -19,13 +19,13 @@ async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
  * Both servers as `oauth-mcp start` builds them (cli/compose.ts: request context, /metrics, /ready, audit), on
  * loopback ports so the MCP side fetches the issuer's JWKS over HTTP. Every log line of both is kept in `lines`.
  */
-export async function startObservedServers(env: Env = {}) {
+export async function startObservedServers(env: Env = {}, opts: { clock?: Clock } = {}) {
   const as = await listenOnLoopback();
   const mcp = await listenOnLoopback();
   const issuer = `http://127.0.0.1:${as.port}`;
   const mcpUrl = `http://127.0.0.1:${mcp.port}`;
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0', OAUTH_ISSUER: issuer, MCP_SERVER_URL: mcpUrl, ...env });
-  const clock = fixedClock();
+  const clock = opts.clock ?? fixedClock();
   const store = await openStore(config.databaseUrl);
   const lines: string[] = [];
   const logger = env.LOG_LEVEL === 'silent' ? silentLogger() : createLogger('trace', { write: (line: string) => void lines.push(line) });

@@ -210,6 +210,9 @@ describe('discovery at the MCP origin', () => {
     scopes_supported: ['read', 'write'],
     bearer_methods_supported: ['header'],
     resource_name: 'oauth-mcp',
+    // RFC 9728 §2: the MCP endpoint accepts DPoP-bound tokens too (resource-server/dpop.ts).
+    dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519'],
+    dpop_bound_access_tokens_required: false,
   });
 
   it('RS-1, RS-2: path-aware metadata for /mcp/v1 and /mcp, and the root describing /mcp/v1', async () => {

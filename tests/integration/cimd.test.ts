@@ -120,7 +120,8 @@ describe('metadata document URLs and documents (AS-5)', () => {
   const good = { client_id: url, client_name: 'Example', redirect_uris: ['http://127.0.0.1/cb'] };
   it.each([
     [{ ...good, client_id: 'https://other.example/client.json' }, /does not equal the document URL/],
-    [{ ...good, token_endpoint_auth_method: 'private_key_jwt' }, /"private_key_jwt" is not supported; use none/],
+    [{ ...good, token_endpoint_auth_method: 'client_secret_jwt' }, /"client_secret_jwt" is not supported; use none or private_key_jwt/],
+    [{ ...good, token_endpoint_auth_method: 'private_key_jwt' }, /private_key_jwt needs jwks or jwks_uri/],
     [{ ...good, token_endpoint_auth_method: 'client_secret_basic' }, /"client_secret_basic" is not supported/],
     [{ ...good, client_secret: 'shh' }, /must not contain client_secret/],
     [{ ...good, redirect_uris: ['http://127.0.0.1/cb', 'javascript:alert(1)'] }, /redirect_uris\[1\] "javascript:alert\(1\)": uses the javascript: scheme/],

@@ -35,7 +35,13 @@ describe('authorization-server metadata is derived from what is implemented (AS-
       s.app.request('/oauth/register', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_name: `m-${method}`, redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: method }),
+        body: JSON.stringify({
+          client_name: `m-${method}`,
+          redirect_uris: ['http://127.0.0.1:9/cb'],
+          token_endpoint_auth_method: method,
+          // RFC 7523 §2.2: a key-authenticated client registers its public key.
+          ...(method === 'private_key_jwt' && { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'fAyVpkWxYu4HX7hrwj2fhPpjssu7iPymHR5kYMK-QrY', y: 'WD_UWDm_Wp5fRHah4OYN79OYjKWKTz0PdRadg85dvS0' }] } }),
+        }),
       });
     expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['none', 'client_secret_basic', 'client_secret_post']));
     for (const method of doc.token_endpoint_auth_methods_supported) expect((await register(method)).status, method).toBe(201);

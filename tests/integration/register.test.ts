@@ -44,7 +44,7 @@ describe('POST /oauth/register (AS-4, RFC 7591)', () => {
       contacts: ['ops@example.com'],
       software_id: 'vscode',
       software_version: '1.105.0',
-      jwks_uri: 'https://ignored.example/jwks',
+      sector_identifier_uri: 'https://ignored.example/sector',
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -68,7 +68,7 @@ describe('POST /oauth/register (AS-4, RFC 7591)', () => {
     expect(body.client_secret).toBeUndefined();
     expect(body.client_secret_expires_at).toBeUndefined();
     // RFC 7591 §2: metadata the server does not understand is ignored, not stored or echoed.
-    expect(body.jwks_uri).toBeUndefined();
+    expect(body.sector_identifier_uri).toBeUndefined();
     const stored = await s.store.getClient(body.client_id);
     expect(stored).toMatchObject({ clientSecretHash: null, tokenEndpointAuthMethod: 'none', applicationType: 'native', clientName: 'VS Code' });
     expect(stored!.metadata).toEqual({
@@ -158,7 +158,10 @@ describe('POST /oauth/register (AS-4, RFC 7591)', () => {
   });
 
   it.each([
-    [{ token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://a.example/cb'] }, /^token_endpoint_auth_method: unsupported value "private_key_jwt"; supported: none, client_secret_basic, client_secret_post/],
+    [{ token_endpoint_auth_method: 'client_secret_jwt', redirect_uris: ['https://a.example/cb'] }, /^token_endpoint_auth_method: unsupported value "client_secret_jwt"; supported: none, client_secret_basic, client_secret_post, private_key_jwt/],
+    [{ token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://a.example/cb'] }, /^token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri/],
+    [{ token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://a.example/cb'], jwks_uri: 'http://keys.example/jwks' }, /^jwks_uri must be an https URL/],
+    [{ token_endpoint_auth_method: 'private_key_jwt', redirect_uris: ['https://a.example/cb'], jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /^jwks: must hold public keys only/],
     [{ grant_types: ['implicit'], redirect_uris: ['https://a.example/cb'] }, /^grant_types\[0\]: unsupported value "implicit"/],
     [{ grant_types: ['password'], redirect_uris: ['https://a.example/cb'] }, /^grant_types\[0\]: unsupported value "password"/],
     [{ response_types: ['token'], redirect_uris: ['https://a.example/cb'] }, /^response_types\[0\]: unsupported value "token"/],

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
+import { dpopKey } from '../helpers/dpop.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
 
 /**
@@ -129,6 +130,69 @@ describe('POST /oauth/token answered directly by node:http matches the Hono rout
     expect(metadata.status).toBe(200);
     expect(directHits).toBe(before);
   });
+});
+
+describe('DPoP answers and headers are the same on both routes (RFC 9449 §5, §8)', () => {
+  for (const requireNonce of [false, true]) {
+    describe(requireNonce ? 'with DPOP_REQUIRE_NONCE=true' : 'without nonces', () => {
+      let s: ObservedServers;
+      let direct: Listening;
+      let key: Awaited<ReturnType<typeof dpopKey>>;
+      beforeAll(async () => {
+        s = await startObservedServers({ LOG_LEVEL: 'silent', DPOP_REQUIRE_NONCE: String(requireNonce) });
+        direct = await listen(s.auth.app, '127.0.0.1', 0, undefined, s.auth.directRoutes);
+        key = await dpopKey();
+      });
+      afterAll(async () => {
+        await direct.close(0);
+        await s.close();
+      });
+
+      /** Each route gets its own fresh proof (a proof is single-use), made by `proof`. */
+      const both = async (proof: () => Promise<string>): Promise<[Seen, Seen]> => {
+        const sent = async (): Promise<RequestInit> => ({
+          method: 'POST',
+          headers: { authorization: DEMO_BASIC, 'content-type': FORM, dpop: await proof() },
+          body: 'grant_type=client_credentials&scope=read',
+        });
+        const overNetwork = await seen(await fetch(`http://127.0.0.1:${direct.port}/oauth/token`, await sent()));
+        const inProcess = await seen(await s.auth.app.request('/oauth/token', await sent()));
+        return [overNetwork, inProcess];
+      };
+      const tokenUrl = () => `${s.issuer}/oauth/token`;
+      const nonce = () => (requireNonce ? { nonce: s.auth.deps.dpopNonces!.current() } : {});
+
+      it('a valid proof: token_type DPoP, and the current nonce when nonces are on', async () => {
+        const [overNetwork, inProcess] = await both(() => key.proof('POST', tokenUrl(), { iat: s.clock(), ...nonce() }));
+        expect(overNetwork.status).toBe(200);
+        expect(overNetwork.body.token_type).toBe('DPoP');
+        expect(overNetwork).toEqual(inProcess);
+        expect(overNetwork.headers['dpop-nonce']).toBe(requireNonce ? s.auth.deps.dpopNonces!.current() : undefined);
+      });
+
+      it('a proof for another method: 400 invalid_dpop_proof', async () => {
+        const [overNetwork, inProcess] = await both(() => key.proof('GET', tokenUrl(), { iat: s.clock(), ...nonce() }));
+        expect(overNetwork).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof' } });
+        expect(overNetwork).toEqual(inProcess);
+      });
+
+      it('a replayed proof: 400 invalid_dpop_proof on both', async () => {
+        const proof = await key.proof('POST', tokenUrl(), { iat: s.clock(), ...nonce() });
+        await fetch(`http://127.0.0.1:${direct.port}/oauth/token`, { method: 'POST', headers: { authorization: DEMO_BASIC, 'content-type': FORM, dpop: proof }, body: 'grant_type=client_credentials' });
+        const [overNetwork, inProcess] = await both(async () => proof);
+        expect(overNetwork).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof', error_description: expect.stringContaining('already used') } });
+        expect(overNetwork).toEqual(inProcess);
+      });
+
+      if (requireNonce) {
+        it('a proof without a nonce: 400 use_dpop_nonce with a DPoP-Nonce header', async () => {
+          const [overNetwork, inProcess] = await both(() => key.proof('POST', tokenUrl(), { iat: s.clock() }));
+          expect(overNetwork).toMatchObject({ status: 400, body: { error: 'use_dpop_nonce' }, headers: { 'dpop-nonce': s.auth.deps.dpopNonces!.current() } });
+          expect(overNetwork).toEqual(inProcess);
+        });
+      }
+    });
+  }
 });
 
 describe('the direct token route applies the token rate limit (RFC 6585 §4)', () => {

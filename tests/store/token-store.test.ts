@@ -54,4 +54,24 @@ describeEachDatabase('token store methods', (target) => {
     ]);
     expect([a, b].sort()).toEqual([false, true]);
   });
+
+  it('RFC 9449 §5: a refresh token keeps the DPoP key thumbprint it is bound to (migration 008); unbound has none', async () => {
+    const base: RefreshTokenRecord = {
+      tokenHash: `rt_${randomUUID()}`,
+      grantId: 'g',
+      clientId: 'c',
+      subject: 's',
+      scope: 'read',
+      resource: 'http://127.0.0.1:5001/mcp/v1',
+      expiresAt: T + 100,
+      rotatedAt: null,
+      revokedAt: null,
+      createdAt: T,
+    };
+    const bound = { ...base, tokenHash: `${base.tokenHash}-bound`, dpopJkt: 'x'.repeat(43) };
+    await store.insertRefreshToken(base);
+    expect(await store.insertRefreshTokenIfAbsent(bound)).toBe(true);
+    expect(await store.getRefreshToken(bound.tokenHash)).toStrictEqual(bound);
+    expect((await store.getRefreshToken(base.tokenHash))?.dpopJkt).toBeUndefined();
+  });
 });

@@ -14,11 +14,15 @@ import { touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js';
 
-/** Access token, and a refresh token when the client registered the refresh_token grant. */
-async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding): Promise<IssuedTokens> {
+/**
+ * Access token, and a refresh token when the client registered the refresh_token grant. With a DPoP proof the
+ * access token is bound to its key, and so is a public client's refresh token (RFC 9449 §5).
+ */
+async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding, dpopJkt: string | undefined): Promise<IssuedTokens> {
   const scopes = parseScope(binding.scope);
-  const access = await mintAccessToken(deps, { ...binding, scopes });
-  const refresh = client.grantTypes.includes('refresh_token') ? await issueRefreshToken(deps, binding) : undefined;
+  const access = await mintAccessToken(deps, { ...binding, scopes, ...(dpopJkt && { dpopJkt }) });
+  const refreshBinding = dpopJkt && client.tokenEndpointAuthMethod === 'none' ? { ...binding, dpopJkt } : binding;
+  const refresh = client.grantTypes.includes('refresh_token') ? await issueRefreshToken(deps, refreshBinding) : undefined;
   return issuedTokens(access, scopes, refresh);
 }
 
@@ -31,7 +35,7 @@ async function reuseDetected(deps: AuthServerDeps, client: ClientRecord, subject
  * The original demo's fixed code: it works for the demo client only, without PKCE, as the demo did, and
  * opens a new grant for the demo user each time so refresh works.
  */
-async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Promise<IssuedTokens> {
+async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord, dpopJkt: string | undefined): Promise<IssuedTokens> {
   if (client.clientId !== deps.config.demo.clientId) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
   const now = deps.clock();
   const grant = {
@@ -45,7 +49,7 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
   await deps.store.createGrant({ ...grant, createdAt: now, lastUsedAt: now, revokedAt: null });
   await touchClientIfStale(deps, client, now);
   deps.logger.info({ clientId: client.clientId, grantId: grant.id }, 'demo authorization code exchanged');
-  return issueTokens(deps, client, { grantId: grant.id, clientId: client.clientId, subject: grant.subject, scope: grant.scope, resource: grant.resource });
+  return issueTokens(deps, client, { grantId: grant.id, clientId: client.clientId, subject: grant.subject, scope: grant.scope, resource: grant.resource }, dpopJkt);
 }
 
 /**
@@ -55,10 +59,10 @@ async function exchangeDemoCode(deps: AuthServerDeps, client: ClientRecord): Pro
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.3
  */
 export function authorizationCodeGrant(deps: AuthServerDeps) {
-  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
+  return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
     const code = params.code;
     if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
-    if (deps.config.demo.enabled && code === deps.config.demo.authorizationCode) return exchangeDemoCode(deps, client);
+    if (deps.config.demo.enabled && code === deps.config.demo.authorizationCode) return exchangeDemoCode(deps, client, dpopJkt);
 
     // OAuth 2.1 §4.1.3: PKCE is required, so a request without code_verifier is malformed.
     if (params.code_verifier === undefined) throw new OAuthError('invalid_request', 'code_verifier is required', { rule: RULES.codeVerifierMissing });
@@ -110,7 +114,7 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       subject: record.subject,
       scope: record.scope,
       resource: record.resource,
-    });
+    }, dpopJkt);
     return grant.flowId ? { ...issued, flowId: grant.flowId } : issued;
   };
 }

@@ -26,7 +26,7 @@ function resolveResource(deps: AuthServerDeps, requested: string | undefined): {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 export function clientCredentialsGrant(deps: AuthServerDeps) {
-  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
+  return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only');
@@ -37,7 +37,7 @@ export function clientCredentialsGrant(deps: AuthServerDeps) {
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const { resource } = target;
     await touchClientIfStale(deps, client, deps.clock());
-    const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource });
+    const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) });
     return issuedTokens(access, scopes);
   };
 }

@@ -19,6 +19,8 @@ export interface RefreshTokenBinding {
   subject: string;
   scope: string;
   resource: string;
+  /** RFC 9449 §5: the DPoP key a public client's refresh token is bound to. */
+  dpopJkt?: string;
 }
 
 /** Issues a fresh refresh token for a grant; only its SHA-256 is stored. */
@@ -72,6 +74,8 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       rotatedAt: null,
       revokedAt: null,
       createdAt: rotatedAt,
+      // RFC 9449 §5: the successor stays bound to the same key.
+      ...(old.dpopJkt && { dpopJkt: old.dpopJkt }),
     };
     // Inserted here: the row is what was just written. Already there (a concurrent refresh, another instance):
     // read it, since it may have been revoked meanwhile.
@@ -79,7 +83,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     return (await deps.store.getRefreshToken(row.tokenHash)) ?? row;
   }
 
-  return async (client: ClientRecord, params: FormParams): Promise<IssuedTokens> => {
+  return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
     const token = params.refresh_token;
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     const now = deps.clock();
@@ -94,6 +98,11 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'refresh token has expired', { rule: RULES.refreshExpired });
     const grant = await deps.store.getGrant(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked', { rule: RULES.grantRevoked });
+    if (record.dpopJkt) {
+      // RFC 9449 §5: a bound refresh token is used only with a proof of the same key.
+      if (dpopJkt === undefined) throw new OAuthError('invalid_dpop_proof', 'this refresh token is DPoP-bound: send a DPoP proof');
+      if (dpopJkt !== record.dpopJkt) throw new OAuthError('invalid_grant', 'the DPoP proof is signed by another key than the refresh token is bound to');
+    }
 
     const scopes = narrowScopes(deps.scopes.names, parseScope(record.scope), params.scope);
     if (params.resource !== undefined) {
@@ -138,6 +147,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       scopes,
       resource: record.resource,
       grantId: record.grantId,
+      ...(dpopJkt && { dpopJkt }),
     });
     const issued = issuedTokens(access, scopes, successor);
     return grant.flowId ? { ...issued, flowId: grant.flowId } : issued;

@@ -3,7 +3,7 @@ import type { Database } from '../schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from '../store.js';
 import type { Row } from './rows.js';
 
-const toClient = (r: Row<'clients'>): ClientRecord => ({
+export const toClient = (r: Row<'clients'>): ClientRecord => ({
   clientId: r.client_id,
   clientSecretHash: r.client_secret_hash,
   clientName: r.client_name,

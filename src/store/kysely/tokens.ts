@@ -14,6 +14,7 @@ const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => ({
   rotatedAt: r.rotated_at,
   revokedAt: r.revoked_at,
   createdAt: r.created_at,
+  ...(r.dpop_jkt !== null && { dpopJkt: r.dpop_jkt }),
 });
 
 const refreshRow = (t: RefreshTokenRecord) => ({
@@ -27,6 +28,7 @@ const refreshRow = (t: RefreshTokenRecord) => ({
   rotated_at: t.rotatedAt,
   revoked_at: t.revokedAt,
   created_at: t.createdAt,
+  dpop_jkt: t.dpopJkt ?? null,
 });
 
 /** Refresh tokens and revoked access tokens over Kysely. */

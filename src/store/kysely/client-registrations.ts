@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { ClientRecord, ClientRegistrationStore } from '../store.js';
+import { toClient } from './clients.js';
+
+/** RFC 7592 registration access tokens and client metadata updates over Kysely. */
+export function clientRegistrationStore(db: Kysely<Database>): ClientRegistrationStore {
+  return {
+    async setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean> {
+      const r = await db
+        .updateTable('clients')
+        .set({ registration_token_hash: tokenHash })
+        .where('client_id', '=', clientId)
+        .where('registration_token_hash', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async getClientByRegistrationToken(clientId: string, tokenHash: string): Promise<ClientRecord | undefined> {
+      const r = await db
+        .selectFrom('clients')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .where('registration_token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return r && toClient(r);
+    },
+
+    async updateRegisteredClient(c: ClientRecord, oldTokenHash: string, newTokenHash: string): Promise<boolean> {
+      const r = await db
+        .updateTable('clients')
+        .set({
+          client_name: c.clientName,
+          redirect_uris: JSON.stringify(c.redirectUris),
+          grant_types: JSON.stringify(c.grantTypes),
+          response_types: JSON.stringify(c.responseTypes),
+          token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+          scope: c.scope,
+          application_type: c.applicationType,
+          metadata: JSON.stringify(c.metadata),
+          registration_token_hash: newTokenHash,
+        })
+        .where('client_id', '=', c.clientId)
+        .where('registration_token_hash', '=', oldTokenHash)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+  };
+}

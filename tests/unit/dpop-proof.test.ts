@@ -1,0 +1,88 @@
+import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { DpopNonces } from '../../src/oauth/dpop-nonce.js';
+import { verifyDpopProof, type DpopProofCheck } from '../../src/oauth/dpop-proof.js';
+import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
+import { dpopKey } from '../helpers/dpop.js';
+
+const HTU = 'https://as.example/oauth/token';
+
+describe('DPoP proof checks (RFC 9449 §4.3)', () => {
+  const setup = async (alg: 'ES256' | 'EdDSA' = 'ES256') => {
+    const clock = fixedClock();
+    const key = await dpopKey(alg);
+    const check = (over: Partial<DpopProofCheck> = {}): DpopProofCheck => ({ htm: 'POST', htu: HTU, now: clock(), replay: new MemoryReplayCache(clock), ...over });
+    return { clock, key, check };
+  };
+
+  it('accepts ES256 and EdDSA proofs and returns the RFC 7638 thumbprint of the key', async () => {
+    for (const alg of ['ES256', 'EdDSA'] as const) {
+      const { clock, key, check } = await setup(alg);
+      const proof = await key.proof('POST', `${HTU}?x=1`, { iat: clock() });
+      const result = await verifyDpopProof(proof, check());
+      expect(result.jkt).toBe(await calculateJwkThumbprint(key.jwk));
+    }
+  });
+
+  it('refuses a replayed proof (same jti) with the same cache', async () => {
+    const { clock, key, check } = await setup();
+    const proof = await key.proof('POST', HTU, { iat: clock() });
+    const c = check();
+    await verifyDpopProof(proof, c);
+    await expect(verifyDpopProof(proof, c)).rejects.toMatchObject({ code: 'invalid_dpop_proof', description: expect.stringContaining('already used') });
+  });
+
+  it('refuses a proof for another method or URL', async () => {
+    const { clock, key, check } = await setup();
+    await expect(verifyDpopProof(await key.proof('GET', HTU, { iat: clock() }), check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+    await expect(verifyDpopProof(await key.proof('POST', 'https://as.example/other', { iat: clock() }), check())).rejects.toMatchObject({
+      description: expect.stringContaining('htu'),
+    });
+  });
+
+  it('refuses a proof outside the iat window, a wrong typ, a missing header and a private key in jwk', async () => {
+    const { clock, key, check } = await setup();
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() - 61 }), check())).rejects.toMatchObject({ description: expect.stringContaining('too old') });
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() + 30 }), check())).rejects.toMatchObject({ description: expect.stringContaining('future') });
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), typ: 'JWT' }), check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+    await expect(verifyDpopProof(undefined, check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+    const two = await key.proof('POST', HTU, { iat: clock() });
+    await expect(verifyDpopProof(`${two}, ${two}`, check())).rejects.toMatchObject({ description: expect.stringContaining('exactly one') });
+    // RFC 9449 §4.3 check 6: the jwk header must be a public key.
+    const privateJwk = await exportJWK(key.privateKey);
+    const withPrivate = await new SignJWT({ htm: 'POST', htu: HTU, jti: 'p' }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk }).setIssuedAt(clock()).sign(key.privateKey);
+    await expect(verifyDpopProof(withPrivate, check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+  });
+
+  it('refuses a proof signed by another key than its jwk', async () => {
+    const { clock, key, check } = await setup();
+    const other = await dpopKey();
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), key: other.privateKey }), check())).rejects.toMatchObject({
+      description: expect.stringContaining('signature'),
+    });
+  });
+
+  it('checks ath against the presented access token', async () => {
+    const { clock, key, check } = await setup();
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check({ accessToken: 'at' }))).rejects.toMatchObject({ description: expect.stringContaining('ath') });
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), accessToken: 'other' }), check({ accessToken: 'at' }))).rejects.toMatchObject({
+      description: expect.stringContaining('another access token'),
+    });
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), accessToken: 'at' }), check({ accessToken: 'at' }));
+  });
+
+  it('asks for a nonce with use_dpop_nonce and a DPoP-Nonce header, accepts the fresh one, refuses it two windows later', async () => {
+    const { clock, key, check } = await setup();
+    const nonces = new DpopNonces(Buffer.alloc(32, 1), clock);
+    const err = await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check({ nonces })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'use_dpop_nonce', headers: { 'DPoP-Nonce': nonces.current() } });
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), nonce: nonces.current() }), check({ nonces }));
+    const old = nonces.current();
+    clock.advance(121);
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), nonce: old }), check({ nonces, now: clock() }))).rejects.toMatchObject({ code: 'use_dpop_nonce' });
+    // Another key's nonces (the resource server's) are not accepted here.
+    const rs = new DpopNonces(Buffer.alloc(32, 2), clock);
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), nonce: rs.current() }), check({ nonces, now: clock() }))).rejects.toMatchObject({ code: 'use_dpop_nonce' });
+  });
+});
