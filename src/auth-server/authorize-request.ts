@@ -3,7 +3,7 @@ import { isValidS256Challenge } from '../oauth/pkce.js';
 import { redirectUriMatches } from '../oauth/redirect-uri.js';
 import { canonicalResource } from '../oauth/resource.js';
 import { RULES } from '../oauth/rules.js';
-import { resolveRequestedScopes } from '../oauth/scopes.js';
+import { IGNORED_SCOPES, parseScope, resolveRequestedScopes } from '../oauth/scopes.js';
 import { findClient } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import { PROMPT_VALUES, type ValidatedAuthorizationRequest } from './interaction.js';
@@ -128,6 +128,12 @@ export async function validateAuthorizationRequest(deps: AuthServerDeps, params:
   const scopeParam = valuesOf(params, 'scope')[0];
   // A resource's tokens carry only the scopes registered for it.
   const known = resolveRequestedScopes(deps.scopes, scopeParam, target.scopes);
+  // RFC 6749 §4.1.2.1: a request for nothing this server offers is invalid_scope, not silently the defaults.
+  // OpenID's openid and offline_access, which some clients add to every request, still mean the defaults.
+  const unknown = parseScope(scopeParam).filter((s) => !IGNORED_SCOPES.has(s));
+  if (known.length === 0 && unknown.length > 0) {
+    return fail('invalid_scope', `unknown scope ${unknown.slice(0, 3).join(' ').slice(0, 100)}; this server offers ${deps.scopes.names.join(' ')}`, RULES.scopeUnknown);
+  }
   const scopes = resolveRequestedScopes(deps.scopes, known.length > 0 ? scopeParam : undefined, target.scopes);
 
   // OpenID Connect Core §3.1.2.1, which OAuth clients use too: none (answer without any page, or fail), login

@@ -33,6 +33,10 @@ const SPECIAL_RANGES: [reason: string, family: Family, network: string, prefix: 
   ['reserved', 'ipv4', '240.0.0.0', 4],
   ['unspecified', 'ipv6', '::', 128],
   ['loopback', 'ipv6', '::1', 128],
+  // Deprecated IPv4-compatible (RFC 4291 §2.5.5.1) and IPv4-translated (RFC 2765 §2.1) forms carry an IPv4 address
+  // that BlockList does not unwrap (it does only ::ffff:a.b.c.d): refused as a whole.
+  ['IPv4-compatible (may embed a private IPv4 address)', 'ipv6', '::', 96],
+  ['IPv4-translated (may embed a private IPv4 address)', 'ipv6', '::ffff:0:0:0', 96],
   // Translation prefixes can embed any IPv4 address, private ones included; refused as a whole.
   ['NAT64 (may embed a private IPv4 address)', 'ipv6', '64:ff9b::', 96],
   ['NAT64 (may embed a private IPv4 address)', 'ipv6', '64:ff9b:1::', 48],

@@ -11,6 +11,7 @@ import {
   protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { assertCimdHostAllowed } from './cimd-domains.js';
 import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
 import { fetchMetadataDocument, type FetchedDocument } from './cimd-fetch.js';
 import type { AuthServerDeps } from './deps.js';
@@ -89,6 +90,8 @@ export function clientFromMetadataDocument(url: string, document: unknown, now: 
   const method = d.token_endpoint_auth_method ?? 'none';
   if (method !== 'none' && method !== 'private_key_jwt') throw bad(`token_endpoint_auth_method ${JSON.stringify(method)} is not supported; use none or private_key_jwt`);
   if (d.client_secret !== undefined) throw bad('must not contain client_secret');
+  // MCP authorization, Client ID Metadata Documents: the document MUST include client_name (shown at consent).
+  if (d.client_name === undefined || d.client_name.trim() === '') throw bad('client_name is required');
   let types: ReturnType<typeof resolveGrantTypes>;
   let keys: Record<string, unknown>;
   const redirectUris = [...new Set(d.redirect_uris ?? [])];
@@ -160,6 +163,7 @@ export class ClientMetadataCache {
 
 /** The client a metadata document URL names: from the cache, or fetched (deps.fetchClientMetadata in tests). */
 export async function resolveMetadataClient(deps: AuthServerDeps, url: string, cache: ClientMetadataCache): Promise<ClientRecord> {
+  assertCimdHostAllowed(url, deps.config.cimdDomains);
   const cached = cache.get(url);
   if (cached) return cached;
   const failure = cache.failure(url);

@@ -5,6 +5,7 @@ import type { ClientRecord } from '../store/store.js';
 import type { AuthServerDeps } from './deps.js';
 import { describeIssues } from './client-metadata.js';
 import { clientInformation, readJsonObject, registeredFields, registrationSchema } from './register.js';
+import { assertNoPersonlessGrant } from './registration-policy.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
@@ -68,6 +69,8 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
     if (fields.tokenEndpointAuthMethod !== client.tokenEndpointAuthMethod) {
       throw new OAuthError('invalid_client_metadata', `token_endpoint_auth_method cannot change from ${client.tokenEndpointAuthMethod}; register a new client`);
     }
+    // An update cannot do what registration may not: add the client_credentials grant (docs/security.md).
+    assertNoPersonlessGrant(deps, fields.grantTypes, client.grantTypes);
     const next: ClientRecord = { ...client, ...fields };
     const res = await answer(c, next, tokenHash);
     deps.logger.info({ event: 'client_updated', clientId: client.clientId, redirectUris: next.redirectUris }, 'client configuration updated by its registration access token');

@@ -55,6 +55,8 @@ export async function seedDemo(deps: AuthServerDeps): Promise<void> {
         lastUsedAt: null,
       }),
   );
+  // The demo client may introspect, as the original's resource-server examples did (RFC 7662 §2.1).
+  await store.designateResourceServer(client.clientId, now);
   if (client.clientSecretHash === null || !constantTimeEqual(client.clientSecretHash, secretHash)) {
     await store.updateClientSecret(config.demo.clientId, secretHash);
     deps.logger.warn({ clientId: config.demo.clientId }, 'demo client secret changed in the configuration; stored hash updated');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { rateLimit } from '../http/rate-limit.js';
 import { OAuthError } from '../oauth/errors.js';
+import { RULES } from '../oauth/rules.js';
 import { authenticateClient } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { readForm } from './form.js';
@@ -42,7 +43,7 @@ async function introspect(deps: AuthServerDeps, token: string): Promise<Introspe
 }
 
 /**
- * POST /oauth/introspect (AS-13): for confidential clients only (resource servers); every token that is not
+ * POST /oauth/introspect (AS-13): for confidential clients designated as resource servers only; every token that is not
  * valid right now is simply `{"active": false}`.
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
@@ -55,6 +56,14 @@ export function introspectRoute(deps: AuthServerDeps): Hono {
     if (method === 'none') {
       throw new OAuthError('invalid_client', 'introspection requires a confidential client', {
         cause: new Error(`public client ${client.clientId}`),
+      });
+    }
+    // RFC 7662 §4: answers reveal who holds a token and for what, so only resource servers an administrator
+    // designated (`mcp-auth-server clients add ... --introspect`) may ask; any other client is not authorized (§2.1: 401).
+    if (!(await deps.store.isResourceServer(client.clientId))) {
+      throw new OAuthError('invalid_client', 'this client is not allowed to introspect tokens', {
+        rule: RULES.introspectionNotAllowed,
+        cause: new Error(`client ${client.clientId} is not a designated resource server`),
       });
     }
     const token = params.token;

@@ -47,6 +47,8 @@ export function authorizationServerMetadata(issuer: string, scopes: readonly str
 export function metadataRoutes(deps: AuthServerDeps): Hono {
   const app = new Hono();
   const doc = authorizationServerMetadata(deps.config.authServer.issuer, deps.scopes.names);
+  // RFC 8414 §2: registration_endpoint is optional; a closed server does not offer one.
+  if (deps.config.registrationPolicy === 'closed') delete doc.registration_endpoint;
   const serve = (c: import('hono').Context) => c.json(doc, 200, { 'Cache-Control': 'public, max-age=300' });
   app.get('/.well-known/oauth-authorization-server', serve);
   app.get('/.well-known/openid-configuration', serve);

@@ -18,6 +18,7 @@ import {
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
+import { assertRegistrationAllowed } from './registration-policy.js';
 
 const AUTH_METHODS = CLIENT_AUTH_METHODS;
 
@@ -118,6 +119,7 @@ export function registerRoute(deps: AuthServerDeps): Hono {
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
     const fields = registeredFields(parsed.data, deps.scopes);
     const { tokenEndpointAuthMethod: authMethod, redirectUris, grantTypes } = fields;
+    await assertRegistrationAllowed(deps, c.req.header('authorization'), grantTypes);
 
     const now = deps.clock();
     const clientId = randomToken(16);

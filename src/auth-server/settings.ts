@@ -14,4 +14,8 @@ export interface AuthServerSettings {
   trustedProxies: readonly string[];
   /** Lets Client ID Metadata Documents be fetched from private addresses (tests, local development). */
   cimdAllowPrivateAddresses: boolean;
+  /** Dynamic registration (RFC 7591): `open` (authorization-code clients only), `token` (initial access token), `closed`. */
+  registrationPolicy: 'open' | 'token' | 'closed';
+  /** Client ID Metadata Document hosts: when `allowed` is non-empty only those domains (and subdomains); never `denied` ones. */
+  cimdDomains: { allowed: readonly string[]; denied: readonly string[] };
 }

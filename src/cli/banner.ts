@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
-export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin'): string {
+export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin', notices: readonly string[] = []): string {
   const issuer = config.authServer.issuer;
   // One origin (start --one-origin): the MCP server is on the issuer's origin.
   const mcpUrl = only === 'one-origin' ? new URL(issuer).origin : config.mcpServer.url;
@@ -11,6 +11,8 @@ export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-orig
   if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${mcpUrl}/mcp, REST API ${mcpUrl}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   lines.push('');
+  // What start changed that an operator must know about (e.g. demo data disabled outside demo mode).
+  if (notices.length > 0) lines.push(...notices, '');
   if (config.demo.enabled) {
     lines.push(
       '  DEMO MODE: every authorization is approved automatically as the demo user, with no login page.',

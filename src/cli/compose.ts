@@ -9,6 +9,7 @@ import type { AuthorizationServerInternals } from '../runtime/authorization-serv
 import { authorizationServerMetadata } from '../auth-server/metadata.js';
 import { auditShared, type AuditShared } from '../observability/audit.js';
 import { scopeCatalog } from '../oauth/scope-catalog.js';
+import { serverManagedCredentials } from '../oauth/server-managed-client.js';
 
 /**
  * The composition root of `mcp-auth-server start`: the only place the environment's Config becomes the
@@ -48,6 +49,9 @@ export function buildAuthServer(
     keyReloadSeconds: config.keyReloadSeconds,
     cimdAllowPrivateAddresses: config.cimdAllowPrivateAddresses,
     dpopRequireNonce: config.dpopRequireNonce,
+    registrationPolicy: config.registrationPolicy,
+    cimdDomains: config.cimdDomains,
+    serverManagedClient: config.mcpAuthMode === 'server-managed' && !config.demo.enabled,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
   }, { ...(auditShared && { auditShared }), ...internals });
 }
@@ -77,14 +81,20 @@ export function buildMcpServer(
       ...(config.redisUrl && { redisUrl: config.redisUrl }),
       ...(config.dpopRequireNonce && { nonceKey: deriveKey(config.secretKey, 'dpop-nonce-rs') }),
     },
+    dataQuota: config.dataQuota,
     ...(config.instanceId && { instanceId: config.instanceId }),
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
     // 2025-03-26 clients look for the authorization server's metadata at the MCP origin (served by the
     // authorization server itself when both share one).
     ...(!oneOrigin && { authorizationServerMetadata: authorizationServerMetadata(issuer, scopeCatalog(DEMO_SCOPES).names) }),
     ...(config.mcpAuthMode === 'server-managed' && {
-      // The demo client in demo mode (the original's choice); otherwise the server registers a client for itself.
-      serverManaged: config.demo.enabled ? { credentials: { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret } } : {},
+      // The demo client in demo mode (the original's choice); otherwise the client the authorization server
+      // provisions for it (serverManagedClient below), whose secret both derive from SECRET_KEY.
+      serverManaged: {
+        credentials: config.demo.enabled
+          ? { clientId: config.demo.clientId, clientSecret: config.demo.clientSecret }
+          : serverManagedCredentials(config.secretKey),
+      },
     }),
   }, auditShared && { auditShared });
 }

@@ -9,7 +9,8 @@ const USAGE = `usage: mcp-auth-server <command>
   keys list|rotate|reset    show, rotate or (SECRET_KEY lost) reset the token signing keys
   backup <file>             copy the database while it runs (SQLite; PostgreSQL: says what to run)
   restore <file> --yes      put a backup back (servers stopped)
-  clients list|show|remove  registered OAuth clients
+  clients list|show|remove|introspect|add|token
+                            registered OAuth clients; add one as an administrator; initial access tokens
   users add|list|remove|passwd
                             manage who can sign in (DEMO_MODE=false); passwords from a prompt or stdin
   flow [--mcp <url>]        walk through the 13-step OAuth flow against the running servers

@@ -6,6 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { sqliteUnwritable } from '../store/writable.js';
 import { banner } from './banner.js';
+import { demoRetirementLine } from '../auth-server/demo-retirement.js';
 import { buildAuthServer, buildMcpServer, buildOneOrigin } from './compose.js';
 import { auditShared } from '../observability/audit.js';
 import type { AuthorizationServer } from '../index.js';
@@ -65,6 +66,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   const servers: Listening[] = [];
   const timers: NodeJS.Timeout[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
+  const notices: string[] = [];
   try {
     // One audit queue and flow cache for both servers of this process.
     const base = { store, logger, clock, auditShared: auditShared({ store, logger }) };
@@ -83,6 +85,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
       servers.push(await bound('OAUTH_SERVER_PORT', config.authServer.port, auth.listen(at(config.authServer.host, config.authServer.port))));
     }
     if (auth) {
+      const retired = demoRetirementLine(auth.demoRetirement);
+      if (retired) notices.push(retired);
       const { reloadKeys: reload } = auth;
       const reloadKeys = () => void reload().catch((err: unknown) => logger.error({ err }, 'key reload failed'));
       timers.push(setInterval(reloadKeys, config.keyReloadSeconds * 1000));
@@ -105,7 +109,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     throw err;
   }
   for (const t of timers) t.unref();
-  io.stdout.write(banner(config, only));
+  io.stdout.write(banner(config, only, notices));
   // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.mjs): it saves one.
   // Not at once: writing it blocks for tens of milliseconds, and the first requests should not wait for that
   // (nor miss the cache: their code gets compiled first and saved with it). At shutdown if that comes sooner.

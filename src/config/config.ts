@@ -67,6 +67,11 @@ const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGISTRATION_POLICY: z.enum(['open', 'token', 'closed']).default('open'),
+  DATA_ITEMS_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1000),
+  DATA_BYTES_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1024 * 1024),
+  CIMD_ALLOWED_DOMAINS: list.default([]),
+  CIMD_DENIED_DOMAINS: list.default([]),
   /** The operator's word that a demo or server-managed server reachable by others is meant (cli/start-refusals.ts). */
   ALLOW_PUBLIC_WITHOUT_LOGIN: bool.default(false),
   DPOP_REQUIRE_NONCE: bool.default(false),
@@ -99,6 +104,12 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** When set, GET /metrics of both servers asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** Dynamic registration (RFC 7591): `open` (authorization-code clients only), `token` (initial access token), `closed`. */
+  registrationPolicy: 'open' | 'token' | 'closed';
+  /** Per-owner quota on data items: how many, and how many bytes of names in all. */
+  dataQuota: { items: number; bytes: number };
+  /** Client ID Metadata Document hosts: when `allowed` is non-empty only those domains (and subdomains); never `denied` ones. */
+  cimdDomains: { allowed: string[]; denied: string[] };
   /** ALLOW_PUBLIC_WITHOUT_LOGIN: start a demo or server-managed server on a public address or issuer anyway. */
   allowPublicWithoutLogin: boolean;
   /** RFC 9449 §8, §9: DPoP proofs must carry a server-issued nonce (token endpoint and resource server). */
@@ -186,6 +197,9 @@ export function loadConfig(env: Env): Config {
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     metricsToken: e.METRICS_TOKEN,
+    registrationPolicy: e.REGISTRATION_POLICY,
+    dataQuota: { items: e.DATA_ITEMS_PER_OWNER, bytes: e.DATA_BYTES_PER_OWNER },
+    cimdDomains: { allowed: e.CIMD_ALLOWED_DOMAINS.map((d) => d.toLowerCase()), denied: e.CIMD_DENIED_DOMAINS.map((d) => d.toLowerCase()) },
     allowPublicWithoutLogin: e.ALLOW_PUBLIC_WITHOUT_LOGIN,
     dpopRequireNonce: e.DPOP_REQUIRE_NONCE,
   });

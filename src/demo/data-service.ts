@@ -1,6 +1,7 @@
 import type { Clock } from '../index.js';
 import type { DataItemRecord, Store } from '../store/index.js';
 import { normaliseItem } from './items.js';
+import { assertWithinQuota, type DataQuota } from './quota.js';
 
 /** A data item as tools and the REST API show it (snake_case, the wire form). */
 export interface DataItem {
@@ -28,6 +29,8 @@ export class DataService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Per-owner limits (DATA_ITEMS_PER_OWNER, DATA_BYTES_PER_OWNER); none when not given. */
+    private readonly quota?: DataQuota,
   ) {}
 
   async list(owner: string): Promise<DataItem[]> {
@@ -39,12 +42,15 @@ export class DataService {
     return r && toWire(r);
   }
 
+  /** Throws QuotaExceededError (demo/quota.ts) when the owner would go past the quota. */
   async create(owner: string, item: { name: string; value: number }): Promise<DataItem> {
+    if (this.quota) assertWithinQuota(this.quota, await this.store.listItems(owner), item);
     return toWire(await this.store.createItem(owner, normaliseItem(item), this.clock()));
   }
 
   /** Returns undefined when the owner has no item with this id. */
   async update(owner: string, id: number, patch: { name?: string; value?: number }): Promise<DataItem | undefined> {
+    if (this.quota && patch.name !== undefined) assertWithinQuota(this.quota, await this.store.listItems(owner), { name: patch.name }, id);
     const r = await this.store.updateItem(owner, id, normaliseItem(patch), this.clock());
     return r && toWire(r);
   }

@@ -2,6 +2,7 @@ import { createMcpServer, type Clock, type Logger, type McpServerOptions, type P
 import { createTokenVerifier, scopeCatalog, type TokenVerifier } from '../resource-server/index.js';
 import { demoApiRoutes } from './api/routes.js';
 import { DataService } from './data-service.js';
+import type { DataQuota } from './quota.js';
 import { apiAudiences, serverResources } from './resources.js';
 import { DEMO_SCOPES } from './scopes.js';
 import { allTools } from './tools/index.js';
@@ -22,6 +23,8 @@ export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigin
   clock: Clock;
   /** A verifier of the program's (tests: one whose keys come from a KeyRing in process). */
   verifier?: TokenVerifier & { ready?(): Promise<void> };
+  /** Per-owner quota on data items (DATA_ITEMS_PER_OWNER, DATA_BYTES_PER_OWNER); none when not given. */
+  dataQuota?: DataQuota;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function createDemoMcpServer(
   internals?: Parameters<typeof createMcpServer>[1],
 ): Promise<ProtectedMcpServer & { data: DataService }> {
   const { mcp: endpoint, mcpAlias: alias, origin } = serverResources(o.origin);
-  const data = new DataService(o.store, o.clock);
+  const data = new DataService(o.store, o.clock, o.dataQuota);
   // Every resource of this origin is an acceptable audience; each route then narrows to its own (RS-5).
   const verifier = o.verifier ?? createTokenVerifier({
     issuer: o.issuer,
@@ -47,7 +50,7 @@ export async function createDemoMcpServer(
     ...(o.fetch && { fetch: o.fetch }),
   });
   const scopes = scopeCatalog(DEMO_SCOPES);
-  const { origin: _origin, issuer, store, logger, clock, verifier: _verifier, ...rest } = o;
+  const { origin: _origin, issuer, store, logger, clock, verifier: _verifier, dataQuota: _quota, ...rest } = o;
   const server = await createMcpServer({
     ...rest,
     url: endpoint,

@@ -37,6 +37,8 @@ export type AuthEvent =
   | { type: 'code.replayed'; clientId: string; subject: string; grantId: string }
   /** OAuth 2.1 §4.3.1: a rotated refresh token used after the grace; its grant was revoked. */
   | { type: 'refresh_token.reused'; clientId: string; subject: string; grantId: string; graceSeconds: number; flowId?: string | undefined }
+  /** OAuth 2.1 §4.3.1: a rotated refresh token used again within the grace window; the same successor was issued. */
+  | { type: 'refresh_token.replayed'; clientId: string; subject: string; grantId: string; secondsAfterRotation: number; graceSeconds: number; flowId?: string | undefined }
   /** A person withdrew an application's access at /account: its grants revoked, its consent forgotten. */
   | { type: 'grants.revoked_by_user'; clientId: string; subject: string; grants: number };
 

@@ -1,6 +1,17 @@
 /** Hosts that count as loopback for RFC 8252 §7.3 (any port allowed). localhost is kept as written (interop note 1). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:']);
+/**
+ * Schemes browsers or operating systems treat specially: script and inline content, local files, other
+ * protocols (ftp, websockets, mail, phone), browser-internal pages and extensions, Android intents. An
+ * authorization response sent to one could run code, leak the code to another program or fail silently
+ * (RFC 9700 §4.1.1, RFC 8252 §8.1); app schemes such as cursor: stay allowed (RFC 8252 §7.1).
+ */
+const FORBIDDEN_SCHEMES = new Set([
+  'javascript:', 'vbscript:', 'data:', 'blob:', 'filesystem:', 'file:', 'about:', 'view-source:', 'jar:',
+  'ftp:', 'ftps:', 'sftp:', 'ws:', 'wss:', 'mailto:', 'news:', 'nntp:', 'tel:', 'sms:', 'urn:', 'ldap:', 'gopher:',
+  'chrome:', 'chrome-extension:', 'chrome-untrusted:', 'devtools:', 'edge:', 'brave:', 'opera:', 'vivaldi:',
+  'moz-extension:', 'resource:', 'ms-browser-extension:', 'safari-extension:', 'intent:', 'android-app:',
+]);
 /** RFC 8252 §7.1: a private-use scheme is a reverse domain name or at least contains a dot, e.g. cursor://... */
 const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+.-]*:$/;
 
@@ -8,7 +19,7 @@ export type RedirectUriCheck = { ok: true; url: URL } | { ok: false; reason: str
 
 /**
  * Checks one redirect URI against the registration policy (AS-7, docs/security.md): https, loopback http on any
- * port, private-use schemes for native apps; never javascript:, data:, vbscript:, file:, nor a fragment.
+ * port, private-use schemes for native apps; never a scheme of FORBIDDEN_SCHEMES, user information or a fragment.
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7
  */
 export function checkRedirectUri(raw: string): RedirectUriCheck {
@@ -56,5 +67,7 @@ export function redirectUriMatches(registered: string, requested: string): boole
   }
   if (!isLoopbackHttp(r) || !isLoopbackHttp(q)) return false;
   if (requested.includes('#')) return false;
+  // RFC 8252 §7.3 lets the port vary, nothing else: user information is refused here as at registration.
+  if (q.username || q.password) return false;
   return r.hostname === q.hostname && r.pathname === q.pathname && r.search === q.search;
 }

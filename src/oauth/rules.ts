@@ -22,6 +22,7 @@ export const RULES = {
   promptCombined: 'OpenID Connect Core §3.1.2.1 prompt=none cannot be combined with other values',
   promptNone: 'OpenID Connect Core §3.1.2.6 prompt=none, but a person would have to sign in or consent',
   noScopeApproved: 'RFC 6749 §3.3 no scope was approved',
+  scopeUnknown: 'RFC 6749 §4.1.2.1 invalid_scope: none of the requested scopes is offered',
   // login
   loginFailed: 'wrong username or password (docs/security.md, sign-in)',
   loginThrottled: 'too many failed sign-ins (docs/security.md, sign-in limits)',
@@ -47,6 +48,8 @@ export const RULES = {
   revokeForeignToken: 'RFC 7009 §2.1 the token was issued to another client',
   // registration
   registrationRefused: 'AS-4 client metadata refused (RFC 7591 §3.2.2)',
+  registrationPolicy: 'registration policy: REGISTRATION_POLICY, client_credentials only by an administrator (RFC 7591 §3, docs/security.md)',
+  introspectionNotAllowed: 'RFC 7662 §2.1 only designated resource servers may introspect',
   // any endpoint
   rateLimited: 'rate limit exceeded (RFC 6585 §4)',
 } as const;

@@ -1,5 +1,8 @@
 import type { ScopeCatalog } from './scope-catalog.js';
 
+/** Scopes of OpenID Connect that clients add to every request (interop note 7): dropped, never an error on their own. */
+export const IGNORED_SCOPES: ReadonlySet<string> = new Set(['openid', 'offline_access']);
+
 /** Splits a space-delimited scope string (RFC 6749 §3.3). */
 export function parseScope(scope: string | undefined | null): string[] {
   if (!scope) return [];

@@ -77,6 +77,14 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
         error: 'invalid_grant',
         detail: `rotated refresh token used again after the ${event.graceSeconds} s grace; grant ${event.grantId} revoked`,
       };
+    case 'refresh_token.replayed':
+      return {
+        type: 'refresh_replayed',
+        clientId: event.clientId,
+        ...flow,
+        subject: event.subject,
+        detail: `rotated refresh token used again ${event.secondsAfterRotation} s after rotation, within the ${event.graceSeconds} s grace; the same successor was issued (grant ${event.grantId})`,
+      };
     case 'client.registered':
       // A registration starts the client's flow (interop note 14).
       return { type: 'client_registered', clientId: event.clientId, detail: `${event.clientName ?? '(no name)'}; ${event.authMethod}; redirect ${event.redirectUris.join(' ')}` };

@@ -26,6 +26,8 @@ export const AUDIT_EVENT_TYPES = [
   'reuse_detected',
   'key_rotated',
   'mcp_connected',
+  'refresh_replayed',
+  'demo_disabled',
   'gateway_call',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -52,6 +54,8 @@ const DEFAULT_POLICY: Record<AuditEventType, FlowPolicy> = {
   reuse_detected: 'join-or-start',
   key_rotated: 'none',
   mcp_connected: 'join-or-start',
+  refresh_replayed: 'join-or-start',
+  demo_disabled: 'none',
   /** A tool call the gateway forwarded upstream: part of the client's flow when it has one. */
   gateway_call: 'join',
 };

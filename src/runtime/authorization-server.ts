@@ -7,6 +7,8 @@ import { ClientMetadataCache } from '../auth-server/cimd.js';
 import { createClientCache } from '../auth-server/client-cache.js';
 import { callbackInteraction, type SignInDecision, type SignInRequest } from '../auth-server/callback-interaction.js';
 import { seedDemo } from '../auth-server/demo.js';
+import { retireDemo, type DemoRetirement } from '../auth-server/demo-retirement.js';
+import { provisionServerManagedClient } from '../auth-server/server-managed-client.js';
 import type { AuthServerDeps } from '../auth-server/deps.js';
 import { demoInteraction } from '../auth-server/interaction.js';
 import { resourceRegistry } from '../auth-server/resources.js';
@@ -81,6 +83,12 @@ export interface AuthorizationServerOptions {
   cimdAllowPrivateAddresses?: boolean;
   /** RFC 9449 §8: DPoP proofs at the token endpoint must carry a server nonce (default false). */
   dpopRequireNonce?: boolean;
+  /** Dynamic registration (docs/security.md, "Access without a person"); default 'open' (authorization-code clients only). */
+  registrationPolicy?: 'open' | 'token' | 'closed';
+  /** Domains whose Client ID Metadata Documents are fetched (only those, when given) or never fetched. */
+  cimdDomains?: { allowed?: readonly string[]; denied?: readonly string[] };
+  /** Provision the client a server-managed MCP server uses outside demo mode (oauth/server-managed-client.ts). */
+  serverManagedClient?: boolean;
 }
 
 export interface AuthorizationServer extends HttpApp {
@@ -89,6 +97,8 @@ export interface AuthorizationServer extends HttpApp {
   reloadKeys(): Promise<void>;
   /** The internal dependencies the routes were built from, for the CLI and the tests of this repository. */
   deps: BuiltDeps;
+  /** What start removed of an earlier demo run outside demo mode (for the banner). */
+  demoRetirement: DemoRetirement;
 }
 
 /** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
@@ -132,6 +142,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ttl: { accessToken: 3600, refreshToken: 30 * 24 * 3600, authorizationCode: 60, refreshGrace: 10, ...definedOnly(options.ttl) },
     trustedProxies: options.trustedProxies ?? [],
     cimdAllowPrivateAddresses: options.cimdAllowPrivateAddresses ?? false,
+    registrationPolicy: options.registrationPolicy ?? 'open',
+    cimdDomains: { allowed: options.cimdDomains?.allowed ?? [], denied: options.cimdDomains?.denied ?? [] },
   };
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger();
@@ -181,6 +193,9 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ...replaced,
   };
   if (demo) await seedDemo(deps);
+  // Outside demo mode the demo client and user of an earlier demo run stop working (docs/security.md).
+  const demoRetirement = await retireDemo(deps);
+  if (options.serverManagedClient) await provisionServerManagedClient(deps);
   if ('interaction' in replaced) {
     // Given by a test (undefined: nobody can approve, as when sign-in is not configured).
   } else if (demo) {
@@ -199,7 +214,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
   const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])));
-  return { ...served, issuer, deps, reloadKeys: () => keys.reload() };
+  return { ...served, issuer, deps, demoRetirement, reloadKeys: () => keys.reload() };
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {

@@ -125,4 +125,15 @@ export interface Database {
     mcp_at: number | null;
     expires_at: number;
   };
+  initial_access_tokens: {
+    token_hash: string;
+    note: string | null;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+  };
+  resource_server_clients: {
+    client_id: string;
+    created_at: number;
+  };
 }

@@ -154,7 +154,18 @@ export interface AuditStore {
   listFlows(query?: { limit?: number; since?: number }): Promise<FlowRecord[]>;
 }
 
-export interface Store extends ClientStore, ClientRegistrationStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore {
+/** Who may register and who may introspect: RFC 7591 §3 initial access tokens, RFC 7662 §2.1 resource servers. */
+export interface RegistrationAccessStore {
+  insertInitialAccessToken(token: { tokenHash: string; note: string | null; createdAt: number; expiresAt: number }): Promise<void>;
+  /** Uses the token in one atomic update; true for the one caller that found it unused and unexpired. */
+  consumeInitialAccessToken(tokenHash: string, at: number): Promise<boolean>;
+  /** Lets a client introspect tokens (`mcp-auth-server clients add --introspect`); idempotent. */
+  designateResourceServer(clientId: string, at: number): Promise<void>;
+  isResourceServer(clientId: string): Promise<boolean>;
+}
+
+export interface Store
+  extends ClientStore, ClientRegistrationStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore, RegistrationAccessStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, signing keys, audit events and flows past their expiry. */

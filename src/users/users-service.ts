@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Store, UserRecord } from '../store/store.js';
+import { checkPasswordPolicy, MAX_PASSWORD_LENGTH } from './password-policy.js';
+import { UserError } from './user-error.js';
 import { DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './passwords.js';
 
 /** Usernames people can type and read back: letters, digits and . _ @ - (an e-mail address fits). */
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
-export const MIN_PASSWORD_LENGTH = 8;
-/** scrypt takes any length, but a megabyte password is only a way to burn CPU. */
-export const MAX_PASSWORD_LENGTH = 1024;
-
-export class UserError extends Error {
-  override name = 'UserError';
-}
+export { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from './password-policy.js';
+export { UserError } from './user-error.js';
 
 export function checkUsername(username: string): void {
   if (!USERNAME.test(username)) throw new UserError('username: 1 to 64 characters of letters, digits, ".", "_", "@" or "-"');
 }
 
-export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password: at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw new UserError(`password: at most ${MAX_PASSWORD_LENGTH} characters`);
-}
 
 export interface UsersService {
   add(username: string, password: string, opts?: { isAdmin?: boolean }): Promise<UserRecord>;
@@ -43,7 +36,7 @@ export function createUsersService(deps: { store: Store; clock: Clock; scrypt?: 
   return {
     async add(username, password, opts = {}) {
       checkUsername(username);
-      checkPassword(password);
+      await checkPasswordPolicy(password, username);
       if (await deps.store.getUserByUsername(username)) throw new UserError(`user ${username} already exists`);
       const user: UserRecord = {
         id: randomUUID(),
@@ -70,7 +63,7 @@ export function createUsersService(deps: { store: Store; clock: Clock; scrypt?: 
     },
 
     async setPassword(username, password) {
-      checkPassword(password);
+      await checkPasswordPolicy(password, username);
       const user = await deps.store.getUserByUsername(username);
       if (!user) return false;
       const changed = await deps.store.setUserPassword(user.id, await hashPassword(password, params));

@@ -72,13 +72,17 @@ export function loginRoutes(deps: LoginDeps): Hono {
     const pending = await loadPendingRequest(deps, i);
     const clientId = pending?.client.clientId;
     const flowId = pending?.flowId;
-    const blockedFor = await deps.throttle.blockedFor(username, address);
-    if (blockedFor > 0) {
+    // Counted before the check, atomically: parallel guesses cannot all slip past the limit (login-throttle.ts).
+    const reservation = await deps.throttle.reserve(username, address);
+    if (!reservation.allowed) {
+      const blockedFor = reservation.retryAfterSeconds;
       deps.logger.warn({ username, address }, 'sign-in refused: too many failures');
       await emit(deps.events, { type: 'login.refused', clientId, flowId, reason: 'throttled', username, address });
       const error = `Too many failed sign-ins. Try again in about ${minutes(blockedFor)} minute${minutes(blockedFor) === 1 ? '' : 's'}.`;
       return render(c, i, { error, username }, 429, { 'Retry-After': String(blockedFor) });
     }
+    // The account as a whole is under attack: slowed down before the check, the right password included.
+    if (reservation.delayMs > 0) await deps.sleep(reservation.delayMs);
     const user = await deps.users.authenticate(username, password);
     if (!user) {
       const delay = await deps.throttle.failed(username, address);
@@ -87,7 +91,7 @@ export function loginRoutes(deps: LoginDeps): Hono {
       await deps.sleep(delay);
       return render(c, i, { error: LOGIN_FAILED, username }, 401);
     }
-    await deps.throttle.succeeded(username);
+    await deps.throttle.succeeded(username, address);
     await startSession(deps, c, user.id);
     deps.logger.info({ user: user.id, address }, 'signed in');
     await emit(deps.events, { type: 'login.succeeded', clientId, flowId, subject: user.id, username: user.username, address });

@@ -20,6 +20,7 @@ const insecure = { [oauth.allowInsecureRequests]: true } as const;
 let issuer: URL;
 let server: Listening;
 let closeStore: () => Promise<void>;
+let designate: (clientId: string) => Promise<void>;
 let as: oauth.AuthorizationServer;
 
 beforeAll(async () => {
@@ -28,6 +29,8 @@ beforeAll(async () => {
   // The real clock: oauth4webapi checks token times against the machine's.
   const s = await makeAuthServer({ OAUTH_ISSUER: issuer.origin }, { clock: systemClock });
   closeStore = s.close;
+  // What `oauth-mcp clients add ... --introspect` does: only designated resource servers may introspect.
+  designate = (clientId) => s.store.designateResourceServer(clientId, s.clock());
   // As `oauth-mcp start` serves it: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
   server = await listen(s.app, '127.0.0.1', port, undefined, s.direct);
   as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
@@ -146,9 +149,10 @@ describe('oauth4webapi against a listening authorization server', () => {
     }
   });
 
-  it('AS-13: introspection by a confidential client, before and after revoking an access token', async () => {
+  it('AS-13: introspection by a designated resource server, before and after revoking an access token', async () => {
     const rs = await register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' });
     const rsAuth = oauth.ClientSecretBasic(rs.client_secret as string);
+    await designate(rs.client_id);
     const app = await register({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'client_secret_post' });
     const appAuth = oauth.ClientSecretPost(app.client_secret as string);
     const tokens = await authorizationCodeFlow(app, appAuth);

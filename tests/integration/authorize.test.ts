@@ -185,6 +185,28 @@ describe('GET /oauth/authorize: errors shown on a page, never redirected (AS-7, 
     }
   });
 
+  it('AS-7 a loopback redirect_uri with user information is refused at authorize as at registration: page', async () => {
+    const s = await setup();
+    const clientId = await register(s, { redirect_uris: ['http://127.0.0.1/cb'] });
+    await expectPage(await authorize(s, params(clientId, 'http://attacker@127.0.0.1:4000/cb')), /not registered/);
+  });
+
+  it('the error page has the same CSP, headers and layout as every other page', async () => {
+    const s = await setup();
+    const res = await authorize(s, params('no-such-client', 'https://app.example.com/cb'));
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await res.text();
+    expect(html).toContain('<link rel="stylesheet" href="/static/web.css"/>');
+    expect(html).not.toContain('<style>'); // inline styles would break the CSP
+    expect(html).toContain('Error code: ');
+  });
+
   it('interop note 1: a localhost request does not match a 127.0.0.1 registration', async () => {
     const s = await setup();
     const clientId = await register(s, { redirect_uris: ['http://127.0.0.1/cb'] });
@@ -276,6 +298,12 @@ describe('GET /oauth/authorize: errors at the redirect URI with state and iss (A
     expect(await scopeOf('read offline_access openid')).toBe('read');
     expect(await scopeOf(undefined)).toBe('read write');
     expect(await scopeOf('offline_access')).toBe('read write');
+  });
+
+  it('RFC 6749 §4.1.2.1: a request for only unknown scopes is invalid_scope at the redirect URI, not the defaults', async () => {
+    const { s, clientId, base } = await withClient();
+    expectErrorRedirect(await authorize(s, params(clientId, base, { scope: 'admin' })), base, 'invalid_scope', /unknown scope admin/);
+    expectErrorRedirect(await authorize(s, params(clientId, base, { scope: 'delete_everything openid' })), base, 'invalid_scope');
   });
 
   it("RS-6 step-up: a client registered with read may later ask for write; the person's consent bounds it, not the registration", async () => {

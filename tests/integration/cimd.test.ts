@@ -40,6 +40,10 @@ describe('forbiddenAddressReason: the SSRF address guard (AS-5)', () => {
     ['::ffff:a9fe:a9fe', 'link-local'],
     ['64:ff9b::a00:1', 'NAT64 (may embed a private IPv4 address)'],
     ['2002:7f00:1::', '6to4 (may embed a private IPv4 address)'],
+    ['::a00:1', 'IPv4-compatible (may embed a private IPv4 address)'],
+    ['::7f00:1', 'IPv4-compatible (may embed a private IPv4 address)'],
+    ['::ffff:0:a00:1', 'IPv4-translated (may embed a private IPv4 address)'],
+    ['::ffff:0:7f00:1', 'IPv4-translated (may embed a private IPv4 address)'],
   ])('AS-5 refuses %s (%s)', (address, reason) => {
     expect(forbiddenAddressReason(address)).toBe(reason);
   });
@@ -129,6 +133,8 @@ describe('metadata document URLs and documents (AS-5)', () => {
     [{ ...good, grant_types: ['client_credentials'] }, /client_credentials requires a confidential client/],
     [{ redirect_uris: ['http://127.0.0.1/cb'] }, /client_id: is required/],
     [[good], /must be a JSON object/],
+    [{ client_id: url, redirect_uris: ['http://127.0.0.1/cb'] }, /client_name is required/],
+    [{ ...good, client_name: '' }, /client_name/],
   ])('AS-5 a document breaking a rule is refused with the reason (%#)', (doc, message) => {
     expect(() => clientFromMetadataDocument(url, doc, 1, scopeCatalog(DEMO_SCOPES))).toThrow(message);
   });
@@ -320,10 +326,28 @@ describe('CIMD against a real document server on 127.0.0.1 (test setting CIMD_AL
 
   it('AS-5 deps.fetchClientMetadata replaces the network fetch (tests, other transports)', async () => {
     const url = 'https://client.example/oauth/metadata.json';
-    server = await makeAuthServer({}, { fetchClientMetadata: async (u) => ({ client_id: u, redirect_uris: ['https://client.example/cb'] }) });
+    server = await makeAuthServer({}, { fetchClientMetadata: async (u) => ({ client_id: u, client_name: 'Injected', redirect_uris: ['https://client.example/cb'] }) });
     const res = await authorize(url, 'https://client.example/cb');
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('AS-5 CIMD_ALLOWED_DOMAINS and CIMD_DENIED_DOMAINS: a refused host is never fetched', async () => {
+    const fetched: string[] = [];
+    const fetchClientMetadata = async (u: string) => {
+      fetched.push(u);
+      return { client_id: u, client_name: 'Listed', redirect_uris: [`${new URL(u).origin}/cb`] };
+    };
+    server = await makeAuthServer({ CIMD_ALLOWED_DOMAINS: 'client.example, apps.example.org', CIMD_DENIED_DOMAINS: 'bad.apps.example.org' }, { fetchClientMetadata });
+    expect((await authorize('https://client.example/m.json', 'https://client.example/cb')).status).toBe(302);
+    expect((await authorize('https://x.apps.example.org/m.json', 'https://x.apps.example.org/cb')).status).toBe(302);
+    const outside = await authorize('https://evil-client.example/m.json', 'https://evil-client.example/cb');
+    expect(outside.status).toBe(400);
+    expect(await outside.text()).toMatch(/not among the domains this server accepts/);
+    const denied = await authorize('https://bad.apps.example.org/m.json', 'https://bad.apps.example.org/cb');
+    expect(denied.status).toBe(400);
+    expect(await denied.text()).toMatch(/is denied on this server/);
+    expect(fetched).toEqual(['https://client.example/m.json', 'https://x.apps.example.org/m.json']);
   });
 
   it('AS-5 an injected fetcher that fails gives a page, not a redirect', async () => {

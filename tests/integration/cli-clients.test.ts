@@ -60,6 +60,23 @@ describe('oauth-mcp clients (operator view of dynamic registrations)', () => {
     expect(b.text().stdout).not.toContain('secret-hash-must-not-show');
   });
 
+  it('introspect designates an existing confidential client as a resource server; a public client is refused', async () => {
+    await store.createClient({
+      clientId: 'cli-rs', clientSecretHash: 'h', clientName: 'Gateway', redirectUris: [], grantTypes: [], responseTypes: [],
+      tokenEndpointAuthMethod: 'client_secret_basic', scope: 'read', applicationType: 'web', metadata: {}, createdAt: 1_800_000_000, lastUsedAt: null,
+    });
+    const a = io();
+    expect(await runClientsCommand(['introspect', 'cli-rs'], a.io)).toBe(0);
+    expect(await store.isResourceServer('cli-rs')).toBe(true);
+    const shown = io();
+    await runClientsCommand(['show', 'cli-rs'], shown.io);
+    expect(JSON.parse(shown.text().stdout).mayIntrospect).toBe(true);
+    const b = io();
+    expect(await runClientsCommand(['introspect', 'cli-test-client'], b.io)).toBe(1);
+    expect(b.text().stderr).toContain('is public');
+    expect(await store.isResourceServer('cli-test-client')).toBe(false);
+  });
+
   it('remove deletes the client and revokes its grants, ending its refresh tokens', async () => {
     const a = io();
     expect(await runClientsCommand(['remove', 'cli-test-client'], a.io, () => 1_800_000_100)).toBe(0);

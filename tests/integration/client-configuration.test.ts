@@ -75,6 +75,20 @@ describe('client configuration endpoint (RFC 7592)', () => {
     expect((await s.app.request(path(reg.registration_client_uri!), withToken(reg.registration_access_token!))).status).toBe(200);
   });
 
+  it('PUT cannot add the client_credentials grant outside demo mode (what registration refuses, an update refuses too)', async () => {
+    s = await makeAuthServer({ DEMO_MODE: 'false', SECRET_KEY: 'k'.repeat(40) });
+    const created = await s.app.request('/oauth/register', { method: 'POST', headers: json, body: JSON.stringify({ redirect_uris: [REDIRECT], client_name: 'confidential' }) });
+    expect(created.status).toBe(201);
+    const reg = (await created.json()) as Registration;
+    const res = await s.app.request(
+      path(reg.registration_client_uri),
+      withToken(reg.registration_access_token, { method: 'PUT', body: JSON.stringify({ client_id: reg.client_id, redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'client_credentials'] }) }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_client_metadata', error_description: expect.stringMatching(/client_credentials/) });
+    expect((await s.store.getClient(reg.client_id))?.grantTypes).not.toContain('client_credentials');
+  });
+
   it('DELETE removes the client (204); then the token, the client id and a second delete get 401', async () => {
     const reg = await registerClient();
     const grant = { id: `g-${reg.client_id}`, clientId: reg.client_id, subject: 'someone', scope: 'read', resource: 'http://127.0.0.1:5001/mcp/v1', createdAt: s.clock(), lastUsedAt: s.clock(), revokedAt: null };

@@ -81,8 +81,8 @@ describe('the flow timeline outside demo mode', () => {
     const server = await makeWebServer({}, { sleep: async () => {} });
     try {
       await addClient(server);
-      await server.users.add('bob', 'bob password here');
-      await server.users.add('root', 'root password here', { isAdmin: true });
+      await server.users.add('bob', 'purple tractor mountain');
+      await server.users.add('root', 'quiet copper lantern', { isAdmin: true });
       const anonymous = await new CookieClient(server.app).get('/admin/flows');
       expect(anonymous.status).toBe(303);
       expect(location(anonymous)).toBe('/login');
@@ -93,7 +93,7 @@ describe('the flow timeline outside demo mode', () => {
         await browser.post('/login', { csrf, username, password });
         return browser;
       };
-      const bob = await signIn('bob', 'bob password here');
+      const bob = await signIn('bob', 'purple tractor mountain');
       expect((await bob.get('/admin/flows')).status).toBe(403);
       // A failed sign-in during an authorization is a step of that client's flow.
       const pending = await bob.get(authorizePath());
@@ -103,7 +103,7 @@ describe('the flow timeline outside demo mode', () => {
       const csrf = hiddenField(await (await stranger.get(`/login?i=${i}`)).text(), 'csrf')!;
       await stranger.post('/login', { csrf, i: i!, username: 'bob', password: 'Typed-Password-9' });
 
-      const root = await signIn('root', 'root password here');
+      const root = await signIn('root', 'quiet copper lantern');
       const res = await root.get('/admin/flows');
       expect(res.status).toBe(200);
       const html = await res.text();
@@ -124,10 +124,10 @@ describe('the flow timeline outside demo mode', () => {
     const server = await makeWebServer({}, { sleep: async () => {} });
     try {
       await addClient(server);
-      const alice = await server.users.add('alice', 'alice password here');
+      const alice = await server.users.add('alice', 'violet ocean harbour');
       const browser = new CookieClient(server.app);
       const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
-      await browser.post('/login', { csrf, username: 'alice', password: 'alice password here' });
+      await browser.post('/login', { csrf, username: 'alice', password: 'violet ocean harbour' });
       const html = await (await browser.get(location(await browser.get(authorizePath())))).text();
       const res = await browser.post('/consent', { csrf: hiddenField(html, 'csrf')!, i: hiddenField(html, 'i')!, decision: 'deny' });
       expect(new URL(location(res)).searchParams.get('error')).toBe('access_denied');

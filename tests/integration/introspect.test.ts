@@ -21,6 +21,8 @@ const introspect = (token: string, caller: TestClient = resourceServer) => postA
 beforeEach(async () => {
   s = await makeAuthServer();
   resourceServer = await addClient(s.deps, 'client_secret_basic', { grantTypes: ['client_credentials'] });
+  // `oauth-mcp clients add ... --introspect`: only designated resource servers may introspect (RFC 7662 §2.1).
+  await s.store.designateResourceServer(resourceServer.clientId, s.clock());
   app = await addClient(s.deps, 'none');
 });
 afterEach(() => s.close());
@@ -106,6 +108,20 @@ describe('POST /oauth/introspect (AS-13, RFC 7662)', () => {
     expect(wrong.headers.get('www-authenticate')).toBe('Basic realm="oauth-mcp"');
     expect(wrong.headers.get('cache-control')).toBe('no-store');
     expect(await wrong.text()).not.toContain('active');
+  });
+
+  it('AS-13: a confidential client not designated as a resource server gets 401 and learns nothing (RFC 7662 §2.1, §4)', async () => {
+    const t = await tokensFor(app);
+    const other = await addClient(s.deps, 'client_secret_basic');
+    const res = await introspect(t.accessToken, other);
+    expect(res.status).toBe(401);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toBe('invalid_client');
+    expect(text).not.toContain('alice');
+    expect(text).not.toContain('active');
+    // Designated, the same client gets the answer.
+    await s.store.designateResourceServer(other.clientId, s.clock());
+    expect(await (await introspect(t.accessToken, other)).json()).toMatchObject({ active: true, sub: 'alice' });
   });
 
   it('AS-13: a missing token is invalid_request', async () => {

@@ -1,3 +1,4 @@
+import { sha256 } from '../../src/oauth/crypto.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fixedClock } from '../../src/clock.js';
@@ -73,23 +74,15 @@ beforeAll(async () => {
     tools: [readNote, writeNote],
     scopes: { 'notes:read': { description: 'Read your notes' }, 'notes:write': { description: 'Change your notes', implies: ['notes:read'] } },
   });
-  // A confidential client allowed client_credentials (RFC 7591).
-  const res = await as.fetch(
-    new Request(`${ISSUER}/oauth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_name: 'two resources',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: 'calc notes:read notes:write',
-      }),
-    }),
-  );
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { client_id: string; client_secret: string };
-  client = { id: body.client_id, secret: body.client_secret };
+  // A confidential client allowed client_credentials, made as an administrator makes one (`clients add --grant
+  // client_credentials`): outside demo mode dynamic registration never creates one (docs/security.md).
+  const secret = 'two-resources-secret-'.padEnd(43, 'x');
+  await store.createClient({
+    clientId: 'two-resources', clientSecretHash: sha256(secret), clientName: 'two resources', redirectUris: [],
+    grantTypes: ['client_credentials'], responseTypes: [], tokenEndpointAuthMethod: 'client_secret_basic',
+    scope: 'calc notes:read notes:write', applicationType: 'web', metadata: {}, createdAt: Math.floor(Date.now() / 1000), lastUsedAt: null,
+  });
+  client = { id: 'two-resources', secret };
 });
 
 afterAll(async () => {

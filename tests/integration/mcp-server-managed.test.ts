@@ -69,10 +69,11 @@ describe('MCP_AUTH_MODE=server-managed (the original\'s "automatic OAuth")', () 
     expect(m.tokenRequests()).toBe(2);
   });
 
-  it('outside demo mode the server registers a confidential client for itself (RFC 7591) and uses it', async () => {
+  it('outside demo mode the server uses the client the authorization server provisioned for it, never registration', async () => {
     const m = await managed({ DEMO_MODE: 'false', SECRET_KEY: 'x'.repeat(40) });
     const body = await (await m.callTool('oauth_authenticate')).json();
-    expect(m.calls).toContain('POST /oauth/register');
+    expect(m.calls).not.toContain('POST /oauth/register');
+    expect(body.result.structuredContent.client_id).toBe('oauth-mcp-server-managed');
     expect(body.result.structuredContent.client_id).toBe(m.runtime.serverToken!.clientId);
     expect(body.result.structuredContent.client_id).not.toBe('demo_client');
   });

@@ -16,7 +16,11 @@ async function tokensFor(c: TestClient) {
   return { grantId: code.grantId, accessToken: body.access_token as string, refreshToken: body.refresh_token as string };
 }
 
-const introspect = async (caller: TestClient, token: string) => (await postAs(s.app, '/oauth/introspect', caller, { token })).json();
+/** Introspects as `caller`, designating it a resource server first (RFC 7662 §2.1: only those may introspect). */
+const introspect = async (caller: TestClient, token: string) => {
+  await s.store.designateResourceServer(caller.clientId, s.clock());
+  return (await postAs(s.app, '/oauth/introspect', caller, { token })).json();
+};
 
 beforeEach(async () => {
   s = await makeAuthServer();

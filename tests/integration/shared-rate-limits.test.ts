@@ -96,17 +96,24 @@ for (const target of targets) {
       expect(await consumeAll(backends, 'token', '198.51.100.1', 2)).toStrictEqual(['ok', 'ok']);
     });
 
-    it('failed sign-ins lock an account across instances: 3 failures in all, not 3 per instance (OWASP lockout)', async () => {
-      const [a, b] = backends.map((backend) => createLoginThrottle({ maxFailuresPerAccount: 3, windowSeconds: 60 }, backend.limiter));
-      await a!.failed('alice', '203.0.113.9');
-      await b!.failed('alice', '203.0.113.10');
-      expect(await a!.blockedFor('alice', '198.51.100.20')).toBe(0);
-      await a!.failed('Alice', '203.0.113.11'); // the same account, however it is typed
-      // The other instance, asked from a fresh address, refuses the account for the rest of the window.
-      expect(await b!.blockedFor('alice', '198.51.100.20')).toBeGreaterThan(0);
-      expect(await b!.blockedFor('bob', '198.51.100.20')).toBe(0);
-      await b!.succeeded('alice');
-      expect(await a!.blockedFor('alice', '198.51.100.20')).toBe(0);
+    it('failed sign-ins are limited per account and address across instances: 3 in all, not 3 per instance; another address is not locked out', async () => {
+      const [a, b] = backends.map((backend) => createLoginThrottle({ maxFailuresPerAccountAddress: 3, windowSeconds: 60 }, backend.limiter));
+      expect((await a!.reserve('alice', '203.0.113.9')).allowed).toBe(true);
+      expect((await b!.reserve('alice', '203.0.113.9')).allowed).toBe(true);
+      expect((await a!.reserve('Alice', '203.0.113.9')).allowed).toBe(true); // the same account, however it is typed
+      // The other instance refuses a fourth attempt from that address for the rest of the window...
+      const refused = await b!.reserve('alice', '203.0.113.9');
+      expect(refused).toMatchObject({ allowed: false });
+      // ...but the account is not locked for anyone else: the person at another address still gets checked.
+      expect((await b!.reserve('alice', '198.51.100.20')).allowed).toBe(true);
+      await b!.succeeded('alice', '203.0.113.9');
+      expect((await a!.reserve('alice', '203.0.113.9')).allowed).toBe(true);
+    });
+
+    it('25 guesses sent at once through two instances: at most the limit get past the reservation (atomic, counted before the check)', async () => {
+      const [a, b] = backends.map((backend) => createLoginThrottle({ maxFailuresPerAccountAddress: 10, windowSeconds: 60 }, backend.limiter));
+      const results = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? a! : b!).reserve('erin', '203.0.113.25')));
+      expect(results.filter((r) => r.allowed)).toHaveLength(10);
     });
 
     it('RATE_LIMIT_PER_MINUTE=0 turns request limits off but the login throttle still counts on the shared store', async () => {
@@ -115,10 +122,10 @@ for (const target of targets) {
       const [one, two] = [await openRateLimits(config, { keyPrefix: `${prefix}-off` }), await openRateLimits(config, { keyPrefix: `${prefix}-off` })];
       try {
         expect(isUnlimited(one.limits.token)).toBe(true);
-        const [a, b] = [one, two].map((backend) => createLoginThrottle({ maxFailuresPerAccount: 2, windowSeconds: 60 }, backend.limiter));
-        await a!.failed('carol', '203.0.113.9');
-        await b!.failed('carol', '203.0.113.9');
-        expect(await a!.blockedFor('carol', '203.0.113.9')).toBeGreaterThan(0);
+        const [a, b] = [one, two].map((backend) => createLoginThrottle({ maxFailuresPerAccountAddress: 2, windowSeconds: 60 }, backend.limiter));
+        await a!.reserve('carol', '203.0.113.9');
+        await b!.reserve('carol', '203.0.113.9');
+        expect(await a!.reserve('carol', '203.0.113.9')).toMatchObject({ allowed: false });
       } finally {
         await Promise.all([one.close(), two.close()]);
         await s.drop();
@@ -150,9 +157,13 @@ describe('openRateLimits at start-up', () => {
     const b = await openRateLimits(config);
     expect(await consumeAll([a, b], 'token', '192.0.2.1', 10)).toStrictEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'limited', 'limited']);
     // The login throttle too: a single instance only.
-    const [ta, tb] = [a, b].map((backend) => createLoginThrottle({ maxFailuresPerAccount: 1, windowSeconds: 60 }, backend.limiter));
-    await ta!.failed('dave', '192.0.2.1');
-    expect(await ta!.blockedFor('dave', '192.0.2.1')).toBeGreaterThan(0);
-    expect(await tb!.blockedFor('dave', '192.0.2.1')).toBe(0);
+    const [ta, tb] = [a, b].map((backend) => createLoginThrottle({ maxFailuresPerAccountAddress: 1, windowSeconds: 60 }, backend.limiter));
+    await ta!.reserve('dave', '192.0.2.1');
+    expect(await ta!.reserve('dave', '192.0.2.1')).toMatchObject({ allowed: false });
+    expect((await tb!.reserve('dave', '192.0.2.1')).allowed).toBe(true);
+    // 25 at once on one memory store: 10 reserved (the default limit), however the calls interleave.
+    const one = createLoginThrottle({}, a.limiter);
+    const results = await Promise.all(Array.from({ length: 25 }, () => one.reserve('frank', '192.0.2.2')));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
   });
 });

@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/oauth/crypto.js';
+import { auditOf } from '../../src/observability/audit-of.js';
 import { makeAuthServer } from '../helpers/auth-server.js';
 import { addClient, basicAuth, issueCode, postAs, postForm, type TestClient } from '../helpers/oauth-fixtures.js';
 
@@ -117,6 +118,23 @@ describe('POST /oauth/token: refresh_token (AS-10, RFC 6749 §6)', () => {
     const second = await res.json();
     expect(second.refresh_token).toBe(first.refresh_token);
     expect((await s.store.getGrant(grantId))?.revokedAt).toBeNull();
+  });
+
+  it('AS-10: a replay within the grace window is audited and logged, not silent', async () => {
+    const lines: Array<{ msg?: string; grantId?: string }> = [];
+    const warn = s.deps.logger.warn.bind(s.deps.logger);
+    s.deps.logger.warn = ((obj: object, msg?: string) => {
+      lines.push({ ...(obj as object), msg });
+      return warn(obj as never, msg as never);
+    }) as typeof s.deps.logger.warn;
+    await refresh(refreshToken);
+    s.clock.advance(2);
+    expect((await refresh(refreshToken)).status).toBe(200);
+    expect(lines).toContainEqual(expect.objectContaining({ grantId, msg: expect.stringMatching(/within the grace window/) }));
+    await auditOf(s.deps).flush();
+    const event = (await s.store.listAuditEvents()).find((e) => e.type === 'refresh_replayed');
+    expect(event).toMatchObject({ clientId: client.clientId, outcome: 'success' });
+    expect(event!.detail).toMatch(/2 s after rotation/);
   });
 
   it('AS-10: a second instance (same SECRET_KEY, same store) computes the same successor within the grace', async () => {

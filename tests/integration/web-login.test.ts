@@ -113,9 +113,9 @@ describe('login page (docs/security.md)', () => {
     expect(location(res)).toBe('/account');
   });
 
-  it('holds failed sign-ins back with growing delays, then locks the account whatever the password', async () => {
+  it('holds failed sign-ins back with growing delays, then refuses that account from that address whatever the password', async () => {
     await server.close();
-    server = await makeWebServer({}, { sleep: async (ms) => void delays.push(ms), loginThrottle: createLoginThrottle({ maxFailuresPerAccount: 4, baseDelayMs: 100 }) });
+    server = await makeWebServer({}, { sleep: async (ms) => void delays.push(ms), loginThrottle: createLoginThrottle({ maxFailuresPerAccountAddress: 4, baseDelayMs: 100 }) });
     await server.users.add('alice', 'correct horse battery');
     const browser = new CookieClient(server.app);
     const csrf = hiddenField(await (await browser.get('/login')).text(), 'csrf')!;
@@ -125,7 +125,7 @@ describe('login page (docs/security.md)', () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await locked.text()).toContain('Too many failed sign-ins');
-    // An unknown account locks the same way, so the lockout does not reveal which accounts exist.
+    // An unknown account is refused the same way, so the limit does not reveal which accounts exist.
     for (let n = 0; n < 4; n++) await browser.post('/login', { csrf, username: 'nobody', password: `guess-${n}-xx` });
     expect((await browser.post('/login', { csrf, username: 'nobody', password: 'anything-at-all' })).status).toBe(429);
   });

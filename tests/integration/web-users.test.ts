@@ -45,7 +45,7 @@ describe('users service', async () => {
     expect(await users.authenticate('nobody', 'first password')).toBeUndefined();
     await expect(users.add('carol', 'another password')).rejects.toThrow(UserError);
     await expect(users.add('bad name', 'long enough')).rejects.toThrow(/username/);
-    await expect(users.add('dave', 'short')).rejects.toThrow(/at least 8/);
+    await expect(users.add('dave', 'short')).rejects.toThrow(/at least 12/);
     const carol = (await store.getUserByUsername('carol'))!;
     await store.createWebSession({ idHash: 'carol-session', userId: carol.id, createdAt: 1, expiresAt: 10_000_000_000 });
     expect(await users.setPassword('carol', 'second password')).toBe(true);
@@ -55,7 +55,7 @@ describe('users service', async () => {
   });
 
   it('removing a user revokes every grant they gave', async () => {
-    const erin = await users.add('erin', 'erin password');
+    const erin = await users.add('erin', 'orchard window seven');
     await store.createWebSession({ idHash: 'erin-session', userId: erin.id, createdAt: 1, expiresAt: 10_000_000_000 });
     await store.createGrant({ id: 'g-erin', clientId: 'c', subject: erin.id, scope: 'read', resource: 'r', createdAt: 1, lastUsedAt: null, revokedAt: null });
     expect(await users.remove('erin')).toBe(true);
@@ -88,7 +88,7 @@ describe('oauth-mcp users (CLI)', () => {
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('not taken from the command line');
 
-    const added = await run(['add', 'frank', '--admin'], 'frank-password-1\n');
+    const added = await run(['add', 'frank', '--admin'], 'cedar-lamp-river-1\n');
     expect(added.code, added.err).toBe(0);
     expect(added.out).toMatch(/^added user frank \(/);
 
@@ -98,15 +98,24 @@ describe('oauth-mcp users (CLI)', () => {
 
     const store = await openStore(env.DATABASE_URL);
     const users = createUsersService({ store, clock: fixedClock() });
-    expect(await users.authenticate('frank', 'frank-password-1')).toBeDefined();
+    expect(await users.authenticate('frank', 'cedar-lamp-river-1')).toBeDefined();
 
-    expect((await run(['passwd', 'frank'], 'frank-password-2\n')).code).toBe(0);
-    expect(await users.authenticate('frank', 'frank-password-2')).toBeDefined();
-    expect(await users.authenticate('frank', 'frank-password-1')).toBeUndefined();
+    expect((await run(['passwd', 'frank'], 'cedar-lamp-river-2\n')).code).toBe(0);
+    expect(await users.authenticate('frank', 'cedar-lamp-river-2')).toBeDefined();
+    expect(await users.authenticate('frank', 'cedar-lamp-river-1')).toBeUndefined();
     await store.close();
 
     expect((await run(['passwd', 'nobody'], 'whatever-password\n')).code).toBe(1);
-    expect((await run(['add', 'gina'], 'short\n')).err).toContain('at least 8');
+    expect((await run(['add', 'gina'], 'short\n')).err).toContain('at least 12');
+    // Password policy: well-known passwords (the maintained list of @zxcvbn-ts/language-common) and the username are refused.
+    for (const weak of ['password1234', 'Qwertyuiop123!', 'iloveyou2024', 'gina-is-my-name']) {
+      const refused = await run(['add', 'gina'], `${weak}\n`);
+      expect(refused.code, weak).not.toBe(0);
+      expect(refused.err, weak).toMatch(/most common passwords|must not contain the username/);
+    }
+    const passwd = await run(['passwd', 'frank'], 'letmein12345\n');
+    expect(passwd.code).not.toBe(0);
+    expect(passwd.err).toMatch(/most common passwords/);
     expect((await run(['remove', 'frank'])).code).toBe(0);
     expect((await run(['list'])).out).toBe('');
     expect((await run(['bogus'])).code).toBe(2);

@@ -253,3 +253,15 @@ describe('TLS settings (AS-14)', () => {
     expect(loadConfig({}).tls).toBeUndefined();
   });
 });
+
+describe('REGISTRATION_POLICY, data quota and CIMD domain lists', () => {
+  it('default to open registration, 1000 items / 1 MiB per owner and no domain lists; bad values are refused', () => {
+    expect(loadConfig({})).toMatchObject({ registrationPolicy: 'open', dataQuota: { items: 1000, bytes: 1048576 }, cimdDomains: { allowed: [], denied: [] } });
+    expect(loadConfig({ REGISTRATION_POLICY: 'closed', CIMD_DENIED_DOMAINS: 'Evil.example, bad.example' })).toMatchObject({
+      registrationPolicy: 'closed',
+      cimdDomains: { allowed: [], denied: ['evil.example', 'bad.example'] },
+    });
+    expect(() => loadConfig({ REGISTRATION_POLICY: 'anyone' })).toThrow(/^REGISTRATION_POLICY: /);
+    expect(() => loadConfig({ DATA_ITEMS_PER_OWNER: '0' })).toThrow(new ConfigError('DATA_ITEMS_PER_OWNER: must be positive'));
+  });
+});

@@ -11,6 +11,8 @@ describe('checkRedirectUri (AS-7, docs/security.md redirect policy)', () => {
     ['cursor://anysphere.cursor-mcp/oauth/callback', 'Cursor private-use scheme (interop note 3)'],
     ['vscode://vscode.github-authentication/did-authenticate', 'VS Code private-use scheme'],
     ['https://app.example.com/cb?tenant=1', 'https with a query'],
+    ['com.example.app:/oauth2redirect', 'reverse-domain private-use scheme (RFC 8252 §7.1)'],
+    ['claude://claude.ai/oauth/callback', 'another app scheme'],
   ])('AS-7 accepts %s (%s)', (uri) => {
     expect(checkRedirectUri(uri)).toMatchObject({ ok: true });
   });
@@ -31,6 +33,17 @@ describe('checkRedirectUri (AS-7, docs/security.md redirect policy)', () => {
     const result = checkRedirectUri(uri);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it.each([
+    'ftp://files.example.com/cb', 'ws://127.0.0.1:8080/cb', 'wss://app.example.com/cb', 'mailto:someone@example.com',
+    'view-source:https://app.example.com/cb', 'chrome://settings', 'chrome-extension://abcdef/cb', 'about:blank',
+    'blob:https://app.example.com/1234', 'filesystem:https://app.example.com/temporary/x', 'tel:+15555550100',
+    'intent://scan/?scheme=zxing', 'JAVASCRIPT:alert(1)', 'moz-extension://abc/cb',
+  ])('AS-7 refuses the special scheme of %s', (uri) => {
+    const result = checkRedirectUri(uri);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/scheme/);
   });
 
   it('AS-7 / interop note 3: redirectUriProblems names the index and the URI of every broken one', () => {
@@ -56,6 +69,11 @@ describe('redirectUriMatches (AS-7, RFC 8252 §7.3)', () => {
     expect(redirectUriMatches('http://[::1]/cb', 'http://[::1]:4000/cb')).toBe(true);
     expect(redirectUriMatches('http://127.0.0.1/cb', 'http://127.0.0.1:4000/other')).toBe(false);
     expect(redirectUriMatches('http://127.0.0.1/cb', 'http://127.0.0.1:4000/cb?x=1')).toBe(false);
+  });
+
+  it('AS-7 a loopback request with user information never matches, as it is refused at registration', () => {
+    expect(redirectUriMatches('http://127.0.0.1/cb', 'http://evil@127.0.0.1:4000/cb')).toBe(false);
+    expect(redirectUriMatches('http://localhost/cb', 'http://user:pass@localhost:4000/cb')).toBe(false);
   });
 
   it('interop note 1: localhost and 127.0.0.1 are not interchanged', () => {

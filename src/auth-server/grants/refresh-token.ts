@@ -135,8 +135,20 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
         });
         throw new OAuthError('invalid_grant', 'refresh token was already used; the grant has been revoked', { rule: RULES.refreshReused });
       }
-      // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout.
+      // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout. It is still
+      // a second use of a rotated token, so it is logged and audited: a thief racing the client shows up here.
       successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
+      const after = now - current.rotatedAt;
+      deps.logger.warn({ clientId: client.clientId, grantId: record.grantId, secondsAfterRotation: after }, 'rotated refresh token used again within the grace window: same successor issued');
+      await emit(deps.events, {
+        type: 'refresh_token.replayed',
+        clientId: client.clientId,
+        subject: record.subject,
+        grantId: record.grantId,
+        secondsAfterRotation: after,
+        graceSeconds: deps.config.ttl.refreshGrace,
+        flowId: grant.flowId ?? undefined,
+      });
     }
     if (successorRecord.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
 

@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { DataService } from '../data-service.js';
 import { ItemError } from '../items.js';
+import { QuotaExceededError } from '../quota.js';
 import type { AuthEnv } from './auth-env.js';
 import { readJsonBody } from './json-body.js';
 import { apiError, notFound } from './respond.js';
@@ -43,6 +44,8 @@ async function itemRules<T>(c: Context, run: () => Promise<T>): Promise<T | Resp
   try {
     return await run();
   } catch (err) {
+    // A full quota (demo/quota.ts): 403, naming the limit; nothing was stored.
+    if (err instanceof QuotaExceededError) return apiError(c, 403, { error: 'quota_exceeded', error_description: err.message });
     if (!(err instanceof ItemError)) throw err;
     return apiError(c, 400, { error: 'invalid_request', error_description: err.message, fields: { [err.field]: err.reason } });
   }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 
-export type ApiErrorCode = 'invalid_request' | 'not_found';
+export type ApiErrorCode = 'invalid_request' | 'not_found' | 'quota_exceeded';
 
 /** An API error body: the OAuth-style {error, error_description}, plus per-field messages for validation. */
 export interface ApiErrorBody {
@@ -9,8 +9,8 @@ export interface ApiErrorBody {
   fields?: Record<string, string>;
 }
 
-/** RS-9: 400 for a malformed request, 404 for what the caller does not own or that does not exist, 415 for non-JSON. */
-export function apiError(c: Context, status: 400 | 404 | 413 | 415, body: ApiErrorBody): Response {
+/** RS-9: 400 for a malformed request, 403 for a full quota (demo/quota.ts), 404 for what the caller does not own or that does not exist, 415 for non-JSON. */
+export function apiError(c: Context, status: 400 | 403 | 404 | 413 | 415, body: ApiErrorBody): Response {
   return c.json(body, status, { 'Cache-Control': 'no-store' });
 }
 

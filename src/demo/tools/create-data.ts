@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataItemSchema, itemNameSchema, itemValueSchema } from './item-schema.js';
 import { ItemError } from '../items.js';
+import { QuotaExceededError } from '../quota.js';
 import { defineTool, type ToolDeps } from './types.js';
 
 /** Creates a data item owned by the caller. */
@@ -21,7 +22,7 @@ export const createDataTool = (deps: ToolDeps) =>
       try {
         item = await deps.data.create(caller.subject, { name, value });
       } catch (err) {
-        if (err instanceof ItemError) return { ok: false, message: err.message };
+        if (err instanceof ItemError || err instanceof QuotaExceededError) return { ok: false, message: err.message };
         throw err;
       }
       return { ok: true, data: { item }, text: `Created item #${item.id} ${item.name} = ${item.value}.` };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataItemSchema, itemIdSchema, itemNameSchema, itemValueSchema } from './item-schema.js';
 import { ItemError } from '../items.js';
+import { QuotaExceededError } from '../quota.js';
 import { defineTool, type ToolDeps } from './types.js';
 
 /** Changes the name and/or value of one of the caller's items. */
@@ -24,7 +25,7 @@ export const updateDataTool = (deps: ToolDeps) =>
       try {
         item = await deps.data.update(caller.subject, item_id, patch);
       } catch (err) {
-        if (err instanceof ItemError) return { ok: false, message: err.message };
+        if (err instanceof ItemError || err instanceof QuotaExceededError) return { ok: false, message: err.message };
         throw err;
       }
       if (!item) return { ok: false, message: `No data item with id ${item_id}. Call get_data to see your items.` };

@@ -51,6 +51,7 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     },
 
     async deleteClient(clientId: string): Promise<boolean> {
+      await db.deleteFrom('resource_server_clients').where('client_id', '=', clientId).execute();
       const r = await db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },

@@ -21,6 +21,7 @@ export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite'
         db.deleteFrom('revoked_access_tokens').where('expires_at', '<', now).executeTakeFirst(),
         db.deleteFrom('web_sessions').where('expires_at', '<', now).executeTakeFirst(),
         db.deleteFrom('web_interactions').where('expires_at', '<', now).executeTakeFirst(),
+        db.deleteFrom('initial_access_tokens').where('expires_at', '<', now).executeTakeFirst(),
         db.deleteFrom('signing_keys').where('expires_at', 'is not', null).where('expires_at', '<', now).executeTakeFirst(),
       ]);
       const auditRows = await purgeExpiredAudit(db, now);
