@@ -12,12 +12,14 @@ export {
   type SignInRequest,
   type SignInDecision,
 } from './runtime/authorization-server.js';
-export { createMcpServer, type McpServerOptions, type ProtectedMcpServer, type ToolContext, type ToolScopes } from './runtime/mcp-server.js';
+export { createMcpServer, type McpServerOptions, type ProtectedMcpServer, type ToolContext, type ToolScopes, type UpstreamTokenSource } from './runtime/mcp-server.js';
 export { combine, type CombinedApp } from './runtime/one-origin.js';
 export type { HttpApp, ListenOptions, Served } from './runtime/serve.js';
 export { defineTool, type Caller, type ToolDefinition, type ToolOutcome } from './mcp/tool.js';
 export { callerFromAuthInfo } from './mcp/auth-info.js';
 export type { ScopeDefinition, ScopeDefinitions } from './oauth/scope-catalog.js';
+export type { IdentityProviderConfig, IdpPolicy } from './idp/presets.js';
+export type { ToolDeclaration } from './web/scope-catalog.js';
 export type { Clock } from './clock.js';
 export type { Logger } from './log/logger.js';
 export * from './resource-server/index.js';

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { idpRedirectUri } from '../idp/deps.js';
 
 /** What `oauth-mcp start` prints once the servers listen: where things are, the mode, and client set-up lines. */
 export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-origin', notices: readonly string[] = []): string {
@@ -11,6 +12,13 @@ export function banner(config: Config, only: 'auth' | 'mcp' | 'both' | 'one-orig
   if (only !== 'auth') lines.push(`  MCP server            ${mcp}   (alias ${mcpUrl}/mcp, REST API ${mcpUrl}/api)`);
   lines.push(`  Database              ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`);
   lines.push('');
+  if (only !== 'mcp' && config.identityProviders.length > 0) {
+    // The redirect URI each provider must have registered for this server (docs/identity.md).
+    lines.push('  Sign in with:');
+    for (const p of config.identityProviders) lines.push(`    ${p.label.padEnd(22)}redirect URI to register: ${idpRedirectUri(issuer, p.name)}`);
+    if (!config.localPasswords) lines.push('    (local passwords are off: LOCAL_PASSWORDS=false)');
+    lines.push('');
+  }
   // What start changed that an operator must know about (e.g. demo data disabled outside demo mode).
   if (notices.length > 0) lines.push(...notices, '');
   if (config.demo.enabled) {

@@ -4,6 +4,8 @@ import type { Config } from '../config/config.js';
 import type { DataService } from '../demo/data-service.js';
 import { createDemoMcpServer, type DemoMcpServerOptions } from '../demo/mcp-server.js';
 import { DEMO_SCOPES } from '../demo/scopes.js';
+import { demoToolDeclarations } from '../demo/tools/declarations.js';
+import { buildIdentityProviders } from '../idp/routes.js';
 import { combine, createAuthorizationServer, type AuthorizationServer, type CombinedApp, type Logger, type ProtectedMcpServer, type Store } from '../index.js';
 import type { AuthorizationServerInternals } from '../runtime/authorization-server.js';
 import { authorizationServerMetadata } from '../auth-server/metadata.js';
@@ -53,6 +55,11 @@ export function buildAuthServer(
     cimdDomains: config.cimdDomains,
     serverManagedClient: config.mcpAuthMode === 'server-managed' && !config.demo.enabled,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
+    // Upstream identity providers (IDP_* or IDP_CONFIG_FILE) and the password form (LOCAL_PASSWORDS), docs/identity.md.
+    identityProviders: config.identityProviders,
+    localPasswords: config.localPasswords,
+    // The consent page lists the tools each scope unlocks, from the demo tools' own declarations.
+    tools: demoToolDeclarations(),
   }, { ...(auditShared && { auditShared }), ...internals });
 }
 
@@ -87,6 +94,11 @@ export function buildMcpServer(
     // 2025-03-26 clients look for the authorization server's metadata at the MCP origin (served by the
     // authorization server itself when both share one).
     ...(!oneOrigin && { authorizationServerMetadata: authorizationServerMetadata(issuer, scopeCatalog(DEMO_SCOPES).names) }),
+    // Tools may call an upstream provider's APIs for the person with the vault's tokens (docs/identity.md); the
+    // vault reads the rows the authorization server's sign-in wrote, in the shared store.
+    ...(config.identityProviders.some((p) => p.tokenVault) && {
+      upstreamTokens: buildIdentityProviders({ ...common, providers: config.identityProviders, secretKey: config.secretKey }).vault,
+    }),
     ...(config.mcpAuthMode === 'server-managed' && {
       // The demo client in demo mode (the original's choice); otherwise the client the authorization server
       // provisions for it (serverManagedClient below), whose secret both derive from SECRET_KEY.

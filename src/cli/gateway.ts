@@ -78,6 +78,9 @@ export async function runGatewayCommand(args: string[], io: CliIo): Promise<numb
     trustedProxies: config.trustedProxies,
     keyReloadSeconds: config.keyReloadSeconds,
     ...(config.metricsToken && { metricsToken: config.metricsToken }),
+    // Sign-in through upstream identity providers and LOCAL_PASSWORDS apply here as in `start` (docs/identity.md).
+    identityProviders: config.identityProviders,
+    localPasswords: config.localPasswords,
   });
   const gateway = await buildGatewayServer(upstreams, {
     issuer: config.authServer.issuer,

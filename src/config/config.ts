@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { IdentityProviderConfig } from '../idp/presets.js';
+import { identityProviders } from './identity-providers.js';
 import { badOrigin, badProxy, outOfBounds, TTL_BOUNDS, type BoundedVariable } from './value-checks.js';
 
 /** The default SECRET_KEY of the original demo; refused outside demo mode. */
@@ -67,6 +69,20 @@ const envSchema = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Upstream identity providers (docs/identity.md)
+  LOCAL_PASSWORDS: bool.default(true),
+  IDP_PRESET: z.string().min(1).optional(),
+  IDP_ISSUER: z.string().min(1).optional(),
+  IDP_CLIENT_ID: z.string().min(1).optional(),
+  IDP_CLIENT_SECRET: z.string().min(1).optional(),
+  IDP_SCOPES: z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean)).optional(),
+  IDP_ALLOWED_DOMAINS: list.default([]),
+  IDP_ALLOWED_EMAILS: list.default([]),
+  IDP_REQUIRED_GROUP: z.string().min(1).optional(),
+  IDP_ADMIN_EMAILS: list.default([]),
+  IDP_ADMIN_GROUP: z.string().min(1).optional(),
+  IDP_TOKEN_VAULT: bool.default(false),
+  IDP_CONFIG_FILE: z.string().min(1).optional(),
   REGISTRATION_POLICY: z.enum(['open', 'token', 'closed']).default('open'),
   DATA_ITEMS_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1000),
   DATA_BYTES_PER_OWNER: z.coerce.number().int().positive('must be positive').default(1024 * 1024),
@@ -104,6 +120,10 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** When set, GET /metrics of both servers asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** Upstream identity providers people may sign in with (docs/identity.md); empty when none is configured. */
+  identityProviders: readonly IdentityProviderConfig[];
+  /** False: the sign-in page shows only the providers, and POST /login refuses (LOCAL_PASSWORDS=false). */
+  localPasswords: boolean;
   /** Dynamic registration (RFC 7591): `open` (authorization-code clients only), `token` (initial access token), `closed`. */
   registrationPolicy: 'open' | 'token' | 'closed';
   /** Per-owner quota on data items: how many, and how many bytes of names in all. */
@@ -167,6 +187,31 @@ export function loadConfig(env: Env): Config {
       }
     }
   }
+  let providers: IdentityProviderConfig[];
+  try {
+    providers = identityProviders(
+      {
+        preset: e.IDP_PRESET,
+        issuer: e.IDP_ISSUER,
+        clientId: e.IDP_CLIENT_ID,
+        clientSecret: e.IDP_CLIENT_SECRET,
+        scopes: e.IDP_SCOPES,
+        allowedDomains: e.IDP_ALLOWED_DOMAINS,
+        allowedEmails: e.IDP_ALLOWED_EMAILS,
+        requiredGroup: e.IDP_REQUIRED_GROUP,
+        adminEmails: e.IDP_ADMIN_EMAILS,
+        adminGroup: e.IDP_ADMIN_GROUP,
+        tokenVault: e.IDP_TOKEN_VAULT,
+        configFile: e.IDP_CONFIG_FILE,
+      },
+      { demo: e.DEMO_MODE },
+    );
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (!e.LOCAL_PASSWORDS && !e.DEMO_MODE && providers.length === 0) {
+    throw new ConfigError('LOCAL_PASSWORDS: false leaves no way to sign in; configure IDP_ISSUER or IDP_CONFIG_FILE');
+  }
   return Object.freeze({
     authServer: { host: e.OAUTH_SERVER_HOST, port: e.OAUTH_SERVER_PORT, issuer },
     mcpServer: { host: e.MCP_SERVER_HOST, port: e.MCP_SERVER_PORT, url: mcpUrl },
@@ -197,6 +242,8 @@ export function loadConfig(env: Env): Config {
     keyReloadSeconds: e.KEY_RELOAD_SECONDS,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE } : undefined,
     metricsToken: e.METRICS_TOKEN,
+    identityProviders: Object.freeze(providers),
+    localPasswords: e.LOCAL_PASSWORDS,
     registrationPolicy: e.REGISTRATION_POLICY,
     dataQuota: { items: e.DATA_ITEMS_PER_OWNER, bytes: e.DATA_BYTES_PER_OWNER },
     cimdDomains: { allowed: e.CIMD_ALLOWED_DOMAINS.map((d) => d.toLowerCase()), denied: e.CIMD_DENIED_DOMAINS.map((d) => d.toLowerCase()) },

@@ -14,7 +14,7 @@ const INSTRUCTIONS =
   'Tools for your data items behind OAuth. get_user_profile and get_data need the read scope; create_data, ' +
   'update_data and delete_data need write. oauth_authenticate shows who you are signed in as.';
 
-export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigins' | 'host' | 'instanceId' | 'metricsToken' | 'serverManaged' | 'fetch' | 'sessions' | 'authorizationServerMetadata' | 'jwksUri' | 'dpop'> {
+export interface DemoMcpServerOptions extends Pick<McpServerOptions, 'corsOrigins' | 'host' | 'instanceId' | 'metricsToken' | 'serverManaged' | 'fetch' | 'sessions' | 'authorizationServerMetadata' | 'jwksUri' | 'dpop' | 'upstreamTokens'> {
   /** The MCP server's public origin, e.g. http://127.0.0.1:5001: the endpoint is /mcp/v1 (the original's path), alias /mcp. */
   origin: string;
   issuer: string;

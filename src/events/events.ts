@@ -40,7 +40,13 @@ export type AuthEvent =
   /** OAuth 2.1 §4.3.1: a rotated refresh token used again within the grace window; the same successor was issued. */
   | { type: 'refresh_token.replayed'; clientId: string; subject: string; grantId: string; secondsAfterRotation: number; graceSeconds: number; flowId?: string | undefined }
   /** A person withdrew an application's access at /account: its grants revoked, its consent forgotten. */
-  | { type: 'grants.revoked_by_user'; clientId: string; subject: string; grants: number };
+  | { type: 'grants.revoked_by_user'; clientId: string; subject: string; grants: number }
+  /** A person kept only `kept` of an application's scopes at /account: its grants revoked, its consent narrowed (none kept: revoked). */
+  | { type: 'grants.reduced_by_user'; clientId: string; subject: string; kept: readonly string[] }
+  /** A person signed in through the upstream identity provider `provider` (docs/identity.md), for the request `clientId` made (if any). */
+  | { type: 'login.upstream_succeeded'; clientId: string | undefined; subject: string; username: string; provider: string; label: string; flowId?: string | undefined }
+  /** An upstream sign-in refused (state, ID token, policy, an unreachable provider); `reason` and `rule` name the check. */
+  | { type: 'login.upstream_refused'; clientId: string | undefined; provider: string; reason: string; rule: string; detail: string; flowId?: string | undefined };
 
 /** Where handlers send their events. Optional everywhere: an app built without one emits into nothing. */
 export interface EventSink {

@@ -105,6 +105,17 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
       return { type: 'token_revoked', outcome: 'failure', clientId: event.clientId, rule: RULES.revokeForeignToken, error: 'unauthorized_client', detail: `${event.kind} of another client; nothing revoked` };
     case 'grants.revoked_by_user':
       return { type: 'token_revoked', clientId: event.clientId, subject: event.subject, detail: `revoked by the user at /account: ${event.grants} grant(s), consent forgotten` };
+    case 'grants.reduced_by_user':
+      return {
+        type: 'token_revoked',
+        clientId: event.clientId,
+        subject: event.subject,
+        detail: event.kept.length ? `reduced by the user at /account to ${event.kept.join(' ')}` : 'revoked by the user at /account (no scope kept)',
+      };
+    case 'login.upstream_succeeded':
+      return { type: 'login', clientId: event.clientId, ...flow, subject: event.subject, detail: `${event.username} signed in with ${event.label} (${event.provider})` };
+    case 'login.upstream_refused':
+      return { type: 'login', outcome: 'failure', clientId: event.clientId, ...flow, rule: event.rule, error: event.reason, detail: `${event.provider}: ${event.detail}`.slice(0, 300) };
   }
 }
 

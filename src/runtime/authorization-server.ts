@@ -16,6 +16,9 @@ import type { AuthServerSettings } from '../auth-server/settings.js';
 import { tokenDirectRoute } from '../auth-server/token-direct.js';
 import { tokenExchange } from '../auth-server/token-request.js';
 import { demoSubject } from '../auth-server/demo.js';
+import { buildIdentityProviders } from '../idp/routes.js';
+import type { IdentityProviderConfig } from '../idp/presets.js';
+import type { TokenVault } from '../idp/token-vault.js';
 import { AUTH_SERVER_SECURE_HEADERS, secureHeaderValues } from '../http/security-headers.js';
 import { openRateLimits, type RateLimitBackend } from '../http/shared-rate-limits.js';
 import { KeyRing } from '../keys/key-ring.js';
@@ -28,6 +31,7 @@ import { authServerObservability, observeAuthServer } from '../observability/wir
 import type { Store } from '../store/store.js';
 import { createLoginThrottle } from '../web/login-throttle.js';
 import { pagesInteraction, webRoutes, type WebDeps } from '../web/routes.js';
+import { consentCatalog, type ToolDeclaration } from '../web/scope-catalog.js';
 import { httpApp, type HttpApp } from './serve.js';
 
 export type { SignInDecision, SignInRequest };
@@ -81,6 +85,19 @@ export interface AuthorizationServerOptions {
   demo?: Partial<AuthServerSettings['demo']>;
   /** Lets Client ID Metadata Documents be fetched from private addresses (local development). */
   cimdAllowPrivateAddresses?: boolean;
+  /**
+   * Upstream identity providers people may sign in with on the login page (docs/identity.md): OpenID Connect
+   * providers or GitHub, each with its admission policy and whether its tokens are kept in the token vault.
+   * Each needs the redirect URI `${issuer}/idp/<name>/callback` registered at the provider. Default: none.
+   */
+  identityProviders?: readonly IdentityProviderConfig[];
+  /** The login page's username and password form (default true); false leaves only the identity providers. */
+  localPasswords?: boolean;
+  /**
+   * The tools of the resources this server issues tokens for (e.g. the `tools` given to createMcpServer): the
+   * consent page lists, under each scope, the tools it unlocks. Only name, title and requiredScopes are read.
+   */
+  tools?: readonly ToolDeclaration[];
   /** RFC 9449 §8: DPoP proofs at the token endpoint must carry a server nonce (default false). */
   dpopRequireNonce?: boolean;
   /** Dynamic registration (docs/security.md, "Access without a person"); default 'open' (authorization-code clients only). */
@@ -95,14 +112,19 @@ export interface AuthorizationServer extends HttpApp {
   issuer: string;
   /** Re-reads the signing keys (after `keys rotate` by another process). */
   reloadKeys(): Promise<void>;
+  /**
+   * The token vault of the identity providers that keep tokens (docs/identity.md): give it to createMcpServer as
+   * `upstreamTokens` so tools can call a provider's APIs for the person. Undefined when no provider keeps tokens.
+   */
+  upstreamTokens?: Pick<TokenVault, 'accessToken'>;
   /** The internal dependencies the routes were built from, for the CLI and the tests of this repository. */
   deps: BuiltDeps;
   /** What start removed of an earlier demo run outside demo mode (for the banner). */
   demoRetirement: DemoRetirement;
 }
 
-/** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher). */
-export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events'>> & {
+/** Parts this repository's tests replace (cheaper password hashing, recorded delays, a fake metadata fetcher, a consent catalog). */
+export type AuthorizationServerInternals = Partial<Pick<WebDeps, 'users' | 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'interaction' | 'events' | 'consentCatalog' | 'identity'>> & {
   /** The audit queue and flow cache shared with an MCP server of the same process on the same store. */
   auditShared?: AuditShared;
 };
@@ -142,9 +164,19 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ttl: { accessToken: 3600, refreshToken: 30 * 24 * 3600, authorizationCode: 60, refreshGrace: 10, ...definedOnly(options.ttl) },
     trustedProxies: options.trustedProxies ?? [],
     cimdAllowPrivateAddresses: options.cimdAllowPrivateAddresses ?? false,
+    identityProviders: options.identityProviders ?? [],
+    localPasswords: options.localPasswords ?? true,
     registrationPolicy: options.registrationPolicy ?? 'open',
     cimdDomains: { allowed: options.cimdDomains?.allowed ?? [], denied: options.cimdDomains?.denied ?? [] },
   };
+  for (const [i, p] of config.identityProviders.entries()) {
+    // The name is a path segment: /idp/<name>/start and /idp/<name>/callback.
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(p.name)) throw new TypeError(`identityProviders[${i}].name: "${p.name}" must be 1 to 32 lowercase letters, digits or hyphens`);
+    if (config.identityProviders.findIndex((q) => q.name === p.name) !== i) throw new TypeError(`identityProviders[${i}].name: "${p.name}" is used twice`);
+  }
+  if (!config.localPasswords && config.identityProviders.length === 0 && signIn === 'pages') {
+    throw new TypeError('localPasswords: false needs at least one of identityProviders, or nobody can sign in');
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger();
   const { store } = options;
@@ -190,6 +222,10 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ...observability,
     // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
     events: auditEventSink(observability.audit, store),
+    // Upstream identity providers and the token vault (docs/identity.md), built once here.
+    identity: buildIdentityProviders({ providers: config.identityProviders, secretKey, store, clock, logger }),
+    // The consent page: each scope's words (the scopes option) and the tools it unlocks (the tools option).
+    consentCatalog: consentCatalog(scopes, options.tools),
     ...replaced,
   };
   if (demo) await seedDemo(deps);
@@ -214,7 +250,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
   const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])));
-  return { ...served, issuer, deps, demoRetirement, reloadKeys: () => keys.reload() };
+  const upstreamTokens = config.identityProviders.some((p) => p.tokenVault) ? deps.identity?.vault : undefined;
+  return { ...served, issuer, deps, demoRetirement, reloadKeys: () => keys.reload(), ...(upstreamTokens && { upstreamTokens }) };
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {

@@ -72,6 +72,8 @@ export interface McpServerOptions {
   clock?: Clock;
   /** For calls to the authorization server; default the global fetch. */
   fetch?: typeof fetch;
+  /** The token vault of upstream identity providers, offered to tools built by a function as `upstream` (ToolContext). */
+  upstreamTokens?: UpstreamTokenSource;
   /** Close 2025-era sessions idle this long (milliseconds, default 30 min); SSE keep-alive interval (0: off). */
   sessions?: { idleMs?: number; now?: () => number; sseKeepAliveMs?: number };
   /**
@@ -86,6 +88,18 @@ export interface McpServerOptions {
 export interface ToolContext {
   /** Present in server-managed mode: obtains a new server token and says whose it is. */
   serverManaged?: { reacquire(): Promise<Caller> };
+  /**
+   * Present when the server has `upstreamTokens`: the caller's current access token at an upstream identity
+   * provider (docs/identity.md, the token vault), for a tool that calls the provider's APIs for the person;
+   * undefined when there is none. Never returned to the MCP client.
+   */
+  upstream?: (caller: Caller, provider: string) => Promise<string | undefined>;
+}
+
+/** Where tools get a person's upstream provider tokens: the authorization server's token vault (AuthorizationServer.upstreamTokens). */
+export interface UpstreamTokenSource {
+  /** A current access token at `provider` for the person (the token's subject); undefined when there is none. */
+  accessToken(subject: string, provider: string): Promise<string | undefined>;
 }
 
 export interface ProtectedMcpServer extends HttpApp {
@@ -131,8 +145,10 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
 
   // Server-managed mode's tools may need the runtime's token; they are built once it exists (below).
   let reacquire: ToolContext['serverManaged'];
+  const vault = options.upstreamTokens;
+  const upstream: Pick<ToolContext, 'upstream'> = vault ? { upstream: (caller, provider) => vault.accessToken(caller.subject, provider) } : {};
   const toolList = (): readonly ToolDefinition[] =>
-    typeof options.tools === 'function' ? options.tools(reacquire ? { serverManaged: reacquire } : {}) : (options.tools ?? []);
+    typeof options.tools === 'function' ? options.tools({ ...upstream, ...(reacquire && { serverManaged: reacquire }) }) : (options.tools ?? []);
   const declaredTools = options.tools ? toolList() : [];
   const catalog = catalogOf(options.scopes, declaredTools, options.toolScopes);
   const toolScopes: ToolScopeIndex = {

@@ -6,6 +6,7 @@ import { codeStore } from './kysely/codes.js';
 import { itemStore } from './kysely/data-items.js';
 import { grantStore } from './kysely/grants.js';
 import { housekeeping } from './kysely/housekeeping.js';
+import { identityStore } from './kysely/identities.js';
 import { registrationAccessStore } from './kysely/registration-access.js';
 import { keyStore } from './kysely/signing-keys.js';
 import { tokenStore } from './kysely/tokens.js';
@@ -33,6 +34,7 @@ export class KyselyStore implements Store {
       ...itemStore(db),
       ...webStore(db),
       ...auditStore(db),
+      ...identityStore(db),
       ...registrationAccessStore(db),
       ...housekeeping(db, { dialect, sqlitePath }),
     };

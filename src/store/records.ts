@@ -174,3 +174,27 @@ export type ConsumeCodeResult =
   | { status: 'ok'; code: AuthorizationCodeRecord }
   | { status: 'replayed'; code: AuthorizationCodeRecord }
   | { status: 'not_found' };
+
+/** A person's account at an upstream identity provider, linked by (issuer, subject), never by email. */
+export interface IdentityRecord {
+  issuer: string;
+  subject: string;
+  /** The provider's name in this server's configuration (the /idp/<name>/ path). */
+  provider: string;
+  userId: string;
+  /** The email last seen at sign-in, for display; never used to find the person. */
+  email: string | null;
+  createdAt: number;
+  lastLoginAt: number;
+}
+
+/** The token vault: a provider's tokens for one person, already encrypted by the caller. */
+export interface UpstreamTokenRecord {
+  userId: string;
+  provider: string;
+  accessToken: string;
+  refreshToken: string | null;
+  scope: string | null;
+  expiresAt: number | null;
+  updatedAt: number;
+}

@@ -125,6 +125,24 @@ export interface Database {
     mcp_at: number | null;
     expires_at: number;
   };
+  identities: {
+    issuer: string;
+    subject: string;
+    provider: string;
+    user_id: string;
+    email: string | null;
+    created_at: number;
+    last_login_at: number;
+  };
+  upstream_tokens: {
+    user_id: string;
+    provider: string;
+    access_token: string; // encrypted (keys/encryption.ts)
+    refresh_token: string | null; // encrypted
+    scope: string | null;
+    expires_at: number | null;
+    updated_at: number;
+  };
   initial_access_tokens: {
     token_hash: string;
     note: string | null;

@@ -14,8 +14,10 @@ import type {
   DataItemRecord,
   FlowRecord,
   GrantRecord,
+  IdentityRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
+  UpstreamTokenRecord,
   UserRecord,
   WebInteractionRecord,
   WebSessionRecord,
@@ -130,6 +132,22 @@ export interface WebStore {
   deleteConsents(subject: string, clientId: string): Promise<void>;
 }
 
+/** Upstream identity providers (docs/identity.md): identity links and the token vault. */
+export interface IdentityStore {
+  getIdentity(issuer: string, subject: string): Promise<IdentityRecord | undefined>;
+  listIdentitiesForUser(userId: string): Promise<IdentityRecord[]>;
+  /** Creates the person and the link in one transaction: neither exists without the other. */
+  createUserWithIdentity(user: UserRecord, identity: IdentityRecord): Promise<void>;
+  /** Records a sign-in: the email seen and the time. */
+  touchIdentity(issuer: string, subject: string, email: string | null, at: number): Promise<void>;
+  /** The administrator flag follows the provider's policy at each sign-in. */
+  setUserAdmin(userId: string, isAdmin: boolean): Promise<void>;
+  /** Inserts or replaces the vault row of (userId, provider). */
+  saveUpstreamTokens(tokens: UpstreamTokenRecord): Promise<void>;
+  getUpstreamTokens(userId: string, provider: string): Promise<UpstreamTokenRecord | undefined>;
+  deleteUpstreamTokens(userId: string): Promise<void>;
+}
+
 /** One queued audit event, and the flow it moves (touchFlow's arguments). */
 export interface AuditWrite {
   event: Omit<AuditEventRecord, 'id'>;
@@ -165,7 +183,7 @@ export interface RegistrationAccessStore {
 }
 
 export interface Store
-  extends ClientStore, ClientRegistrationStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore, RegistrationAccessStore {
+  extends ClientStore, ClientRegistrationStore, UserStore, GrantStore, CodeStore, TokenStore, KeyStore, ItemStore, WebStore, AuditStore, RegistrationAccessStore, IdentityStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   /** Deletes expired codes, refresh tokens, revoked-token entries, web sessions and interactions, signing keys, audit events and flows past their expiry. */

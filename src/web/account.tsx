@@ -45,7 +45,12 @@ export function accountRoutes(deps: AccountDeps): Hono {
   app.get('/account', async (c) => {
     const session = await currentSession(deps, c);
     if (!session) return redirectHere(c, '/login');
-    const notice = c.req.query('revoked') === '1' ? 'Access revoked. That application can no longer use your account.' : undefined;
+    const notice =
+      c.req.query('revoked') === '1'
+        ? 'Access revoked. That application can no longer use your account.'
+        : c.req.query('reduced') === '1'
+          ? 'Access reduced. That application must connect again, and gets only what you kept.'
+          : undefined;
     return renderPage(
       c,
       <AccountPage

@@ -2,14 +2,15 @@ import { Hono, type Context } from 'hono';
 import { completeAuthorization } from '../auth-server/authorize.js';
 import type { ValidatedAuthorizationRequest } from '../auth-server/interaction.js';
 import { describeClient, describeRedirect } from './client-display.js';
-import { consentCovers, consentedScopes, describeScopes, rememberConsent } from './consents.js';
+import { consentCovers, consentedScopes, rememberConsent } from './consents.js';
 import type { Csrf } from './csrf.js';
 import type { WebDeps } from './deps.js';
-import { readPageForm } from './form.js';
+import { readPageForm, readRepeatedField } from './form.js';
 import { consumePendingRequest, isInteractionId, loadPendingRequest } from './interactions.js';
 import { refused } from './login.js';
 import { redirectFormTarget, redirectHere, renderPage } from './page.js';
 import { currentSession, type SignedIn } from './sessions.js';
+import { consentCatalog } from './scope-catalog.js';
 import { ConsentPage } from './views/consent.js';
 import { MessagePage } from './views/layout.js';
 
@@ -32,9 +33,13 @@ export function consentRoutes(deps: ConsentDeps): Hono {
   const app = new Hono();
   const toLogin = (c: Context, i: string | undefined) => redirectHere(c, isInteractionId(i) ? `/login?i=${i}` : '/login');
 
-  const approve = async (session: SignedIn, request: ValidatedAuthorizationRequest, how: string) => {
-    await rememberConsent(deps, session.user.id, request);
-    return completeAuthorization(deps, request, { kind: 'approved', subject: session.user.id, scopes: request.scopes, how });
+  const catalog = deps.consentCatalog ?? consentCatalog(deps.scopes);
+
+  const approve = async (session: SignedIn, request: ValidatedAuthorizationRequest, how: string, granted: ValidatedAuthorizationRequest['scopes'] = request.scopes) => {
+    // The token carries only what was ticked (completeAuthorization keeps it within what was asked); a later call
+    // needing more is stepped up with 403 insufficient_scope (RS-6).
+    await rememberConsent(deps, session.user.id, request, granted);
+    return completeAuthorization(deps, request, { kind: 'approved', subject: session.user.id, scopes: granted, how });
   };
 
   app.get('/consent', async (c) => {
@@ -58,8 +63,9 @@ export function consentRoutes(deps: ConsentDeps): Hono {
         client={describeClient(request.client)}
         redirectTo={describeRedirect(request.redirectUri)}
         resource={request.resource}
-        scopes={describeScopes(deps.scopes, request.scopes)}
+        scopes={request.scopes.map((name) => ({ name, ...catalog(name) }))}
         alreadyAllowed={await consentedScopes(deps, session.user.id, request)}
+        publicClient={request.client.tokenEndpointAuthMethod === 'none'}
       />,
       // The form's POST ends in a redirect to the client; CSP form-action must allow that hop (see page.ts).
       { formTargets: target ? [target] : [] },
@@ -79,7 +85,11 @@ export function consentRoutes(deps: ConsentDeps): Hono {
     if (!request) return expired(c);
     deps.logger.info({ event: 'consent', decision: form.decision, clientId: request.client.clientId, user: session.user.id }, 'consent decided');
     if (form.decision === 'deny') return completeAuthorization(deps, request, { kind: 'denied', subject: session.user.id });
-    return approve(session, request, 'approved on the consent page');
+    // The page sends `choose` with its checkboxes; a form without them (an older page) approves what was asked.
+    const ticked = form.choose === '1' ? await readRepeatedField(c, 'scope') : request.scopes;
+    const granted = request.scopes.filter((s) => ticked.includes(s));
+    const how = granted.length < request.scopes.length ? `approved on the consent page: ${granted.join(' ') || 'no scope'} of ${request.scopes.join(' ')}` : 'approved on the consent page';
+    return approve(session, request, how, granted);
   });
 
   return app;

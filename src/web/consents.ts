@@ -17,14 +17,20 @@ export async function consentedScopes(deps: Deps, subject: string, request: Vali
  * Scopes are compared by name: consenting to write is not taken as consent to read.
  */
 export async function consentCovers(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<boolean> {
+  // RFC 6749 §10.2: a public client's identity cannot be assured (anyone can use its client_id and a loopback or
+  // custom-scheme redirect), so a remembered consent never approves it silently: the page every time.
+  if (request.client.tokenEndpointAuthMethod === 'none') return false;
   const allowed = await consentedScopes(deps, subject, request);
   return request.scopes.every((s) => allowed.includes(s));
 }
 
-/** Remembers the consent, adding these scopes to any given before for the same client and resource. */
-export async function rememberConsent(deps: Deps, subject: string, request: ValidatedAuthorizationRequest): Promise<void> {
+/**
+ * Remembers the consent per scope: the scopes granted now are added to those given before for the same client and
+ * resource; a scope asked for and left unticked now is withdrawn.
+ */
+export async function rememberConsent(deps: Deps, subject: string, request: ValidatedAuthorizationRequest, granted: readonly string[] = request.scopes): Promise<void> {
   const before = await consentedScopes(deps, subject, request);
-  const merged = deps.scopes.order([...before, ...request.scopes]);
+  const merged = deps.scopes.order([...granted, ...before.filter((s) => !request.scopes.includes(s))]);
   const now = deps.clock();
   await deps.store.saveConsent({
     subject,

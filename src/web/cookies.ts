@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AuthServerSettings } from '../auth-server/settings.js';
 
-export type CookieKind = 'session' | 'csrf';
+/** `idp`: a sign-in at an upstream identity provider in progress (src/idp/attempt-cookie.ts). */
+export type CookieKind = 'session' | 'csrf' | 'idp';
 
 /** Under https the __Host- prefix pins the cookie to this host and path / and demands Secure (RFC 6265bis §4.1.3.2). */
 function secure(config: AuthServerSettings): boolean {

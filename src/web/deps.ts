@@ -10,6 +10,10 @@ export type WebDeps = AuthServerDeps & {
   loginThrottle?: LoginThrottle;
   /** How a failed sign-in is held back; tests record the delays instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** Each scope's words and the tools it unlocks (consent page); defaults to the words of deps.scopes, no tools. */
+  consentCatalog?: import('./scope-catalog.js').ConsentCatalog;
+  /** Upstream identity providers (src/idp/routes.ts buildIdentityProviders); built from config.identityProviders when absent. */
+  identity?: { parties: ReadonlyMap<string, import('../idp/upstream.js').RelyingParty>; vault: import('../idp/token-vault.js').TokenVault };
 };
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -24,6 +24,8 @@ const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 /** GET and POST /login: username and password, then on to the consent page of the pending request (or /account). */
 export function loginRoutes(deps: LoginDeps): Hono {
   const app = new Hono();
+  // "Continue with <provider>" for each upstream identity provider (docs/identity.md).
+  const providers = [...(deps.identity?.parties.values() ?? [])].map((p) => ({ name: p.config.name, label: p.config.label }));
 
   const render = async (c: Context, i: string | undefined, view: Omit<LoginView, 'csrf'>, status = 200, headers?: Record<string, string>) => {
     const pending = await loadPendingRequest(deps, i);
@@ -35,6 +37,8 @@ export function loginRoutes(deps: LoginDeps): Hono {
         {...view}
         csrf={deps.csrf.issue(c, session?.idHash)}
         {...(pending && { interactionId: i, clientName: describeClient(pending.client).name })}
+        providers={providers}
+        localPasswords={deps.config.localPasswords}
       />,
       // After sign-in a remembered consent redirects straight on to the client: that hop is part of this form's navigation.
       { status, formTargets: target ? [target] : [], ...(headers && { headers }) },
@@ -57,6 +61,8 @@ export function loginRoutes(deps: LoginDeps): Hono {
     const address = clientIp(c, deps.config.trustedProxies);
     const form = await readPageForm(c);
     const i = form.i;
+    // LOCAL_PASSWORDS=false: people sign in only through the identity providers.
+    if (!deps.config.localPasswords) return render(c, i, { error: 'Sign-in with a password is turned off on this server.' }, 403);
     try {
       await deps.rateLimits.login.consume(address);
     } catch (res) {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import { buildIdentityProviders, idpRoutes } from '../idp/routes.js';
 import { createUsersService } from '../users/users-service.js';
 import { accountRoutes } from './account.js';
+import { accountScopesRoute } from './account-scopes.js';
 import { adminFlowRoutes } from './admin-flows.js';
 import { consentRoutes } from './consent.js';
 import { createCsrf } from './csrf.js';
@@ -24,12 +26,15 @@ export function webRoutes(deps: WebDeps): Hono {
     throttle: deps.loginThrottle ?? createLoginThrottle(),
     csrf: createCsrf(deps.config),
     sleep: deps.sleep ?? realSleep,
+    identity: deps.identity ?? buildIdentityProviders({ ...deps, providers: deps.config.identityProviders, secretKey: deps.config.secretKey }),
   };
   const app = new Hono();
   app.route('/', stylesRoute());
   app.route('/', loginRoutes(shared));
   app.route('/', consentRoutes(shared));
   app.route('/', accountRoutes(shared));
+  app.route('/', accountScopesRoute(shared));
   app.route('/', adminFlowRoutes(shared));
+  app.route('/', idpRoutes({ ...shared, ...shared.identity })); // /idp/<name>/start, /idp/<name>/callback
   return app;
 }

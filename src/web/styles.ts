@@ -35,6 +35,10 @@ button { font:inherit; font-weight:600; border-radius:8px; padding:.7rem 1.2rem;
 .danger:hover { background:var(--err-bg); }
 .link { background:none; border:none; color:var(--accent); padding:.25rem 0; text-decoration:underline; font-weight:500; }
 .stack button { margin-top:1.1rem; }
+/* upstream identity providers (login) and per-scope choices (consent) */
+.providers { list-style:none; padding:0; margin:1rem 0; }
+a.button { display:block; text-align:center; text-decoration:none; font-weight:600; border-radius:8px; padding:.7rem 1.2rem; }
+.scope-tools { display:block; font-size:.8rem; color:var(--muted); margin-left:1.6rem; }
 :focus-visible { outline:3px solid #f0a500; outline-offset:2px; }
 .error { background:var(--err-bg); border-left:4px solid var(--danger); padding:.6rem .8rem; border-radius:6px; }
 .notice { background:var(--ok-bg); border-left:4px solid var(--ok-line); padding:.6rem .8rem; border-radius:6px; }

@@ -147,7 +147,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(`login, consent and connected
     await page.close();
   });
 
-  it('a remembered consent: after signing in again the browser goes straight back to the client', async () => {
+  it('a public client is asked again after signing in again (RFC 6749 §10.2): the consent page, Allow focused', async () => {
     const other = await launchBrowser();
     try {
       const provider = new BrowserHandoffProvider(callback.url);
@@ -155,8 +155,11 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(`login, consent and connected
       const url = await startFlow(provider);
       const page = await other.context.newPage();
       await page.goto(url.href);
-      // The login form's POST ends at the callback (login -> /consent -> client): form-action covers it.
       await signIn(page);
+      // Its consent is remembered, but a client without a secret cannot be told from an impostor: never silent.
+      await page.waitForURL(/\/consent\?i=/);
+      expect(await page.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.value)).toBe('approve');
+      await page.getByRole('button', { name: 'Allow' }).click();
       expect((await callbackFor(url.searchParams.get('state')!)).get('code')).toBeTruthy();
     } finally {
       await other.close();

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, type Env } from '../../src/config/config.js';
 import { buildAuthServer, buildMcpServer } from '../../src/cli/compose.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createUsersService } from '../../src/users/users-service.js';
+import type { AuthorizationServerInternals } from '../../src/runtime/authorization-server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -54,7 +55,7 @@ export async function callbackServer() {
  * Both servers on real loopback ports, DEMO_MODE=false, the pages mounted and used as the interaction, as
  * `oauth-mcp start` wires them; one in-memory SQLite store shared by both (one process).
  */
-export async function startStack() {
+export async function startStack(opts: { env?: Env; web?: AuthorizationServerInternals } = {}) {
   const [authFront, mcpFront] = [await listenFirst(), await listenFirst()];
   const [authPort, mcpPort] = [authFront.port, mcpFront.port];
   const config = loadConfig({
@@ -67,11 +68,12 @@ export async function startStack() {
     MCP_SERVER_PORT: String(mcpPort),
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'silent',
+    ...opts.env,
   });
   const store = await openStore(config.databaseUrl);
   const clock = systemClock;
   const logger = silentLogger();
-  const auth = await buildAuthServer(config, { store, logger, clock });
+  const auth = await buildAuthServer(config, { store, logger, clock }, {}, opts.web);
   const mcp = await buildMcpServer(config, { store, logger, clock });
   authFront.serve(auth.app);
   mcpFront.serve(mcp.app);

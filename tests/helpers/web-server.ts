@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Env } from '../../src/config/config.js';
 import { fixedClock } from '../../src/clock.js';
+import { sha256 } from '../../src/oauth/crypto.js';
 import { s256Challenge } from '../../src/oauth/pkce.js';
 import { createUsersService } from '../../src/users/users-service.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -16,7 +17,7 @@ export const TEST_SECRET = 'x'.repeat(40);
  */
 export async function makeWebServer(
   env: Env = {},
-  web: Partial<Pick<WebDeps, 'loginThrottle' | 'sleep' | 'fetchClientMetadata'>> = {},
+  web: Partial<Pick<WebDeps, 'loginThrottle' | 'sleep' | 'fetchClientMetadata' | 'consentCatalog' | 'identity'>> = {},
 ) {
   const store = await openStore('sqlite::memory:');
   // Cheaper scrypt than production (2^15) keeps the suites fast; the hashing itself is tested on its own.
@@ -28,6 +29,8 @@ export async function makeWebServer(
 export const CLIENT_ID = 'web-test-client';
 export const REDIRECT_URI = 'http://127.0.0.1:4321/callback';
 export const VERIFIER = 'v'.repeat(43) + '-web-test-verifier';
+/** Overrides for addClient that make the test client confidential: a remembered consent approves only such a client silently (RFC 6749 §10.2). */
+export const CONFIDENTIAL = { clientSecretHash: sha256('web-test-client-secret'), tokenEndpointAuthMethod: 'client_secret_basic' } as const;
 
 type WebServer = Awaited<ReturnType<typeof makeWebServer>>;
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_SCOPES } from '../../src/demo/scopes.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
-import { addClient, authorizePath, signedInBrowser, exchangeCode, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
+import { addClient, authorizePath, CLIENT_ID, CONFIDENTIAL, signedInBrowser, exchangeCode, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
@@ -110,7 +110,14 @@ describe('consent page (docs/security.md, AS-5, interop note 15)', () => {
     expect(await server.store.getConsent(alice.id, 'web-test-client', 'http://127.0.0.1:5001/mcp/v1')).toBeUndefined();
   });
 
+  /** A remembered consent approves only a confidential client without a page (RFC 6749 §10.2). */
+  async function confidential() {
+    await server.store.deleteClient(CLIENT_ID);
+    await addClient(server, CONFIDENTIAL);
+  }
+
   it('consent is remembered for the same scopes; asking for more scopes asks again', async () => {
+    await confidential();
     const browser = await signedIn();
     const first = await authorize(browser, 'read');
     expect((await browser.post('/consent', { csrf: first.csrf!, i: first.i!, decision: 'approve' })).status).toBe(302);
@@ -130,6 +137,7 @@ describe('consent page (docs/security.md, AS-5, interop note 15)', () => {
   });
 
   it('after sign-in, a remembered consent goes straight back to the client', async () => {
+    await confidential();
     const browser = await signedIn();
     const first = await authorize(browser, 'read');
     await browser.post('/consent', { csrf: first.csrf!, i: first.i!, decision: 'approve' });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/oauth/rules.js';
 import { CookieClient, hiddenField, location } from '../helpers/cookie-client.js';
-import { addClient, authorizePath, signedInBrowser, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
+import { addClient, authorizePath, CONFIDENTIAL, signedInBrowser, makeWebServer, REDIRECT_URI } from '../helpers/web-server.js';
 
 type Server = Awaited<ReturnType<typeof makeWebServer>>;
 
@@ -13,7 +13,8 @@ describe('prompt=none|login|consent at the authorization endpoint', () => {
   let server: Server;
   beforeEach(async () => {
     server = await makeWebServer({}, { sleep: async () => {} });
-    await addClient(server);
+    // Confidential: a remembered consent never approves a public client silently (RFC 6749 §10.2).
+    await addClient(server, CONFIDENTIAL);
     await server.users.add('alice', 'correct horse battery');
   });
   afterEach(() => server.close());

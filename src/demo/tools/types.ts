@@ -9,4 +9,6 @@ export interface ToolDeps {
   clock: Clock;
   /** Present in server-managed mode: obtains a new server token and says whose it is. */
   serverManaged?: { reacquire(): Promise<Caller> };
+  /** The caller's current token at an upstream identity provider, when the server keeps them (ToolContext.upstream). */
+  upstream?: (caller: Caller, provider: string) => Promise<string | undefined>;
 }

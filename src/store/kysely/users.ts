@@ -41,6 +41,9 @@ export function userStore(db: Kysely<Database>): UserStore {
     },
 
     async deleteUser(id: string): Promise<boolean> {
+      // A removed person's upstream links and vault rows go with them (docs/identity.md).
+      await db.deleteFrom('identities').where('user_id', '=', id).execute();
+      await db.deleteFrom('upstream_tokens').where('user_id', '=', id).execute();
       const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },

@@ -70,6 +70,23 @@ export function AccountPage(v: AccountView) {
                   <When at={app.lastUsedAt} />
                 </dd>
               </dl>
+              {app.scopes.length > 1 && (
+                <form method="post" action="/account/scopes" class="stack">
+                  <input type="hidden" name="csrf" value={v.csrf} />
+                  <input type="hidden" name="client_id" value={app.client.clientId} />
+                  <fieldset>
+                    <legend>Keep only what stays ticked</legend>
+                    {app.scopes.map((s) => (
+                      <label class="scope-choice">
+                        <input type="checkbox" name="scope" value={s.name} checked /> {s.words}
+                      </label>
+                    ))}
+                  </fieldset>
+                  <button type="submit" class="secondary" aria-label={`Reduce access for ${app.client.name}`}>
+                    Reduce access
+                  </button>
+                </form>
+              )}
               <form method="post" action="/account/revoke">
                 <input type="hidden" name="csrf" value={v.csrf} />
                 <input type="hidden" name="client_id" value={app.client.clientId} />
