@@ -74,6 +74,9 @@ describe.skipIf(skipReason !== undefined)(`scale-out: 2 authorization servers + 
       TRUSTED_PROXIES: '127.0.0.1',
       RATE_LIMIT_STORE: 'postgres',
       RATE_LIMIT_PER_MINUTE: '100000', // every test client is 127.0.0.1: one shared bucket, counted in PostgreSQL
+      // Every demo client writes as the one demo user: a load of this size passes the default per-owner quota.
+      DATA_ITEMS_PER_OWNER: '1000000',
+      DATA_BYTES_PER_OWNER: '1000000000',
       KEY_RELOAD_SECONDS: String(KEY_RELOAD_SECONDS),
       LOG_LEVEL: 'warn',
     };
