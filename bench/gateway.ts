@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { checkCall, openLegacySession, toolsCallBody } from './lib/mcp.js';
 import { clientCredentials } from './lib/oauth.js';
-import { rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
+import { cpuMs, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round } from './lib/stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -63,19 +63,35 @@ interface Variant {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** The server processes on the path (the gateway, its upstream): CPU time per call is reported for each. */
+  processes: Record<string, number>;
 }
 
+/** Per variant: median rps and p50, and the CPU milliseconds each of its processes spent per call over all rounds. */
+type Compared = Record<string, { rps: number; p50Ms: number; errors: number; cpuMsPerCall: Record<string, number> }>;
+
 /** Interleaved rounds of tools/call echo on each variant's session; median rps and p50 per variant. */
-async function compare(variants: Variant[]): Promise<Record<string, { rps: number; p50Ms: number; errors: number }>> {
+async function compare(variants: Variant[]): Promise<Compared> {
   const body = toolsCallBody('echo', { message: 'bench' });
   for (const v of variants) await checkCall(v.url, v.headers, body);
   const runs: Record<string, LoadResult[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (const v of variants) await runLoad({ url: v.url, method: 'POST', headers: v.headers, body, connections: CONNECTIONS, durationSec: 1 }); // warm-up
+  // CPU time of each server process during its variant's rounds, divided by the calls answered: what bounds a
+  // figure when the processes share the server core (lib/proc.ts) is the sum of these.
+  const cpu: Record<string, Record<string, number>> = Object.fromEntries(variants.map((v) => [v.name, Object.fromEntries(Object.keys(v.processes).map((k) => [k, 0]))]));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const v of variants) runs[v.name]!.push(await runLoad({ url: v.url, method: 'POST', headers: v.headers, body, connections: CONNECTIONS, durationSec: DURATION }));
+    for (const v of variants) {
+      const before = Object.fromEntries(Object.entries(v.processes).map(([k, pid]) => [k, cpuMs(pid)]));
+      runs[v.name]!.push(await runLoad({ url: v.url, method: 'POST', headers: v.headers, body, connections: CONNECTIONS, durationSec: DURATION }));
+      for (const [k, pid] of Object.entries(v.processes)) cpu[v.name]![k]! += cpuMs(pid) - before[k]!;
+    }
   }
   return Object.fromEntries(
-    Object.entries(runs).map(([name, rs]) => [name, { rps: round(median(rs.map((x) => x.rps)), 0), p50Ms: round(median(rs.map((x) => x.p50Ms)), 2), errors: rs.reduce((a, x) => a + x.errors, 0) }]),
+    Object.entries(runs).map(([name, rs]) => {
+      const calls = rs.reduce((a, x) => a + x.requests, 0);
+      const cpuMsPerCall = Object.fromEntries(Object.entries(cpu[name]!).map(([k, ms]) => [k, round(ms / Math.max(calls, 1), 2)]));
+      return [name, { rps: round(median(rs.map((x) => x.rps)), 0), p50Ms: round(median(rs.map((x) => x.p50Ms)), 2), errors: rs.reduce((a, x) => a + x.errors, 0), cpuMsPerCall }];
+    }),
   );
 }
 
@@ -90,8 +106,8 @@ async function g1() {
   const direct = `http://127.0.0.1:${port}/mcp`;
   const gw = await startGateway('gateway-http', ['--http', direct]);
   const result = await compare([
-    { name: 'direct, no auth', url: direct, headers: await openLegacySession(direct, 'unused') },
-    { name: 'gateway, OAuth', url: gw.url, headers: await openLegacySession(gw.url, gw.token) },
+    { name: 'direct, no auth', url: direct, headers: await openLegacySession(direct, 'unused'), processes: { upstream: upstream.pid } },
+    { name: 'gateway, OAuth', url: gw.url, headers: await openLegacySession(gw.url, gw.token), processes: { upstream: upstream.pid, gateway: gw.server.pid } },
   ]);
   await stopServer(gw.server);
   await stopServer(upstream);
@@ -109,8 +125,8 @@ async function g2() {
   }
   const gw = await startGateway('gateway-stdio', ['--stdio', `${EVERYTHING} stdio`]);
   const result = await compare([
-    { name: 'supergateway, no auth', url: sgUrl, headers: await openLegacySession(sgUrl, 'unused') },
-    { name: 'gateway, OAuth', url: gw.url, headers: await openLegacySession(gw.url, gw.token) },
+    { name: 'supergateway, no auth', url: sgUrl, headers: await openLegacySession(sgUrl, 'unused'), processes: { supergateway: sg.pid } },
+    { name: 'gateway, OAuth', url: gw.url, headers: await openLegacySession(gw.url, gw.token), processes: { gateway: gw.server.pid } },
   ]);
   await stopServer(gw.server);
   await stopServer(sg);

@@ -77,6 +77,19 @@ export function rssBytes(pid: number): number {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (0 when unreadable). */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name: state is the first, utime and stime the 12th and 13th (proc(5)).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ of /proc/<pid>/stat (100 on Linux unless getconf says otherwise). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
 /** SIGTERM by pid, SIGKILL after a grace period; resolves when the process is gone. */
 export async function stopServer(server: Server, graceMs = 3000): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;

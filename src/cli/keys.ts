@@ -1,11 +1,24 @@
 import { systemClock } from '../clock.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { createLogger } from '../log/logger.js';
+import { emit, type AuthEvent } from '../events/events.js';
 import { AuditLog } from '../observability/audit.js';
+import { auditEventSink } from '../observability/audit-events.js';
 import { signingDelaySeconds } from '../keys/signing-delay.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig, type CliIo } from './context.js';
+
+/**
+ * Emits a key event to the audit trail's sink, the one the servers' handlers use (observability/audit-events.ts),
+ * and waits until its row is written: the command exits right after. The trail's log goes to stderr at warn, so
+ * stdout stays this command's answer.
+ */
+async function emitAndFlush(store: Store, event: Extract<AuthEvent, { type: 'keys.rotated' | 'keys.reset' }>): Promise<void> {
+  const audit = new AuditLog({ store, clock: systemClock, logger: createLogger('warn', process.stderr) });
+  await emit(auditEventSink(audit, store, systemClock), event);
+  await audit.flush();
+}
 
 /**
  * `mcp-auth-server keys reset --yes`: new signing keys under the current SECRET_KEY, every grant revoked. Without --yes it
@@ -21,9 +34,7 @@ async function resetKeys(store: Store, args: string[], io: CliIo): Promise<numbe
     return 2;
   }
   const { kid, grantsRevoked } = await KeyRing.reset({ store, secretKey: loadCliConfig(io).secretKey, clock: systemClock });
-  const audit = new AuditLog({ store, clock: systemClock, logger: createLogger('warn', process.stderr) });
-  await audit.record({ type: 'key_rotated', detail: `signing keys reset: new key ${kid}, ${grantsRevoked} grant(s) revoked (mcp-auth-server keys reset)` });
-  await audit.flush();
+  await emitAndFlush(store, { type: 'keys.reset', kid, grantsRevoked });
   io.stdout.write(
     `signing keys reset: new key ${kid}; ${grantsRevoked} grant(s) revoked. Every token issued so far stops working: ` +
       'refresh tokens at once, access tokens of a grant within 5 s at the MCP server, client_credentials tokens ' +
@@ -50,10 +61,7 @@ export async function runKeysCommand(args: string[], io: CliIo): Promise<number>
     });
     if (args[0] === 'rotate') {
       const kid = await ring.rotate();
-      // The audit trail records rotations; its log goes to stderr at warn, so stdout stays this command's answer.
-      const audit = new AuditLog({ store, clock: systemClock, logger: createLogger('warn', process.stderr) });
-      await audit.record({ type: 'key_rotated', detail: `new signing key ${kid} (oauth-mcp keys rotate)` });
-      await audit.flush();
+      await emitAndFlush(store, { type: 'keys.rotated', kid });
       io.stdout.write(`new signing key ${kid}; retired keys stay in the JWKS until their tokens have expired\n`);
       io.stdout.write(
         `running servers publish it within KEY_RELOAD_SECONDS (${config.keyReloadSeconds} s; kill -HUP a server to reload at once) ` +

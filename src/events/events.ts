@@ -46,7 +46,13 @@ export type AuthEvent =
   /** A person signed in through the upstream identity provider `provider` (docs/identity.md), for the request `clientId` made (if any). */
   | { type: 'login.upstream_succeeded'; clientId: string | undefined; subject: string; username: string; provider: string; label: string; flowId?: string | undefined }
   /** An upstream sign-in refused (state, ID token, policy, an unreachable provider); `reason` and `rule` name the check. */
-  | { type: 'login.upstream_refused'; clientId: string | undefined; provider: string; reason: string; rule: string; detail: string; flowId?: string | undefined };
+  | { type: 'login.upstream_refused'; clientId: string | undefined; provider: string; reason: string; rule: string; detail: string; flowId?: string | undefined }
+  /** The MCP server answered a call made with a verified token; the sink may answer with the call's flow id (docs/observability.md). */
+  | { type: 'mcp.called'; clientId: string; subject: string; grantId?: string | undefined; path: string }
+  /** A new signing key (`oauth-mcp keys rotate`); the old one stays published until its tokens expire. */
+  | { type: 'keys.rotated'; kid: string }
+  /** Every signing key replaced and every grant revoked (`mcp-auth-server keys reset --yes`). */
+  | { type: 'keys.reset'; kid: string; grantsRevoked: number };
 
 /** Where handlers send their events. Optional everywhere: an app built without one emits into nothing. */
 export interface EventSink {

@@ -1,11 +1,13 @@
 import type { AuthEvent, EventSink } from '../events/events.js';
 import { OAuthError } from '../oauth/errors.js';
 import { RULES } from '../oauth/rules.js';
+import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { AuditInput, AuditLog } from './audit.js';
+import { mcpCallFlow, type McpFlowStore } from './mcp-flows.js';
 
 /** The audit row (and so the flow step, log line and metric) of an event that needs no lookup. */
-export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' | 'authorization.refused' }>): AuditInput {
+export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' | 'authorization.refused' | 'mcp.called' }>): AuditInput {
   const flow = 'flowId' in event && event.flowId ? { flowId: event.flowId } : {};
   switch (event.type) {
     case 'authorization.requested':
@@ -116,6 +118,10 @@ export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' |
       return { type: 'login', clientId: event.clientId, ...flow, subject: event.subject, detail: `${event.username} signed in with ${event.label} (${event.provider})` };
     case 'login.upstream_refused':
       return { type: 'login', outcome: 'failure', clientId: event.clientId, ...flow, rule: event.rule, error: event.reason, detail: `${event.provider}: ${event.detail}`.slice(0, 300) };
+    case 'keys.rotated':
+      return { type: 'key_rotated', detail: `new signing key ${event.kid} (oauth-mcp keys rotate)` };
+    case 'keys.reset':
+      return { type: 'key_rotated', detail: `signing keys reset: new key ${event.kid}, ${event.grantsRevoked} grant(s) revoked (mcp-auth-server keys reset)` };
   }
 }
 
@@ -128,12 +134,15 @@ function destination(redirectUri: string): string {
 /**
  * The audit trail as a subscriber: every event becomes its audit row, in the flow the trail's policy picks.
  * The flow decisions live here: a refused token request from an unauthenticated client_id only joins a flow
- * that exists (it must not start flows for anyone); a replayed code goes to its grant's flow.
+ * that exists (it must not start flows for anyone); a replayed code goes to its grant's flow; an MCP call goes
+ * to its grant's flow, else the client's latest, else a new one (mcp-flows.ts).
  */
-export function auditEventSink(audit: AuditLog, store: Pick<Store, 'getGrant'>): EventSink {
+export function auditEventSink(audit: AuditLog, store: McpFlowStore, clock: Clock): EventSink {
   return {
     async emit(event) {
-      if (event.type === 'authorization.refused') {
+      if (event.type === 'mcp.called') {
+        return mcpCallFlow({ audit, store, clock }, event);
+      } else if (event.type === 'authorization.refused') {
         await audit.refused(
           { type: 'authorization_requested', clientId: event.clientId, ...(event.flowId && { flowId: event.flowId }), detail: `sent to the redirect URI: ${event.error.description}` },
           event.error,

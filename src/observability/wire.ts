@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { VerifiedToken } from '../resource-server/types.js';
 import type { Store } from '../store/store.js';
 import { AuditLog, type AuditShared } from './audit.js';
+import { auditEventSink } from './audit-events.js';
 import { McpFlowTracker } from './mcp-flows.js';
 import { Metrics } from './metrics.js';
 import { observedApp, type ReadinessChecks } from './observe.js';
@@ -74,7 +75,8 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
   const { store } = opts;
   const audit = store && new AuditLog({ store, clock: opts.clock, logger: opts.logger, metrics, shared: opts.shared });
   if (audit) opts.onAudit?.(audit);
-  const flows = store && audit && new McpFlowTracker({ store, clock: opts.clock, logger: opts.logger, audit });
+  // The MCP side emits its calls to the same sink as the authorization server's handlers (audit-events.ts).
+  const flows = store && audit && new McpFlowTracker({ events: auditEventSink(audit, store, opts.clock), logger: opts.logger });
   const after = async (c: Context) => {
     const reason = challengeReason(c.res);
     if (reason) metrics.authFailure(c.req.path.startsWith('/api/') ? 'api' : 'mcp', reason);

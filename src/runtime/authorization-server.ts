@@ -221,7 +221,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     loginThrottle: createLoginThrottle({}, rateLimits.limiter),
     ...observability,
     // The handlers' events become audit rows, flow steps and metrics (observability/audit-events.ts).
-    events: auditEventSink(observability.audit, store),
+    events: auditEventSink(observability.audit, store, clock),
     // Upstream identity providers and the token vault (docs/identity.md), built once here.
     identity: buildIdentityProviders({ providers: config.identityProviders, secretKey, store, clock, logger }),
     // The consent page: each scope's words (the scopes option) and the tools it unlocks (the tools option).

@@ -91,4 +91,12 @@ describe('auditInputOf: events to audit rows', () => {
     });
     expect(auditInputOf({ type: 'login.refused', clientId: 'c', reason: 'failed', username: 'bob', address: 'a' })).toMatchObject({ rule: RULES.loginFailed, error: 'login_failed' });
   });
+
+  it('signing keys rotated or reset by the CLI: the rows `oauth-mcp keys rotate` and `keys reset` wrote themselves', () => {
+    expect(auditInputOf({ type: 'keys.rotated', kid: 'k2' })).toStrictEqual({ type: 'key_rotated', detail: 'new signing key k2 (oauth-mcp keys rotate)' });
+    expect(auditInputOf({ type: 'keys.reset', kid: 'k3', grantsRevoked: 4 })).toStrictEqual({
+      type: 'key_rotated',
+      detail: 'signing keys reset: new key k3, 4 grant(s) revoked (mcp-auth-server keys reset)',
+    });
+  });
 });

@@ -1,46 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({
-  id: r.id,
-  at: r.at,
-  type: r.type,
-  outcome: r.outcome as AuditEventRecord['outcome'],
-  clientId: r.client_id,
-  subject: r.subject,
-  flowId: r.flow_id,
-  rule: r.rule,
-  error: r.error,
-  detail: r.detail,
-  requestId: r.request_id,
-  expiresAt: r.expires_at,
-});
+const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({ ...camelRow(r), outcome: r.outcome as AuditEventRecord['outcome'] });
 
-const eventRow = (e: Omit<AuditEventRecord, 'id'>) => ({
-  at: e.at,
-  type: e.type,
-  outcome: e.outcome,
-  client_id: e.clientId,
-  subject: e.subject,
-  flow_id: e.flowId,
-  rule: e.rule,
-  error: e.error,
-  detail: e.detail,
-  request_id: e.requestId,
-  expires_at: e.expiresAt,
-});
+const eventRow = (e: Omit<AuditEventRecord, 'id'>) => snakeRow(e);
 
-const toFlow = (r: Row<'flows'>): FlowRecord => ({
-  flowId: r.flow_id,
-  clientId: r.client_id,
-  startedAt: r.started_at,
-  updatedAt: r.updated_at,
-  tokenAt: r.token_at,
-  mcpAt: r.mcp_at,
-  expiresAt: r.expires_at,
-});
+const toFlow = (r: Row<'flows'>): FlowRecord => camelRow(r);
 
 /** Audit events and flows over Kysely (docs/observability.md). */
 export function auditStore(db: Kysely<Database>): AuditStore {
@@ -93,15 +60,7 @@ export function auditStore(db: Kysely<Database>): AuditStore {
     async createFlow(f: FlowRecord): Promise<void> {
       await db
         .insertInto('flows')
-        .values({
-          flow_id: f.flowId,
-          client_id: f.clientId,
-          started_at: f.startedAt,
-          updated_at: f.updatedAt,
-          token_at: f.tokenAt,
-          mcp_at: f.mcpAt,
-          expires_at: f.expiresAt,
-        })
+        .values(snakeRow(f))
         .execute();
     },
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientRegistrationStore } from '../store.js';
-import { toClient } from './clients.js';
+import { clientRow, toClient } from './clients.js';
 
 /** RFC 7592 registration access tokens and client metadata updates over Kysely. */
 export function clientRegistrationStore(db: Kysely<Database>): ClientRegistrationStore {
@@ -27,19 +27,11 @@ export function clientRegistrationStore(db: Kysely<Database>): ClientRegistratio
     },
 
     async updateRegisteredClient(c: ClientRecord, oldTokenHash: string, newTokenHash: string): Promise<boolean> {
+      // RFC 7592 §2.2 replaces the metadata; the client's id, secret and timestamps stay as they are.
+      const { client_id: _id, client_secret_hash: _secret, created_at: _created, last_used_at: _used, ...columns } = clientRow(c);
       const r = await db
         .updateTable('clients')
-        .set({
-          client_name: c.clientName,
-          redirect_uris: JSON.stringify(c.redirectUris),
-          grant_types: JSON.stringify(c.grantTypes),
-          response_types: JSON.stringify(c.responseTypes),
-          token_endpoint_auth_method: c.tokenEndpointAuthMethod,
-          scope: c.scope,
-          application_type: c.applicationType,
-          metadata: JSON.stringify(c.metadata),
-          registration_token_hash: newTokenHash,
-        })
+        .set({ ...columns, registration_token_hash: newTokenHash })
         .where('client_id', '=', c.clientId)
         .where('registration_token_hash', '=', oldTokenHash)
         .executeTakeFirst();

@@ -1,22 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-export const toClient = (r: Row<'clients'>): ClientRecord => ({
-  clientId: r.client_id,
-  clientSecretHash: r.client_secret_hash,
-  clientName: r.client_name,
-  redirectUris: JSON.parse(r.redirect_uris),
-  grantTypes: JSON.parse(r.grant_types),
-  responseTypes: JSON.parse(r.response_types),
-  tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
-  scope: r.scope,
-  applicationType: r.application_type as 'web' | 'native',
-  metadata: JSON.parse(r.metadata),
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-});
+/** A `clients` row as its record; the RFC 7592 registration token hash stays in the store (client-registrations.ts). */
+export const toClient = (r: Row<'clients'>): ClientRecord => {
+  const { registrationTokenHash: _, ...client } = camelRow(r);
+  return {
+    ...client,
+    redirectUris: JSON.parse(r.redirect_uris),
+    grantTypes: JSON.parse(r.grant_types),
+    responseTypes: JSON.parse(r.response_types),
+    tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    applicationType: r.application_type as 'web' | 'native',
+    metadata: JSON.parse(r.metadata),
+  };
+};
+
+/** A client's record as its `clients` columns, the JSON ones as text (docs/storage.md, "Conventions"). */
+export const clientRow = (c: ClientRecord) =>
+  snakeRow({
+    ...c,
+    redirectUris: JSON.stringify(c.redirectUris),
+    grantTypes: JSON.stringify(c.grantTypes),
+    responseTypes: JSON.stringify(c.responseTypes),
+    metadata: JSON.stringify(c.metadata),
+  });
 
 /** Registered OAuth clients over Kysely. */
 export function clientStore(db: Kysely<Database>): ClientStore {
@@ -24,20 +33,7 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     async createClient(c: ClientRecord): Promise<void> {
       await db
         .insertInto('clients')
-        .values({
-          client_id: c.clientId,
-          client_secret_hash: c.clientSecretHash,
-          client_name: c.clientName,
-          redirect_uris: JSON.stringify(c.redirectUris),
-          grant_types: JSON.stringify(c.grantTypes),
-          response_types: JSON.stringify(c.responseTypes),
-          token_endpoint_auth_method: c.tokenEndpointAuthMethod,
-          scope: c.scope,
-          application_type: c.applicationType,
-          metadata: JSON.stringify(c.metadata),
-          created_at: c.createdAt,
-          last_used_at: c.lastUsedAt,
-        })
+        .values(clientRow(c))
         .execute();
     },
 

@@ -1,21 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AuthorizationCodeRecord, CodeStore, ConsumeCodeResult } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toCode = (r: Row<'authorization_codes'>): AuthorizationCodeRecord => ({
-  codeHash: r.code_hash,
-  grantId: r.grant_id,
-  clientId: r.client_id,
-  subject: r.subject,
-  redirectUri: r.redirect_uri,
-  codeChallenge: r.code_challenge,
-  scope: r.scope,
-  resource: r.resource,
-  expiresAt: r.expires_at,
-  usedAt: r.used_at,
-  createdAt: r.created_at,
-});
+const toCode = (r: Row<'authorization_codes'>): AuthorizationCodeRecord => camelRow(r);
 
 /** Authorization codes over Kysely. */
 export function codeStore(db: Kysely<Database>): CodeStore {
@@ -23,19 +11,7 @@ export function codeStore(db: Kysely<Database>): CodeStore {
     async insertCode(c: AuthorizationCodeRecord): Promise<void> {
       await db
         .insertInto('authorization_codes')
-        .values({
-          code_hash: c.codeHash,
-          grant_id: c.grantId,
-          client_id: c.clientId,
-          subject: c.subject,
-          redirect_uri: c.redirectUri,
-          code_challenge: c.codeChallenge,
-          scope: c.scope,
-          resource: c.resource,
-          expires_at: c.expiresAt,
-          used_at: c.usedAt,
-          created_at: c.createdAt,
-        })
+        .values(snakeRow(c))
         .execute();
     },
 

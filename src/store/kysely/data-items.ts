@@ -1,16 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { DataItemRecord, ItemStore } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, type Row } from './rows.js';
 
-const toItem = (r: Row<'data_items'>): DataItemRecord => ({
-  id: r.id,
-  owner: r.owner,
-  name: r.name,
-  value: r.value,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+const toItem = (r: Row<'data_items'>): DataItemRecord => camelRow(r);
 
 /** Data items over Kysely, always filtered on their owner. */
 export function itemStore(db: Kysely<Database>): ItemStore {

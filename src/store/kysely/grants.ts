@@ -1,19 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { GrantRecord, GrantStore } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toGrant = (r: Row<'grants'>): GrantRecord => ({
-  id: r.id,
-  clientId: r.client_id,
-  subject: r.subject,
-  scope: r.scope,
-  resource: r.resource,
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
-  ...(r.flow_id !== null && { flowId: r.flow_id }),
-});
+const toGrant = (r: Row<'grants'>): GrantRecord => {
+  const { flowId, ...grant } = camelRow(r);
+  return { ...grant, ...(flowId !== null && { flowId }) };
+};
 
 /** Grants over Kysely. */
 export function grantStore(db: Kysely<Database>): GrantStore {
@@ -21,17 +14,7 @@ export function grantStore(db: Kysely<Database>): GrantStore {
     async createGrant(g: GrantRecord): Promise<void> {
       await db
         .insertInto('grants')
-        .values({
-          id: g.id,
-          client_id: g.clientId,
-          subject: g.subject,
-          scope: g.scope,
-          resource: g.resource,
-          created_at: g.createdAt,
-          last_used_at: g.lastUsedAt,
-          revoked_at: g.revokedAt,
-          flow_id: g.flowId ?? null,
-        })
+        .values(snakeRow({ ...g, flowId: g.flowId ?? null }))
         .execute();
     },
 

@@ -1,27 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { IdentityRecord, IdentityStore, UpstreamTokenRecord, UserRecord } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toIdentity = (r: Row<'identities'>): IdentityRecord => ({
-  issuer: r.issuer,
-  subject: r.subject,
-  provider: r.provider,
-  userId: r.user_id,
-  email: r.email,
-  createdAt: Number(r.created_at),
-  lastLoginAt: Number(r.last_login_at),
-});
+const toIdentity = (r: Row<'identities'>): IdentityRecord => camelRow(r);
 
-const toTokens = (r: Row<'upstream_tokens'>): UpstreamTokenRecord => ({
-  userId: r.user_id,
-  provider: r.provider,
-  accessToken: r.access_token,
-  refreshToken: r.refresh_token,
-  scope: r.scope,
-  expiresAt: r.expires_at === null ? null : Number(r.expires_at),
-  updatedAt: Number(r.updated_at),
-});
+const toTokens = (r: Row<'upstream_tokens'>): UpstreamTokenRecord => camelRow(r);
 
 /** Identity links and the token vault, over Kysely. */
 export function identityStore(db: Kysely<Database>): IdentityStore {
@@ -39,11 +23,11 @@ export function identityStore(db: Kysely<Database>): IdentityStore {
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('users')
-          .values({ id: u.id, username: u.username, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.createdAt })
+          .values(snakeRow({ ...u, isAdmin: u.isAdmin ? 1 : 0 }))
           .execute();
         await trx
           .insertInto('identities')
-          .values({ issuer: i.issuer, subject: i.subject, provider: i.provider, user_id: u.id, email: i.email, created_at: i.createdAt, last_login_at: i.lastLoginAt })
+          .values(snakeRow({ ...i, userId: u.id }))
           .execute();
       });
     },

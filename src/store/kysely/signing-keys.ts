@@ -1,30 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { KeyStore, SigningKeyRecord, Store } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toKey = (r: Row<'signing_keys'>): SigningKeyRecord => ({
-  kid: r.kid,
-  alg: r.alg,
-  publicJwk: JSON.parse(r.public_jwk),
-  privateJwkEncrypted: r.private_jwk_encrypted,
-  createdAt: r.created_at,
-  retiredAt: r.retired_at,
-  expiresAt: r.expires_at,
-});
+const toKey = (r: Row<'signing_keys'>): SigningKeyRecord => ({ ...camelRow(r), publicJwk: JSON.parse(r.public_jwk) });
 
 /** PostgreSQL advisory-lock key taken while the first signing key is created (any constant unique to this use). */
 const FIRST_SIGNING_KEY_LOCK = 0x6f61_6b31; // "oak1"
 
-const keyRow = (k: SigningKeyRecord) => ({
-  kid: k.kid,
-  alg: k.alg,
-  public_jwk: JSON.stringify(k.publicJwk),
-  private_jwk_encrypted: k.privateJwkEncrypted,
-  created_at: k.createdAt,
-  retired_at: k.retiredAt,
-  expires_at: k.expiresAt,
-});
+const keyRow = (k: SigningKeyRecord) => snakeRow({ ...k, publicJwk: JSON.stringify(k.publicJwk) });
 
 /** Signing keys over Kysely; the first key is created under a lock on PostgreSQL. */
 export function keyStore(db: Kysely<Database>, dialect: Store['dialect']): KeyStore {

@@ -1,35 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, TokenStore } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => ({
-  tokenHash: r.token_hash,
-  grantId: r.grant_id,
-  clientId: r.client_id,
-  subject: r.subject,
-  scope: r.scope,
-  resource: r.resource,
-  expiresAt: r.expires_at,
-  rotatedAt: r.rotated_at,
-  revokedAt: r.revoked_at,
-  createdAt: r.created_at,
-  ...(r.dpop_jkt !== null && { dpopJkt: r.dpop_jkt }),
-});
+const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
+  const { dpopJkt, ...token } = camelRow(r);
+  return { ...token, ...(dpopJkt !== null && { dpopJkt }) };
+};
 
-const refreshRow = (t: RefreshTokenRecord) => ({
-  token_hash: t.tokenHash,
-  grant_id: t.grantId,
-  client_id: t.clientId,
-  subject: t.subject,
-  scope: t.scope,
-  resource: t.resource,
-  expires_at: t.expiresAt,
-  rotated_at: t.rotatedAt,
-  revoked_at: t.revokedAt,
-  created_at: t.createdAt,
-  dpop_jkt: t.dpopJkt ?? null,
-});
+const refreshRow = (t: RefreshTokenRecord) => snakeRow({ ...t, dpopJkt: t.dpopJkt ?? null });
 
 /** Refresh tokens and revoked access tokens over Kysely. */
 export function tokenStore(db: Kysely<Database>): TokenStore {

@@ -1,15 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { UserRecord, UserStore } from '../store.js';
-import type { Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toUser = (r: Row<'users'>): UserRecord => ({
-  id: r.id,
-  username: r.username,
-  passwordHash: r.password_hash,
-  isAdmin: r.is_admin === 1,
-  createdAt: r.created_at,
-});
+// is_admin is 0/1 on both databases (docs/storage.md).
+const toUser = (r: Row<'users'>): UserRecord => ({ ...camelRow(r), isAdmin: r.is_admin === 1 });
 
 /** People who can log in, over Kysely. */
 export function userStore(db: Kysely<Database>): UserStore {
@@ -17,7 +12,7 @@ export function userStore(db: Kysely<Database>): UserStore {
     async createUser(u: UserRecord): Promise<void> {
       await db
         .insertInto('users')
-        .values({ id: u.id, username: u.username, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.createdAt })
+        .values(snakeRow({ ...u, isAdmin: u.isAdmin ? 1 : 0 }))
         .execute();
     },
 
