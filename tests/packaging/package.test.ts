@@ -69,7 +69,7 @@ describe('the npm package, installed from its tarball with production dependenci
       expect(files).toContain(`dist/lib/${entry}.js`);
       expect(files).toContain(`dist/lib/${entry}.d.ts`);
     }
-    expect(files).toEqual(expect.arrayContaining(['bin/oauth-mcp.js', 'examples/own-tools.mjs', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['bin/oauth-mcp.js', 'examples/own-tools.mjs', 'package.json', 'README.md', 'LICENSE']));
     expect(files.filter((f) => f.startsWith('tests/') || f.endsWith('.tsbuildinfo') || f.endsWith('.built') || /^dist\/(?!lib\/)/.test(f))).toEqual([]);
     // Nothing left over from an earlier build: each module has its source (scripts/build-lib.mjs prunes the rest).
     const orphans = files
