@@ -1,6 +1,6 @@
 // The authorization server and the MCP server on one origin: one port, one public URL, the OAuth endpoints beside
 // the MCP endpoint at http://127.0.0.1:5000/mcp. For clients that trust an authorization server only on the MCP
-// server's own origin (docs/library.md, "Two origins or one"; docs/interop-notes.md, note 17).
+// server's own origin (docs/library.md, "Two origins or one"; docs/client-notes.md, note 17).
 // Run: node examples/one-origin.mjs
 import { combine, createAuthorizationServer, createMcpServer, defineTool, openStore } from 'mcp-auth-server';
 import { z } from 'zod';

@@ -181,7 +181,7 @@ describe('start fails loudly', () => {
 const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
-describe.skipIf(process.platform === 'win32')('a read-only database (SQLite)', () => {
+describe.skipIf(process.platform === 'win32')('a read-only database (SQLite; skipped on Windows only: it relies on POSIX file modes and on running the server as the nobody user)', () => {
   /** A folder the server's user owns, and how to spawn as that user. */
   function ownedFolder() {
     const f = fresh();

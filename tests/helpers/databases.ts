@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,28 @@ const SQLITE_ONLY = process.env.TEST_DATABASES === 'sqlite';
 
 /** Whether to run the PostgreSQL variants in this run, decided once at collection time. */
 export const RUN_POSTGRES = SQLITE_ONLY ? false : await postgresAvailable();
+
+/** The Redis the shared rate-limit and replay-cache suites use (RATE_LIMIT_STORE=redis). */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** Whether a Redis answers at REDIS_URL; under CI=true a missing one is an error, not a skip. */
+async function redisAvailable(): Promise<boolean> {
+  const r = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    await r.ping();
+    return true;
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${(err as Error).message}`);
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Whether to run the Redis variants in this run, decided once at collection time. */
+export const RUN_REDIS = await redisAvailable();
 
 /** A place to open a store: each call to create() gives a fresh, empty database. */
 export interface DatabaseVariant {

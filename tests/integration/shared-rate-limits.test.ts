@@ -7,30 +7,13 @@ import { openRateLimits, type RateLimitBackend } from '../../src/http/shared-rat
 import { isUnlimited } from '../../src/http/rate-limit.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createLoginThrottle } from '../../src/web/login-throttle.js';
-import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
+import { createTestPostgresDatabase, REDIS_URL, RUN_POSTGRES, RUN_REDIS } from '../helpers/databases.js';
 
 /**
  * docs/deploy.md / interop note 11: with several instances behind a load balancer the counters are shared, so a client
  * address gets RATE_LIMIT_PER_MINUTE in all, not once per instance.
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-
-async function redisAvailable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${(err as Error).message}`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-const RUN_REDIS = await redisAvailable();
 
 const PER_MINUTE = 8; // token: 8 per minute; register: 2
 

@@ -62,7 +62,7 @@ describeEachDatabase('keys reset', (variant) => {
   });
 });
 
-describe.skipIf(!RUN_POSTGRES)('a PostgreSQL database that does not exist yet', () => {
+describe.skipIf(!RUN_POSTGRES)('a PostgreSQL database that does not exist yet (skipped only when no local PostgreSQL answers; never under CI=true)', () => {
   const admin = () => new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   const name = `oauth_mcp_created_${randomBytes(5).toString('hex')}`;
   afterAll(async () => {

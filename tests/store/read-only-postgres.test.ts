@@ -13,7 +13,7 @@ import { freePort } from '../helpers/ports.js';
  * it would pass a plain ping and fail at the first token. The store's ping (GET /ready's database check) fails on
  * it, and start refuses with one line. The SQLite side is in tests/e2e/operator-cli.test.ts.
  */
-describe.skipIf(!RUN_POSTGRES)('a read-only PostgreSQL database', () => {
+describe.skipIf(!RUN_POSTGRES)('a read-only PostgreSQL database (skipped only when no local PostgreSQL answers; never under CI=true)', () => {
   let db: { url: string; drop: () => Promise<void> };
   const dir = mkdtempSync(join(tmpdir(), 'oauth-mcp-ro-'));
   beforeAll(async () => {

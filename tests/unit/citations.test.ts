@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // Everything the repository cites must be readable from inside it: requirement ids are defined in
-// docs/requirements.md, interop notes in docs/interop-notes.md, and nothing points at documents or trackers
+// docs/requirements.md, interop notes in docs/client-notes.md, and nothing points at documents or trackers
 // that a person who clones the repository does not have.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,7 +31,7 @@ function definedRequirementIds(markdown: string): Set<string> {
   return new Set([...markdown.matchAll(/^\|\s*((?:AS|RS|TR)-\d+)\s*\|/gm)].map((m) => m[1]!));
 }
 
-/** Note numbers defined by docs/interop-notes.md: its numbered list. */
+/** Note numbers defined by docs/client-notes.md: its numbered list. */
 function definedNoteNumbers(markdown: string): Set<number> {
   return new Set([...markdown.matchAll(/^(\d+)\.\s/gm)].map((m) => Number(m[1])));
 }
@@ -63,7 +63,7 @@ const outside: { name: string; pattern: RegExp }[] = [
 
 describe('citations resolve inside the repository', () => {
   const requirements = definedRequirementIds(readFileSync(join(root, 'docs/requirements.md'), 'utf8'));
-  const notes = definedNoteNumbers(readFileSync(join(root, 'docs/interop-notes.md'), 'utf8'));
+  const notes = definedNoteNumbers(readFileSync(join(root, 'docs/client-notes.md'), 'utf8'));
   // This file cites made-up ids and notes on purpose (to prove the patterns match); it is left out.
   const self = relative(root, fileURLToPath(import.meta.url));
   const files = scanned.flatMap(filesUnder).filter((path) => relative(root, join(root, path)) !== self).map((path) => ({
@@ -86,7 +86,7 @@ describe('citations resolve inside the repository', () => {
     expect(undefinedIds).toEqual([]);
   });
 
-  it('every interop note cited is defined in docs/interop-notes.md', () => {
+  it('every interop note cited is defined in docs/client-notes.md', () => {
     const undefinedNotes = files.flatMap(({ path, lines }) =>
       lines.flatMap((line, i) =>
         citedNoteNumbers(line).filter((n) => !notes.has(n)).map((n) => `${path}:${i + 1} note ${n}`),
