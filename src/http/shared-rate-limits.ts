@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { closeRedis, openSharedPostgres, openSharedRedis } from './shared-store-connections.js';
 import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
 
 /** A limiter of `points` per `durationSeconds` on the backend's store, its keys under `name`. */
@@ -52,15 +53,7 @@ export async function openRateLimits(
   const insurance = (points: number, duration: number) => new RateLimiterMemory({ points, duration });
 
   if (config.rateLimitStore === 'postgres') {
-    const { default: pg } = await import('pg'); // loaded only when this store is chosen
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-    pool.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
-    try {
-      await pool.query(`select 1 from ${RATE_LIMIT_TABLE} limit 1`);
-    } catch (err) {
-      await pool.end();
-      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${RATE_LIMIT_TABLE} (run mcp-auth-server migrate): ${(err as Error).message}`);
-    }
+    const pool = await openSharedPostgres(config.databaseUrl, RATE_LIMIT_TABLE);
     const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterPostgres({
         storeClient: pool,
@@ -76,25 +69,14 @@ export async function openRateLimits(
   }
 
   if (config.rateLimitStore === 'redis') {
-    // No offline queue: while Redis is unreachable a command fails at once and the insurance limiter answers.
-    const { Redis } = await import('ioredis'); // loaded only when this store is chosen
-    const redis = new Redis(config.redisUrl!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => {}); // reconnects by itself; failures show up as insurance-limiter use
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (err) {
-      redis.disconnect();
-      throw new Error(`REDIS_URL: cannot reach Redis: ${(err as Error).message}`);
-    }
+    // While Redis is unreachable a command fails at once and the insurance limiter answers.
+    const redis = await openSharedRedis(config.redisUrl!);
     const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, points, duration, insuranceLimiter: insurance(points, duration) });
     return {
       limits: limitsOf(perMinute, limiter),
       limiter,
-      close: async () => {
-        await redis.quit().catch(() => redis.disconnect());
-      },
+      close: () => closeRedis(redis),
     };
   }
 

@@ -1,3 +1,4 @@
+import { closeRedis, openSharedPostgres, openSharedRedis } from './shared-store-connections.js';
 import { MemoryReplayCache, type ReplayCache } from '../oauth/replay-cache.js';
 
 /** The table migration 008 creates (PostgreSQL only). */
@@ -22,15 +23,7 @@ export async function openReplayCache(
   const prefix = opts.keyPrefix ?? 'replay';
 
   if (config.rateLimitStore === 'postgres') {
-    const { default: pg } = await import('pg'); // loaded only when this store is chosen
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-    pool.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
-    try {
-      await pool.query(`select 1 from ${REPLAY_TABLE} limit 1`);
-    } catch (err) {
-      await pool.end();
-      throw new Error(`RATE_LIMIT_STORE=postgres: cannot use table ${REPLAY_TABLE} (run oauth-mcp migrate): ${(err as Error).message}`);
-    }
+    const pool = await openSharedPostgres(config.databaseUrl, REPLAY_TABLE);
     let claims = 0;
     return {
       async claim(key, expiresAt) {
@@ -49,25 +42,14 @@ export async function openReplayCache(
   }
 
   if (config.rateLimitStore === 'redis') {
-    const { Redis } = await import('ioredis'); // loaded only when this store is chosen
-    const redis = new Redis(config.redisUrl!, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on('error', () => {}); // reconnects by itself; a failed claim surfaces as a 500
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (err) {
-      redis.disconnect();
-      throw new Error(`REDIS_URL: cannot reach Redis: ${(err as Error).message}`);
-    }
+    const redis = await openSharedRedis(config.redisUrl!); // a failed claim surfaces as a 500
     return {
       async claim(key, expiresAt) {
         // SET NX is atomic: exactly one instance sets a key; it expires by itself.
         const ttl = Math.max(1, expiresAt - clock());
         return (await redis.set(`${prefix}:${key}`, '1', 'EX', ttl, 'NX')) === 'OK';
       },
-      close: async () => {
-        await redis.quit().catch(() => redis.disconnect());
-      },
+      close: () => closeRedis(redis),
     };
   }
 
