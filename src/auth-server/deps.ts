@@ -23,6 +23,8 @@ export interface AuthServerDeps {
   replay: import('../oauth/replay-cache.js').ReplayCache;
   /** When set, DPoP proofs at the token endpoint must carry one of these nonces (DPOP_REQUIRE_NONCE, RFC 9449 §8). */
   dpopNonces?: import('../oauth/dpop-nonce.js').DpopNonces;
+  /** DPoP proof keys imported before (oauth/dpop-keys.ts); one per app, built with it. */
+  dpopKeys?: import('../oauth/dpop-keys.js').DpopKeyCache;
   /** Who approves authorization requests: demo auto-approval or the login and consent pages. */
   interaction?: import('./interaction.js').Interaction;
   /** Fetches Client ID Metadata Documents; replaced in tests. Defaults to the SSRF-guarded fetcher. */

@@ -30,6 +30,7 @@ export async function tokenRequestDpop(deps: AuthServerDeps, proof: string | und
     now: deps.clock(),
     replay: deps.replay,
     ...(deps.dpopNonces && { nonces: deps.dpopNonces }),
+    ...(deps.dpopKeys && { keys: deps.dpopKeys }),
   });
   return jkt;
 }

@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWTPayload } from 'jose';
 import { sha256 } from './crypto.js';
+import type { DpopKeyCache } from './dpop-keys.js';
 import type { DpopNonces } from './dpop-nonce.js';
 import { OAuthError } from './errors.js';
 import type { ReplayCache } from './replay-cache.js';
@@ -27,6 +28,8 @@ export interface DpopProofCheck {
   nonces?: DpopNonces;
   /** Where proof jti values are remembered, to refuse a replayed proof (RFC 9449 §11.1). */
   replay: ReplayCache;
+  /** Public keys of earlier proofs, imported once (dpop-keys.ts); without it every proof's jwk is imported. */
+  keys?: DpopKeyCache;
 }
 
 export interface DpopProof {
@@ -65,9 +68,10 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
   }
   let payload: JWTPayload;
   let jwk: Record<string, unknown>;
+  const resolver = check.keys?.resolver();
   try {
     // Check 3 to 6: typ, alg allowlist (never none or a MAC), signature with the embedded public key.
-    const verified = await jwtVerify(proof, EmbeddedJWK, {
+    const verified = await jwtVerify(proof, resolver?.key ?? EmbeddedJWK, {
       typ: 'dpop+jwt',
       algorithms: [...DPOP_ALGORITHMS],
       currentDate: new Date(check.now * 1000),
@@ -86,7 +90,8 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
   if (htm !== check.htm) throw invalid(`the DPoP proof is for ${htm.slice(0, 10)}, not ${check.htm}`);
   // Check 9: htu is the request's URI, without query and fragment.
   const expected = normalisedUri(check.htu);
-  if (normalisedUri(htu) === undefined || normalisedUri(htu) !== expected) throw invalid('the DPoP proof is for another URL (htu)');
+  const got = normalisedUri(htu);
+  if (got === undefined || got !== expected) throw invalid('the DPoP proof is for another URL (htu)');
   // Check 10: a nonce when the server asks for one; a missing or stale one gets use_dpop_nonce and a fresh nonce.
   if (check.nonces && (typeof nonce !== 'string' || !check.nonces.isValid(nonce))) {
     throw new OAuthError('use_dpop_nonce', typeof nonce === 'string' ? 'the DPoP nonce is stale' : 'a DPoP nonce is required', {
@@ -101,7 +106,7 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
     if (typeof ath !== 'string') throw invalid('the DPoP proof needs ath with an access token');
     if (ath !== sha256(check.accessToken)) throw invalid('the DPoP proof is for another access token (ath)');
   }
-  const jkt = await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+  const jkt = resolver ? await resolver.verified() : await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
   // RFC 9449 §11.1: a proof is used once; its jti is remembered for as long as its iat is acceptable.
   const fresh = await check.replay.claim(`dpop:${jkt}:${jti}`, iat + DPOP_MAX_AGE_SECONDS + DPOP_FUTURE_SKEW_SECONDS + 1);
   if (!fresh) throw invalid('the DPoP proof was already used (jti)');

@@ -1,4 +1,5 @@
 import { DPOP_ALGORITHMS, verifyDpopProof } from '../oauth/dpop-proof.js';
+import type { DpopKeyCache } from '../oauth/dpop-keys.js';
 import type { DpopNonces } from '../oauth/dpop-nonce.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ReplayCache } from '../oauth/replay-cache.js';
@@ -14,6 +15,8 @@ export interface ResourceDpop {
   publicUrl: string;
   /** When set, proofs must carry one of these nonces (RFC 9449 §9). */
   nonces?: DpopNonces;
+  /** Proof keys imported before (oauth/dpop-keys.ts); without it each proof's key is imported anew. */
+  keys?: DpopKeyCache;
 }
 
 /** RFC 9449 §7.1: the algs auth-param of the DPoP challenge. */
@@ -64,6 +67,7 @@ export async function checkDpopRequest(request: Request, url: URL, token: Verifi
       accessToken: token.token,
       replay: dpop.replay,
       ...(dpop.nonces && { nonces: dpop.nonces }),
+      ...(dpop.keys && { keys: dpop.keys }),
     });
     // RFC 9449 §7.1: the proof's key must be the one the token is bound to.
     if (proof.jkt !== token.dpopJkt) return dpopChallenge(ctx, new OAuthError('invalid_dpop_proof', 'the DPoP proof is signed by another key than the token is bound to'));

@@ -1,5 +1,6 @@
 import { openReplayCache } from '../http/shared-replay-cache.js';
 import { deriveKey } from '../keys/encryption.js';
+import { DpopKeyCache } from '../oauth/dpop-keys.js';
 import { DpopNonces } from '../oauth/dpop-nonce.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createAuthServerApp } from '../auth-server/app.js';
@@ -215,6 +216,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     rateLimits: rateLimits.limits,
     replay,
     ...(options.dpopRequireNonce && { dpopNonces: new DpopNonces(deriveKey(secretKey, 'dpop-nonce-as'), clock) }),
+    dpopKeys: new DpopKeyCache(clock),
     clientCache: createClientCache(),
     clientMetadataCache: new ClientMetadataCache(clock),
     // Failed sign-ins are counted where the rate limits are: shared between instances.

@@ -1,4 +1,5 @@
 import { openReplayCache } from '../http/shared-replay-cache.js';
+import { DpopKeyCache } from '../oauth/dpop-keys.js';
 import { DpopNonces } from '../oauth/dpop-nonce.js';
 import type { ResourceDpop } from '../resource-server/dpop.js';
 import type { McpServer } from '@modelcontextprotocol/server';
@@ -181,6 +182,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     clock,
     publicUrl: origin,
     ...(dpopOptions?.nonceKey && { nonces: new DpopNonces(dpopOptions.nonceKey, clock) }),
+    keys: new DpopKeyCache(clock),
   };
   const deps: McpServerDeps = { settings, clock, logger, verifier, ...(options.fetch && { fetch: options.fetch }), ...(dpop && { dpop }) };
   const identity: ServerIdentity = {

@@ -2,17 +2,21 @@ import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { DpopNonces } from '../../src/oauth/dpop-nonce.js';
+import { DpopKeyCache } from '../../src/oauth/dpop-keys.js';
 import { verifyDpopProof, type DpopProofCheck } from '../../src/oauth/dpop-proof.js';
 import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 import { dpopKey } from '../helpers/dpop.js';
 
 const HTU = 'https://as.example/oauth/token';
 
-describe('DPoP proof checks (RFC 9449 §4.3)', () => {
+// Every check holds the same with and without the cache of imported proof keys (oauth/dpop-keys.ts).
+describe.each([['without a key cache', false], ['with a key cache', true]])('DPoP proof checks (RFC 9449 §4.3), %s', (_name, cached) => {
   const setup = async (alg: 'ES256' | 'EdDSA' = 'ES256') => {
     const clock = fixedClock();
     const key = await dpopKey(alg);
-    const check = (over: Partial<DpopProofCheck> = {}): DpopProofCheck => ({ htm: 'POST', htu: HTU, now: clock(), replay: new MemoryReplayCache(clock), ...over });
+    // One cache across a test's proofs, so later proofs of a key take the cached path.
+    const keys = cached ? new DpopKeyCache(clock) : undefined;
+    const check = (over: Partial<DpopProofCheck> = {}): DpopProofCheck => ({ htm: 'POST', htu: HTU, now: clock(), replay: new MemoryReplayCache(clock), ...(keys && { keys }), ...over });
     return { clock, key, check };
   };
 
@@ -84,5 +88,60 @@ describe('DPoP proof checks (RFC 9449 §4.3)', () => {
     // Another key's nonces (the resource server's) are not accepted here.
     const rs = new DpopNonces(Buffer.alloc(32, 2), clock);
     await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), nonce: rs.current() }), check({ nonces, now: clock() }))).rejects.toMatchObject({ code: 'use_dpop_nonce' });
+  });
+});
+
+describe('the cache of DPoP proof keys (oauth/dpop-keys.ts)', () => {
+  const setup = async () => {
+    const clock = fixedClock();
+    const keys = new DpopKeyCache(clock, { maxEntries: 2, ttlSeconds: 600 });
+    const check = (over: Partial<DpopProofCheck> = {}): DpopProofCheck => ({ htm: 'POST', htu: HTU, now: clock(), replay: new MemoryReplayCache(clock), keys, ...over });
+    return { clock, keys, check };
+  };
+
+  it('imports a key once: later proofs of that key verify from the cache with the same thumbprint', async () => {
+    const { clock, keys, check } = await setup();
+    const key = await dpopKey();
+    const c = check();
+    const first = await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), c);
+    expect(keys.size).toBe(1);
+    const second = await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), c);
+    expect(second.jkt).toBe(first.jkt);
+    expect(second.jkt).toBe(await calculateJwkThumbprint(key.jwk));
+    expect(keys.size).toBe(1);
+  });
+
+  it('a cached jwk does not make a proof signed by another key pass (RFC 9449 §4.3 check 6)', async () => {
+    const { clock, keys, check } = await setup();
+    const key = await dpopKey();
+    const other = await dpopKey();
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check());
+    expect(keys.size).toBe(1);
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), key: other.privateKey }), check())).rejects.toMatchObject({
+      description: expect.stringContaining('signature'),
+    });
+  });
+
+  it('a jwk carrying the private key is refused even when its public part is cached', async () => {
+    const { clock, check } = await setup();
+    const key = await dpopKey();
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check());
+    const privateJwk = await exportJWK(key.privateKey);
+    const withPrivate = await new SignJWT({ htm: 'POST', htu: HTU, jti: 'p' }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk }).setIssuedAt(clock()).sign(key.privateKey);
+    await expect(verifyDpopProof(withPrivate, check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+  });
+
+  it('keeps nothing from refused proofs, is bounded, and forgets a key after its lifetime', async () => {
+    const { clock, keys, check } = await setup();
+    const [a, b, c] = [await dpopKey(), await dpopKey(), await dpopKey()];
+    await expect(verifyDpopProof(await a.proof('POST', 'https://as.example/other', { iat: clock() }), check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+    await expect(verifyDpopProof(await a.proof('POST', HTU, { iat: clock(), key: b.privateKey }), check())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
+    expect(keys.size).toBe(0);
+    for (const k of [a, b, c]) await verifyDpopProof(await k.proof('POST', HTU, { iat: clock() }), check());
+    expect(keys.size).toBe(2);
+    clock.advance(601);
+    // Expired entries read as absent; the key is imported again and the proof still verifies.
+    const again = await verifyDpopProof(await a.proof('POST', HTU, { iat: clock() }), check({ now: clock() }));
+    expect(again.jkt).toBe(await calculateJwkThumbprint(a.jwk));
   });
 });
