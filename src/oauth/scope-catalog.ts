@@ -44,9 +44,9 @@ export function scopeCatalog(definitions: ScopeDefinitions, defaults?: readonly 
     describe: (name) => definitions[name]?.description ?? name,
     known,
     order: (scopes) => [...new Set([...known(scopes), ...scopes])],
+    // Asked on every request (bearer check, scope gate, tool): no sets or arrays built for it.
     covers(granted, needed) {
-      const covered = new Set(granted.flatMap((s) => [s, ...(implies.get(s) ?? [])]));
-      return needed.every((s) => covered.has(s));
+      return needed.every((s) => granted.includes(s) || granted.some((g) => implies.get(g)?.includes(s) === true));
     },
   };
 }

@@ -21,6 +21,13 @@ export interface StreamableSessionOptions {
   now?: () => number;
   /** Scale-out: session ids start with this (`${INSTANCE_ID}.`), so a load balancer can route them back here. */
   idPrefix?: string;
+  /**
+   * Answer a POST of requests with one `application/json` document instead of an SSE stream (TR-1 lets the
+   * server choose; every client must take both). Only for servers that never send a message in the middle of
+   * a request (progress, logging, a request to the client): in JSON mode the SDK drops those. The stream
+   * opened by GET (TR-3) is unchanged.
+   */
+  jsonResponses?: boolean;
 }
 
 /**
@@ -56,6 +63,7 @@ export class StreamableSessions {
     const server = await this.opts.createServer(callerFromAuthInfo(authInfo));
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => `${this.opts.idPrefix ?? ''}${randomUUID()}`,
+      enableJsonResponse: this.opts.jsonResponses === true,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { server, transport, subject, lastSeen: this.now() });
       },

@@ -1,0 +1,111 @@
+/**
+ * `npx tsx bench/load/mcp-cpu.ts [seconds] [rounds] [root...]`: CPU time of the server process per tools/call,
+ * for A/B work on a shared machine where req/s swings with other load. For each source tree given (default:
+ * this one), starts bench/servers/oauth-mcp.ts from it pinned to core 0, then for the 2025-11-25 session and
+ * the 2026-07-28 stateless call runs wrk (core 1, 16 connections) and reads the server's utime+stime from
+ * /proc around the run. Trees are interleaved round by round (ABBA). Prints one line per run and a JSON
+ * summary: median µs of server CPU per call, and median req/s.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { runLoad } from '../lib/load.js';
+import { checkCall, modernCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
+import { clientCredentials } from '../lib/oauth.js';
+import { cpuMs, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
+import { median } from '../lib/stats.js';
+
+const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
+const SECONDS = Number(secondsArg ?? 4);
+const ROUNDS = Number(roundsArg ?? 4);
+const TREES = roots.length ? roots.map((r) => resolve(r)) : [process.cwd()];
+const LOGS = mkdtempSync(`${tmpdir()}/mcp-cpu-`);
+/** Set: the servers run with --cpu-prof and write their profiles there when stopped. */
+const PROF_DIR = process.env.MCP_CPU_PROF_DIR;
+/** MCP_CPU_KINDS=legacy or modern: only that call. */
+const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Array<'legacy' | 'modern'>;
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+
+interface Tree {
+  root: string;
+  server: Server;
+  mcpUrl: string;
+  token: string;
+}
+
+async function start(root: string, i: number): Promise<Tree> {
+  const [a, m] = [await freePort(), await freePort()];
+  const env = {
+    OAUTH_SERVER_PORT: String(a),
+    MCP_SERVER_PORT: String(m),
+    OAUTH_ISSUER: `http://127.0.0.1:${a}`,
+    MCP_SERVER_URL: `http://127.0.0.1:${m}`,
+    DATABASE_URL: `sqlite:${LOGS}/db${i}.db`,
+    DEMO_MODE: 'true',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const tsx = resolve(root, 'node_modules/tsx/dist/esm/index.mjs');
+  const server = spawnServer(`tree${i}`, process.execPath, [...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), '--import', tsx, resolve(root, 'bench/servers/oauth-mcp.ts')], env, LOGS);
+  await waitReady(server, `http://127.0.0.1:${m}/health`);
+  await waitReady(server, `http://127.0.0.1:${a}/health`);
+  const mcpUrl = `http://127.0.0.1:${m}/mcp/v1`;
+  const token = (await clientCredentials(`http://127.0.0.1:${a}/oauth/token`, ['demo_client', 'demo_secret'], mcpUrl)).access_token;
+  for (let k = 1; k <= 3; k++) {
+    await fetch(`http://127.0.0.1:${m}/api/data`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `item ${k}`, value: k }),
+    });
+  }
+  return { root, server, mcpUrl, token };
+}
+
+async function once(t: Tree, kind: 'legacy' | 'modern', seconds: number) {
+  let headers: Record<string, string>;
+  let body: string;
+  if (kind === 'legacy') {
+    headers = await openLegacySession(t.mcpUrl, t.token);
+    body = toolsCallBody('get_data', {});
+  } else {
+    ({ headers, body } = modernCall(t.token, 'get_data', {}));
+  }
+  await checkCall(t.mcpUrl, headers, body);
+  const before = cpuMs(t.server.pid);
+  const r = await runLoad({ url: t.mcpUrl, method: 'POST', headers, body, connections: 16, durationSec: seconds });
+  const used = cpuMs(t.server.pid) - before;
+  return { rps: r.rps, cpuUsPerCall: (used * 1000) / r.requests, errors: r.errors };
+}
+
+const trees: Tree[] = [];
+try {
+  for (const [i, root] of TREES.entries()) trees.push(await start(root, i));
+  for (const t of trees) for (const kind of KINDS) await once(t, kind, 2); // warm-up
+  const samples = new Map<string, { rps: number[]; cpu: number[] }>();
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...trees].reverse() : trees;
+    for (const t of order) {
+      for (const kind of KINDS) {
+        const s = await once(t, kind, SECONDS);
+        const key = `${t.root} ${kind}`;
+        if (!samples.has(key)) samples.set(key, { rps: [], cpu: [] });
+        samples.get(key)!.rps.push(s.rps);
+        samples.get(key)!.cpu.push(s.cpuUsPerCall);
+        process.stderr.write(`round ${r + 1} ${key}: ${s.rps.toFixed(0)} req/s, ${s.cpuUsPerCall.toFixed(0)} µs CPU/call${s.errors ? `, ${s.errors} errors` : ''}\n`);
+      }
+    }
+  }
+  const summary = [...samples].map(([key, v]) => ({ key, rps: Math.round(median(v.rps)), cpuUsPerCall: Math.round(median(v.cpu)) }));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+} finally {
+  await stopAll();
+}
