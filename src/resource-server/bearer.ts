@@ -45,25 +45,47 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export async function authenticate(request: Request, opts: BearerOptions): Promise<VerifiedToken | Response> {
-  const result = await check(request, opts);
-  return 'status' in result ? challengeResponse(result) : result;
+  return authenticator(opts)(request);
+}
+
+/**
+ * {@link authenticate} for one set of options, with what depends only on them (the canonical audiences, the
+ * scope comparison) worked out once: the middleware below and in middleware.ts build one per route.
+ */
+export function authenticator(opts: BearerOptions): (request: Request) => Promise<VerifiedToken | Response> {
+  const prepared: Prepared = {
+    accepted: (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a),
+    covers: opts.catalog?.covers ?? ((granted, needed) => needed.every((s) => granted.includes(s))),
+  };
+  return async (request) => {
+    const result = await check(request, opts, prepared);
+    return 'status' in result ? challengeResponse(result) : result;
+  };
 }
 
 /** Hono middleware around {@link authenticate}; sets `auth` on the context. */
 export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
+  const authenticate = authenticator(opts);
   return async (c, next) => {
-    const result = await authenticate(c.req.raw, opts);
+    const result = await authenticate(c.req.raw);
     if (result instanceof Response) return result;
     c.set('auth', result);
     await next();
   };
 }
 
-async function check(request: Request, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
+interface Prepared {
+  /** The audiences accepted (RS-5), canonical (interop note 5). */
+  accepted: string[];
+  covers: (granted: readonly string[], needed: readonly string[]) => boolean;
+}
+
+async function check(request: Request, opts: BearerOptions, prepared: Prepared): Promise<VerifiedToken | Challenge> {
   const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
   const header = request.headers.get('authorization');
-  const url = new URL(request.url);
-  const inQuery = url.searchParams.has('access_token');
+  const rawUrl = request.url;
+  // A URL without a query has no access_token parameter: parsed only when there is one, or for DPoP's htu.
+  const inQuery = rawUrl.includes('?') && new URL(rawUrl).searchParams.has('access_token');
   // RFC 6750 §3.1: more than one method of sending a token is invalid_request.
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
@@ -90,7 +112,7 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
     throw err;
   }
   if (dpop) {
-    const refused = await checkDpopRequest(request, url, token, dpop, ctx);
+    const refused = await checkDpopRequest(request, new URL(rawUrl), token, dpop, ctx);
     if (refused) return refused;
   } else if (token.dpopJkt) {
     // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
@@ -98,10 +120,8 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
       ? dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is DPoP-bound: send it with Authorization: DPoP and a proof'))
       : invalidTokenChallenge(ctx, 'this access token is DPoP-bound and this resource does not accept DPoP');
   }
-  const accepted = (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a);
-  if (!accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');
-  const covers = opts.catalog?.covers ?? ((granted, needed) => needed.every((s) => granted.includes(s)));
-  if (!covers(token.scopes, opts.requiredScopes)) {
+  if (!prepared.accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');
+  if (!prepared.covers(token.scopes, opts.requiredScopes)) {
     // RS-6: ask for what the caller holds plus what the operation needs, so a client that replaces its scopes
     // with the challenge's (SDK v1) keeps what it had (same rule as mcp/tool-scopes.ts stepUpScopes). Only
     // scopes this resource knows are repeated.

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { canonicalResource } from '../oauth/resource.js';
-import { authenticate, type BearerOptions } from './bearer.js';
+import { authenticator, type BearerOptions } from './bearer.js';
 import type { ResourceDpop } from './dpop.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 import { callerOf, type Caller, type TokenVerifier, type VerifiedToken } from './types.js';
@@ -53,9 +53,9 @@ function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOption
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function bearer(verifier: TokenVerifier, options: ProtectOptions): MiddlewareHandler<{ Variables: CallerVariables }> {
-  const opts = bearerOptions(verifier, options);
+  const authenticate = authenticator(bearerOptions(verifier, options));
   return async (c, next) => {
-    const result = await authenticate(c.req.raw, opts);
+    const result = await authenticate(c.req.raw);
     if (result instanceof Response) return result;
     c.set('auth', result);
     c.set('caller', callerOf(result));
@@ -85,9 +85,9 @@ async function sendChallenge(res: ServerResponse, challenge: Response): Promise<
  * The request body is not read.
  */
 export function expressBearer(verifier: TokenVerifier, options: ProtectOptions) {
-  const opts = bearerOptions(verifier, options);
+  const authenticate = authenticator(bearerOptions(verifier, options));
   return (req: IncomingMessage & { caller?: Caller }, res: ServerResponse, next: (err?: unknown) => void): void => {
-    authenticate(headersOnly(req), opts).then(
+    authenticate(headersOnly(req)).then(
       async (result) => {
         if (result instanceof Response) return sendChallenge(res, result);
         req.caller = callerOf(result);
@@ -107,9 +107,9 @@ export function nodeBearer(
   options: ProtectOptions,
   handler: (req: IncomingMessage & { caller: Caller }, res: ServerResponse, caller: Caller) => void | Promise<void>,
 ): RequestListener {
-  const opts = bearerOptions(verifier, options);
+  const authenticate = authenticator(bearerOptions(verifier, options));
   return (req, res) => {
-    void authenticate(headersOnly(req), opts).then(
+    void authenticate(headersOnly(req)).then(
       async (result) => {
         if (result instanceof Response) return sendChallenge(res, result);
         const caller = callerOf(result);
