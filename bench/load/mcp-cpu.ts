@@ -104,7 +104,17 @@ try {
       }
     }
   }
-  const summary = [...samples].map(([key, v]) => ({ key, rps: Math.round(median(v.rps)), cpuUsPerCall: Math.round(median(v.cpu)) }));
+  // Against the first tree, the median of per-round ratios (each pair from the same round).
+  const summary = [...samples].map(([key, v]) => {
+    const [root, kind] = key.split(' ');
+    const first = samples.get(`${TREES[0]} ${kind}`)!;
+    return {
+      key,
+      rps: Math.round(median(v.rps)),
+      cpuUsPerCall: Math.round(median(v.cpu)),
+      ...(root !== TREES[0] && { cpuRatio: Math.round(median(v.cpu.map((c, i) => c / first.cpu[i]!)) * 1000) / 1000, rpsRatio: Math.round(median(v.rps.map((r, i) => r / first.rps[i]!)) * 1000) / 1000 }),
+    };
+  });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
   await stopAll();
