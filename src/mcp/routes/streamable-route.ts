@@ -2,6 +2,7 @@ import { isLegacyRequest, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextproto
 import type { Context } from 'hono';
 import { callerOf, type VerifiedToken } from '../../resource-server/types.js';
 import { toAuthInfo } from '../auth-info.js';
+import { carriesEnvelopeClaim } from '../http/envelope-claim.js';
 import { jsonRpcError, requestIdOf } from '../http/json-rpc-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { scopeGate } from '../http/scope-gate.js';
@@ -42,7 +43,9 @@ export function streamableHandler(runtime: McpRuntime, paths: EndpointPaths) {
     if (sessionId) return runtime.sessions.handle(sessionId, request, body, authInfo, token.subject);
     // TR-7: a session-less GET/DELETE from a 2026-07-28 client is the stateless entry's to refuse (405).
     if (request.method !== 'POST' && protocolHeader && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolHeader)) return runtime.modern.fetch(request, { authInfo });
-    if (!(await isLegacyRequest(request, body))) return runtime.modern.fetch(request, { authInfo, ...(body !== undefined && { parsedBody: body }) });
+    if ((request.method === 'POST' && carriesEnvelopeClaim(body)) || !(await isLegacyRequest(request, body))) {
+      return runtime.modern.fetch(request, { authInfo, ...(body !== undefined && { parsedBody: body }) });
+    }
     if (request.method === 'POST' && isInitialize(body)) return runtime.sessions.open(request, body, authInfo, token.subject);
     // TR-2: after initialize, every 2025-era request carries the session id.
     return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required', requestIdOf(body));
