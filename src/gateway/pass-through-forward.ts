@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import type { Caller } from '../resource-server/types.js';
 import { isSse, messagesOf, responseTo, rewriteResult, sseEvent, type Message } from './json-rpc-body.js';
 import type { GatewayObserver } from './observer.js';
+import { firstBytes, headerOf, IdleTimer } from './pass-through-stream.js';
 import { readAll, type UpstreamHttp } from './upstream-http.js';
 
 /** JSON-RPC code for a gateway-side failure to reach the upstream (the SDK path's UPSTREAM_UNAVAILABLE). */
@@ -73,8 +74,8 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     return { response: jsonRpcAnswer(id, message, x.sessionId), status: 502, upstreamSessionId: undefined };
   }
   const status = res.statusCode ?? 502;
-  const upstreamSessionId = header(res, 'mcp-session-id');
-  const contentType = header(res, 'content-type');
+  const upstreamSessionId = headerOf(res, 'mcp-session-id');
+  const contentType = headerOf(res, 'content-type');
   const sse = isSse(contentType);
   const headers: Record<string, string> = { ...(contentType && { 'content-type': contentType }), ...(x.sessionId && { 'mcp-session-id': x.sessionId }), ...(sse && { 'cache-control': 'no-cache' }) };
   const done = () => {
@@ -100,18 +101,29 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     if (tool !== undefined) outcomeOf(messages!, id, report);
     return { response: new Response(text, { status, headers }), status, upstreamSessionId, ...(messages && { messages }) };
   }
-  const seen: string[] | undefined = tool !== undefined ? [] : undefined;
+  const failure = (error: string) => sseEvent({ jsonrpc: '2.0', id: id ?? null, error: { code: UPSTREAM_UNAVAILABLE, message: `Upstream ${x.up.name} failed: ${error}` } });
+  const reason = () => (abort.signal.reason as Error | undefined)?.message ?? 'the upstream closed the answer';
+  // Most answers are one event and the end of the stream, read together: answered as one body (one write, no
+  // chunked encoding, no web stream). An answer still open after its first bytes is streamed from there on.
+  const first = await firstBytes(res, timer);
+  if (first.ended || first.broken) {
+    done();
+    let text = Buffer.concat(first.chunks).toString('utf8');
+    if (first.broken && id !== undefined) text += failure(reason());
+    if (tool !== undefined) first.broken ? report('failure', reason()) : outcomeOf(messagesOf(text, true), id, report);
+    return { response: new Response(text, { status, headers }), status, upstreamSessionId };
+  }
+  const seen: string[] | undefined = tool !== undefined ? first.chunks.map((c) => c.toString('utf8')) : undefined;
   let open = true;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
+      for (const chunk of first.chunks) controller.enqueue(chunk);
       const finish = (error?: string) => {
         if (!open) return;
         open = false;
         done();
-        if (error !== undefined && id !== undefined) {
-          // The answer started as SSE: the failure becomes the request's JSON-RPC error, as its last event.
-          controller.enqueue(Buffer.from(sseEvent({ jsonrpc: '2.0', id, error: { code: UPSTREAM_UNAVAILABLE, message: `Upstream ${x.up.name} failed: ${error}` } })));
-        }
+        // The answer started as SSE: the failure becomes the request's JSON-RPC error, as its last event.
+        if (error !== undefined && id !== undefined) controller.enqueue(Buffer.from(failure(error)));
         if (seen) error !== undefined ? report('failure', error) : outcomeOf(messagesOf(seen.join(''), true), id, report);
         controller.close();
       };
@@ -120,10 +132,12 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
         seen?.push(chunk.toString('utf8'));
         if (open) controller.enqueue(chunk);
       });
-      const broken = () => finish((abort.signal.reason as Error | undefined)?.message ?? 'the upstream closed the answer');
+      const broken = () => finish(reason());
       res.once('end', () => finish());
       res.on('error', broken);
       res.once('close', () => (res.complete ? finish() : broken()));
+      if (res.destroyed) broken();
+      else res.resume();
     },
     cancel() {
       if (!open) return;
@@ -170,62 +184,4 @@ export const methodOf = (body: unknown): string | undefined => {
   const m = body && typeof body === 'object' && !Array.isArray(body) ? (body as Message)['method'] : undefined;
   return typeof m === 'string' ? m : undefined;
 };
-const header = (res: IncomingMessage, name: string) => {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
 
-/** Fires once nothing happened for `ms`; `touch` restarts it. One timer, re-armed lazily, not one per chunk. */
-class IdleTimer {
-  private last = performance.now();
-  private timer: NodeJS.Timeout | undefined;
-  constructor(
-    private readonly ms: number,
-    private readonly fire: () => void,
-  ) {
-    this.arm(ms);
-  }
-  touch(): void {
-    this.last = performance.now();
-  }
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => {
-      const idle = performance.now() - this.last;
-      if (idle >= this.ms) this.fire();
-      else this.arm(this.ms - idle);
-    }, delay);
-    this.timer.unref?.();
-  }
-}
-
-/** An upstream answer streamed back as it comes (the GET stream of upstream-initiated messages). */
-export function streamBack(res: IncomingMessage, sessionId: string): Response {
-  const status = res.statusCode ?? 502;
-  const contentType = header(res, 'content-type');
-  const headers = { ...(contentType && { 'content-type': contentType }), 'mcp-session-id': sessionId, ...(isSse(contentType) && { 'cache-control': 'no-cache' }) };
-  if (status === 202 || status === 204) {
-    res.resume();
-    return new Response(null, { status, headers });
-  }
-  let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const end = () => {
-        if (open) (open = false), controller.close();
-      };
-      res.on('data', (chunk: Buffer) => open && controller.enqueue(chunk));
-      res.once('end', end);
-      res.on('error', end);
-      res.once('close', end);
-    },
-    cancel() {
-      open = false;
-      res.destroy();
-    },
-  });
-  return new Response(stream, { status, headers });
-}
