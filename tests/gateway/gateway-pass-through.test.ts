@@ -4,7 +4,8 @@ import { messagesOf } from '../../src/gateway/json-rpc-body.js';
 import { bearerClient } from './bearer-client.js';
 import { startFakeUpstream } from './fake-upstream.js';
 import { startGateway, type RunningGateway } from './gateway-servers.js';
-import { upstream } from './upstreams.js';
+import { startHttpUpstream } from './spawned.js';
+import { EVERYTHING_BIN, upstream } from './upstreams.js';
 
 const VERSION = '2025-11-25';
 type Fake = Awaited<ReturnType<typeof startFakeUpstream>>;
@@ -138,6 +139,26 @@ describe('gateway pass-through to a Streamable HTTP upstream (2025-era sessions)
     expect(JSON.stringify(answer.content)).toContain('Ada');
     await client.close();
   });
+
+  it('server-everything over Streamable HTTP: its sampling and roots requests reach the SDK v2 client and the answers go back', async () => {
+    const everything = await startHttpUpstream(EVERYTHING_BIN, ['streamableHttp'], /listening on port/i);
+    try {
+      gw = await startGateway(() => upstream({ url: `http://127.0.0.1:${everything.port}/mcp`, scopes: { default: 'read' } }));
+      const client = new Client({ name: 'gateway-caps', version: '1.0.0' }, { capabilities: { sampling: {}, roots: { listChanged: true } } });
+      client.setRequestHandler('sampling/createMessage', async () => ({ model: 'test-model', role: 'assistant', content: { type: 'text', text: 'sampled by the client' } }));
+      client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///tmp/client-root', name: 'client root' }] }));
+      await client.connect(new StreamableHTTPClientTransport(gw.endpoint, { requestInit: { headers: { authorization: `Bearer ${await gw.mint('erin')}` } } }));
+      const sampled = await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hello' } });
+      expect(JSON.stringify(sampled.content)).toContain('sampled by the client');
+      await expect.poll(async () => JSON.stringify((await client.callTool({ name: 'get-roots-list', arguments: {} })).content), { timeout: 5000 }).toContain('file:///tmp/client-root');
+      // These went through the pass-through, not the SDK sessions.
+      expect(gw.gateway.connections()).toBe(1);
+      expect(gw.gateway.pool.live()).toEqual([]);
+      await client.close();
+    } finally {
+      await everything.stop();
+    }
+  }, 30_000);
 
   it('parity: the SDK v2 client sees the same server, tools, results and errors through the pass-through and through the SDK path (the 403 of the route is the same code on both)', async () => {
     const observe = async (passThrough: boolean) => {
