@@ -83,12 +83,12 @@ export async function buildGatewayServer(upstreams: readonly UpstreamConfig[], o
     servers.push({ path, server });
   }
   // Longest path first, so /mcp/files is not taken for /mcp.
-  const byPath = [...servers].sort((a, b) => b.path.length - a.path.length);
+  const byPath = [...servers]
+    .sort((a, b) => b.path.length - a.path.length)
+    .flatMap((s) => (s.path === '/mcp' ? ['/mcp', '/mcp/v1'] : [s.path]).map((p) => ({ exact: [p, `/.well-known/oauth-protected-resource${p}`], prefix: `${p}/`, server: s.server })));
   const route = (path: string) => {
-    for (const s of byPath) {
-      const paths = s.path === '/mcp' ? ['/mcp', '/mcp/v1'] : [s.path];
-      for (const p of paths) if (path === p || path.startsWith(`${p}/`) || path === `/.well-known/oauth-protected-resource${p}`) return s.server;
-    }
+    if (servers.length === 1) return servers[0]!.server;
+    for (const r of byPath) if (r.exact.includes(path) || path.startsWith(r.prefix)) return r.server;
     return servers[0]!.server;
   };
   const app = new Hono();

@@ -53,7 +53,7 @@ export function createGatewayUpstream(config: UpstreamConfig, deps: GatewayDeps)
   const policy = new ScopePolicy(config.scopes, deps.covers);
   const logger = deps.logger.child({ upstream: config.name });
   // HTTP, per-user: each request carries the caller's identity, signed once per caller for most of its life.
-  const identity = target.kind === 'http' && config.isolation === 'per-user' ? new IdentityCache(target.url, target.identity, deps.signer, deps.clock) : undefined;
+  const identity = target.kind === 'http' && config.isolation === 'per-user' ? new IdentityCache(target.url, target.identity, deps.signer, deps.clock, target.headers) : undefined;
   const pool = new ConnectionPool({
     isolation: config.isolation,
     // HTTP: each (user, client, scopes) has its own connection, so the identity sent is exactly the caller's.
@@ -77,7 +77,7 @@ export function createGatewayUpstream(config: UpstreamConfig, deps: GatewayDeps)
     target.kind === 'http' && deps.passThrough !== false
       ? (sdk: SessionHandler) => {
           const fixed = target.headers;
-          const up = { name: config.name, http: new UpstreamHttp(target.url), headers: (c: Caller) => (identity ? { ...fixed, ...identity.headersFor(c) } : fixed), observer: deps.observer, logger };
+          const up = { name: config.name, http: new UpstreamHttp(target.url), headers: (c: Caller) => identity?.headersFor(c) ?? fixed, observer: deps.observer, logger };
           passThrough = new PassThroughSessions(sdk, { up, policy, limits, ...(deps.now && { now: deps.now }) });
           return passThrough;
         }

@@ -19,6 +19,8 @@ export class IdentityCache {
     private readonly signer: IdentitySigner | undefined,
     /** Unix seconds. */
     private readonly clock: () => number,
+    /** The upstream's fixed headers (config `headers`), sent with the identity; the identity wins a clash. */
+    private readonly fixed: Record<string, string> = {},
     maxEntries = 10_000,
   ) {
     this.cache = new TtlCache({ maxEntries, now: clock, sweepEvery: 10 });
@@ -29,7 +31,7 @@ export class IdentityCache {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const now = this.clock();
-    const headers = identityHeaders(caller, this.upstreamUrl, this.mode, this.signer, now);
+    const headers = { ...this.fixed, ...identityHeaders(caller, this.upstreamUrl, this.mode, this.signer, now) };
     this.cache.setUntil(key, headers, now + Math.floor((this.mode.ttlSeconds * 3) / 4));
     return headers;
   }
