@@ -104,7 +104,7 @@ export class PassThroughSessions implements SessionHandler {
   async handle(sessionId: string, request: Request, body: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     const s = this.sessions.get(sessionId);
     if (!s) return this.sdk.handle(sessionId, request, body, authInfo, subject);
-    // TR-4: a session is its creator's; another subject gets the same 404 as an unknown id.
+    // MCP security best practices, "Session Hijacking": a session is its creator's; another subject gets TR-2's 404 for an unknown id.
     if (s.subject !== subject) return jsonRpcError(404, -32001, 'Session not found');
     s.lastSeen = this.now();
     s.caller = callerFromAuthInfo(authInfo) ?? s.caller;
