@@ -50,7 +50,7 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::\d{1,5})?$/;
 const PLAIN_TARGET = /^\/[!#$%&-;=?-[\]_a-z~]*$/;
 
 /** A header as `Headers.get` reads it on @hono/node-server: every line of it, joined with ", " (node keeps only the first Authorization and Host). */
-function headerLines(req: IncomingMessage, name: string): string | undefined {
+function headerValue(req: IncomingMessage, name: string): string | undefined {
   if (req.headers[name] === undefined) return undefined;
   const raw = req.rawHeaders;
   let value: string | undefined;
@@ -106,7 +106,7 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
         method: 'GET',
         pathname: read.path,
         tokenInQuery: q !== -1 && new URLSearchParams(url.slice(q + 1)).has('access_token'),
-        authorization: headerLines(req, 'authorization'),
+        authorization: headerValue(req, 'authorization'),
         dpop: single(req.headers.dpop),
       },
       read.bearer,
@@ -129,25 +129,39 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
       .answered(read.path, out.status, out.headers['WWW-Authenticate'], token)
       .catch((err: unknown) => observer.logger.error({ err }, 'after-response hook failed'));
     recordRequest(observer, { method: 'GET', path: read.path, route: read.path, status: out.status, started });
-    const headers: Record<string, string | number> = { ...ctx.securityHeaders, ...out.headers };
-    if (out.cors) {
-      for (const [name, value] of corsFor(single(req.headers.origin))) {
-        headers[name] = name === 'Vary' && headers[name] !== undefined ? `${headers[name]}, ${value}` : value;
-      }
-    }
-    headers['Content-Length'] = Buffer.byteLength(out.json);
-    headers['X-Request-Id'] = reqId;
     if (!res.destroyed) {
-      res.writeHead(out.status, headers);
+      res.writeHead(out.status, headerLines(out, out.cors ? corsFor(single(req.headers.origin)) : [], reqId));
       res.end(out.json);
     }
+  };
+
+  // Each layer of the Hono app sets its headers over those of the layers inside it (the answer, then CORS, then
+  // the security headers, then X-Request-Id); Vary is appended to. The same here, as one flat list of lines.
+  const security = Object.entries(ctx.securityHeaders).flat();
+  const outermost = new Set([...Object.keys(ctx.securityHeaders), 'content-length', 'x-request-id'].map((n) => n.toLowerCase()));
+  const CORS_NAMES = new Set(['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers']);
+  const headerLines = (out: Out, cors: Array<[string, string]>, reqId: string): Array<string | number> => {
+    const lines: Array<string | number> = [];
+    let vary: string | undefined;
+    for (const name of Object.keys(out.headers)) {
+      const lower = name.toLowerCase();
+      if (lower === 'vary') vary = out.headers[name];
+      else if (!outermost.has(lower) && !(cors.length && CORS_NAMES.has(lower))) lines.push(name, out.headers[name]!);
+    }
+    for (const [name, value] of cors) {
+      if (name === 'Vary') vary = vary === undefined ? value : `${vary}, ${value}`;
+      else lines.push(name, value);
+    }
+    if (vary !== undefined) lines.push('Vary', vary);
+    lines.push(...security, 'Content-Length', Buffer.byteLength(out.json), 'X-Request-Id', reqId);
+    return lines;
   };
 
   return reads.map((read) => ({
     method: 'GET',
     path: read.path,
     handle(req, res) {
-      const host = headerLines(req, 'host');
+      const host = headerValue(req, 'host');
       const url = req.url ?? '';
       if (host === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(url)) return false;
       const started = performance.now();
