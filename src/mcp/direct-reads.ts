@@ -92,9 +92,16 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
   const originOk = originAllowed({ allowlist: ctx.settings.corsOrigins, publicUrl: ctx.settings.origin });
   const { observer } = ctx;
   const hosts = ctx.hosts && [...ctx.hosts];
+  const hostNames = new Set(hosts);
+  // A plain Host (PLAIN_HOST) naming an allowed host with a valid port is what validateHostHeader accepts, without
+  // its URL parse; anything else goes to validateHostHeader itself, which also words the refusal.
+  const hostAllowed = (host: string): boolean => {
+    const colon = host.indexOf(':');
+    return colon === -1 ? hostNames.has(host) : hostNames.has(host.slice(0, colon)) && Number(host.slice(colon + 1)) <= 65535;
+  };
 
   const answer = async (read: DirectRead, req: IncomingMessage, host: string, url: string): Promise<{ out: Out; token?: VerifiedToken }> => {
-    if (hosts) {
+    if (hosts && !hostAllowed(host)) {
       const checked = validateHostHeader(host, hosts);
       if (!checked.ok) return { out: jsonOut(403, jsonRpcErrorBody(-32000, checked.message), {}, false) };
     }
@@ -125,9 +132,12 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
       const e = errorAnswer(err, observer.logger, read.path);
       out = jsonOut(e.status, e.body, e.headers);
     }
-    await observer
-      .answered(read.path, out.status, out.headers['WWW-Authenticate'], token)
-      .catch((err: unknown) => observer.logger.error({ err }, 'after-response hook failed'));
+    try {
+      const pending = observer.answered(read.path, out.status, out.headers['WWW-Authenticate'], token);
+      if (pending) await pending;
+    } catch (err) {
+      observer.logger.error({ err }, 'after-response hook failed');
+    }
     recordRequest(observer, { method: 'GET', path: read.path, route: read.path, status: out.status, started });
     if (!res.destroyed) {
       res.writeHead(out.status, headerLines(out, out.cors ? corsFor(single(req.headers.origin)) : [], reqId));

@@ -65,7 +65,7 @@ export interface McpRequestObserver {
    * Once the answer is ready: a bearer refusal is counted by reason, and a verified caller's flow learns of its
    * first MCP call (status below 400 only).
    */
-  answered(path: string, status: number, wwwAuthenticate: string | null | undefined, token: VerifiedToken | undefined): Promise<void>;
+  answered(path: string, status: number, wwwAuthenticate: string | null | undefined, token: VerifiedToken | undefined): void | Promise<void>;
 }
 
 /**
@@ -87,12 +87,12 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): { ap
   if (audit) opts.onAudit?.(audit);
   // The MCP side emits its calls to the same sink as the authorization server's handlers (audit-events.ts).
   const flows = store && audit && new McpFlowTracker({ events: auditEventSink(audit, store, opts.clock), logger: opts.logger });
-  const answered: McpRequestObserver['answered'] = async (path, status, wwwAuthenticate, token) => {
+  const answered: McpRequestObserver['answered'] = (path, status, wwwAuthenticate, token) => {
     const reason = challengeReason(status, wwwAuthenticate);
     if (reason) metrics.authFailure(path.startsWith('/api/') ? 'api' : 'mcp', reason);
-    if (flows && token && status < 400) await flows.called(token, path);
+    if (flows && token && status < 400) return flows.called(token, path);
   };
-  const after = (c: Context) => answered(c.req.path, c.res.status, c.res.headers.get('www-authenticate'), c.get('auth') as VerifiedToken | undefined);
+  const after = async (c: Context) => answered(c.req.path, c.res.status, c.res.headers.get('www-authenticate'), c.get('auth') as VerifiedToken | undefined);
   const ready: ReadinessChecks = store ? { database: () => store.ping(), keys: opts.keysReady } : { keys: opts.keysReady };
   return {
     app: observedApp(app, { logger: opts.logger, metrics, ready, after, metricsToken: opts.metricsToken }),

@@ -96,7 +96,8 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
   if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
-  const scheme = (header?.trim().split(/\s+/, 1)[0] ?? '').toLowerCase();
+  const parts = header ? header.trim().split(/\s+/) : [];
+  const scheme = (parts[0] ?? '').toLowerCase();
   const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
   if (!header || (scheme !== 'bearer' && !dpop)) {
@@ -104,7 +105,6 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
     // RFC 9449 §7.1: a resource accepting DPoP names it (and its algs) in the challenge, beside Bearer.
     return opts.dpop ? { ...missing, alsoChallenges: [dpopNoTokenChallenge(ctx)] } : missing;
   }
-  const parts = header.trim().split(/\s+/);
   if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
     return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);
   }
