@@ -70,6 +70,20 @@ export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
 }
 
 /**
+ * `header.trim().split(/\s+/)`, without running that regex over a long token in the usual case: "<scheme> <token>"
+ * with one space, a scheme without whitespace and a b64token (which has none either) split there the same way.
+ */
+function credentialParts(header: string): string[] {
+  const space = header.indexOf(' ');
+  if (space > 0) {
+    const scheme = header.slice(0, space);
+    const rest = header.slice(space + 1);
+    if (!/\s/.test(scheme) && B64TOKEN.test(rest)) return [scheme, rest];
+  }
+  return header.trim().split(/\s+/);
+}
+
+/**
  * What the bearer check reads of a request, whichever server read it: a web Request ({@link authenticate}) or
  * a node:http one (a route answered directly, http/direct-route.ts). Headers as `Headers.get` gives them:
  * repeated lines joined with ", ".
@@ -96,7 +110,7 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
   if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
-  const parts = header ? header.trim().split(/\s+/) : [];
+  const parts = header ? credentialParts(header) : [];
   const scheme = (parts[0] ?? '').toLowerCase();
   const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.

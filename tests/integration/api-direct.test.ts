@@ -137,6 +137,7 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
     ['no token at the profile', '/api/user/profile', async () => [], 401],
     ['another scheme: 401 as without a token', '/api/data', async () => [['authorization', 'Basic ZGVtbzpkZW1v']], 401],
     ['a malformed Authorization header: 400 (RS-9)', '/api/data', async () => [['authorization', 'Bearer a b']], 400],
+    ['the scheme in capitals, a tab and spaces before the token', '/api/data', async () => [['authorization', `BEARER \t  ${token}`]], 200],
     ['two Authorization lines: 400, as Headers joins them', '/api/data', async () => [['authorization', `Bearer ${token}`], ['authorization', `Bearer ${token}`]], 400],
     ['a token that is not a JWT: 401 invalid_token (RS-4)', '/api/data', async () => [['authorization', 'Bearer abc.def.ghi']], 401],
     ['an expired token: 401 invalid_token', '/api/data', async () => [['authorization', `Bearer ${await mint({ iat: s.clock() - 7200, exp: s.clock() - 3600 })}`]], 401],
