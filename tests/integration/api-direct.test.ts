@@ -268,3 +268,39 @@ describe('the direct /api routes record the caller\'s flow and log one line per 
     }
   });
 });
+
+describe('with DPOP_REQUIRE_NONCE=true the direct /api routes ask for the nonce as the Hono routes do (RFC 9449 §9)', () => {
+  it('a proof without a nonce: 401 use_dpop_nonce with the same DPoP-Nonce; with it: 200', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'silent', DPOP_REQUIRE_NONCE: 'true' });
+    const direct = await listen(s.mcp.app, '127.0.0.1', 0, undefined, s.mcp.directRoutes);
+    try {
+      const key = await dpopKey();
+      const tokenUrl = `${s.issuer}/oauth/token`;
+      const basic = `Basic ${Buffer.from('demo_client:demo_secret').toString('base64')}`;
+      const ask = (proof: string) =>
+        fetch(tokenUrl, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', dpop: proof }, body: 'grant_type=client_credentials&scope=read' });
+      const first = await ask(await key.proof('POST', tokenUrl, { iat: s.clock() }));
+      const asNonce = first.headers.get('dpop-nonce')!;
+      const issued = (await (await ask(await key.proof('POST', tokenUrl, { iat: s.clock(), nonce: asNonce }))).json()) as { access_token: string };
+      const bound = issued.access_token;
+      const host = `127.0.0.1:${direct.port}`;
+      const url = `${s.mcpUrl}/api/data`;
+      const send = async (nonce?: string): Promise<[Seen, Seen]> => {
+        const lines = async (): Promise<Lines> => [['authorization', `DPoP ${bound}`], ['dpop', await key.proof('GET', url, { iat: s.clock(), accessToken: bound, ...(nonce && { nonce }) })]];
+        const { requestId: _id, ...overNetwork } = await rawGet(direct.port, '/api/data', [['host', host], ...(await lines())]);
+        const inProcess = await seen(await s.mcp.app.request('/api/data', { headers: { host, ...Object.fromEntries(await lines()) } }));
+        return [overNetwork, inProcess];
+      };
+      const [refused, refusedHono] = await send();
+      expect(refused).toMatchObject({ status: 401, body: { error: 'use_dpop_nonce' } });
+      expect(refused.headers['dpop-nonce']).toEqual(expect.any(String));
+      expect(refused).toEqual(refusedHono);
+      const [ok, okHono] = await send(refused.headers['dpop-nonce']);
+      expect(ok.status).toBe(200);
+      expect(ok).toEqual(okHono);
+    } finally {
+      await direct.close(0);
+      await s.close();
+    }
+  });
+});
