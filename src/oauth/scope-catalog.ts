@@ -44,9 +44,9 @@ export function scopeCatalog(definitions: ScopeDefinitions, defaults?: readonly 
     describe: (name) => definitions[name]?.description ?? name,
     known,
     order: (scopes) => [...new Set([...known(scopes), ...scopes])],
-    // Asked on every request (bearer check, scope gate, tool): no sets or arrays built for it.
     covers(granted, needed) {
-      return needed.every((s) => granted.includes(s) || granted.some((g) => implies.get(g)?.includes(s) === true));
+      // Checked on every protected request: no set is built for it.
+      return needed.every((s) => granted.includes(s) || granted.some((g) => implies.get(g)?.includes(s)));
     },
   };
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { canonicalResource } from '../oauth/resource.js';
-import { authenticator, type BearerOptions } from './bearer.js';
+import { authenticate, type BearerOptions } from './bearer.js';
 import type { ResourceDpop } from './dpop.js';
 import { protectedResourceMetadataUrl } from './resources.js';
 import { callerOf, type Caller, type TokenVerifier, type VerifiedToken } from './types.js';
@@ -32,7 +32,8 @@ export interface ProtectOptions {
 /** Hono context variables set by {@link bearer}: `c.get('caller')`, and the verified token as `c.get('auth')`. */
 export type CallerVariables = { caller: Caller; auth: VerifiedToken };
 
-function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOptions {
+/** The bearer check's options from a route's ProtectOptions (canonical resource, default metadata URL and audiences). */
+export function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOptions {
   const resource = canonicalResource(o.resource);
   if (resource === null) throw new TypeError(`resource ${o.resource} is not an absolute http(s) URL without a fragment`);
   return {
@@ -53,9 +54,9 @@ function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOption
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function bearer(verifier: TokenVerifier, options: ProtectOptions): MiddlewareHandler<{ Variables: CallerVariables }> {
-  const authenticate = authenticator(bearerOptions(verifier, options));
+  const opts = bearerOptions(verifier, options);
   return async (c, next) => {
-    const result = await authenticate(c.req.raw);
+    const result = await authenticate(c.req.raw, opts);
     if (result instanceof Response) return result;
     c.set('auth', result);
     c.set('caller', callerOf(result));
@@ -85,9 +86,9 @@ async function sendChallenge(res: ServerResponse, challenge: Response): Promise<
  * The request body is not read.
  */
 export function expressBearer(verifier: TokenVerifier, options: ProtectOptions) {
-  const authenticate = authenticator(bearerOptions(verifier, options));
+  const opts = bearerOptions(verifier, options);
   return (req: IncomingMessage & { caller?: Caller }, res: ServerResponse, next: (err?: unknown) => void): void => {
-    authenticate(headersOnly(req)).then(
+    authenticate(headersOnly(req), opts).then(
       async (result) => {
         if (result instanceof Response) return sendChallenge(res, result);
         req.caller = callerOf(result);
@@ -107,9 +108,9 @@ export function nodeBearer(
   options: ProtectOptions,
   handler: (req: IncomingMessage & { caller: Caller }, res: ServerResponse, caller: Caller) => void | Promise<void>,
 ): RequestListener {
-  const authenticate = authenticator(bearerOptions(verifier, options));
+  const opts = bearerOptions(verifier, options);
   return (req, res) => {
-    void authenticate(headersOnly(req)).then(
+    void authenticate(headersOnly(req), opts).then(
       async (result) => {
         if (result instanceof Response) return sendChallenge(res, result);
         const caller = callerOf(result);
