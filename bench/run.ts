@@ -17,6 +17,7 @@ import { checkCall, modernCall, openLegacySession, toolsCallBody } from './lib/m
 import { clientCredentials } from './lib/oauth.js';
 import { canPin, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round, slope } from './lib/stats.js';
+import { manyClients } from './scenarios/many-clients.js';
 import { renderMarkdown, type Results, type Scenario, type Sample, type Variant } from './report.js';
 
 const argv = process.argv.slice(2);
@@ -648,6 +649,10 @@ async function scenario7() {
   });
 }
 
+async function scenario9() {
+  scenarios.push(await manyClients({ work: WORK, quick: QUICK, connections: CONNECTIONS, log, startOurs, ourToken, seedItems, interleave, ratio, stopServer }));
+}
+
 // ---------------------------------------------------------------- main
 
 function machine() {
@@ -667,7 +672,7 @@ const onSignal = () => void stopAll().then(() => process.exit(130));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 try {
-  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8]] as const) {
+  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ['s9', scenario9]] as const) {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.
