@@ -154,6 +154,9 @@ export async function manyClients(h: Harness): Promise<Scenario> {
         await holder.do({ cmd: 'close' });
       }
       present = want;
+      // Both conditions start from a collected heap: closing 2,000 clients leaves garbage that would slow the next run.
+      await sleep(1000);
+      await memory();
     };
     // Server CPU time of each load run: read when a run's preparation ends and when the next one's begins.
     const cpuRuns = new Map<string, number[]>([['one-session', []], ['with-2000', []]]);
@@ -207,7 +210,7 @@ export async function manyClients(h: Harness): Promise<Scenario> {
         `Memory after a full GC in the server (SIGUSR2 hook of bench/servers/oauth-mcp.ts: gc() twice, then process.memoryUsage()), RSS read from /proc 0.5 s later, after 50 sessions and 50 streams were opened and closed once to warm the paths: before ${mib(m0)}; with the sessions ${mib(m1)}; with the streams too ${mib(m2)}; after closing all ${mib(m3)}.`,
         `Per session: ${round(perSession.rss, 1)} KiB of RSS, of which V8 heap ${round(perSession.heap, 1)} KiB and external ${round(perSession.external, 1)} KiB. Per stream: ${round(perStream.rss, 1)} KiB of RSS, heap ${round(perStream.heap, 1)} KiB, external ${round(perStream.external, 1)} KiB.`,
         `Opening took ${round(rs.ms, 0)} ms for the sessions and ${round(rt.ms, 0)} ms for the streams (wall time); the server spent ${round(cpuOpen.session, 2)} ms of CPU per session opened (three requests) and ${round(cpuOpen.stream, 2)} ms per stream. Streams the server dropped while held: ${final.dropped}.`,
-        `Throughput: wrk (${h.connections} connections) on a fresh session, the 2,000 opened before each "with" run and closed before each "one session" run. Server CPU time per call (from /proc around each run, median of the rounds; steadier than req/s on a shared machine): ${round(cpuOne * 1000, 0)} µs alone, ${round(cpuWith * 1000, 0)} µs with the 2,000 held.`,
+        `Throughput: wrk (${h.connections} connections) on a fresh session, the 2,000 opened before each "with" run and closed before each "one session" run, then a full GC in the server before the run. Server CPU time per call (from /proc around each run, median of the rounds; steadier than req/s on a shared machine): ${round(cpuOne * 1000, 0)} µs alone, ${round(cpuWith * 1000, 0)} µs with the 2,000 held.`,
       ],
     };
   } finally {
