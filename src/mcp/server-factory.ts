@@ -71,9 +71,12 @@ interface ToolTable {
  * own tools again (same answers, the old cost), and tests/unit/shared-tool-table.test.ts fails to say so.
  */
 export function toolServerFactory(tools: readonly ToolDefinition[], catalog: Pick<ScopeCatalog, 'covers'>, identity: ServerIdentity): () => McpServer {
-  const registry = createToolServer(tools, catalog, identity) as unknown as Partial<ToolTable>;
-  const table = registry._registeredTools;
+  // Built with the first server asked for, not at start (cold start, BENCHMARKS.md scenario 6), as runtime.ts
+  // does for the plain endpoints' server; from the same immutable tools every time.
+  let registry: Partial<ToolTable> | undefined;
   return () => {
+    registry ??= createToolServer(tools, catalog, identity) as unknown as Partial<ToolTable>;
+    const table = registry._registeredTools;
     const server = bareServer(identity);
     const own = (server as unknown as Partial<ToolTable>)._registeredTools;
     if (!table || !own || Object.keys(own).length > 0) return createToolServer(tools, catalog, identity);
