@@ -17,6 +17,7 @@ import { checkCall, modernCall, openLegacySession, toolsCallBody } from './lib/m
 import { clientCredentials } from './lib/oauth.js';
 import { canPin, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round, slope } from './lib/stats.js';
+import { manyClients } from './scenarios/many-clients.js';
 import { renderMarkdown, type Results, type Scenario, type Sample, type Variant } from './report.js';
 import { g1, g2, g3 } from './scenarios/gateway.js';
 
@@ -663,6 +664,10 @@ async function scenario7() {
   });
 }
 
+async function scenario9() {
+  scenarios.push(await manyClients({ work: WORK, quick: QUICK, connections: CONNECTIONS, log, startOurs, ourToken, seedItems, interleave, ratio, stopServer }));
+}
+
 /** G1-G3 (bench/scenarios/gateway.ts), with this run's settings. */
 function gatewayScenario(id: 'g1' | 'g2' | 'g3') {
   const settings = { rounds: ROUNDS, durationSec: DURATION, warmupSec: WARMUP, connections: CONNECTIONS, users: G3_USERS, work: LOGS, freePort, log };
@@ -688,7 +693,7 @@ const onSignal = () => void stopAll().then(() => process.exit(130));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 try {
-  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ...(['g1', 'g2', 'g3'] as const).map((id) => [id, gatewayScenario(id)] as const)] as const) {
+  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ['s9', scenario9], ...(['g1', 'g2', 'g3'] as const).map((id) => [id, gatewayScenario(id)] as const)] as const) {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.
