@@ -29,7 +29,7 @@ export class KyselyStore implements Store {
       ...userStore(db),
       ...grantStore(db),
       ...codeStore(db),
-      ...tokenStore(db),
+      ...tokenStore(db, dialect),
       ...keyStore(db, dialect),
       ...itemStore(db),
       ...webStore(db),

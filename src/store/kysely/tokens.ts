@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { RefreshTokenRecord, TokenStore } from '../store.js';
+import type { RefreshTokenRecord, RefreshTokenWithGrant, Store, TokenStore } from '../store.js';
+import { toGrant } from './grants.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
@@ -10,8 +11,52 @@ const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
 
 const refreshRow = (t: RefreshTokenRecord) => snakeRow({ ...t, dpopJkt: t.dpopJkt ?? null });
 
+/**
+ * PostgreSQL: the rotation in one statement, so one round trip. The UPDATE takes the row lock; a concurrent
+ * rotation waits for it, then finds rotated_at set and updates nothing, so only the winner's INSERT runs
+ * (it selects from the UPDATE's returned row). Typed casts: parameters in a SELECT list have no column to
+ * take their type from.
+ */
+async function rotateInOneStatement(db: Kysely<Database>, tokenHash: string, at: number, t: RefreshTokenRecord) {
+  const { rows } = await sql<{ rotated: number; inserted: number }>`
+    WITH rotated AS (
+      UPDATE refresh_tokens SET rotated_at = ${at}::bigint
+      WHERE token_hash = ${tokenHash} AND rotated_at IS NULL AND revoked_at IS NULL
+      RETURNING token_hash
+    ), inserted AS (
+      INSERT INTO refresh_tokens (token_hash, grant_id, client_id, subject, scope, resource, expires_at, rotated_at, revoked_at, created_at, dpop_jkt)
+      SELECT ${t.tokenHash}::text, ${t.grantId}::text, ${t.clientId}::text, ${t.subject}::text, ${t.scope}::text, ${t.resource}::text,
+        ${t.expiresAt}::bigint, ${t.rotatedAt}::bigint, ${t.revokedAt}::bigint, ${t.createdAt}::bigint, ${t.dpopJkt ?? null}::text
+      FROM rotated
+      ON CONFLICT (token_hash) DO NOTHING
+      RETURNING token_hash
+    )
+    SELECT (SELECT count(*) FROM rotated) AS rotated, (SELECT count(*) FROM inserted) AS inserted`.execute(db);
+  return { rotated: Number(rows[0]!.rotated) > 0, inserted: Number(rows[0]!.inserted) > 0 };
+}
+
+/** SQLite: the same two writes in one transaction (one commit; SQLite has no data-modifying CTE). */
+function rotateInOneTransaction(db: Kysely<Database>, tokenHash: string, at: number, t: RefreshTokenRecord) {
+  return db.transaction().execute(async (trx) => {
+    const marked = await trx
+      .updateTable('refresh_tokens')
+      .set({ rotated_at: at })
+      .where('token_hash', '=', tokenHash)
+      .where('rotated_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) === 0) return { rotated: false, inserted: false };
+    const r = await trx
+      .insertInto('refresh_tokens')
+      .values(refreshRow(t))
+      .onConflict((oc) => oc.column('token_hash').doNothing())
+      .executeTakeFirst();
+    return { rotated: true, inserted: Number(r.numInsertedOrUpdatedRows ?? 0n) > 0 };
+  });
+}
+
 /** Refresh tokens and revoked access tokens over Kysely. */
-export function tokenStore(db: Kysely<Database>): TokenStore {
+export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): TokenStore {
   return {
     async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
       await db.insertInto('refresh_tokens').values(refreshRow(t)).execute();
@@ -31,15 +76,36 @@ export function tokenStore(db: Kysely<Database>): TokenStore {
       return r && toRefresh(r);
     },
 
-    async markRefreshTokenRotated(tokenHash: string, at: number): Promise<boolean> {
+    async getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
       const r = await db
-        .updateTable('refresh_tokens')
-        .set({ rotated_at: at })
-        .where('token_hash', '=', tokenHash)
-        .where('rotated_at', 'is', null)
-        .where('revoked_at', 'is', null)
+        .selectFrom('refresh_tokens as t')
+        .leftJoin('grants as g', 'g.id', 't.grant_id')
+        .selectAll('t')
+        .select(['g.id as g_id', 'g.client_id as g_client_id', 'g.subject as g_subject', 'g.scope as g_scope', 'g.resource as g_resource'])
+        .select(['g.created_at as g_created_at', 'g.last_used_at as g_last_used_at', 'g.revoked_at as g_revoked_at', 'g.flow_id as g_flow_id'])
+        .where('t.token_hash', '=', tokenHash)
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      if (!r) return undefined;
+      const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...token } = r;
+      const grant =
+        g_id === null
+          ? undefined
+          : toGrant({
+              id: g_id,
+              client_id: g_client_id!,
+              subject: g_subject!,
+              scope: g_scope!,
+              resource: g_resource!,
+              created_at: g_created_at!,
+              last_used_at: g_last_used_at,
+              revoked_at: g_revoked_at,
+              flow_id: g_flow_id,
+            });
+      return { token: toRefresh(token), grant };
+    },
+
+    rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
+      return dialect === 'postgres' ? rotateInOneStatement(db, tokenHash, at, successor) : rotateInOneTransaction(db, tokenHash, at, successor);
     },
 
     async revokeRefreshToken(tokenHash: string, at: number): Promise<boolean> {
