@@ -18,7 +18,17 @@ export type CamelRow<R> = { [K in keyof R & string as CamelKey<K>]: R[K] };
 /** `record` with every key snake_cased; the values are untouched. */
 export type SnakeRow<R> = { [K in keyof R & string as SnakeKey<K>]: R[K] };
 
-const camelKey = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** `_x` → `X` for x in [a-z0-9], left to right (as /_([a-z0-9])/g would), without a regex: it runs for every column read. */
+function camelKey(key: string): string {
+  if (!key.includes('_')) return key;
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const next = key.charCodeAt(i + 1);
+    if (key[i] === '_' && ((next >= 97 && next <= 122) || (next >= 48 && next <= 57))) out += key[++i]!.toUpperCase();
+    else out += key[i];
+  }
+  return out;
+}
 const snakeKey = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
@@ -27,7 +37,9 @@ const snakeKey = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toL
  * module that owns them (docs/storage.md, "Rows and records").
  */
 export function camelRow<R extends object>(row: R): CamelRow<R> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [camelKey(k), v])) as CamelRow<R>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(row)) out[camelKey(key)] = (row as Record<string, unknown>)[key];
+  return out as CamelRow<R>;
 }
 
 /** The reverse of camelRow, for inserts: a record's keys as the table's columns. */
