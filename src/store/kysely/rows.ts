@@ -18,8 +18,31 @@ export type CamelRow<R> = { [K in keyof R & string as CamelKey<K>]: R[K] };
 /** `record` with every key snake_cased; the values are untouched. */
 export type SnakeRow<R> = { [K in keyof R & string as SnakeKey<K>]: R[K] };
 
-const camelKey = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const snakeKey = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** `code_hash` → `codeHash`: an underscore before a lowercase letter or digit is dropped, the letter raised. */
+function camelKey(key: string): string {
+  if (!key.includes('_')) return key;
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const next = key.charCodeAt(i + 1);
+    // '_' then a-z or 0-9; a plain loop, because the store maps every column of every row it reads or writes.
+    if (c === 95 && ((next >= 97 && next <= 122) || (next >= 48 && next <= 57))) {
+      out += key[i + 1]!.toUpperCase();
+      i++;
+    } else out += key[i];
+  }
+  return out;
+}
+
+/** `codeHash` → `code_hash`: every uppercase letter becomes an underscore and its lowercase. */
+function snakeKey(key: string): string {
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? `_${String.fromCharCode(c + 32)}` : key[i];
+  }
+  return out;
+}
 
 /**
  * The one row mapper of the Kysely store: renames a row's columns to the record's camelCase keys. Columns
@@ -27,10 +50,14 @@ const snakeKey = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toL
  * module that owns them (docs/storage.md, "Rows and records").
  */
 export function camelRow<R extends object>(row: R): CamelRow<R> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [camelKey(k), v])) as CamelRow<R>;
+  const out: Record<string, unknown> = {};
+  for (const k in row) out[camelKey(k)] = row[k];
+  return out as CamelRow<R>;
 }
 
 /** The reverse of camelRow, for inserts: a record's keys as the table's columns. */
 export function snakeRow<R extends object>(record: R): SnakeRow<R> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [snakeKey(k), v])) as SnakeRow<R>;
+  const out: Record<string, unknown> = {};
+  for (const k in record) out[snakeKey(k)] = record[k];
+  return out as SnakeRow<R>;
 }
