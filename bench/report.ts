@@ -86,7 +86,7 @@ export function renderMarkdown(r: Results): string {
       for (const v of s.variants) {
         out.push(`| ${v.label} | ${v.role} | ${fmt(v.median.coldStartMs, 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.coldStartMs, 0)).join(', ')} |`);
       }
-    } else {
+    } else if (s.variants.length) {
       out.push('| contender | role | req/s (median) | p50 ms | p99 ms | server RSS MiB | req/s per round | errors |');
       out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |');
       for (const v of s.variants) {

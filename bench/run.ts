@@ -19,6 +19,7 @@ import { canPin, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, 
 import { median, MiB, round, slope } from './lib/stats.js';
 import { renderMarkdown, type Results, type Scenario, type Sample, type Variant } from './report.js';
 import { flowBurstScenario, flowsScenario, type FlowsContext } from './scenarios/flows.js';
+import { g1, g2, g3 } from './scenarios/gateway.js';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -30,6 +31,8 @@ const CONNECTIONS = 16;
 const SOAK_SEC = QUICK ? 15 : 60;
 const SOAK_WARMUP_SEC = QUICK ? 5 : 10;
 const COLD_STARTS = QUICK ? 3 : 5;
+/** G3's processes (~65 MiB each): 100 in BENCHMARKS.md's by-hand run (`--g3-users 100`), fewer by default. */
+const G3_USERS = argv.includes('--g3-users') ? Number(argv[argv.indexOf('--g3-users') + 1]) : QUICK ? 10 : 25;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -633,6 +636,12 @@ async function scenario7() {
   });
 }
 
+/** G1-G3 (bench/scenarios/gateway.ts), with this run's settings. */
+function gatewayScenario(id: 'g1' | 'g2' | 'g3') {
+  const settings = { rounds: ROUNDS, durationSec: DURATION, warmupSec: WARMUP, connections: CONNECTIONS, users: G3_USERS, work: LOGS, freePort, log };
+  return async () => void scenarios.push(await { g1, g2, g3 }[id](settings));
+}
+
 // ---------------------------------------------------------------- main
 
 function machine() {
@@ -652,7 +661,7 @@ const onSignal = () => void stopAll().then(() => process.exit(130));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 try {
-  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s5b', scenario5b], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8]] as const) {
+  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s5b', scenario5b], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ...(['g1', 'g2', 'g3'] as const).map((id) => [id, gatewayScenario(id)] as const)] as const) {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.

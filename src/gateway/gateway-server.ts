@@ -33,6 +33,8 @@ export interface GatewayServerOptions {
   onCall?: (call: ForwardedCall) => void;
   /** DPoP at every upstream's endpoint (RFC 9449 §7): where proofs' jti values are kept, nonces; false turns it off. */
   dpop?: McpServerOptions['dpop'];
+  /** HTTP upstreams: false keeps 2025-era sessions on the SDK path instead of the pass-through (tests compare both). */
+  passThrough?: boolean;
 }
 
 /** The resources (RFC 8707) the authorization server must accept for these upstreams. */
@@ -55,9 +57,9 @@ export async function buildGatewayServer(upstreams: readonly UpstreamConfig[], o
   const report: GatewayObserver = { forwarded: (c) => (observer.forwarded(c), o.onCall?.(c)) };
   const catalog = scopeCatalog(o.scopes);
   const built: GatewayUpstream[] = upstreams.map((u) =>
-    createGatewayUpstream(u, { logger: o.logger, clock: o.clock, observer: report, covers: catalog.covers, ...(o.signer && { signer: o.signer }), ...(o.now && { now: o.now }) }),
+    createGatewayUpstream(u, { logger: o.logger, clock: o.clock, observer: report, covers: catalog.covers, ...(o.signer && { signer: o.signer }), ...(o.now && { now: o.now }), ...(o.passThrough !== undefined && { passThrough: o.passThrough }) }),
   );
-  observer.attachMetrics(metrics, () => built.map((g) => ({ upstream: g.config.name, count: g.pool.live().length })));
+  observer.attachMetrics(metrics, () => built.map((g) => ({ upstream: g.config.name, count: g.connections() })));
   const servers: Array<{ path: string; server: ProtectedMcpServer }> = [];
   for (const g of built) {
     const path = g.config.path;
@@ -77,16 +79,16 @@ export async function buildGatewayServer(upstreams: readonly UpstreamConfig[], o
       ...(o.corsOrigins && { corsOrigins: o.corsOrigins }),
       ...(o.metricsToken && { metricsToken: o.metricsToken }),
       ...(o.dpop !== undefined && { dpop: o.dpop }),
-    });
+    }, g.sessions && { sessions: g.sessions });
     servers.push({ path, server });
   }
   // Longest path first, so /mcp/files is not taken for /mcp.
-  const byPath = [...servers].sort((a, b) => b.path.length - a.path.length);
+  const byPath = [...servers]
+    .sort((a, b) => b.path.length - a.path.length)
+    .flatMap((s) => (s.path === '/mcp' ? ['/mcp', '/mcp/v1'] : [s.path]).map((p) => ({ exact: [p, `/.well-known/oauth-protected-resource${p}`], prefix: `${p}/`, server: s.server })));
   const route = (path: string) => {
-    for (const s of byPath) {
-      const paths = s.path === '/mcp' ? ['/mcp', '/mcp/v1'] : [s.path];
-      for (const p of paths) if (path === p || path.startsWith(`${p}/`) || path === `/.well-known/oauth-protected-resource${p}`) return s.server;
-    }
+    if (servers.length === 1) return servers[0]!.server;
+    for (const r of byPath) if (r.exact.includes(path) || path.startsWith(r.prefix)) return r.server;
     return servers[0]!.server;
   };
   const app = new Hono();

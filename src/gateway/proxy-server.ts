@@ -4,6 +4,7 @@ import type { Caller } from '../resource-server/types.js';
 import { UpstreamUnavailable, type ConnectionPool, type DownstreamSink } from './connection-pool.js';
 import type { GatewayObserver } from './observer.js';
 import type { ScopePolicy } from './scope-policy.js';
+import { knownCapabilities, markTools } from './tools-marking.js';
 import { SERVER_TO_CLIENT, type UpstreamConnection } from './upstream-connection.js';
 
 /** Everything the proxy of one upstream shares across callers. */
@@ -16,7 +17,7 @@ export interface ProxyUpstream {
 }
 
 /** Requests the downstream client sends that go to the upstream as they are. */
-const FORWARDED = [
+export const FORWARDED = [
   'tools/list',
   'tools/call',
   'resources/list',
@@ -37,7 +38,6 @@ const CAPABILITY_OF = (method: Forwarded) =>
 export const UPSTREAM_UNAVAILABLE = -32003;
 /** What a downstream gets while the upstream's capabilities are unknown (it failed to start): every feature, each failing clearly. */
 const ALL_CAPABILITIES: ServerCapabilities = { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, prompts: { listChanged: true }, completions: {}, logging: {} };
-const KNOWN = ['tools', 'resources', 'prompts', 'completions', 'logging'] as const;
 
 /**
  * The MCP server one caller talks to: a low-level SDK v2 server forwarding every request to the caller's
@@ -128,9 +128,7 @@ interface HandlerContext {
 }
 
 function describe(c: UpstreamConnection) {
-  const caps = c.client.getServerCapabilities() ?? {};
-  const capabilities: Record<string, unknown> = {};
-  for (const k of KNOWN) if (caps[k] !== undefined) capabilities[k] = caps[k];
+  const capabilities = knownCapabilities(c.client.getServerCapabilities() as Record<string, unknown> | undefined);
   return { capabilities: capabilities as ServerCapabilities, info: c.client.getServerVersion(), instructions: c.client.getInstructions() };
 }
 
@@ -155,22 +153,4 @@ async function forward(c: UpstreamConnection, method: Forwarded, params: Record<
   })) as Record<string, unknown>;
   await sent;
   return result;
-}
-
-/**
- * tools/list shows every tool, each marked with the scopes it needs (`_meta["oauth-mcp/requiredScopes"]`, as our
- * own tools do), and those this token cannot call with `_meta["oauth-mcp/missingScopes"]`: a client still sees
- * what a step-up would unlock (docs/gateway.md).
- */
-function markTools(policy: ScopePolicy, result: Record<string, unknown>, granted: readonly string[]) {
-  const tools = (result['tools'] ?? []) as Array<{ name: string; annotations?: { readOnlyHint?: boolean }; _meta?: Record<string, unknown> }>;
-  policy.learn(tools);
-  return {
-    ...result,
-    tools: tools.map((t) => {
-      const required = [...policy.scopesFor(t.name)];
-      const missing = required.filter((s) => !policy.covers(granted, [s]));
-      return { ...t, _meta: { ...t._meta, 'oauth-mcp/requiredScopes': required, ...(missing.length > 0 && { 'oauth-mcp/missingScopes': missing }) } };
-    }),
-  };
 }

@@ -5,6 +5,7 @@ import type { McpServerDeps } from './deps.js';
 import { ServerPool } from './server-pool.js';
 import type { ServerSource } from './server-source.js';
 import { SseSessions } from './sessions/sse-sessions.js';
+import type { SessionHandler } from './sessions/session-handler.js';
 import { StreamableSessions } from './sessions/streamable-sessions.js';
 import type { ToolScopeIndex } from './tool-scopes.js';
 import { DirectTransport } from './transports/direct-transport.js';
@@ -25,7 +26,7 @@ export interface McpRuntime {
   /** Idle servers the stateless path reuses (shared servers only). */
   pool: ServerPool | undefined;
   /** 2025-era Streamable HTTP with sessions. */
-  sessions: StreamableSessions;
+  sessions: SessionHandler;
   /** 2024-11-05 HTTP+SSE. */
   sse: SseSessions;
   /** Server-managed mode: the server's own token, used for requests that bring none. */
@@ -42,6 +43,8 @@ export interface McpRuntimeOptions {
   sessionNow?: () => number;
   /** SSE keep-alive comment interval for the 2024-11-05 stream; 0 turns it off. */
   sseKeepAliveMs?: number;
+  /** Serves the 2025-era sessions instead of the SDK sessions, which it is given to fall back to (the gateway's pass-through). */
+  sessions?: (sdk: SessionHandler) => SessionHandler;
 }
 
 export function createMcpRuntime(deps: McpServerDeps, servers: Servers, toolScopes: ToolScopeIndex, opts: McpRuntimeOptions = {}): McpRuntime {
@@ -64,12 +67,13 @@ export function createMcpRuntime(deps: McpServerDeps, servers: Servers, toolScop
   };
   // Scale-out: session ids name their instance, so nginx can send a session's requests back to it (docs/deploy.md).
   const idPrefix = deps.settings.instanceId ? `${deps.settings.instanceId}.` : '';
-  const sessions = new StreamableSessions({
+  const sdkSessions = new StreamableSessions({
     createServer: source,
     idPrefix,
     ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),
     ...(opts.sessionNow && { now: opts.sessionNow }),
   });
+  const sessions = opts.sessions ? opts.sessions(sdkSessions) : sdkSessions;
   const sse = new SseSessions(source, opts.sseKeepAliveMs, undefined, idPrefix);
   let shared: Promise<DirectTransport> | undefined;
   // Built on the first plain-endpoint call, not at start (cold start, BENCHMARKS.md scenario 6).

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { createMcpServerApp } from '../mcp/app.js';
 import type { McpEndpoint, McpServerDeps, McpSettings } from '../mcp/deps.js';
-import { createMcpRuntime, type McpRuntime, type Servers } from '../mcp/runtime.js';
+import { createMcpRuntime, type McpRuntime, type McpRuntimeOptions, type Servers } from '../mcp/runtime.js';
 import { createToolServer, type ServerIdentity } from '../mcp/server-factory.js';
 import { singleServer } from '../mcp/server-source.js';
 import type { ToolDefinition } from '../mcp/tool.js';
@@ -124,6 +124,8 @@ export interface ProtectedMcpServer extends HttpApp {
 /** What this repository's composition root shares between servers of one process (the audit queue and flow cache). */
 export interface McpServerInternals {
   auditShared?: AuditShared;
+  /** The gateway: its own 2025-era sessions (a pass-through to an HTTP upstream) in front of the SDK sessions. */
+  sessions?: McpRuntimeOptions['sessions'];
 }
 
 export async function createMcpServer(options: McpServerOptions, internals: McpServerInternals = {}): Promise<ProtectedMcpServer> {
@@ -197,6 +199,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     ...(options.sessions?.idleMs !== undefined && { sessionIdleMs: options.sessions.idleMs }),
     ...(options.sessions?.now && { sessionNow: options.sessions.now }),
     ...(options.sessions?.sseKeepAliveMs !== undefined && { sseKeepAliveMs: options.sessions.sseKeepAliveMs }),
+    ...(internals.sessions && { sessions: internals.sessions }),
   });
   if (runtime.serverToken && typeof options.tools === 'function') {
     const serverToken = runtime.serverToken;

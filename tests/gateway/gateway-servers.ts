@@ -15,7 +15,7 @@ import { freePort } from '../helpers/ports.js';
  * builds them (public createAuthorizationServer, buildGatewayServer), on an in-memory store, demo sign-in.
  * `calls` collects what the gateway reports for the audit trail and /metrics.
  */
-export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: { now?: () => number } = {}) {
+export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: { now?: () => number; passThrough?: boolean } = {}) {
   const [asPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${asPort}`;
   const mcpUrl = `http://127.0.0.1:${mcpPort}`;
@@ -45,6 +45,7 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
     clock,
     signer: { issuer, signingKey: () => auth.deps.keys.signingKey() },
     ...(opts.now && { now: opts.now }),
+    ...(opts.passThrough !== undefined && { passThrough: opts.passThrough }),
   });
   const g = gateway.upstreams[0]!;
   await auth.listen({ port: asPort });

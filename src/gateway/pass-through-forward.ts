@@ -1,0 +1,187 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../log/logger.js';
+import type { Caller } from '../resource-server/types.js';
+import { isSse, messagesOf, responseTo, rewriteResult, sseEvent, type Message } from './json-rpc-body.js';
+import type { GatewayObserver } from './observer.js';
+import { firstBytes, headerOf, IdleTimer } from './pass-through-stream.js';
+import { readAll, type UpstreamHttp } from './upstream-http.js';
+
+/** JSON-RPC code for a gateway-side failure to reach the upstream (the SDK path's UPSTREAM_UNAVAILABLE). */
+export const UPSTREAM_UNAVAILABLE = -32003;
+
+/** What every exchange with one HTTP upstream shares. */
+export interface PassThroughUpstream {
+  name: string;
+  http: UpstreamHttp;
+  /** The config's fixed headers, then the caller's identity (identity-cache.ts). */
+  headers(caller: Caller): Record<string, string>;
+  observer: GatewayObserver;
+  logger: Logger;
+}
+
+/** One POST to forward: the downstream request, its parsed body, the upstream session and how to answer. */
+export interface Exchange {
+  up: PassThroughUpstream;
+  caller: Caller;
+  /** The downstream request: its Accept, protocol version and abort signal. */
+  request: Request;
+  body: unknown;
+  upstreamSessionId: string | undefined;
+  /** The gateway's own session id, put on the answer in place of the upstream's. */
+  sessionId: string | undefined;
+  /** No byte from the upstream for this long ends the exchange with a JSON-RPC error (progress restarts it). */
+  timeoutMs: number;
+  /** Read the whole answer and change the result of the response to the body's id before answering. */
+  rewrite?: (result: Message) => Message;
+}
+
+/** The upstream's answer, before it is turned into a Response: its status and session id, for the session table. */
+export interface Forwarded {
+  response: Response;
+  status: number;
+  upstreamSessionId: string | undefined;
+  /** The rewritten (whole) body's messages, when `rewrite` was given. */
+  messages?: Message[];
+}
+
+/**
+ * Sends the body upstream as it is and answers with what comes back, byte for byte, JSON or SSE, while it comes
+ * (progress notifications and the upstream's requests to the client reach the client before the result); only
+ * the session header is the gateway's. A tools/call is reported (gateway_call audit event, per-upstream metrics)
+ * with its outcome read from the response once the answer ends.
+ */
+export async function forwardPost(x: Exchange): Promise<Forwarded> {
+  const id = idOf(x.body);
+  const method = methodOf(x.body);
+  const tool = method === 'tools/call' ? String(((x.body as Message)['params'] as Message | undefined)?.['name'] ?? '') : undefined;
+  const started = performance.now();
+  const report = (outcome: 'success' | 'tool_error' | 'failure', error?: string) => {
+    if (tool === undefined) return;
+    x.up.observer.forwarded({ upstream: x.up.name, subject: x.caller.subject, clientId: x.caller.clientId, method: 'tools/call', tool, outcome, latencyMs: performance.now() - started, ...(error && { error }) });
+  };
+  const abort = new AbortController();
+  const onClientGone = () => abort.abort(new Error('the client disconnected'));
+  x.request.signal.addEventListener('abort', onClientGone, { once: true });
+  const timer = new IdleTimer(x.timeoutMs, () => abort.abort(new Error(`no answer within ${x.timeoutMs} ms`)));
+  let res: IncomingMessage;
+  try {
+    res = await x.up.http.request({ method: 'POST', headers: requestHeaders(x), body: JSON.stringify(x.body), signal: abort.signal });
+  } catch (err) {
+    timer.stop();
+    x.request.signal.removeEventListener('abort', onClientGone);
+    const message = `Upstream ${x.up.name} failed: ${(err as Error).message}`;
+    report('failure', (err as Error).message);
+    return { response: jsonRpcAnswer(id, message, x.sessionId), status: 502, upstreamSessionId: undefined };
+  }
+  const status = res.statusCode ?? 502;
+  const upstreamSessionId = headerOf(res, 'mcp-session-id');
+  const contentType = headerOf(res, 'content-type');
+  const sse = isSse(contentType);
+  const headers: Record<string, string> = { ...(contentType && { 'content-type': contentType }), ...(x.sessionId && { 'mcp-session-id': x.sessionId }), ...(sse && { 'cache-control': 'no-cache' }) };
+  const done = () => {
+    timer.stop();
+    x.request.signal.removeEventListener('abort', onClientGone);
+  };
+  if (x.rewrite || !sse || status >= 300) {
+    // A JSON answer (or one to rewrite) is read whole: one small document, no stream to keep open.
+    timer.touch();
+    let text: string;
+    try {
+      res.on('data', () => timer.touch());
+      text = await readAll(res);
+    } catch (err) {
+      done();
+      report('failure', (err as Error).message);
+      return { response: jsonRpcAnswer(id, `Upstream ${x.up.name} failed: ${(abort.signal.reason as Error | undefined)?.message ?? (err as Error).message}`, x.sessionId), status: 502, upstreamSessionId };
+    }
+    done();
+    if (status === 202 || !text) return { response: new Response(null, { status, headers }), status, upstreamSessionId };
+    if (x.rewrite && status < 300) text = rewriteResult(text, sse, id, x.rewrite);
+    const messages = tool !== undefined || x.rewrite ? messagesOf(text, sse) : undefined;
+    if (tool !== undefined) outcomeOf(messages!, id, report);
+    return { response: new Response(text, { status, headers }), status, upstreamSessionId, ...(messages && { messages }) };
+  }
+  const failure = (error: string) => sseEvent({ jsonrpc: '2.0', id: id ?? null, error: { code: UPSTREAM_UNAVAILABLE, message: `Upstream ${x.up.name} failed: ${error}` } });
+  const reason = () => (abort.signal.reason as Error | undefined)?.message ?? 'the upstream closed the answer';
+  // Most answers are one event and the end of the stream, read together: answered as one body (one write, no
+  // chunked encoding, no web stream). An answer still open after its first bytes is streamed from there on.
+  const first = await firstBytes(res, timer);
+  if (first.ended || first.broken) {
+    done();
+    let text = Buffer.concat(first.chunks).toString('utf8');
+    if (first.broken && id !== undefined) text += failure(reason());
+    if (tool !== undefined) first.broken ? report('failure', reason()) : outcomeOf(messagesOf(text, true), id, report);
+    return { response: new Response(text, { status, headers }), status, upstreamSessionId };
+  }
+  const seen: string[] | undefined = tool !== undefined ? first.chunks.map((c) => c.toString('utf8')) : undefined;
+  let open = true;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of first.chunks) controller.enqueue(chunk);
+      const finish = (error?: string) => {
+        if (!open) return;
+        open = false;
+        done();
+        // The answer started as SSE: the failure becomes the request's JSON-RPC error, as its last event.
+        if (error !== undefined && id !== undefined) controller.enqueue(Buffer.from(failure(error)));
+        if (seen) error !== undefined ? report('failure', error) : outcomeOf(messagesOf(seen.join(''), true), id, report);
+        controller.close();
+      };
+      res.on('data', (chunk: Buffer) => {
+        timer.touch();
+        seen?.push(chunk.toString('utf8'));
+        if (open) controller.enqueue(chunk);
+      });
+      const broken = () => finish(reason());
+      res.once('end', () => finish());
+      res.on('error', broken);
+      res.once('close', () => (res.complete ? finish() : broken()));
+      if (res.destroyed) broken();
+      else res.resume();
+    },
+    cancel() {
+      if (!open) return;
+      open = false;
+      done();
+      res.destroy();
+      if (seen) report('failure', 'the client disconnected');
+    },
+  });
+  return { response: new Response(stream, { status, headers }), status, upstreamSessionId };
+}
+
+/** The headers of a request upstream: the caller's identity, the upstream's session and what the client asked for. */
+export function requestHeaders(x: Pick<Exchange, 'up' | 'caller' | 'request' | 'upstreamSessionId'>, protocolVersion?: string): Record<string, string> {
+  const version = x.request.headers.get('mcp-protocol-version') ?? protocolVersion;
+  return {
+    ...x.up.headers(x.caller),
+    'content-type': 'application/json',
+    accept: x.request.headers.get('accept') ?? 'application/json, text/event-stream',
+    ...(x.upstreamSessionId && { 'mcp-session-id': x.upstreamSessionId }),
+    ...(version && { 'mcp-protocol-version': version }),
+  };
+}
+
+/** A JSON-RPC error for the request (HTTP 200, as the SDK path answers a failed upstream), or a bare 502 for a notification. */
+export function jsonRpcAnswer(id: string | number | undefined, message: string, sessionId: string | undefined, code = UPSTREAM_UNAVAILABLE): Response {
+  const headers = { 'content-type': 'application/json', ...(sessionId && { 'mcp-session-id': sessionId }) };
+  return new Response(JSON.stringify({ jsonrpc: '2.0', id: id ?? null, error: { code, message } }), { status: id === undefined ? 502 : 200, headers });
+}
+
+function outcomeOf(messages: readonly Message[], id: unknown, report: (o: 'success' | 'tool_error' | 'failure', error?: string) => void): void {
+  const answer = responseTo(messages, id);
+  if (!answer) return report('failure', 'no answer');
+  const error = answer['error'] as { message?: string } | undefined;
+  if (error) return report('failure', String(error.message ?? 'error'));
+  report((answer['result'] as { isError?: boolean } | undefined)?.isError ? 'tool_error' : 'success');
+}
+
+export const idOf = (body: unknown): string | number | undefined => {
+  const id = body && typeof body === 'object' && !Array.isArray(body) ? (body as Message)['id'] : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+};
+export const methodOf = (body: unknown): string | undefined => {
+  const m = body && typeof body === 'object' && !Array.isArray(body) ? (body as Message)['method'] : undefined;
+  return typeof m === 'string' ? m : undefined;
+};
+
