@@ -12,13 +12,12 @@ export interface DataItem {
   updated_at: string;
 }
 
-const toWire = (r: DataItemRecord): DataItem => ({
-  id: r.id,
-  name: r.name,
-  value: r.value,
-  created_at: new Date(r.createdAt * 1000).toISOString(),
-  updated_at: new Date(r.updatedAt * 1000).toISOString(),
-});
+const toWire = (r: DataItemRecord): DataItem => {
+  const created = new Date(r.createdAt * 1000).toISOString();
+  // An item never changed has both times equal: formatted once (every item of every list is formatted).
+  const updated = r.updatedAt === r.createdAt ? created : new Date(r.updatedAt * 1000).toISOString();
+  return { id: r.id, name: r.name, value: r.value, created_at: created, updated_at: updated };
+};
 
 /**
  * The owner-scoped data items behind both the MCP tools and /api/data: one service, so both see the same

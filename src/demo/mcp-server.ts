@@ -1,6 +1,6 @@
 import { createMcpServer, type Clock, type Logger, type McpServerOptions, type ProtectedMcpServer, type Store } from '../index.js';
 import { createTokenVerifier, scopeCatalog, type TokenVerifier } from '../resource-server/index.js';
-import { demoApiRoutes } from './api/routes.js';
+import { demoApiReads, demoApiRoutes } from './api/routes.js';
 import { DataService } from './data-service.js';
 import type { DataQuota } from './quota.js';
 import { apiAudiences, serverResources } from './resources.js';
@@ -66,6 +66,10 @@ export async function createDemoMcpServer(
     instructions: INSTRUCTIONS,
     resourceName: 'oauth-mcp',
     routes: [{ prefix: '/api', app: ({ dpop }) => demoApiRoutes({ verifier, origin, audiences: [endpoint, alias], scopes, data, ...(dpop && { dpop }) }) }],
-  }, internals);
+  }, {
+    ...internals,
+    // GET /api/data and /api/user/profile are also answered by node:http directly, with the same checks and answers.
+    directReads: ({ dpop }) => demoApiReads({ verifier, origin, audiences: [endpoint, alias], scopes, data, ...(dpop && { dpop }) }),
+  });
   return Object.assign(server, { data });
 }

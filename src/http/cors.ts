@@ -10,18 +10,32 @@ type CorsOptions = NonNullable<Parameters<typeof cors>[0]>;
  * web Response afterwards (about a tenth of a token request's CPU, BENCHMARKS.md). Preflights (OPTIONS) are
  * Hono's own; the headers of every other answer, errors included, are the same as Hono's.
  */
-function corsAfter(opts: CorsOptions): MiddlewareHandler {
+function corsAfter(opts: CorsOptions & { origin: string | ((origin: string) => string | null) }): MiddlewareHandler {
   const preflight = cors(opts);
-  const expose = opts.exposeHeaders?.join(',');
-  const allowOrigin = typeof opts.origin === 'function' ? opts.origin : () => opts.origin as string;
+  const headersFor = simpleCorsHeaders(opts);
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
     await next();
-    const origin = await allowOrigin(c.req.header('origin') ?? '', c);
-    if (origin) setResponseHeader(c, 'Access-Control-Allow-Origin', origin);
-    if (opts.credentials) setResponseHeader(c, 'Access-Control-Allow-Credentials', 'true');
-    if (expose) setResponseHeader(c, 'Access-Control-Expose-Headers', expose);
-    if (opts.origin !== '*') setResponseHeader(c, 'Vary', 'Origin', true);
+    for (const [name, value] of headersFor(c.req.header('origin'))) setResponseHeader(c, name, value, name === 'Vary');
+  };
+}
+
+/**
+ * The CORS headers of an answer that is not a preflight, for the request's Origin (in the order Hono's cors()
+ * sets them); `Vary` is appended to any the handler set. Shared by corsAfter and the routes node:http answers
+ * directly, so both send the same.
+ */
+function simpleCorsHeaders(opts: CorsOptions & { origin: string | ((origin: string) => string | null) }): (origin: string | undefined) => Array<[string, string]> {
+  const expose = opts.exposeHeaders?.join(',');
+  const allowOrigin = typeof opts.origin === 'function' ? opts.origin : () => opts.origin as string;
+  return (requestOrigin) => {
+    const out: Array<[string, string]> = [];
+    const origin = allowOrigin(requestOrigin ?? '');
+    if (origin) out.push(['Access-Control-Allow-Origin', origin]);
+    if (opts.credentials) out.push(['Access-Control-Allow-Credentials', 'true']);
+    if (expose) out.push(['Access-Control-Expose-Headers', expose]);
+    if (opts.origin !== '*') out.push(['Vary', 'Origin']);
+    return out;
   };
 }
 
@@ -54,11 +68,20 @@ export const PUBLIC_CORS_HEADERS: Readonly<Record<string, string>> = {
  * WWW-Authenticate and Mcp-Session-Id and accepting the MCP headers (RS-10).
  */
 export function allowlistCors(origins: readonly string[]): MiddlewareHandler {
-  return corsAfter({
-    origin: (origin) => (origins.includes('*') || origins.includes(origin) ? origin : null),
+  return corsAfter(allowlistOptions(origins));
+}
+
+/** What allowlistCors() adds to an answer that is not a preflight, for routes answered by node:http directly. */
+export function allowlistCorsHeaders(origins: readonly string[]): (origin: string | undefined) => Array<[string, string]> {
+  return simpleCorsHeaders(allowlistOptions(origins));
+}
+
+function allowlistOptions(origins: readonly string[]) {
+  return {
+    origin: (origin: string) => (origins.includes('*') || origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID', 'DPoP'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Retry-After', 'DPoP-Nonce'],
     maxAge: 600,
-  });
+  };
 }

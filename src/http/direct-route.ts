@@ -10,7 +10,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 export interface DirectRoute {
   method: string;
   path: string;
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead. */
+  handle(req: IncomingMessage, res: ServerResponse): void | false;
 }
 
 /**
@@ -25,7 +26,6 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const route = direct.find((r) => r.path === path && r.method === req.method);
-    if (route) route.handle(req, res);
-    else void viaHono(req, res);
+    if (!route || route.handle(req, res) === false) void viaHono(req, res);
   };
 }

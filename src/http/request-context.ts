@@ -42,16 +42,28 @@ export function requestContext(opts: { logger: Logger; metrics: Metrics; after?:
         await next();
       } finally {
         if (opts.after) await opts.after(c).catch((err: unknown) => opts.logger.error({ err }, 'after-response hook failed'));
-        const seconds = (performance.now() - started) / 1000;
-        const route = routeLabel(c);
-        const status = c.res.status;
-        opts.metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
-        opts.metrics.httpDuration.observe({ route, method: c.req.method }, seconds);
         setResponseHeader(c, 'X-Request-Id', reqId);
-        const line = { method: c.req.method, path: c.req.path, route, status, ms: Math.round(seconds * 10_000) / 10 };
-        if (QUIET.has(c.req.path)) opts.logger.debug(line, 'request');
-        else opts.logger.info(line, 'request');
+        recordRequest(opts, { method: c.req.method, path: c.req.path, route: routeLabel(c), status: c.res.status, started });
       }
     });
   };
+}
+
+/**
+ * The metrics and the log line of one answered request, for requestContext and the routes node:http answers
+ * directly (http/direct-route.ts). `started` is performance.now() when the request came in.
+ */
+export function recordRequest(
+  opts: { logger: Logger; metrics: Pick<Metrics, 'httpRequests' | 'httpDuration'> },
+  r: { method: string; path: string; route: string; status: number; started: number },
+): void {
+  const seconds = (performance.now() - r.started) / 1000;
+  opts.metrics.httpRequests.inc({ route: r.route, method: r.method, status: String(r.status) });
+  opts.metrics.httpDuration.observe({ route: r.route, method: r.method }, seconds);
+  const quiet = QUIET.has(r.path);
+  // The line is built only when it will be written.
+  if (!opts.logger.isLevelEnabled(quiet ? 'debug' : 'info')) return;
+  const line = { method: r.method, path: r.path, route: r.route, status: r.status, ms: Math.round(seconds * 10_000) / 10 };
+  if (quiet) opts.logger.debug(line, 'request');
+  else opts.logger.info(line, 'request');
 }

@@ -16,6 +16,16 @@ export const MAX_MCP_BODY_BYTES = 1024 * 1024;
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
 
+/** The MCP server's security headers (hono/secure-headers): its resources may be read cross-origin. */
+export const MCP_SECURE_HEADERS = { crossOriginResourcePolicy: false } as const;
+
+/** On a loopback bind, the Host names accepted (DNS rebinding); undefined when Host is not checked. */
+export function allowedHostnames(settings: Pick<McpServerDeps['settings'], 'bindHost' | 'origin'>): string[] | undefined {
+  if (settings.bindHost === undefined || !LOOPBACK_HOSTS.includes(settings.bindHost)) return undefined;
+  const publicHost = new URL(settings.origin).hostname;
+  return [...new Set(['127.0.0.1', 'localhost', '[::1]', publicHost])];
+}
+
 /** Routes the program mounts beside the MCP endpoint (a REST API, say), under their path prefixes. */
 export interface MountedRoutes {
   /** e.g. /api: CORS from the allowlist and the Origin check cover `${prefix}` and `${prefix}/*`. */
@@ -33,11 +43,9 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
-  if (settings.bindHost !== undefined && LOOPBACK_HOSTS.includes(settings.bindHost)) {
-    const publicHost = new URL(settings.origin).hostname;
-    app.use('*', hostHeaderValidation([...new Set(['127.0.0.1', 'localhost', '[::1]', publicHost])]));
-  }
+  app.use('*', secureHeaders(MCP_SECURE_HEADERS));
+  const hosts = allowedHostnames(settings);
+  if (hosts) app.use('*', hostHeaderValidation(hosts));
   // Discovery documents carry their own public CORS; the MCP endpoint and mounted routes only the allowlist.
   const guarded = [...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)];
   for (const base of guarded) {

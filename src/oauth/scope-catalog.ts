@@ -45,8 +45,8 @@ export function scopeCatalog(definitions: ScopeDefinitions, defaults?: readonly 
     known,
     order: (scopes) => [...new Set([...known(scopes), ...scopes])],
     covers(granted, needed) {
-      const covered = new Set(granted.flatMap((s) => [s, ...(implies.get(s) ?? [])]));
-      return needed.every((s) => covered.has(s));
+      // Checked on every protected request: no set is built for it.
+      return needed.every((s) => granted.includes(s) || granted.some((g) => implies.get(g)?.includes(s)));
     },
   };
 }

@@ -43,7 +43,8 @@ export class McpFlowTracker {
 
   constructor(private readonly deps: { events: EventSink; logger: Logger; nowMs?: () => number }) {}
 
-  async called(token: { clientId: string; subject: string; grantId?: string | undefined }, path = ''): Promise<void> {
+  /** Returns nothing when the answer was cached (the steady state: no promise per request), else the lookup. */
+  called(token: { clientId: string; subject: string; grantId?: string | undefined }, path = ''): void | Promise<void> {
     const nowMs = (this.deps.nowMs ?? Date.now)();
     const key = token.grantId ? `grant:${token.grantId}` : `client:${token.clientId}`;
     const hit = this.checked.get(key);
@@ -51,6 +52,10 @@ export class McpFlowTracker {
       setLogFlow(hit.flowId, token.clientId);
       return;
     }
+    return this.lookUp(token, key, nowMs, path);
+  }
+
+  private async lookUp(token: { clientId: string; subject: string; grantId?: string | undefined }, key: string, nowMs: number, path: string): Promise<void> {
     try {
       const flowId = await emit(this.deps.events, { type: 'mcp.called', clientId: token.clientId, subject: token.subject, grantId: token.grantId, path });
       if (!flowId) return;

@@ -33,9 +33,8 @@ export function observeAuthServer(app: Hono, deps: Base & { keys: KeyRing; metri
  * Why the resource server refused a request, read from its challenge (RS-3, RS-4, RS-6): missing_token,
  * invalid_request, insufficient_scope, or invalid_token with its stable reason ("token expired" ...).
  */
-export function challengeReason(res: Response): string | undefined {
-  if (res.status !== 401 && res.status !== 403 && res.status !== 400) return undefined;
-  const header = res.headers.get('www-authenticate');
+export function challengeReason(status: number, header: string | null | undefined): string | undefined {
+  if (status !== 401 && status !== 403 && status !== 400) return undefined;
   if (!header || !/^bearer\b/i.test(header)) return undefined;
   const error = /error="([^"]*)"/.exec(header)?.[1];
   if (!error) return 'missing_token';
@@ -58,12 +57,23 @@ export interface McpObservabilityOptions extends Omit<Base, 'store'> {
   metricsToken?: string | undefined;
 }
 
+/** What the MCP server's observability does for a route node:http answers directly (http/direct-route.ts), as requestContext and `after` do on Hono. */
+export interface McpRequestObserver {
+  logger: Logger;
+  metrics: Metrics;
+  /**
+   * Once the answer is ready: a bearer refusal is counted by reason, and a verified caller's flow learns of its
+   * first MCP call (status below 400 only).
+   */
+  answered(path: string, status: number, wwwAuthenticate: string | null | undefined, token: VerifiedToken | undefined): void | Promise<void>;
+}
+
 /**
  * The MCP server behind its request context, /metrics (with the open sessions and the resource server's
  * refusals by reason) and /ready (database reachable, issuer keys loaded). After each request with a verified
- * token, the client's flow learns of its first MCP call.
+ * token, the client's flow learns of its first MCP call. `observer` does the same for direct routes.
  */
-export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono {
+export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): { app: Hono; observer: McpRequestObserver } {
   const metrics = new Metrics('mcp-server');
   metrics.gauge('mcp_active_sessions', 'Open MCP sessions, by transport', ['transport'], () => {
     const s = opts.sessions();
@@ -77,12 +87,15 @@ export function observeMcpServer(app: Hono, opts: McpObservabilityOptions): Hono
   if (audit) opts.onAudit?.(audit);
   // The MCP side emits its calls to the same sink as the authorization server's handlers (audit-events.ts).
   const flows = store && audit && new McpFlowTracker({ events: auditEventSink(audit, store, opts.clock), logger: opts.logger });
-  const after = async (c: Context) => {
-    const reason = challengeReason(c.res);
-    if (reason) metrics.authFailure(c.req.path.startsWith('/api/') ? 'api' : 'mcp', reason);
-    const token = c.get('auth') as VerifiedToken | undefined;
-    if (flows && token && c.res.status < 400) await flows.called(token, c.req.path);
+  const answered: McpRequestObserver['answered'] = (path, status, wwwAuthenticate, token) => {
+    const reason = challengeReason(status, wwwAuthenticate);
+    if (reason) metrics.authFailure(path.startsWith('/api/') ? 'api' : 'mcp', reason);
+    if (flows && token && status < 400) return flows.called(token, path);
   };
+  const after = async (c: Context) => answered(c.req.path, c.res.status, c.res.headers.get('www-authenticate'), c.get('auth') as VerifiedToken | undefined);
   const ready: ReadinessChecks = store ? { database: () => store.ping(), keys: opts.keysReady } : { keys: opts.keysReady };
-  return observedApp(app, { logger: opts.logger, metrics, ready, after, metricsToken: opts.metricsToken });
+  return {
+    app: observedApp(app, { logger: opts.logger, metrics, ready, after, metricsToken: opts.metricsToken }),
+    observer: { logger: opts.logger, metrics, answered },
+  };
 }

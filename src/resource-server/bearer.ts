@@ -45,7 +45,17 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export async function authenticate(request: Request, opts: BearerOptions): Promise<VerifiedToken | Response> {
-  const result = await check(request, opts);
+  const url = new URL(request.url);
+  const result = await checkBearer(
+    {
+      method: request.method,
+      pathname: url.pathname,
+      tokenInQuery: url.searchParams.has('access_token'),
+      authorization: request.headers.get('authorization'),
+      dpop: request.headers.get('dpop'),
+    },
+    opts,
+  );
   return 'status' in result ? challengeResponse(result) : result;
 }
 
@@ -59,16 +69,49 @@ export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
   };
 }
 
-async function check(request: Request, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
+/**
+ * `header.trim().split(/\s+/)`, without running that regex over a long token in the usual case: "<scheme> <token>"
+ * with one space, a scheme without whitespace and a b64token (which has none either) split there the same way.
+ */
+function credentialParts(header: string): string[] {
+  const space = header.indexOf(' ');
+  if (space > 0) {
+    const scheme = header.slice(0, space);
+    const rest = header.slice(space + 1);
+    if (!/\s/.test(scheme) && B64TOKEN.test(rest)) return [scheme, rest];
+  }
+  return header.trim().split(/\s+/);
+}
+
+/**
+ * What the bearer check reads of a request, whichever server read it: a web Request ({@link authenticate}) or
+ * a node:http one (a route answered directly, http/direct-route.ts). Headers as `Headers.get` gives them:
+ * repeated lines joined with ", ".
+ */
+export interface BearerRequest {
+  method: string;
+  /** The URL's path, without the query: a DPoP proof's htu names it (RFC 9449 §4.3). */
+  pathname: string;
+  /** Whether the query string has an access_token parameter (RS-7: refused, never tried). */
+  tokenInQuery: boolean;
+  authorization: string | null | undefined;
+  dpop: string | null | undefined;
+}
+
+/**
+ * The check itself, framework-free: the verified token, or the challenge to answer with (challengeHeaders and
+ * the body give the same answer as {@link authenticate}'s Response).
+ */
+export async function checkBearer(request: BearerRequest, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
   const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
-  const header = request.headers.get('authorization');
-  const url = new URL(request.url);
-  const inQuery = url.searchParams.has('access_token');
+  const header = request.authorization;
+  const inQuery = request.tokenInQuery;
   // RFC 6750 §3.1: more than one method of sending a token is invalid_request.
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
   if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
-  const scheme = (header?.trim().split(/\s+/, 1)[0] ?? '').toLowerCase();
+  const parts = header ? credentialParts(header) : [];
+  const scheme = (parts[0] ?? '').toLowerCase();
   const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
   if (!header || (scheme !== 'bearer' && !dpop)) {
@@ -76,7 +119,6 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
     // RFC 9449 §7.1: a resource accepting DPoP names it (and its algs) in the challenge, beside Bearer.
     return opts.dpop ? { ...missing, alsoChallenges: [dpopNoTokenChallenge(ctx)] } : missing;
   }
-  const parts = header.trim().split(/\s+/);
   if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
     return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);
   }
@@ -90,7 +132,7 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
     throw err;
   }
   if (dpop) {
-    const refused = await checkDpopRequest(request, url, token, dpop, ctx);
+    const refused = await checkDpopRequest(request, token, dpop, ctx);
     if (refused) return refused;
   } else if (token.dpopJkt) {
     // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
@@ -98,8 +140,12 @@ async function check(request: Request, opts: BearerOptions): Promise<VerifiedTok
       ? dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is DPoP-bound: send it with Authorization: DPoP and a proof'))
       : invalidTokenChallenge(ctx, 'this access token is DPoP-bound and this resource does not accept DPoP');
   }
-  const accepted = (opts.audiences ?? [opts.resource]).map((a) => canonicalResource(a) ?? a);
-  if (!accepted.includes(token.audience)) return invalidTokenChallenge(ctx, 'token not issued for this resource');
+  // The token's audience is canonical (the verifier made it so); an accepted audience written canonically matches
+  // as it is, so the canonical forms are computed only when none does.
+  const audiences = opts.audiences ?? [opts.resource];
+  if (!audiences.includes(token.audience) && !audiences.some((a) => (canonicalResource(a) ?? a) === token.audience)) {
+    return invalidTokenChallenge(ctx, 'token not issued for this resource');
+  }
   const covers = opts.catalog?.covers ?? ((granted, needed) => needed.every((s) => granted.includes(s)));
   if (!covers(token.scopes, opts.requiredScopes)) {
     // RS-6: ask for what the caller holds plus what the operation needs, so a client that replaces its scopes

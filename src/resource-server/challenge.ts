@@ -104,15 +104,17 @@ export function invalidRequestChallenge(ctx: ChallengeContext, description: stri
   };
 }
 
-/** The challenge as an HTTP response: JSON body, WWW-Authenticate, never cached. */
+/**
+ * The headers of a challenge's answer: JSON, WWW-Authenticate, never cached. RFC 9110 §11.6.1: several
+ * challenges may share one field, comma-separated, which is what node:http sends for the appended headers of a
+ * web Response too.
+ */
+export function challengeHeaders(ch: Challenge): Record<string, string> {
+  const www = ch.alsoChallenges?.length ? [ch.wwwAuthenticate, ...ch.alsoChallenges].join(', ') : ch.wwwAuthenticate;
+  return { 'Content-Type': 'application/json', 'WWW-Authenticate': www, 'Cache-Control': 'no-store', ...ch.headers };
+}
+
+/** The challenge as an HTTP response (challengeHeaders, the JSON body). */
 export function challengeResponse(ch: Challenge): Response {
-  const headers = new Headers({
-    'Content-Type': 'application/json',
-    'WWW-Authenticate': ch.wwwAuthenticate,
-    'Cache-Control': 'no-store',
-    ...ch.headers,
-  });
-  // RFC 9110 §11.6.1: several challenges; node:http sends them as one comma-separated field, which is equivalent.
-  for (const extra of ch.alsoChallenges ?? []) headers.append('WWW-Authenticate', extra);
-  return new Response(JSON.stringify(ch.body), { status: ch.status, headers });
+  return new Response(JSON.stringify(ch.body), { status: ch.status, headers: challengeHeaders(ch) });
 }

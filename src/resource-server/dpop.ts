@@ -54,12 +54,17 @@ export function dpopNoTokenChallenge(ctx: ChallengeContext): string {
  * only the proof is checked per request. Returns a challenge, or undefined when the proof holds.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
-export async function checkDpopRequest(request: Request, url: URL, token: VerifiedToken, dpop: ResourceDpop, ctx: ChallengeContext): Promise<Challenge | undefined> {
+export async function checkDpopRequest(
+  request: { method: string; pathname: string; dpop: string | null | undefined },
+  token: VerifiedToken,
+  dpop: ResourceDpop,
+  ctx: ChallengeContext,
+): Promise<Challenge | undefined> {
   if (!token.dpopJkt) return dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is not DPoP-bound: send it as Bearer'));
   try {
-    const proof = await verifyDpopProof(request.headers.get('dpop') ?? undefined, {
+    const proof = await verifyDpopProof(request.dpop ?? undefined, {
       htm: request.method,
-      htu: `${dpop.publicUrl}${url.pathname}`,
+      htu: `${dpop.publicUrl}${request.pathname}`,
       now: dpop.clock(),
       accessToken: token.token,
       replay: dpop.replay,

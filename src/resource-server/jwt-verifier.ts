@@ -63,7 +63,9 @@ export class JwtVerifier implements TokenVerifier {
     if (this.opts.isRevoked) {
       let revoked: boolean;
       try {
-        revoked = await this.opts.isRevoked(verified.jti, verified);
+        const answer = this.opts.isRevoked(verified.jti, verified);
+        // A cached answer comes back as it is: awaiting it would cost a promise on every request.
+        revoked = typeof answer === 'boolean' ? answer : await answer;
       } catch (cause) {
         throw new OAuthError('invalid_token', 'token status could not be checked', { cause });
       }

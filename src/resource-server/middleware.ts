@@ -32,7 +32,8 @@ export interface ProtectOptions {
 /** Hono context variables set by {@link bearer}: `c.get('caller')`, and the verified token as `c.get('auth')`. */
 export type CallerVariables = { caller: Caller; auth: VerifiedToken };
 
-function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOptions {
+/** The bearer check's options from a route's ProtectOptions (canonical resource, default metadata URL and audiences). */
+export function bearerOptions(verifier: TokenVerifier, o: ProtectOptions): BearerOptions {
   const resource = canonicalResource(o.resource);
   if (resource === null) throw new TypeError(`resource ${o.resource} is not an absolute http(s) URL without a fragment`);
   return {

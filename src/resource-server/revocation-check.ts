@@ -39,8 +39,16 @@ export function revocationCheck(source: RevocationSource, options: RevocationChe
     return revoked;
   };
 
-  return async function isRevoked(jti: string, token?: { grantId?: string | undefined }): Promise<boolean> {
+  // Answered at once when both answers are cached (every request of a busy token): no promise to make or wait for.
+  return function isRevoked(jti: string, token?: { grantId?: string | undefined }): boolean | Promise<boolean> {
     const grantId = token?.grantId;
+    const jtiHit = byJti.get(jti);
+    const grantHit = grantId ? byGrant.get(grantId) : false;
+    if (jtiHit !== undefined && grantHit !== undefined) return jtiHit || grantHit;
+    return lookedUp(jti, grantId);
+  };
+
+  async function lookedUp(jti: string, grantId: string | undefined): Promise<boolean> {
     const [jtiRevoked, grantRevoked] = await Promise.all([
       cached(byJti, jti, () => source.isAccessTokenRevoked(jti)),
       grantId
@@ -51,5 +59,5 @@ export function revocationCheck(source: RevocationSource, options: RevocationChe
         : false,
     ]);
     return jtiRevoked || grantRevoked;
-  };
+  }
 }

@@ -5,7 +5,10 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { createMcpServerApp } from '../mcp/app.js';
+import { allowedHostnames, createMcpServerApp, MCP_SECURE_HEADERS } from '../mcp/app.js';
+import { directReads, type ReadAnswer } from '../mcp/direct-reads.js';
+import { secureHeaderValues } from '../http/security-headers.js';
+import { bearerOptions, type ProtectOptions } from '../resource-server/middleware.js';
 import type { McpEndpoint, McpServerDeps, McpSettings } from '../mcp/deps.js';
 import { createMcpRuntime, type McpRuntime, type McpRuntimeOptions, type Servers } from '../mcp/runtime.js';
 import { createToolServer, type ServerIdentity } from '../mcp/server-factory.js';
@@ -17,7 +20,7 @@ import { canonicalResource } from '../oauth/resource.js';
 import { scopeCatalog, type ScopeCatalog, type ScopeDefinitions } from '../oauth/scope-catalog.js';
 import { createTokenVerifier } from '../resource-server/create-verifier.js';
 import type { RevocationSource } from '../resource-server/revocation-check.js';
-import type { Caller, TokenVerifier } from '../resource-server/types.js';
+import type { Caller, TokenVerifier, VerifiedToken } from '../resource-server/types.js';
 import type { AuditLog, AuditShared } from '../observability/audit.js';
 import type { Store } from '../store/store.js';
 import { httpApp, type HttpApp } from './serve.js';
@@ -126,6 +129,20 @@ export interface McpServerInternals {
   auditShared?: AuditShared;
   /** The gateway: its own 2025-era sessions (a pass-through to an HTTP upstream) in front of the SDK sessions. */
   sessions?: McpRuntimeOptions['sessions'];
+  /**
+   * GET routes of `routes` that a running server answers from node:http directly (mcp/direct-reads.ts): each
+   * with the verifier and ProtectOptions of its Hono route's `bearer`, and the same answer its Hono route gives.
+   * Not a public option yet: the demo's /api uses it, held to its Hono routes by tests/integration/api-direct.test.ts.
+   */
+  directReads?: (resource: { dpop?: ResourceDpop }) => readonly ProgramRead[];
+}
+
+/** One of McpServerInternals.directReads: an exact path, its bearer check and its answer for a verified caller. */
+export interface ProgramRead {
+  path: string;
+  verifier: TokenVerifier;
+  protect: ProtectOptions;
+  answer(token: VerifiedToken): Promise<ReadAnswer>;
 }
 
 export async function createMcpServer(options: McpServerOptions, internals: McpServerInternals = {}): Promise<ProtectedMcpServer> {
@@ -220,7 +237,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     }),
   });
   // Request ids, logs, /metrics, /ready and, with a shared store, the first-MCP-call step of each client's flow.
-  const observed = observeMcpServer(app, {
+  const { app: observed, observer } = observeMcpServer(app, {
     clock,
     logger,
     store: store && 'ping' in store ? store : undefined,
@@ -230,8 +247,16 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     onAudit: (a) => (audit = a),
     metricsToken: options.metricsToken,
   });
+  // The program's hot GET routes, answered by node:http directly with the same layers as the app (mcp/direct-reads.ts).
+  const reads = internals.directReads?.(dpop ? { dpop } : {}) ?? [];
+  const direct = reads.length
+    ? directReads(
+        { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer },
+        reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer })),
+      )
+    : [];
   // Closing writes the audit events still queued (observability/audit-queue.ts).
-  const served = httpApp(observed, [], async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
+  const served = httpApp(observed, direct, async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
   return {
     ...served,
     url: endpoints[0]!.resource,

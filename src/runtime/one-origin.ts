@@ -24,7 +24,8 @@ export function combine(authorizationServer: AuthorizationServer, mcpServer: Pro
   const toMcp = (path: string) => prefixes.some((p) => p !== '/' && (path === p || path.startsWith(`${p}/`)));
   const app = new Hono();
   app.all('*', (c) => (toMcp(c.req.path) ? mcpServer.app.fetch(c.req.raw, c.env) : authorizationServer.app.fetch(c.req.raw, c.env)));
-  const served = httpApp(app, authorizationServer.directRoutes, async () => {
+  // The direct routes of both: each has an exact path the dispatch above sends to the same server.
+  const served = httpApp(app, [...authorizationServer.directRoutes, ...mcpServer.directRoutes], async () => {
     await Promise.all([authorizationServer.close(), mcpServer.close()]);
   });
   return { ...served, authorizationServer, mcpServer };

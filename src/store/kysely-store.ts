@@ -13,6 +13,7 @@ import { tokenStore } from './kysely/tokens.js';
 import { userStore } from './kysely/users.js';
 import { webStore } from './kysely/web.js';
 import type { Database } from './schema.js';
+import type { SqliteReader } from './sqlite.js';
 import type { Store } from './store.js';
 
 // The class's members are those of Store, set in the constructor from one module per area (kysely/).
@@ -20,7 +21,7 @@ export interface KyselyStore extends Store {}
 
 /** The Store over Kysely; the same code serves SQLite and PostgreSQL. */
 export class KyselyStore implements Store {
-  constructor(db: Kysely<Database>, dialect: Store['dialect'], sqlitePath?: string) {
+  constructor(db: Kysely<Database>, dialect: Store['dialect'], sqlitePath?: string, reader?: SqliteReader) {
     // Typed as Store, so a method missing from the areas fails to compile.
     const store: Store = {
       dialect,
@@ -31,12 +32,12 @@ export class KyselyStore implements Store {
       ...codeStore(db),
       ...tokenStore(db),
       ...keyStore(db, dialect),
-      ...itemStore(db),
+      ...itemStore(db, reader),
       ...webStore(db),
       ...auditStore(db),
       ...identityStore(db),
       ...registrationAccessStore(db),
-      ...housekeeping(db, { dialect, sqlitePath }),
+      ...housekeeping(db, { dialect, sqlitePath }, reader),
     };
     Object.assign(this, store);
   }

@@ -115,5 +115,8 @@ async function openMigrated(databaseUrl: string): Promise<Store> {
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, dialect, dialect === 'sqlite' ? databaseUrl.slice('sqlite:'.length) : undefined);
+  if (dialect === 'postgres') return new KyselyStore(db, dialect);
+  // Opened once the file exists and is migrated; a second connection only reads (sqlite.ts openSqliteReader).
+  const path = databaseUrl.slice('sqlite:'.length);
+  return new KyselyStore(db, dialect, path, (await import('./sqlite.js')).openSqliteReader(path));
 }

@@ -36,3 +36,29 @@ function withStatementCache(db: SQLite.Database, max = 256): SqliteDatabase {
     },
   };
 }
+
+/** A read-only connection for hot reads (kysely/data-items.ts): compiled statements by SQL text, run at once. */
+export interface SqliteReader {
+  all<Row>(sql: string, parameters: readonly unknown[]): Row[];
+  close(): void;
+}
+
+/**
+ * A second, read-only connection to the SQLite file, for the hottest read (the owner's data items, every
+ * GET /api/data and get_data call). Through Kysely a read waits its turn on the one connection and costs two
+ * dozen promises (a fifth of a GET /api/data, BENCHMARKS.md scenario 2); here it is one synchronous statement.
+ * In WAL mode a reader sees every committed write and never another transaction's uncommitted ones, so it
+ * reads what Kysely's connection would, minus uncommitted changes. None for ':memory:' (a second connection
+ * would open another database): the reads stay on Kysely.
+ */
+export function openSqliteReader(path: string): SqliteReader | undefined {
+  if (path === ':memory:') return undefined;
+  const db = new SQLite(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  const statements = withStatementCache(db);
+  return {
+    // Bound as Kysely's SQLite driver binds them (an array of positional parameters), so rows come back the same.
+    all: <Row>(sql: string, parameters: readonly unknown[]) => statements.prepare(sql).all(parameters) as Row[],
+    close: () => db.close(),
+  };
+}

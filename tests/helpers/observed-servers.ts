@@ -33,9 +33,10 @@ export async function startObservedServers(env: Env = {}, opts: { clock?: Clock 
   const base = { store, logger, clock, auditShared: auditShared({ store, logger }) };
   const auth = await buildAuthServer(config, base);
   const mcpServer = await buildMcpServer(config, base);
-  // As listen() serves them: POST /oauth/token answered by node:http directly (auth-server/token-direct.ts).
+  // As listen() serves them: POST /oauth/token and GET /api/data, /api/user/profile answered by node:http
+  // directly (auth-server/token-direct.ts, mcp/direct-reads.ts).
   as.server.on('request', requestListener(auth.app, auth.directRoutes));
-  mcp.server.on('request', requestListener(mcpServer.app));
+  mcp.server.on('request', requestListener(mcpServer.app, mcpServer.directRoutes));
   const close = async () => {
     await mcpServer.close();
     await auth.close();

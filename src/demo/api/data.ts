@@ -5,6 +5,7 @@ import { ItemError } from '../items.js';
 import { QuotaExceededError } from '../quota.js';
 import type { AuthEnv } from './auth-env.js';
 import { readJsonBody } from './json-body.js';
+import { listItemsAnswer } from './reads.js';
 import { apiError, notFound } from './respond.js';
 
 // The type only: the rules of a name (trimmed, 1 to 200 characters) are the data layer's (../items.ts).
@@ -60,9 +61,10 @@ export function dataRoutes(data: DataService, auth: { read: MiddlewareHandler<Au
   const app = new Hono<AuthEnv>();
   const owner = (c: Context<AuthEnv>) => c.get('auth').subject;
 
+  // The answer is reads.ts's, which a running server also sends from node:http directly.
   app.get('/api/data', auth.read, async (c) => {
-    const items = await data.list(owner(c));
-    return c.json({ items, count: items.length }, 200, { 'Cache-Control': 'no-store' });
+    const a = await listItemsAnswer(data, c.get('auth'));
+    return c.json(a.body, a.status, a.headers);
   });
 
   app.get('/api/data/:id', auth.read, async (c) => {

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { bearer, protectedResourceMetadataUrl, type ResourceDpop, type ScopeCatalog, type TokenVerifier } from '../../resource-server/index.js';
+import { bearer, protectedResourceMetadataUrl, type ProtectOptions, type ResourceDpop, type ScopeCatalog, type TokenVerifier, type VerifiedToken } from '../../resource-server/index.js';
 import type { DataService } from '../data-service.js';
 import type { AuthEnv } from './auth-env.js';
 import { dataRoutes } from './data.js';
 import { profileRoute } from './profile.js';
+import { listItemsAnswer, profileAnswer } from './reads.js';
 import { apiError } from './respond.js';
 
 /** Data items are a name and a number; a few KiB is plenty. */
@@ -30,17 +31,8 @@ export interface DemoApiOptions {
  * resource to be an origin) is accepted; challenges point at the root metadata document.
  */
 export function demoApiRoutes(o: DemoApiOptions): Hono {
-  const common = {
-    resource: o.origin,
-    audiences: o.audiences,
-    resourceMetadataUrl: protectedResourceMetadataUrl(o.origin),
-    // RS-3: a client without a token is told every scope the API uses, so one authorization covers it all.
-    allScopes: o.scopes.names,
-    catalog: o.scopes,
-    ...(o.dpop && { dpop: o.dpop }),
-  };
-  const read = bearer(o.verifier, { ...common, scopes: ['read'] });
-  const write = bearer(o.verifier, { ...common, scopes: ['write'] });
+  const read = bearer(o.verifier, protection(o, 'read'));
+  const write = bearer(o.verifier, protection(o, 'write'));
 
   const app = new Hono<AuthEnv>();
   // Only methods with a body: a GET goes through untouched (Hono's limit reads the request body).
@@ -55,4 +47,31 @@ export function demoApiRoutes(o: DemoApiOptions): Hono {
   app.route('/', profileRoute(read));
   app.route('/', dataRoutes(o.data, { read, write }));
   return app as unknown as Hono;
+}
+
+/** The bearer check of the API's routes needing `scope`. */
+function protection(o: DemoApiOptions, scope: 'read' | 'write'): ProtectOptions {
+  return {
+    resource: o.origin,
+    audiences: o.audiences,
+    resourceMetadataUrl: protectedResourceMetadataUrl(o.origin),
+    // RS-3: a client without a token is told every scope the API uses, so one authorization covers it all.
+    allScopes: o.scopes.names,
+    catalog: o.scopes,
+    ...(o.dpop && { dpop: o.dpop }),
+    scopes: [scope],
+  };
+}
+
+/**
+ * The API's two hottest reads, which a running server answers from node:http directly (the MCP server's
+ * `directReads`): the same bearer check and the same answer (reads.ts) as their Hono routes above.
+ * tests/integration/api-direct.test.ts holds the two to the same answers.
+ */
+export function demoApiReads(o: DemoApiOptions) {
+  const protect = protection(o, 'read');
+  return [
+    { path: '/api/data', verifier: o.verifier, protect, answer: (token: VerifiedToken) => listItemsAnswer(o.data, token) },
+    { path: '/api/user/profile', verifier: o.verifier, protect, answer: (token: VerifiedToken) => profileAnswer(token) },
+  ];
 }

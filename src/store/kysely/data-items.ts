@@ -1,15 +1,21 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import type { SqliteReader } from '../sqlite.js';
 import type { DataItemRecord, ItemStore } from '../store.js';
 import { camelRow, type Row } from './rows.js';
 
 const toItem = (r: Row<'data_items'>): DataItemRecord => camelRow(r);
 
 /** Data items over Kysely, always filtered on their owner. */
-export function itemStore(db: Kysely<Database>): ItemStore {
+export function itemStore(db: Kysely<Database>, reader?: SqliteReader): ItemStore {
+  // The list is the hot read (GET /api/data, get_data): its SQL is compiled once here, for this database's dialect,
+  // instead of being built and compiled on every call. Its one parameter is the owner. On a SQLite file it runs on
+  // the read-only connection (sqlite.ts openSqliteReader), outside Kysely's queue.
+  const listSql = db.selectFrom('data_items').selectAll().where('owner', '=', '').orderBy('id').compile().sql;
   return {
     async listItems(owner: string): Promise<DataItemRecord[]> {
-      return (await db.selectFrom('data_items').selectAll().where('owner', '=', owner).orderBy('id').execute()).map(toItem);
+      const rows = reader ? reader.all<Row<'data_items'>>(listSql, [owner]) : (await db.executeQuery<Row<'data_items'>>(CompiledQuery.raw(listSql, [owner]))).rows;
+      return rows.map(toItem);
     },
 
     async getItem(owner: string, id: number): Promise<DataItemRecord | undefined> {

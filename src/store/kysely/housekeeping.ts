@@ -12,7 +12,7 @@ export type Housekeeping = Pick<Store, 'purgeExpired' | 'purgeUnusedPublicClient
  * (`sqlitePath`) are writable, on PostgreSQL that the session is not read-only (a standby, or
  * default_transaction_read_only).
  */
-export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite' | 'postgres'; sqlitePath?: string | undefined }): Housekeeping {
+export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite' | 'postgres'; sqlitePath?: string | undefined }, reader?: { close(): void }): Housekeeping {
   return {
     async purgeExpired(now: number): Promise<number> {
       const counts = await Promise.all([
@@ -49,6 +49,7 @@ export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite'
     },
 
     async close(): Promise<void> {
+      reader?.close();
       await db.destroy();
     },
   };

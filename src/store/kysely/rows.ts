@@ -18,23 +18,19 @@ export type CamelRow<R> = { [K in keyof R & string as CamelKey<K>]: R[K] };
 /** `record` with every key snake_cased; the values are untouched. */
 export type SnakeRow<R> = { [K in keyof R & string as SnakeKey<K>]: R[K] };
 
-/** `code_hash` → `codeHash`: an underscore before a lowercase letter or digit is dropped, the letter raised. */
+/** `_x` → `X` for x in [a-z0-9], left to right (as /_([a-z0-9])/g would), without a regex: it runs for every column read. */
 function camelKey(key: string): string {
   if (!key.includes('_')) return key;
   let out = '';
   for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
     const next = key.charCodeAt(i + 1);
-    // '_' then a-z or 0-9; a plain loop, because the store maps every column of every row it reads or writes.
-    if (c === 95 && ((next >= 97 && next <= 122) || (next >= 48 && next <= 57))) {
-      out += key[i + 1]!.toUpperCase();
-      i++;
-    } else out += key[i];
+    if (key[i] === '_' && ((next >= 97 && next <= 122) || (next >= 48 && next <= 57))) out += key[++i]!.toUpperCase();
+    else out += key[i];
   }
   return out;
 }
 
-/** `codeHash` → `code_hash`: every uppercase letter becomes an underscore and its lowercase. */
+/** `X` → `_x` for every uppercase letter, without a regex: it runs for every column written (audit rows included). */
 function snakeKey(key: string): string {
   let out = '';
   for (let i = 0; i < key.length; i++) {
@@ -51,13 +47,13 @@ function snakeKey(key: string): string {
  */
 export function camelRow<R extends object>(row: R): CamelRow<R> {
   const out: Record<string, unknown> = {};
-  for (const k in row) out[camelKey(k)] = row[k];
+  for (const key of Object.keys(row)) out[camelKey(key)] = (row as Record<string, unknown>)[key];
   return out as CamelRow<R>;
 }
 
 /** The reverse of camelRow, for inserts: a record's keys as the table's columns. */
 export function snakeRow<R extends object>(record: R): SnakeRow<R> {
   const out: Record<string, unknown> = {};
-  for (const k in record) out[snakeKey(k)] = record[k];
+  for (const key of Object.keys(record)) out[snakeKey(key)] = (record as Record<string, unknown>)[key];
   return out as SnakeRow<R>;
 }
