@@ -66,15 +66,8 @@ class CookieJar {
   }
 }
 
-/**
- * One complete authorization-code flow as a public client: RFC 7591 registration, the authorization request with
- * PKCE S256, approved without a person, and the code exchange. Ours (demo mode) answers the authorization request
- * with a 302 straight back with the code; a server that sends the browser through its own interaction URLs first
- * (oidc-provider) is followed redirect by redirect, with the cookies it sets, as a browser would. `requests` counts
- * every HTTP request the flow made.
- */
-export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ clientId: string; tokens: TokenSet; requests: number }> {
-  const scope = ep.scope ?? 'read write';
+/** RFC 7591 registration of a public client for the authorization-code flow; its client_id. */
+export async function registerPublicClient(ep: FlowEndpoints): Promise<string> {
   const reg = await fetchOnce(ep.register, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -84,16 +77,29 @@ export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ client
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      scope,
+      scope: ep.scope ?? 'read write',
     }),
   });
   const client = (await reg.json()) as { client_id?: string };
   if (reg.status !== 201 || !client.client_id) throw new Error(`register ${reg.status}: ${JSON.stringify(client)}`);
+  return client.client_id;
+}
+
+/**
+ * One complete authorization-code flow as a public client: RFC 7591 registration (unless `registered` names a
+ * client already registered), the authorization request with PKCE S256, approved without a person, and the code
+ * exchange. Ours (demo mode) answers the authorization request with a 302 straight back with the code; a server
+ * that sends the browser through its own interaction URLs first (oidc-provider) is followed redirect by redirect,
+ * with the cookies it sets, as a browser would. `requests` counts every HTTP request the flow made.
+ */
+export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: string): Promise<{ clientId: string; tokens: TokenSet; requests: number }> {
+  const scope = ep.scope ?? 'read write';
+  const clientId = registered ?? (await registerPublicClient(ep));
   const verifier = b64url(randomBytes(32));
   const state = b64url(randomBytes(8));
   const q = new URLSearchParams({
     response_type: 'code',
-    client_id: client.client_id,
+    client_id: clientId,
     redirect_uri: REDIRECT,
     code_challenge: b64url(createHash('sha256').update(verifier).digest()),
     code_challenge_method: 'S256',
@@ -101,7 +107,7 @@ export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ client
     scope,
     resource: ep.resource,
   });
-  let requests = 1;
+  let requests = registered === undefined ? 1 : 0;
   const jar = new CookieJar();
   let url = `${ep.authorize}?${q}`;
   let location: string | null = null;
@@ -122,10 +128,10 @@ export async function authorizationCodeFlow(ep: FlowEndpoints): Promise<{ client
     grant_type: 'authorization_code',
     code,
     redirect_uri: REDIRECT,
-    client_id: client.client_id,
+    client_id: clientId,
     code_verifier: verifier,
     resource: ep.resource,
   });
   requests++;
-  return { clientId: client.client_id, tokens, requests };
+  return { clientId, tokens, requests };
 }

@@ -5,6 +5,9 @@
  * and no revocation lookup: the "auth turned off" baseline. Same process, same store, same JIT-warmed code; the
  * routes, middleware and bearer header parsing are identical, so the difference is the token verification.
  */
+import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { readEnv } from '../../src/config/env.js';
@@ -57,4 +60,16 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());
+// Scenario 9 (bench/scenarios/many-clients.ts): SIGUSR2 runs a full GC and writes process.memoryUsage() to this file.
+const memoryFile = process.env.BENCH_MEMORY_FILE;
+if (memoryFile) {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let seq = 0;
+  process.on('SIGUSR2', () => {
+    gc();
+    gc(); // the second pass collects what the first one's finalizers released
+    writeFileSync(memoryFile, JSON.stringify({ seq: ++seq, ...process.memoryUsage() }));
+  });
+}
 process.on('SIGINT', () => void stop());

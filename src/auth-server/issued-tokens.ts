@@ -77,12 +77,12 @@ export type RefreshTokenState =
  * its grant not revoked, and not rotated longer ago than the grace window.
  */
 export async function lookupRefreshToken(deps: Pick<AuthServerDeps, 'config' | 'store' | 'clock'>, token: string): Promise<RefreshTokenState> {
-  const record = await deps.store.getRefreshToken(sha256(token));
-  if (!record) return { active: false, record };
+  const found = await deps.store.getRefreshTokenWithGrant(sha256(token));
+  if (!found) return { active: false, record: undefined };
+  const { token: record, grant } = found;
   const now = deps.clock();
   if (record.revokedAt !== null || record.expiresAt <= now) return { active: false, record };
   if (record.rotatedAt !== null && now - record.rotatedAt >= deps.config.ttl.refreshGrace) return { active: false, record };
-  const grant = await deps.store.getGrant(record.grantId);
   if (!grant || grant.revokedAt !== null) return { active: false, record };
   return { active: true, record };
 }

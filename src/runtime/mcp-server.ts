@@ -11,7 +11,7 @@ import { secureHeaderValues } from '../http/security-headers.js';
 import { bearerOptions, type ProtectOptions } from '../resource-server/middleware.js';
 import type { McpEndpoint, McpServerDeps, McpSettings } from '../mcp/deps.js';
 import { createMcpRuntime, type McpRuntime, type McpRuntimeOptions, type Servers } from '../mcp/runtime.js';
-import { createToolServer, type ServerIdentity } from '../mcp/server-factory.js';
+import { toolServerFactory, type ServerIdentity } from '../mcp/server-factory.js';
 import { singleServer } from '../mcp/server-source.js';
 import type { ToolDefinition } from '../mcp/tool.js';
 import { plainCatalog, type ToolScopeIndex } from '../mcp/tool-scopes.js';
@@ -207,11 +207,13 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     ...(options.instructions !== undefined && { instructions: options.instructions }),
   };
   let tools = declaredTools;
+  // Every SDK server reads one set of tool registrations (mcp/server-factory.ts); rebuilt below if the tools are.
+  let toolServer = options.tools ? toolServerFactory(tools, catalog, identity) : undefined;
   const servers: Servers = options.server
     ? typeof options.server === 'function'
       ? { kind: 'per-caller', create: perCaller(options.server) }
       : { kind: 'per-caller', create: singleServer(options.server) }
-    : { kind: 'shared', create: () => createToolServer(tools, catalog, identity) };
+    : { kind: 'shared', create: () => toolServer!() };
   const runtime = createMcpRuntime(deps, servers, toolScopes, {
     ...(options.sessions?.idleMs !== undefined && { sessionIdleMs: options.sessions.idleMs }),
     ...(options.sessions?.now && { sessionNow: options.sessions.now }),
@@ -227,6 +229,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
       },
     };
     tools = toolList();
+    toolServer = toolServerFactory(tools, catalog, identity);
   }
   let audit: AuditLog | undefined;
   const app = createMcpServerApp(deps, runtime, {

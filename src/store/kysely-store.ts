@@ -30,7 +30,7 @@ export class KyselyStore implements Store {
       ...userStore(db),
       ...grantStore(db),
       ...codeStore(db),
-      ...tokenStore(db),
+      ...tokenStore(db, dialect),
       ...keyStore(db, dialect),
       ...itemStore(db, reader),
       ...webStore(db),

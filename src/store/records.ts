@@ -76,6 +76,12 @@ export interface RefreshTokenRecord {
   dpopJkt?: string | null;
 }
 
+/** A refresh token read with its grant (the refresh grant's first step); `grant` is undefined when it is gone. */
+export interface RefreshTokenWithGrant {
+  token: RefreshTokenRecord;
+  grant: GrantRecord | undefined;
+}
+
 export interface SigningKeyRecord {
   kid: string;
   alg: string;

@@ -16,6 +16,7 @@ import type {
   GrantRecord,
   IdentityRecord,
   RefreshTokenRecord,
+  RefreshTokenWithGrant,
   SigningKeyRecord,
   UpstreamTokenRecord,
   UserRecord,
@@ -84,8 +85,14 @@ export interface TokenStore {
   /** Inserts the token unless one with the same hash exists (idempotent rotation); true when this call inserted it. */
   insertRefreshTokenIfAbsent(token: RefreshTokenRecord): Promise<boolean>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  /** Marks the token rotated if it was not already; true when this call won the rotation. */
-  markRefreshTokenRotated(tokenHash: string, at: number): Promise<boolean>;
+  /** The token and the grant it was issued under (undefined when that grant is gone), read in one statement. */
+  getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined>;
+  /**
+   * Rotation as one atomic step (AS-10): marks `tokenHash` rotated at `at` if it is neither rotated nor revoked and,
+   * only then, inserts `successor` unless a token with its hash exists. `rotated` is false when another call won
+   * the rotation or the token was revoked (nothing written); `inserted` says whether this call wrote the successor.
+   */
+  rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord): Promise<{ rotated: boolean; inserted: boolean }>;
   revokeRefreshToken(tokenHash: string, at: number): Promise<boolean>;
 
   // access tokens revoked before their expiry (RFC 7009), by jti

@@ -329,26 +329,84 @@ describeEachDatabase('Store', (target) => {
       expect(await store.getRefreshToken(t.tokenHash)).toStrictEqual(t);
     });
 
-    it('markRefreshTokenRotated wins once; a revoked token cannot be rotated', async () => {
+    it('AS-10: rotateRefreshToken marks the token rotated and inserts its successor, once; a revoked or unknown token is not rotated', async () => {
       const t = refresh();
       await store.insertRefreshToken(t);
-      expect(await store.markRefreshTokenRotated(t.tokenHash, T + 1)).toBe(true);
-      expect(await store.markRefreshTokenRotated(t.tokenHash, T + 2)).toBe(false);
+      const next = refresh({ grantId: t.grantId, createdAt: T + 1, expiresAt: T + 1 + 86_400 });
+      expect(await store.rotateRefreshToken(t.tokenHash, T + 1, next)).toEqual({ rotated: true, inserted: true });
       expect((await store.getRefreshToken(t.tokenHash))?.rotatedAt).toBe(T + 1);
+      expect(await store.getRefreshToken(next.tokenHash)).toStrictEqual(next);
+      // Already rotated: nothing is written, the successor a second call names is not inserted.
+      const other = refresh({ grantId: t.grantId });
+      expect(await store.rotateRefreshToken(t.tokenHash, T + 2, other)).toEqual({ rotated: false, inserted: false });
+      expect((await store.getRefreshToken(t.tokenHash))?.rotatedAt).toBe(T + 1);
+      expect(await store.getRefreshToken(other.tokenHash)).toBeUndefined();
 
       const revoked = refresh({ revokedAt: T });
       await store.insertRefreshToken(revoked);
-      expect(await store.markRefreshTokenRotated(revoked.tokenHash, T + 1)).toBe(false);
-      expect(await store.markRefreshTokenRotated(id('missing'), T + 1)).toBe(false);
+      const orphan = refresh();
+      expect(await store.rotateRefreshToken(revoked.tokenHash, T + 1, orphan)).toEqual({ rotated: false, inserted: false });
+      expect(await store.rotateRefreshToken(id('missing'), T + 1, orphan)).toEqual({ rotated: false, inserted: false });
+      expect(await store.getRefreshToken(orphan.tokenHash)).toBeUndefined();
+      expect((await store.getRefreshToken(revoked.tokenHash))?.rotatedAt).toBeNull();
     });
 
-    it('markRefreshTokenRotated under 20 concurrent calls has exactly one winner', async () => {
+    it('AS-10: rotateRefreshToken with a successor already stored rotates and leaves that row as it was; the DPoP binding is kept', async () => {
+      const t = refresh({ dpopJkt: 'j'.repeat(43) });
+      await store.insertRefreshToken(t);
+      const next = refresh({ dpopJkt: 'j'.repeat(43) });
+      const revokedTwin = { ...next, revokedAt: T + 5 };
+      await store.insertRefreshToken(revokedTwin);
+      expect(await store.rotateRefreshToken(t.tokenHash, T + 6, next)).toEqual({ rotated: true, inserted: false });
+      expect(await store.getRefreshToken(next.tokenHash)).toStrictEqual(revokedTwin);
+
+      const bound = refresh({ dpopJkt: 'k'.repeat(43) });
+      await store.insertRefreshToken(bound);
+      const boundNext = refresh({ dpopJkt: 'k'.repeat(43) });
+      expect(await store.rotateRefreshToken(bound.tokenHash, T + 7, boundNext)).toEqual({ rotated: true, inserted: true });
+      expect(await store.getRefreshToken(boundNext.tokenHash)).toStrictEqual(boundNext);
+    });
+
+    it('AS-10: two rotations of one token at once: one wins and writes the successor, the other sees it rotated', async () => {
       const t = refresh();
       await store.insertRefreshToken(t);
-      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.markRefreshTokenRotated(t.tokenHash, T + 10 + i)));
-      expect(wins.filter(Boolean)).toHaveLength(1);
-      const winnerAt = T + 10 + wins.indexOf(true);
+      const next = refresh({ grantId: t.grantId });
+      const [a, b] = await Promise.all([store.rotateRefreshToken(t.tokenHash, T + 10, next), store.rotateRefreshToken(t.tokenHash, T + 11, next)]);
+      expect([a, b]).toContainEqual({ rotated: true, inserted: true });
+      expect([a, b]).toContainEqual({ rotated: false, inserted: false });
+      expect((await store.getRefreshToken(t.tokenHash))?.rotatedAt).toBe(a.rotated ? T + 10 : T + 11);
+      expect(await store.getRefreshToken(next.tokenHash)).toStrictEqual(next);
+    });
+
+    it('AS-10: rotateRefreshToken under 20 concurrent calls has exactly one winner, whose time is kept', async () => {
+      const t = refresh();
+      await store.insertRefreshToken(t);
+      const next = refresh({ grantId: t.grantId });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.rotateRefreshToken(t.tokenHash, T + 10 + i, next)));
+      expect(results.filter((r) => r.rotated)).toEqual([{ rotated: true, inserted: true }]);
+      const winnerAt = T + 10 + results.findIndex((r) => r.rotated);
       expect((await store.getRefreshToken(t.tokenHash))?.rotatedAt).toBe(winnerAt);
+      expect(await store.getRefreshToken(next.tokenHash)).toStrictEqual(next);
+    });
+
+    it('getRefreshTokenWithGrant reads the token with its grant; a missing grant is undefined, an unknown token undefined', async () => {
+      const g = grant({ flowId: id('fl'), lastUsedAt: T + 3 });
+      await store.createGrant(g);
+      const t = refresh({ grantId: g.id, dpopJkt: 'x'.repeat(43) });
+      await store.insertRefreshToken(t);
+      expect(await store.getRefreshTokenWithGrant(t.tokenHash)).toStrictEqual({ token: t, grant: g });
+
+      const plain = grant();
+      await store.createGrant(plain);
+      const u = refresh({ grantId: plain.id });
+      await store.insertRefreshToken(u);
+      await store.revokeGrant(plain.id, T + 9);
+      expect(await store.getRefreshTokenWithGrant(u.tokenHash)).toStrictEqual({ token: { ...u, revokedAt: T + 9 }, grant: { ...plain, revokedAt: T + 9 } });
+
+      const orphan = refresh({ grantId: id('gone') });
+      await store.insertRefreshToken(orphan);
+      expect(await store.getRefreshTokenWithGrant(orphan.tokenHash)).toStrictEqual({ token: orphan, grant: undefined });
+      expect(await store.getRefreshTokenWithGrant(id('missing'))).toBeUndefined();
     });
 
     it('revokeRefreshToken revokes once and leaves other tokens alone', async () => {

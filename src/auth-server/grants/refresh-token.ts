@@ -61,9 +61,9 @@ function narrowScopes(known: readonly string[], granted: readonly string[], requ
 export function refreshTokenGrant(deps: AuthServerDeps) {
   const rotationKey = deriveKey(deps.config.secretKey, 'refresh-rotation');
 
-  /** Inserts the successor row unless another request (or instance) already did; its fields are deterministic. */
-  async function ensureSuccessor(old: RefreshTokenRecord, rotatedAt: number, successor: string): Promise<RefreshTokenRecord> {
-    const row: RefreshTokenRecord = {
+  /** The successor's row: deterministic fields, so every request (or instance) that writes it writes the same. */
+  function successorRow(old: RefreshTokenRecord, rotatedAt: number, successor: string): RefreshTokenRecord {
+    return {
       tokenHash: sha256(successor),
       grantId: old.grantId,
       clientId: old.clientId,
@@ -77,10 +77,11 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       // RFC 9449 §5: the successor stays bound to the same key.
       ...(old.dpopJkt && { dpopJkt: old.dpopJkt }),
     };
-    // Inserted here: the row is what was just written. Already there (a concurrent refresh, another instance):
-    // read it, since it may have been revoked meanwhile.
-    if (await deps.store.insertRefreshTokenIfAbsent(row)) return row;
-    return (await deps.store.getRefreshToken(row.tokenHash)) ?? row;
+  }
+
+  /** The successor as stored: the row just written, or, when it was already there, as read (it may have been revoked meanwhile). */
+  async function storedSuccessor(row: RefreshTokenRecord, inserted: boolean): Promise<RefreshTokenRecord> {
+    return inserted ? row : ((await deps.store.getRefreshToken(row.tokenHash)) ?? row);
   }
 
   return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
@@ -88,15 +89,16 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     const now = deps.clock();
     const hash = sha256(token);
-    const record = await deps.store.getRefreshToken(hash);
-    if (!record) throw new OAuthError('invalid_grant', 'unknown refresh token', { rule: RULES.refreshUnknown });
+    // The token and its grant in one read (one round trip on PostgreSQL).
+    const found = await deps.store.getRefreshTokenWithGrant(hash);
+    if (!found) throw new OAuthError('invalid_grant', 'unknown refresh token', { rule: RULES.refreshUnknown });
+    const { token: record, grant } = found;
     // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
     if (record.clientId !== client.clientId) {
       throw new OAuthError('invalid_grant', 'refresh token was issued to another client', { cause: new Error(`client ${client.clientId}`), rule: RULES.refreshOtherClient });
     }
     if (record.revokedAt !== null) throw new OAuthError('invalid_grant', 'refresh token has been revoked', { rule: RULES.refreshRevoked });
     if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'refresh token has expired', { rule: RULES.refreshExpired });
-    const grant = await deps.store.getGrant(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this refresh token has been revoked', { rule: RULES.grantRevoked });
     if (record.dpopJkt) {
       // RFC 9449 §5: a bound refresh token is used only with a proof of the same key.
@@ -113,8 +115,11 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
 
     const successor = successorRefreshToken(rotationKey, token);
     let successorRecord: RefreshTokenRecord;
-    if (await deps.store.markRefreshTokenRotated(hash, now)) {
-      successorRecord = await ensureSuccessor(record, now, successor);
+    // AS-10: marking this token rotated and writing its successor are one atomic step (one statement on PostgreSQL).
+    const next = successorRow(record, now, successor);
+    const rotation = await deps.store.rotateRefreshToken(hash, now, next);
+    if (rotation.rotated) {
+      successorRecord = await storedSuccessor(next, rotation.inserted);
     } else {
       // Another request rotated this token first (or it was revoked meanwhile): read who won, and when.
       const current = await deps.store.getRefreshToken(hash);
@@ -137,7 +142,9 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       }
       // Interop note 9: a concurrent refresh within the grace gets the same successor, not a logout. It is still
       // a second use of a rotated token, so it is logged and audited: a thief racing the client shows up here.
-      successorRecord = await ensureSuccessor(record, current.rotatedAt, successor);
+      // The successor is written here too if the winner's write never landed (the fields are deterministic).
+      const row = successorRow(record, current.rotatedAt, successor);
+      successorRecord = await storedSuccessor(row, await deps.store.insertRefreshTokenIfAbsent(row));
       const after = now - current.rotatedAt;
       deps.logger.warn({ clientId: client.clientId, grantId: record.grantId, secondsAfterRotation: after }, 'rotated refresh token used again within the grace window: same successor issued');
       await emit(deps.events, {

@@ -3,7 +3,8 @@ import type { Database } from '../schema.js';
 import type { GrantRecord, GrantStore } from '../store.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
-const toGrant = (r: Row<'grants'>): GrantRecord => {
+/** A grants row as its record (also used by tokens.ts for a grant read joined with its refresh token). */
+export const toGrant = (r: Row<'grants'>): GrantRecord => {
   const { flowId, ...grant } = camelRow(r);
   return { ...grant, ...(flowId !== null && { flowId }) };
 };

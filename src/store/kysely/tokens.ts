@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { RefreshTokenRecord, TokenStore } from '../store.js';
+import type { RefreshTokenRecord, RefreshTokenWithGrant, Store, TokenStore } from '../store.js';
+import { precompiled } from './compiled.js';
+import { toGrant } from './grants.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
@@ -10,20 +12,80 @@ const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
 
 const refreshRow = (t: RefreshTokenRecord) => snakeRow({ ...t, dpopJkt: t.dpopJkt ?? null });
 
+const REFRESH_COLUMNS = ['token_hash', 'grant_id', 'client_id', 'subject', 'scope', 'resource', 'expires_at', 'rotated_at', 'revoked_at', 'created_at', 'dpop_jkt'] as const;
+
+/** A refresh token's column values in REFRESH_COLUMNS order: the arguments of the precompiled inserts below. */
+const refreshValues = (t: RefreshTokenRecord): unknown[] => [t.tokenHash, t.grantId, t.clientId, t.subject, t.scope, t.resource, t.expiresAt, t.rotatedAt, t.revokedAt, t.createdAt, t.dpopJkt ?? null];
+
 /** Refresh tokens and revoked access tokens over Kysely. */
-export function tokenStore(db: Kysely<Database>): TokenStore {
+export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): TokenStore {
+  // The refresh grant's statements, built and compiled once (compiled.ts); the rest are built per call.
+  const withGrant = precompiled((slot) =>
+    db
+      .selectFrom('refresh_tokens as t')
+      .leftJoin('grants as g', 'g.id', 't.grant_id')
+      .selectAll('t')
+      .select(['g.id as g_id', 'g.client_id as g_client_id', 'g.subject as g_subject', 'g.scope as g_scope', 'g.resource as g_resource'])
+      .select(['g.created_at as g_created_at', 'g.last_used_at as g_last_used_at', 'g.revoked_at as g_revoked_at', 'g.flow_id as g_flow_id'])
+      .where('t.token_hash', '=', slot<string>(0))
+      .compile(),
+  );
+  const insertIfAbsent = precompiled((slot) =>
+    db
+      .insertInto('refresh_tokens')
+      .values(Object.fromEntries(REFRESH_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['refresh_tokens']>)
+      .onConflict((oc) => oc.column('token_hash').doNothing())
+      .compile(),
+  );
+  const markRotated = precompiled((slot) =>
+    db
+      .updateTable('refresh_tokens')
+      .set({ rotated_at: slot<number>(1) })
+      .where('token_hash', '=', slot<string>(0))
+      .where('rotated_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .compile(),
+  );
+  /**
+   * PostgreSQL: the rotation in one statement, so one round trip. The UPDATE takes the row lock; a concurrent
+   * rotation waits for it, then finds rotated_at set and updates nothing, so only the winner's INSERT runs
+   * (it selects from the UPDATE's returned row). Typed casts: parameters in a SELECT list have no column to
+   * take their type from.
+   */
+  const rotateInOneStatement = precompiled((slot) => {
+    const v = (i: number, type: 'text' | 'bigint') => sql`${slot(i + 2)}::${sql.raw(type)}`;
+    const types = ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'] as const;
+    return sql<{ rotated: number; inserted: number }>`
+      WITH rotated AS (
+        UPDATE refresh_tokens SET rotated_at = ${slot(1)}::bigint
+        WHERE token_hash = ${slot(0)} AND rotated_at IS NULL AND revoked_at IS NULL
+        RETURNING token_hash
+      ), inserted AS (
+        INSERT INTO refresh_tokens (${sql.join(REFRESH_COLUMNS.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(types.map((type, i) => v(i, type)))} FROM rotated
+        ON CONFLICT (token_hash) DO NOTHING
+        RETURNING token_hash
+      )
+      SELECT (SELECT count(*) FROM rotated) AS rotated, (SELECT count(*) FROM inserted) AS inserted`.compile(db);
+  });
+
+  /** SQLite: the same two writes in one transaction (one commit; SQLite has no data-modifying CTE). */
+  const rotateInOneTransaction = (tokenHash: string, at: number, t: RefreshTokenRecord) =>
+    db.transaction().execute(async (trx) => {
+      const marked = await markRotated(trx, [tokenHash, at]);
+      if (marked.numAffectedRows === 0n) return { rotated: false, inserted: false };
+      const r = await insertIfAbsent(trx, refreshValues(t));
+      return { rotated: true, inserted: (r.numAffectedRows ?? 0n) > 0n };
+    });
+
   return {
     async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
       await db.insertInto('refresh_tokens').values(refreshRow(t)).execute();
     },
 
     async insertRefreshTokenIfAbsent(t: RefreshTokenRecord): Promise<boolean> {
-      const r = await db
-        .insertInto('refresh_tokens')
-        .values(refreshRow(t))
-        .onConflict((oc) => oc.column('token_hash').doNothing())
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      const r = await insertIfAbsent(db, refreshValues(t));
+      return (r.numAffectedRows ?? 0n) > 0n;
     },
 
     async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -31,15 +93,31 @@ export function tokenStore(db: Kysely<Database>): TokenStore {
       return r && toRefresh(r);
     },
 
-    async markRefreshTokenRotated(tokenHash: string, at: number): Promise<boolean> {
-      const r = await db
-        .updateTable('refresh_tokens')
-        .set({ rotated_at: at })
-        .where('token_hash', '=', tokenHash)
-        .where('rotated_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+    async getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
+      const r = (await withGrant(db, [tokenHash])).rows[0];
+      if (!r) return undefined;
+      const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...token } = r;
+      const grant =
+        g_id === null
+          ? undefined
+          : toGrant({
+              id: g_id,
+              client_id: g_client_id!,
+              subject: g_subject!,
+              scope: g_scope!,
+              resource: g_resource!,
+              created_at: g_created_at!,
+              last_used_at: g_last_used_at,
+              revoked_at: g_revoked_at,
+              flow_id: g_flow_id,
+            });
+      return { token: toRefresh(token), grant };
+    },
+
+    async rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
+      if (dialect === 'sqlite') return rotateInOneTransaction(tokenHash, at, successor);
+      const row = (await rotateInOneStatement(db, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
+      return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
     },
 
     async revokeRefreshToken(tokenHash: string, at: number): Promise<boolean> {
