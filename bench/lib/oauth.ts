@@ -48,6 +48,23 @@ export interface FlowEndpoints {
 }
 
 const REDIRECT = 'http://127.0.0.1/callback';
+/** Redirects followed before the one to the client's redirect URI, at most (oidc-provider takes two). */
+const MAX_HOPS = 5;
+
+/** The cookies of one flow, by name: what a browser would carry between the authorization server's redirects. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  take(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.slice(0, line.indexOf(';') >>> 0);
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+  }
+  header(): Record<string, string> {
+    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+}
 
 /** RFC 7591 registration of a public client for the authorization-code flow; its client_id. */
 export async function registerPublicClient(ep: FlowEndpoints): Promise<string> {
@@ -69,11 +86,13 @@ export async function registerPublicClient(ep: FlowEndpoints): Promise<string> {
 }
 
 /**
- * One complete authorization-code flow as a public client: RFC 7591 registration (unless `clientId` names one
- * already registered), the authorization request with PKCE S256 (approved by demo mode: a 302 straight back
- * with the code), and the code exchange.
+ * One complete authorization-code flow as a public client: RFC 7591 registration (unless `registered` names a
+ * client already registered), the authorization request with PKCE S256, approved without a person, and the code
+ * exchange. Ours (demo mode) answers the authorization request with a 302 straight back with the code; a server
+ * that sends the browser through its own interaction URLs first (oidc-provider) is followed redirect by redirect,
+ * with the cookies it sets, as a browser would. `requests` counts every HTTP request the flow made.
  */
-export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: string): Promise<{ clientId: string; tokens: TokenSet }> {
+export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: string): Promise<{ clientId: string; tokens: TokenSet; requests: number }> {
   const scope = ep.scope ?? 'read write';
   const clientId = registered ?? (await registerPublicClient(ep));
   const verifier = b64url(randomBytes(32));
@@ -88,11 +107,23 @@ export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: stri
     scope,
     resource: ep.resource,
   });
-  const auth = await fetchOnce(`${ep.authorize}?${q}`, { redirect: 'manual' });
-  await auth.arrayBuffer();
-  const location = auth.headers.get('location');
-  const code = location ? new URL(location).searchParams.get('code') : null;
-  if (auth.status !== 302 || !code) throw new Error(`authorize ${auth.status}: ${location}`);
+  let requests = registered === undefined ? 1 : 0;
+  const jar = new CookieJar();
+  let url = `${ep.authorize}?${q}`;
+  let location: string | null = null;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    const auth = await fetchOnce(url, { redirect: 'manual', headers: jar.header() });
+    requests++;
+    await auth.arrayBuffer();
+    jar.take(auth);
+    location = auth.headers.get('location');
+    if (auth.status < 300 || auth.status > 303 || !location) throw new Error(`authorize ${auth.status}: ${location}`);
+    if (location.startsWith(REDIRECT)) break;
+    url = new URL(location, url).href;
+  }
+  const redirect = location?.startsWith(REDIRECT) ? new URL(location).searchParams : undefined;
+  const code = redirect?.get('code');
+  if (!code || redirect?.get('state') !== state) throw new Error(`authorize: no code for this state at ${location}`);
   const tokens = await tokenRequest(ep.token, {
     grant_type: 'authorization_code',
     code,
@@ -101,5 +132,6 @@ export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: stri
     code_verifier: verifier,
     resource: ep.resource,
   });
-  return { clientId, tokens };
+  requests++;
+  return { clientId, tokens, requests };
 }

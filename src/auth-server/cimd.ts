@@ -13,7 +13,7 @@ import {
 } from './client-metadata.js';
 import { assertCimdHostAllowed } from './cimd-domains.js';
 import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
-import { fetchMetadataDocument, type FetchedDocument } from './cimd-fetch.js';
+import type { FetchedDocument } from './cimd-fetch.js';
 import type { AuthServerDeps } from './deps.js';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 
@@ -187,6 +187,8 @@ async function loadMetadataClient(deps: AuthServerDeps, url: string, cache: Clie
       throw new OAuthError('invalid_client', 'client metadata document could not be fetched', { cause: err });
     }
   } else {
+    // Loaded on the first metadata document: node:https and the DNS resolver cost a start that serves none (BENCHMARKS.md, scenario 6).
+    const { fetchMetadataDocument } = await import('./cimd-fetch.js');
     fetched = await fetchMetadataDocument(url, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
   }
   const now = deps.clock();

@@ -2,7 +2,6 @@ import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } f
 import { z } from 'zod';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
-import { fetchMetadataDocument } from './cimd-fetch.js';
 import type { AuthServerDeps } from './deps.js';
 
 /** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion. */
@@ -53,6 +52,7 @@ async function keysOf(deps: AuthServerDeps, client: ClientRecord): Promise<JSONW
   if (jwks !== undefined) return jwks as JSONWebKeySet;
   if (typeof jwksUri !== 'string') throw new OAuthError('invalid_client', 'client authentication failed', { cause: new Error(`client ${client.clientId} has no jwks`) });
   // Same SSRF guards as Client ID Metadata Documents: public addresses only, https, no redirects, size and time limits.
+  const { fetchMetadataDocument } = await import('./cimd-fetch.js'); // loaded when first used, as in cimd.ts
   const { document } = await fetchMetadataDocument(jwksUri, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
   const parsed = jwksSchema.safeParse(document);
   if (!parsed.success) throw new OAuthError('invalid_client', 'client authentication failed', { cause: new Error(`jwks_uri ${jwksUri}: not a JWK Set of public keys`) });

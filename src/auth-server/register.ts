@@ -133,10 +133,11 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       createdAt: now,
       lastUsedAt: null,
     };
-    await deps.store.createClient(client);
-    // RFC 7592 §3: the token for the client configuration endpoint; stored as its SHA-256 only.
+    // RFC 7592 §3: the token for the client configuration endpoint; stored as its SHA-256 only, with the client.
     const registrationAccessToken = randomToken(32);
-    await deps.store.setRegistrationTokenHash(clientId, sha256(registrationAccessToken));
+    await deps.store.createRegisteredClient(client, sha256(registrationAccessToken));
+    // Its authorization request usually follows at once: that request finds the record here, not in the store.
+    deps.clientCache.set(clientId, client);
     deps.logger.info(
       { event: 'client_registered', clientId, clientName: client.clientName, authMethod, redirectUris, grantTypes },
       'client registered',

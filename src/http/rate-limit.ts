@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from './rate-limiter-flexible.js';
 import { OAuthError } from '../oauth/errors.js';
 import { clientIp } from './client-ip.js';
 

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, sharedLimiters, type RateLimiterAbstract } from './rate-limiter-flexible.js';
 import { closeRedis, openSharedPostgres, openSharedRedis } from './shared-store-connections.js';
 import { memoryRateLimits, pointsPerMinute, unlimitedRateLimits, type RateLimits } from './rate-limit.js';
 
@@ -53,6 +53,7 @@ export async function openRateLimits(
   const insurance = (points: number, duration: number) => new RateLimiterMemory({ points, duration });
 
   if (config.rateLimitStore === 'postgres') {
+    const { RateLimiterPostgres } = await sharedLimiters();
     const pool = await openSharedPostgres(config.databaseUrl, RATE_LIMIT_TABLE);
     const limiter: LimiterFactory = (name, points, duration) =>
       new RateLimiterPostgres({
@@ -69,6 +70,7 @@ export async function openRateLimits(
   }
 
   if (config.rateLimitStore === 'redis') {
+    const { RateLimiterRedis } = await sharedLimiters();
     // While Redis is unreachable a command fails at once and the insurance limiter answers.
     const redis = await openSharedRedis(config.redisUrl!);
     const limiter: LimiterFactory = (name, points, duration) =>

@@ -149,6 +149,8 @@ export class AuditLog {
     try {
       if (!flowId && clientId) flowId = await this.resolveFlow(clientId, input.flow ?? DEFAULT_POLICY[input.type], now);
       const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
+      // A flow with a token is no longer one a new authorization request joins.
+      if (tokenAt !== undefined && clientId && this.latestFlows.get(clientId)?.flowId === flowId) this.latestFlows.set(clientId, { flowId: flowId!, open: false });
       // Written behind the response, in batches (audit-queue.ts); the flow was found or started above.
       this.queue.push({
         event: {
@@ -188,20 +190,19 @@ export class AuditLog {
     const now = this.deps.clock();
     const flow: FlowRecord = { flowId: this.newFlowId(), clientId, startedAt: now, updatedAt: now, tokenAt: null, mcpAt: null, expiresAt: now + AUDIT_RETENTION_SECONDS };
     await this.deps.store.createFlow(flow);
-    this.latestFlows.set(clientId, flow.flowId);
+    this.latestFlows.set(clientId, { flowId: flow.flowId, open: true });
     return flow;
   }
 
   private async resolveFlow(clientId: string, policy: FlowPolicy, now: number): Promise<string | null> {
     if (policy === 'none') return null;
-    if (policy === 'join' || policy === 'join-or-start') {
-      // These take the current flow whatever its state, so a recent answer from memory will do.
-      const known = this.latestFlows.get(clientId);
-      if (known) return known;
-    }
+    const known = policy === 'start' ? undefined : this.latestFlows.get(clientId);
+    // join and join-or-start take the current flow whatever its state, so a recent answer from memory will do;
+    // authorize joins a flow without a token, which a flow this process started a moment ago is (a registration's).
+    if (known && (policy !== 'authorize' || known.open)) return known.flowId;
     if (policy !== 'start') {
       const current = await this.deps.store.latestFlowForClient(clientId);
-      if (current) this.latestFlows.set(clientId, current.flowId);
+      if (current) this.latestFlows.set(clientId, { flowId: current.flowId, open: false });
       if (policy === 'join') return current?.flowId ?? null;
       const fresh = current !== undefined && current.tokenAt === null && now - current.updatedAt < FLOW_REUSE_SECONDS;
       if (current && (policy === 'join-or-start' || fresh)) return current.flowId;

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './prom-client.js';
 
 /** Label values that come from data (failure reasons) are bounded: past this many distinct ones, "other". */
 const MAX_REASONS = 64;

@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { requestListener, type DirectRoute } from '../http/direct-route.js';
 
@@ -24,10 +23,11 @@ export interface TlsFiles {
  * Serves a Hono app on host:port (port 0 picks a free one), over https when `tls` is given, with `direct` routes
  * answered by node:http ahead of it (http/direct-route.ts), and resolves once it is listening.
  */
-export function listen(app: Hono, host: string, port: number, tls?: TlsFiles, direct: readonly DirectRoute[] = []): Promise<Listening> {
+export async function listen(app: Hono, host: string, port: number, tls?: TlsFiles, direct: readonly DirectRoute[] = []): Promise<Listening> {
+  const listener = requestListener(app, direct, host);
+  // node:https is loaded only to serve TLS: most deployments terminate it at a proxy (start-up cost, BENCHMARKS.md scenario 6).
+  const server = (tls ? (await import('node:https')).createServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener)) as Server;
   return new Promise((resolve, reject) => {
-    const listener = requestListener(app, direct, host);
-    const server = (tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener)) as Server;
     // A proxy keeps idle connections to us open for reuse (nginx's upstream keepalive_timeout: 60 s). If we close an
     // idle one first (node's default: 5 s), a request the proxy sends on it at that moment fails, and nginx answers
     // a POST with 502, since it never re-sends a non-idempotent request. So the proxy must be the one to close:

@@ -38,6 +38,8 @@ export interface ClientStore {
 
 /** RFC 7592 client configuration: registration access tokens (hashed) and metadata updates. */
 export interface ClientRegistrationStore {
+  /** Inserts a dynamically registered client with the hash of its registration access token, in one statement. */
+  createRegisteredClient(client: ClientRecord, tokenHash: string): Promise<void>;
   /** Sets the hash of a client's registration access token when it has none; true when set. */
   setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean>;
   /** The client whose registration access token hashes to `tokenHash`, if that is `clientId`. */

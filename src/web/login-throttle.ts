@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import type { LimiterFactory } from '../http/shared-rate-limits.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from '../http/rate-limiter-flexible.js';
 import { clientIp } from '../http/client-ip.js';
 import { emit } from '../events/events.js';
 import type { UsersService } from '../users/users-service.js';

@@ -36,6 +36,15 @@ describeEachDatabase('client registration store', (target) => {
     expect(await store.getClientByRegistrationToken('other', 'h1')).toBeUndefined();
   });
 
+  it('creates a registered client with its token hash in one call: the hash is set, and cannot be set again', async () => {
+    const c = client();
+    await store.createRegisteredClient(c, 'h1');
+    expect(await store.getClient(c.clientId)).toStrictEqual(c);
+    expect(await store.getClientByRegistrationToken(c.clientId, 'h1')).toStrictEqual(c);
+    expect(await store.setRegistrationTokenHash(c.clientId, 'h2')).toBe(false);
+    await expect(store.createRegisteredClient(c, 'h3')).rejects.toThrow();
+  });
+
   it('updates the metadata and rotates the hash only while the old hash is current (one of two concurrent updates wins)', async () => {
     const c = client();
     await store.createClient(c);

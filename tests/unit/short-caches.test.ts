@@ -47,9 +47,9 @@ describe('LatestFlows', () => {
   it("remembers a client's flow for LATEST_FLOW_CACHE_MS; a newer flow replaces it at once", () => {
     let now = 0;
     const flows = createLatestFlows(() => now);
-    flows.set('a', 'fl_1');
-    flows.set('a', 'fl_2');
-    expect(flows.get('a')).toBe('fl_2');
+    flows.set('a', { flowId: 'fl_1', open: true });
+    flows.set('a', { flowId: 'fl_2', open: false });
+    expect(flows.get('a')).toStrictEqual({ flowId: 'fl_2', open: false });
     now += LATEST_FLOW_CACHE_MS;
     expect(flows.get('a')).toBeUndefined();
   });

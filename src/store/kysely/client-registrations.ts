@@ -6,6 +6,14 @@ import { clientRow, toClient } from './clients.js';
 /** RFC 7592 registration access tokens and client metadata updates over Kysely. */
 export function clientRegistrationStore(db: Kysely<Database>): ClientRegistrationStore {
   return {
+    async createRegisteredClient(c: ClientRecord, tokenHash: string): Promise<void> {
+      // One insert instead of an insert and an update: a registration is one statement on the store.
+      await db
+        .insertInto('clients')
+        .values({ ...clientRow(c), registration_token_hash: tokenHash })
+        .execute();
+    },
+
     async setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean> {
       const r = await db
         .updateTable('clients')

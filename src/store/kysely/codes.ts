@@ -21,16 +21,18 @@ export function codeStore(db: Kysely<Database>): CodeStore {
     },
 
     async consumeCode(codeHash: string, at: number): Promise<ConsumeCodeResult> {
-      // Single use is one atomic statement: only one caller can move used_at from NULL (docs/security.md).
+      // Single use is one atomic statement: only one caller can move used_at from NULL (docs/security.md). It
+      // returns the row it changed (SQLite 3.35+ and PostgreSQL both have RETURNING), so the winner reads nothing more.
       const won = await db
         .updateTable('authorization_codes')
         .set({ used_at: at })
         .where('code_hash', '=', codeHash)
         .where('used_at', 'is', null)
+        .returningAll()
         .executeTakeFirst();
+      if (won) return { status: 'ok', code: toCode(won) };
       const row = await db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
-      if (!row) return { status: 'not_found' };
-      return { status: Number(won.numUpdatedRows) > 0 ? 'ok' : 'replayed', code: toCode(row) };
+      return row ? { status: 'replayed', code: toCode(row) } : { status: 'not_found' };
     },
   };
 }
