@@ -7,7 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import pg from 'pg';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from './lib/mcp.js';
 import { clientCredentials } from './lib/oauth.js';
-import { canPin, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
+import { canPin, freePort, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round, slope } from './lib/stats.js';
 import { manyClients } from './scenarios/many-clients.js';
 import { renderMarkdown, type Results, type Scenario, type Sample, type Variant } from './report.js';
@@ -41,17 +40,6 @@ const WORK = mkdtempSync(`${tmpdir()}/oauth-mcp-bench-`);
 const LOGS = `${WORK}/logs`;
 mkdirSync(LOGS);
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // ---------------------------------------------------------------- servers
 

@@ -10,13 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { runLoad } from './lib/load.js';
 import { clientCredentials } from './lib/oauth.js';
-import { cpuMs, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
+import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
 const argv = process.argv.slice(2);
@@ -33,16 +32,6 @@ const CONNECTIONS = 16;
 const PG_ADMIN = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WORK = mkdtempSync(`${tmpdir()}/token-cpu-`);
 mkdirSync(`${WORK}/logs`);
-
-const freePort = () =>
-  new Promise<number>((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 
 interface Ours {
   tree: string;

@@ -7,13 +7,12 @@
  * summary: median µs of server CPU per call, and median req/s.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { runLoad } from '../lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
-import { cpuMs, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
+import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
@@ -25,15 +24,6 @@ const LOGS = mkdtempSync(`${tmpdir()}/mcp-cpu-`);
 const PROF_DIR = process.env.MCP_CPU_PROF_DIR;
 /** MCP_CPU_KINDS=legacy or modern: only that call. */
 const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Array<'legacy' | 'modern'>;
-
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 
 interface Tree {
   root: string;
