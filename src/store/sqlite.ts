@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 /** Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. */
 export function openSqlite(path: string): Kysely<Database> {
@@ -13,7 +14,8 @@ export function openSqlite(path: string): Kysely<Database> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+  const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db, stopCheckpointer) }) });
 }
 
 /**
@@ -21,10 +23,13 @@ export function openSqlite(path: string): Kysely<Database> {
  * CPU in the bench profile). Compiled statements are kept by SQL text, bounded; reuse is safe because Kysely runs
  * one statement at a time on its single SQLite connection and runs each one to completion synchronously.
  */
-function withStatementCache(db: SQLite.Database, max = 256): SqliteDatabase {
+function withStatementCache(db: SQLite.Database, beforeClose?: () => void, max = 256): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
-    close: () => db.close(),
+    close: () => {
+      beforeClose?.();
+      db.close();
+    },
     prepare(sql: string) {
       let stmt = statements.get(sql);
       if (!stmt) {
