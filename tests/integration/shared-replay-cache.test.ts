@@ -36,6 +36,8 @@ const targets: Array<{ name: string; available: boolean; shared: boolean; setup:
 ];
 
 for (const target of targets) {
+  // Skipped only when that server does not answer on this machine (its name then says so); under CI=true a missing
+  // PostgreSQL or Redis fails the run instead (tests/helpers/databases.ts).
   describe.skipIf(!target.available)(`replay cache on ${target.name}`, () => {
     const clock = fixedClock(Math.floor(Date.now() / 1000));
     let a: ReplayCache;
