@@ -11,8 +11,8 @@
 //   GET /auth/<uid> -> 303 redirect_uri?code=..., POST /token
 // with the interaction cookies carried by the client (bench/lib/oauth.ts follows the redirects).
 import { createServer } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { benchSigningKey, jwtResourceIndicators } from './oidc-provider-common.mjs';
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 import LRU from 'oidc-provider/lib/helpers/lru.js';
 
@@ -20,8 +20,7 @@ const port = Number(process.env.PORT ?? 0) || 5801;
 const issuer = `http://127.0.0.1:${port}`;
 const resource = process.env.BENCH_RESOURCE ?? 'http://127.0.0.1:5001/mcp/v1';
 const ACCOUNT = 'demo-user';
-const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-const jwk = { ...(await exportJWK(privateKey)), use: 'sig', alg: 'ES256', kid: 'bench' };
+const jwk = await benchSigningKey();
 
 // Its default in-memory adapter, with room for more than its fixed 1,000 entries: a flow leaves ~8 (client,
 // registration token, interaction, session, grant, code, refresh token, indexes), and 200 flows at once evicted
@@ -41,18 +40,7 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     registration: { enabled: true },
-    resourceIndicators: {
-      enabled: true,
-      defaultResource: () => resource,
-      useGrantedResource: () => true,
-      getResourceServerInfo: (_ctx, indicator) => ({
-        scope: 'read write',
-        audience: indicator,
-        accessTokenTTL: 3600,
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'ES256' } },
-      }),
-    },
+    resourceIndicators: jwtResourceIndicators(resource),
   },
 });
 

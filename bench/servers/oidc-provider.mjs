@@ -4,14 +4,13 @@
 // tokens, each of its own grant, made with the provider's own models (what its authorization-code flow would leave
 // behind for a consented grant), since the flow itself needs an interactive login.
 import { createServer } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { benchSigningKey, jwtResourceIndicators } from './oidc-provider-common.mjs';
 
 const port = Number(process.env.PORT ?? 0) || 5800;
 const issuer = `http://127.0.0.1:${port}`;
 const resource = process.env.BENCH_RESOURCE ?? 'http://127.0.0.1:5001/mcp/v1';
-const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-const jwk = { ...(await exportJWK(privateKey)), use: 'sig', alg: 'ES256', kid: 'bench' };
+const jwk = await benchSigningKey();
 
 const provider = new Provider(issuer, {
   clients: [
@@ -41,18 +40,7 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
-    resourceIndicators: {
-      enabled: true,
-      defaultResource: () => resource,
-      useGrantedResource: () => true,
-      getResourceServerInfo: (_ctx, indicator) => ({
-        scope: 'read write',
-        audience: indicator,
-        accessTokenTTL: 3600,
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'ES256' } },
-      }),
-    },
+    resourceIndicators: jwtResourceIndicators(resource),
   },
 });
 /** n refresh tokens for the public client, each under a grant of its own user for `resource` with scope "read write". */
