@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { refusalFrom } from './errors.js';
-import { clientAuthOf, requestOptions } from './oidc.js';
+import { clientAuthOf, requestOptions, upstreamTokensOf } from './oidc.js';
 import type { IdentityProviderConfig } from './presets.js';
 import { IdpRefusal, type LoginSecrets, type RelyingParty, type UpstreamTokens } from './upstream.js';
 
@@ -40,13 +40,6 @@ export function githubRelyingParty(config: IdentityProviderConfig): RelyingParty
     if (!res.ok) throw new IdpRefusal('provider_error', `GitHub answered ${res.status} to GET ${path}`);
     return res.json();
   }
-
-  const tokensOf = (r: oauth.TokenEndpointResponse): UpstreamTokens => ({
-    accessToken: r.access_token,
-    refreshToken: r.refresh_token,
-    expiresIn: r.expires_in,
-    scope: r.scope,
-  });
 
   return {
     config,
@@ -94,14 +87,14 @@ export function githubRelyingParty(config: IdentityProviderConfig): RelyingParty
           handle: typeof user.login === 'string' ? user.login : null,
           groups: [],
         },
-        tokens: tokensOf(result),
+        tokens: upstreamTokensOf(result),
       };
     },
 
     async refresh(refreshToken: string): Promise<UpstreamTokens> {
       try {
         const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options());
-        return tokensOf(await oauth.processRefreshTokenResponse(as, client, response));
+        return upstreamTokensOf(await oauth.processRefreshTokenResponse(as, client, response));
       } catch (err) {
         throw refusalFrom(err, 'token');
       }

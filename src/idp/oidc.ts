@@ -49,13 +49,6 @@ export function oidcRelyingParty(config: IdentityProviderConfig, clock: Clock): 
     }
   }
 
-  const tokensOf = (r: oauth.TokenEndpointResponse): UpstreamTokens => ({
-    accessToken: r.access_token,
-    refreshToken: r.refresh_token,
-    expiresIn: r.expires_in,
-    scope: r.scope,
-  });
-
   return {
     config,
 
@@ -116,17 +109,25 @@ export function oidcRelyingParty(config: IdentityProviderConfig, clock: Clock): 
         handle: str(merged.preferred_username) ?? str(merged.nickname),
         groups: groupsOf(merged, config.groupsClaim),
       };
-      return { identity, tokens: tokensOf(result) };
+      return { identity, tokens: upstreamTokensOf(result) };
     },
 
     async refresh(refreshToken: string): Promise<UpstreamTokens> {
       const as = await metadata();
       try {
         const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options());
-        return tokensOf(await oauth.processRefreshTokenResponse(as, client, response));
+        return upstreamTokensOf(await oauth.processRefreshTokenResponse(as, client, response));
       } catch (err) {
         throw refusalFrom(err, 'token');
       }
     },
   };
 }
+
+/** The tokens of a token endpoint answer, as the vault keeps them (github.ts uses it too). */
+export const upstreamTokensOf = (r: oauth.TokenEndpointResponse): UpstreamTokens => ({
+  accessToken: r.access_token,
+  refreshToken: r.refresh_token,
+  expiresIn: r.expires_in,
+  scope: r.scope,
+});
