@@ -4,7 +4,7 @@ import { clientAddress } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import type { DirectRoute } from '../http/direct-route.js';
 import { isUnlimited } from '../http/rate-limit.js';
-import { requestIdFor } from '../http/request-context.js';
+import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
@@ -117,12 +117,7 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
         });
         res.end(json);
       }
-      const seconds = (performance.now() - started) / 1000;
-      deps.metrics?.httpRequests.inc({ route: ROUTE, method: 'POST', status: String(out.status) });
-      deps.metrics?.httpDuration.observe({ route: ROUTE, method: 'POST' }, seconds);
-      if (deps.logger.isLevelEnabled('info')) {
-        deps.logger.info({ method: 'POST', path: ROUTE, route: ROUTE, status: out.status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
-      }
+      recordRequest(deps, { method: 'POST', path: ROUTE, route: ROUTE, status: out.status, started });
     });
   };
   return { method: 'POST', path: ROUTE, handle };
