@@ -10,8 +10,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 export interface DirectRoute {
   method: string;
   path: string;
-  /** Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead. */
-  handle(req: IncomingMessage, res: ServerResponse): void | false;
+  /**
+   * Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead. A route
+   * that has read the body before deciding hands the request on with `pass(body)`: the app reads those bytes.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, pass: (body: Buffer) => void): void | false;
 }
 
 /**
@@ -21,11 +24,16 @@ export interface DirectRoute {
 export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], hostname?: string): RequestListener {
   const viaHono = getRequestListener(app.fetch, hostname === undefined ? {} : { hostname });
   if (direct.length === 0) return viaHono;
+  // @hono/node-server builds the request body from `rawBody` when a body parser has already drained the stream.
+  const passOn = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    void viaHono(req, res);
+  };
   return (req, res) => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const route = direct.find((r) => r.path === path && r.method === req.method);
-    if (!route || route.handle(req, res) === false) void viaHono(req, res);
+    if (!route || route.handle(req, res, (body) => passOn(req, res, body)) === false) void viaHono(req, res);
   };
 }

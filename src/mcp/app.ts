@@ -33,6 +33,16 @@ export interface MountedRoutes {
   app: Hono;
 }
 
+/** The Hono path patterns behind CORS from the allowlist and the Origin check: each endpoint and mounted prefix, and below it. */
+export function guardedPatterns(endpointPaths: readonly string[], prefixes: readonly string[]): string[] {
+  return [...endpointPaths, ...prefixes].flatMap((base) => (base === '/' ? ['/*'] : [base, `${base}/*`]));
+}
+
+/** How many of `patterns` Hono runs for a request to `path`: each runs its CORS middleware, which appends its own `Vary: Origin`. */
+export function patternsMatching(patterns: readonly string[], path: string): number {
+  return patterns.filter((p) => (p.endsWith('/*') ? p === '/*' || path === p.slice(0, -2) || path.startsWith(p.slice(0, -1)) : path === p)).length;
+}
+
 /**
  * The MCP server: the MCP endpoint with every transport, the protected resource metadata and any routes
  * mounted beside it, composed with security headers, CORS from the allowlist (RS-10), Origin validation (TR-5)
@@ -47,12 +57,9 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   const hosts = allowedHostnames(settings);
   if (hosts) app.use('*', hostHeaderValidation(hosts));
   // Discovery documents carry their own public CORS; the MCP endpoint and mounted routes only the allowlist.
-  const guarded = [...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)];
-  for (const base of guarded) {
-    for (const path of base === '/' ? ['/*'] : [base, `${base}/*`]) {
-      app.use(path, allowlistCors(settings.corsOrigins));
-      app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
-    }
+  for (const path of guardedPatterns(settings.endpoints.map((e) => e.path), (extra.routes ?? []).map((r) => r.prefix))) {
+    app.use(path, allowlistCors(settings.corsOrigins));
+    app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
   }
   app.use(
     '*',

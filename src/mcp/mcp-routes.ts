@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bearerAuth, type AuthEnv } from '../resource-server/bearer.js';
+import { bearerAuth, type AuthEnv, type BearerOptions } from '../resource-server/bearer.js';
 import { protectedResourceMetadataUrl } from '../resource-server/resources.js';
 import type { McpServerDeps } from './deps.js';
 import { plainHandler, PLAIN_METHODS } from './routes/plain-routes.js';
@@ -17,20 +17,9 @@ import { serverManagedAuth } from './server-managed/managed-auth.js';
 export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { endpoints } = deps.settings;
-  const audiences = endpoints.map((e) => e.resource);
   for (const { path: base, resource } of endpoints) {
     const paths: EndpointPaths = { base, resourceMetadataUrl: protectedResourceMetadataUrl(resource) };
-    // The endpoint itself needs no scope (initialize, tools/list); tools/call is gated per tool (RS-6).
-    const bearer = bearerAuth({
-      verifier: deps.verifier,
-      resource,
-      audiences,
-      resourceMetadataUrl: paths.resourceMetadataUrl,
-      requiredScopes: [],
-      allScopes: runtime.toolScopes.declared,
-      catalog: runtime.toolScopes.catalog,
-      ...(deps.dpop && { dpop: deps.dpop }),
-    });
+    const bearer = bearerAuth(endpointBearerOptions(deps, runtime, resource));
     const auth = runtime.serverToken
       ? serverManagedAuth({ bearer, serverToken: runtime.serverToken, verifier: deps.verifier, logger: deps.logger })
       : bearer;
@@ -41,4 +30,19 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
     app.on(['GET', 'POST', 'DELETE'], base, auth, streamableHandler(runtime, paths));
   }
   return app;
+}
+
+/** The bearer check of the endpoint at `resource`, for its Hono routes and the stateless route node:http answers (stateless/tools-call-route.ts). */
+export function endpointBearerOptions(deps: McpServerDeps, runtime: Pick<McpRuntime, 'toolScopes'>, resource: string): BearerOptions {
+  return {
+    verifier: deps.verifier,
+    resource,
+    audiences: deps.settings.endpoints.map((e) => e.resource),
+    resourceMetadataUrl: protectedResourceMetadataUrl(resource),
+    // The endpoint itself needs no scope (initialize, tools/list); tools/call is gated per tool (RS-6).
+    requiredScopes: [],
+    allScopes: runtime.toolScopes.declared,
+    catalog: runtime.toolScopes.catalog,
+    ...(deps.dpop && { dpop: deps.dpop }),
+  };
 }

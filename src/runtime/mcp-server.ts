@@ -6,7 +6,10 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { allowedHostnames, createMcpServerApp, MCP_SECURE_HEADERS } from '../mcp/app.js';
+import { allowedHostnames, createMcpServerApp, guardedPatterns, MCP_SECURE_HEADERS, patternsMatching } from '../mcp/app.js';
+import { endpointBearerOptions } from '../mcp/mcp-routes.js';
+import { StatelessToolCalls } from '../mcp/stateless/tools-call-answer.js';
+import { statelessToolsCallRoutes } from '../mcp/stateless/tools-call-route.js';
 import { directReads, type ReadAnswer } from '../mcp/direct-reads.js';
 import { secureHeaderValues } from '../http/security-headers.js';
 import { bearerOptions, type ProtectOptions } from '../resource-server/middleware.js';
@@ -254,12 +257,28 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   });
   // The program's hot GET routes, answered by node:http directly with the same layers as the app (mcp/direct-reads.ts).
   const reads = internals.directReads?.(dpop ? { dpop } : {}) ?? [];
+  const layers = { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer };
   const direct = reads.length
     ? directReads(
-        { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer },
+        layers,
         reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer })),
       )
     : [];
+  // Stateless tools/call to tools built from definitions, answered by node:http directly (mcp/stateless/). A
+  // program's own McpServer, and server-managed mode (requests without a token), keep the SDK's entry only.
+  if (options.tools && !options.serverManaged) {
+    const guarded = guardedPatterns(
+      endpoints.map((e) => e.path),
+      (options.routes ?? []).map((r) => r.prefix),
+    );
+    const calls = new StatelessToolCalls(tools, catalog, identity.info);
+    direct.push(
+      ...statelessToolsCallRoutes(
+        { ...layers, toolScopes, calls },
+        endpoints.map((e) => ({ path: e.path, bearer: endpointBearerOptions(deps, runtime, e.resource), corsLayers: patternsMatching(guarded, e.path) })),
+      ),
+    );
+  }
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   const served = httpApp(observed, direct, async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
   return {

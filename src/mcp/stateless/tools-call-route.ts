@@ -1,0 +1,127 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DirectRoute } from '../../http/direct-route.js';
+import { errorAnswer } from '../../http/error-answer.js';
+import { recordRequest, requestIdFor } from '../../http/request-context.js';
+import { runWithLogContext } from '../../log/context.js';
+import { checkBearer, type BearerOptions } from '../../resource-server/bearer.js';
+import type { VerifiedToken } from '../../resource-server/types.js';
+import { callerFromToken } from '../auth-info.js';
+import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
+import { stepUpScopes, scopesNeededFor, type ToolScopeIndex } from '../tool-scopes.js';
+import { STATELESS_REVISION, type StatelessToolCalls } from './tools-call-answer.js';
+
+/** One MCP endpoint path with its bearer check (mcp-routes.ts endpointBearerOptions) and how many CORS layers the app runs for it. */
+export interface StatelessEndpoint {
+  path: string;
+  bearer: BearerOptions;
+  corsLayers: number;
+}
+
+/** Bodies above this are left to the app (its body limit and the SDK's): a tools/call is a few hundred bytes. */
+const MAX_DIRECT_BODY = 64 * 1024;
+
+/**
+ * POST of the MCP endpoint answered by node:http directly for the common stateless request: one 2026-07-28
+ * tools/call (TR-8, TR-10) to a tool built from a definition, with a bearer token that passes, in scope (RS-6).
+ * The layers are the app's, in its order (request id and log context, security headers, Host check on a
+ * loopback bind, CORS from the allowlist (RS-10), Origin check (TR-5), bearer check (RS-3 to RS-9), the scope
+ * gate, then the SDK's own ladder and the tool's schema (StatelessToolCalls.accept)); the flow, the request
+ * metrics and log line follow as on Hono. Any request that would not be answered by the tool's result (a
+ * refusal at any layer, a session, another method, a batch, DPoP, a token in the query, a large body...) is
+ * handed to the Hono app before anything is recorded or run, so every refusal, challenge and error stays the
+ * framework path's own. tests/integration/mcp-stateless-direct.test.ts holds the two paths to the same answers.
+ */
+export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes: ToolScopeIndex; calls: StatelessToolCalls }, endpoints: readonly StatelessEndpoint[]): DirectRoute[] {
+  const { observer, calls, toolScopes } = ctx;
+  const layers = directLayers(ctx);
+
+  const serve = async (endpoint: StatelessEndpoint, req: IncomingMessage, res: ServerResponse, host: string, body: Buffer, pass: (body: Buffer) => void, reqId: string, started: number) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return pass(body);
+    }
+    // The app's layers, pure checks first: any refusal is the app's to answer.
+    const origin = single(req.headers.origin);
+    if (layers.hostRefusal(host) !== undefined || !layers.originOk(origin)) return pass(body);
+    const call = await calls.accept(
+      { contentType: single(req.headers['content-type']), protocolVersion: single(req.headers['mcp-protocol-version']), method: single(req.headers['mcp-method']), name: single(req.headers['mcp-name']) },
+      parsed,
+    );
+    if (!call) return pass(body);
+    let token: VerifiedToken;
+    try {
+      // A Bearer check verifies and reads caches only: repeated by the app when it refuses, it answers the same.
+      const checked = await checkBearer({ method: 'POST', pathname: endpoint.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: undefined }, endpoint.bearer);
+      if ('status' in checked) return pass(body);
+      token = checked;
+    } catch {
+      return pass(body);
+    }
+    if (stepUpScopes(toolScopes, token.scopes, scopesNeededFor(toolScopes, parsed))) return pass(body);
+
+    // From here the request is this route's: the tool runs once, and its answer is written here.
+    let out: DirectOut;
+    try {
+      out = { status: 200, json: await calls.answer(call, callerFromToken(token)), headers: { 'Content-Type': 'application/json' }, cors: true };
+    } catch (err) {
+      const e = errorAnswer(err, observer.logger, endpoint.path);
+      out = { status: e.status, json: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json', ...e.headers }, cors: true };
+    }
+    try {
+      const pending = observer.answered(endpoint.path, out.status, undefined, token);
+      if (pending) await pending;
+    } catch (err) {
+      observer.logger.error({ err }, 'after-response hook failed');
+    }
+    recordRequest(observer, { method: 'POST', path: endpoint.path, route: endpoint.path, status: out.status, started });
+    if (!res.destroyed) {
+      res.writeHead(out.status, layers.headerLines(out, origin, reqId, endpoint.corsLayers));
+      res.end(out.json);
+    }
+  };
+
+  return endpoints.map((endpoint) => ({
+    method: 'POST',
+    path: endpoint.path,
+    handle(req, res, pass) {
+      const h = req.headers;
+      const host = headerValue(req, 'host');
+      const url = req.url ?? '';
+      const length = Number(h["content-length"]);
+      // What only the app handles: sessions (2025-era), other eras and methods, DPoP (a proof is single use, so
+      // it is checked once, by the app), bodies without a length or large, unusual hosts and targets, queries.
+      if (
+        h['mcp-session-id'] !== undefined ||
+        h['mcp-protocol-version'] !== STATELESS_REVISION ||
+        h['mcp-method'] !== 'tools/call' ||
+        h.dpop !== undefined ||
+        h['transfer-encoding'] !== undefined ||
+        !(length > 0 && length <= MAX_DIRECT_BODY) ||
+        !/^bearer /i.test(h.authorization ?? '') ||
+        host === undefined ||
+        !PLAIN_HOST.test(host) ||
+        url !== endpoint.path ||
+        !PLAIN_TARGET.test(url)
+      ) {
+        return false;
+      }
+      const started = performance.now();
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('error', () => res.destroy());
+      req.on('end', () => {
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const reqId = requestIdFor(single(h['x-request-id']));
+        void runWithLogContext({ reqId }, () =>
+          serve(endpoint, req, res, host, body, pass, reqId, started).catch((err: unknown) => {
+            // Nothing above should throw (errors become answers); if writing does, the connection is all that is left.
+            observer.logger.error({ err, path: endpoint.path }, 'direct route failed');
+            res.destroy();
+          }),
+        );
+      });
+    },
+  }));
+}
