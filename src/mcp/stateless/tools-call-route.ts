@@ -92,7 +92,10 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const length = Number(h["content-length"]);
       // What only the app handles: sessions (2025-era), other eras and methods, DPoP (a proof is single use, so
       // it is checked once, by the app), bodies without a length or large, unusual hosts and targets, queries.
+      // A body another layer already read (an Express body parser, say) is the app's to take from there.
+      const drained = req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
       if (
+        drained ||
         h['mcp-session-id'] !== undefined ||
         h['mcp-protocol-version'] !== STATELESS_REVISION ||
         h['mcp-method'] !== 'tools/call' ||
