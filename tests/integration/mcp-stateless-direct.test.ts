@@ -169,17 +169,28 @@ describe('POST /mcp/v1 answered directly by node:http matches the Hono app and t
     expect(overNetwork.headers['content-type']).toBe('application/json');
   });
 
+  it.each<[string, () => Promise<Lines>, () => string, number]>([
+    ['a scope the token lacks: 403 insufficient_scope (RS-6)', bearer('create_data', () => readOnly), () => call('create_data', { name: 'x', value: 1 }), 403],
+    ['a token that is not a JWT: 401 invalid_token (RS-4)', bearer('get_data', () => 'abc.def.ghi'), () => call('get_data', {}), 401],
+    ['an expired token', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${await mint({ iat: s.clock() - 7200, exp: s.clock() - 3600 })}`]], () => call('get_data', {}), 401],
+    ['a token for another resource (RS-5)', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${await mint({ aud: 'https://elsewhere.example/mcp' })}`]], () => call('get_data', {}), 401],
+    ['a malformed Authorization header (RS-9)', bearer('get_data', () => 'a b'), () => call('get_data', {}), 400],
+    ['two Authorization lines: 400, as Headers joins them', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${token}`], ['authorization', `Bearer ${token}`]], () => call('get_data', {}), 400],
+    ['another scheme after Bearer in one header', bearer('get_data', () => `${token} extra`), () => call('get_data', {}), 400],
+  ])('refused directly, as the app refuses: %s', async (_name, lines, body, status) => {
+    const [overNetwork, inProcess, answeredDirectly] = await both(lines, body());
+    expect(answeredDirectly).toBe(true);
+    expect(overNetwork.status).toBe(status);
+    expect(overNetwork).toEqual(inProcess);
+    expect(overNetwork.headers['www-authenticate']).toMatch(/^Bearer /);
+  });
+
   it.each<[string, () => Promise<Lines>, () => string, number, { path?: string; host?: string; chunked?: boolean }?]>([
     ['an unknown tool: the SDK\'s error', bearer('no_such_tool'), () => call('no_such_tool', {}), 200],
     ['arguments the schema refuses', bearer('create_data'), () => call('create_data', { name: 'x', value: 'not a number' }), 200],
     ['missing required arguments', bearer('update_data'), () => call('update_data', {}), 200],
     ['arguments that are not an object', bearer('get_data'), () => call('get_data', [1, 2]), 200],
-    ['a scope the token lacks: 403 insufficient_scope (RS-6)', bearer('create_data', () => readOnly), () => call('create_data', { name: 'x', value: 1 }), 403],
     ['no token: 401 (RS-3)', async () => modernHeaders('get_data'), () => call('get_data', {}), 401],
-    ['a token that is not a JWT: 401 invalid_token (RS-4)', bearer('get_data', () => 'abc.def.ghi'), () => call('get_data', {}), 401],
-    ['an expired token', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${await mint({ iat: s.clock() - 7200, exp: s.clock() - 3600 })}`]], () => call('get_data', {}), 401],
-    ['a token for another resource (RS-5)', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${await mint({ aud: 'https://elsewhere.example/mcp' })}`]], () => call('get_data', {}), 401],
-    ['a malformed Authorization header (RS-9)', bearer('get_data', () => 'a b'), () => call('get_data', {}), 400],
     ['a token in the query (RS-7)', bearer('get_data'), () => call('get_data', {}), 400, { path: '/mcp/v1?access_token=x' }],
     ['a foreign Origin: 403 (TR-5)', bearer('get_data', () => token, [['origin', 'https://evil.example']]), () => call('get_data', {}), 403],
     ['a foreign Host on a loopback bind: 403', bearer('get_data'), () => call('get_data', {}), 403, { host: 'evil.example' }],
@@ -230,14 +241,52 @@ describe('POST /mcp/v1 answered directly by node:http matches the Hono app and t
     expect(direct1.text.replaceAll(`#${a} `, '#N ').replaceAll(`"id":${a},`, '"id":N,')).toBe(hono.text.replaceAll(`#${b} `, '#N ').replaceAll(`"id":${b},`, '"id":N,'));
   });
 
-  it('a DPoP request is left to the app, which checks its single-use proof once (RFC 9449 §7)', async () => {
-    const key = await dpopKey();
-    const bound = await tokenRequest('read write', await key.proof('POST', `${s.issuer}/oauth/token`, { iat: s.clock() }));
-    const lines = async (): Promise<Lines> => [...modernHeaders('get_data'), ['authorization', `DPoP ${bound}`], ['dpop', await key.proof('POST', `${s.mcpUrl}/mcp/v1`, { iat: s.clock(), accessToken: bound })]];
-    const [overNetwork, inProcess, answeredDirectly] = await both(lines, call('get_data', {}));
-    expect(answeredDirectly).toBe(false);
-    expect(overNetwork.status).toBe(200);
-    expect(overNetwork).toEqual(inProcess);
+  describe('DPoP (RFC 9449 §7): the proof is checked once, by the direct route', () => {
+    let key: Awaited<ReturnType<typeof dpopKey>>;
+    let bound: string;
+    beforeAll(async () => {
+      key = await dpopKey();
+      bound = await tokenRequest('read write', await key.proof('POST', `${s.issuer}/oauth/token`, { iat: s.clock() }));
+    });
+    const proof = (method = 'POST', path = '/mcp/v1', accessToken = () => bound) => key.proof(method, `${s.mcpUrl}${path}`, { iat: s.clock(), accessToken: accessToken() });
+    const dpop = (name: string, p: () => Promise<string> = () => proof()) => async (): Promise<Lines> => [...modernHeaders(name), ['authorization', `DPoP ${bound}`], ['dpop', await p()]];
+
+    it.each<[string, () => Promise<Lines>, () => string, number, boolean]>([
+      ['a valid proof', dpop('get_data'), () => call('get_data', {}), 200, true],
+      ['no proof', async () => [...modernHeaders('get_data'), ['authorization', `DPoP ${bound}`]], () => call('get_data', {}), 401, true],
+      ['a proof for another path', dpop('get_data', () => proof('POST', '/api/data')), () => call('get_data', {}), 401, true],
+      ['a proof for another method', dpop('get_data', () => proof('GET')), () => call('get_data', {}), 401, true],
+      ['a bound token sent as Bearer', async () => [...modernHeaders('get_data'), ['authorization', `Bearer ${bound}`]], () => call('get_data', {}), 401, true],
+      ['a bearer token sent as DPoP', async () => [...modernHeaders('get_data'), ['authorization', `DPoP ${token}`], ['dpop', await proof('POST', '/mcp/v1', () => token)]], () => call('get_data', {}), 401, true],
+      ['a valid proof, a tool that writes (create_data)', dpop('create_data'), () => call('create_data', { name: 'dpop', value: 2 }), 200, true],
+      ['a valid proof, an unknown tool: left to the app', dpop('no_such_tool'), () => call('no_such_tool', {}), 200, false],
+      ['a valid proof, arguments the schema refuses: left to the app', dpop('create_data'), () => call('create_data', { value: 'x' }), 200, false],
+    ])('%s', async (name, lines, body, status, directly) => {
+      // Each side gets its own proof: a proof is single-use.
+      const [overNetwork, inProcess, answeredDirectly] = await both(lines, body());
+      expect(answeredDirectly).toBe(directly);
+      expect(overNetwork.status).toBe(status);
+      if (name.includes('create_data')) {
+        // Two items were made; the answers differ by the new item's id only.
+        expect(overNetwork.text.replace(/\d+/g, 'N')).toBe(inProcess.text.replace(/\d+/g, 'N'));
+        expect(overNetwork.headers).toEqual(inProcess.headers);
+      } else {
+        expect(overNetwork).toEqual(inProcess);
+      }
+    });
+
+    it('a replayed proof is refused', async () => {
+      const once = await proof();
+      const lines: Lines = [['host', host], ...modernHeaders('get_data'), ['authorization', `DPoP ${bound}`], ['dpop', once]];
+      const first = await rawPost(direct.port, '/mcp/v1', lines, call('get_data', {}));
+      expect(first.status).toBe(200);
+      const again = await rawPost(direct.port, '/mcp/v1', lines, call('get_data', {}));
+      expect(again.status).toBe(401);
+      expect(JSON.parse(again.text)).toMatchObject({ error: 'invalid_dpop_proof' });
+      const inProcess = await seen(await s.mcp.app.request('/mcp/v1', { method: 'POST', headers: lines, body: call('get_data', {}) }));
+      const { requestId: _id, ...replayed } = again;
+      expect(replayed).toEqual(inProcess);
+    });
   });
 
   it('a tool that throws: the SDK\'s tool error on both', async () => {
@@ -275,8 +324,12 @@ describe('POST /mcp/v1 answered directly by node:http matches the Hono app and t
   it('keeps a safe X-Request-Id and counts its answers in the metrics like the app', async () => {
     const kept = await rawPost(direct.port, '/mcp/v1', [['host', host], ...(await bearer('get_data')()), ['x-request-id', 'trace-7']], call('get_data', {}));
     expect(kept.requestId).toBe('trace-7');
+    const refused = await rawPost(direct.port, '/mcp/v1', [['host', host], ...(await bearer('get_data', () => 'abc.def.ghi')())], call('get_data', {}));
+    expect(refused.status).toBe(401);
     const metrics = await (await s.mcp.app.request('/metrics', { headers: { host } })).text();
     expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/mcp\/v1"[^}]*method="POST"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/mcp\/v1"[^}]*method="POST"[^}]*status="401"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/auth_failures_total\{[^}]*endpoint="mcp"[^}]*reason="invalid_token:malformed_token"[^}]*\} [1-9]/);
   });
 });
 
@@ -303,6 +356,45 @@ describe('the direct stateless route records the caller\'s flow and logs one lin
       const line = s.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request' && l.reqId === 'flow-test-2');
       expect(line).toMatchObject({ method: 'POST', path: '/mcp/v1', route: '/mcp/v1', status: 200, reqId: 'flow-test-2', clientId: 'demo_client' });
       expect(line?.flowId).toEqual(expect.any(String));
+    } finally {
+      await direct.close(0);
+      await s.close();
+    }
+  });
+});
+
+describe('with DPOP_REQUIRE_NONCE=true the direct stateless route asks for the nonce as the app does (RFC 9449 §9)', () => {
+  it('a proof without a nonce: 401 use_dpop_nonce with a DPoP-Nonce; with it: 200', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'silent', DPOP_REQUIRE_NONCE: 'true' });
+    const direct = await listen(s.mcp.app, '127.0.0.1', 0, undefined, s.mcp.directRoutes);
+    try {
+      const key = await dpopKey();
+      const tokenUrl = `${s.issuer}/oauth/token`;
+      const basic = `Basic ${Buffer.from('demo_client:demo_secret').toString('base64')}`;
+      const ask = (proof: string) =>
+        fetch(tokenUrl, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', dpop: proof }, body: 'grant_type=client_credentials&scope=read' });
+      const first = await ask(await key.proof('POST', tokenUrl, { iat: s.clock() }));
+      const asNonce = first.headers.get('dpop-nonce')!;
+      const bound = ((await (await ask(await key.proof('POST', tokenUrl, { iat: s.clock(), nonce: asNonce }))).json()) as { access_token: string }).access_token;
+      const host = `127.0.0.1:${direct.port}`;
+      const send = async (nonce?: string): Promise<[Seen, Seen]> => {
+        const lines = async (): Promise<Lines> => [
+          ...modernHeaders('get_data'),
+          ['authorization', `DPoP ${bound}`],
+          ['dpop', await key.proof('POST', `${s.mcpUrl}/mcp/v1`, { iat: s.clock(), accessToken: bound, ...(nonce && { nonce }) })],
+        ];
+        const { requestId: _id, ...overNetwork } = await rawPost(direct.port, '/mcp/v1', [['host', host], ...(await lines())], call('get_data', {}));
+        const inProcess = await seen(await s.mcp.app.request('/mcp/v1', { method: 'POST', headers: [['host', host], ...(await lines())], body: call('get_data', {}) }));
+        return [overNetwork, inProcess];
+      };
+      const [refused, refusedHono] = await send();
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.text)).toMatchObject({ error: 'use_dpop_nonce' });
+      expect(refused.headers['dpop-nonce']).toEqual(expect.any(String));
+      expect(refused).toEqual(refusedHono);
+      const [ok, okHono] = await send(refused.headers['dpop-nonce']);
+      expect(ok.status).toBe(200);
+      expect(ok).toEqual(okHono);
     } finally {
       await direct.close(0);
       await s.close();

@@ -1,4 +1,4 @@
-import { challengeResponse, insufficientScopeChallenge } from '../../resource-server/challenge.js';
+import { challengeResponse, insufficientScopeChallenge, type Challenge } from '../../resource-server/challenge.js';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { scopesNeededFor, stepUpScopes, type ToolScopeIndex } from '../tool-scopes.js';
 
@@ -15,9 +15,15 @@ export function scopeGate(
   token: VerifiedToken,
   resourceMetadataUrl: string,
 ): Response | undefined {
+  const refused = scopeRefusal(index, body, token, resourceMetadataUrl);
+  return refused && challengeResponse(refused);
+}
+
+/** The gate's challenge, framework-free (for the stateless route node:http answers, stateless/tools-call-route.ts). */
+export function scopeRefusal(index: ToolScopeIndex, body: unknown, token: VerifiedToken, resourceMetadataUrl: string): Challenge | undefined {
   const needed = scopesNeededFor(index, body);
   const want = stepUpScopes(index, token.scopes, needed);
   if (!want) return undefined;
   const description = `this tool needs scope ${needed.join(' ')}; the token has ${token.scopes.join(' ') || 'none'}`;
-  return challengeResponse(insufficientScopeChallenge({ resourceMetadataUrl }, want, description));
+  return insufficientScopeChallenge({ resourceMetadataUrl }, want, description);
 }

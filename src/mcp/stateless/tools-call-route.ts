@@ -4,10 +4,12 @@ import { errorAnswer } from '../../http/error-answer.js';
 import { recordRequest, requestIdFor } from '../../http/request-context.js';
 import { runWithLogContext } from '../../log/context.js';
 import { checkBearer, type BearerOptions } from '../../resource-server/bearer.js';
+import { challengeHeaders } from '../../resource-server/challenge.js';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { callerFromToken } from '../auth-info.js';
 import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
-import { stepUpScopes, scopesNeededFor, type ToolScopeIndex } from '../tool-scopes.js';
+import { scopeRefusal } from '../http/scope-gate.js';
+import type { ToolScopeIndex } from '../tool-scopes.js';
 import { STATELESS_REVISION, type StatelessToolCalls } from './tools-call-answer.js';
 
 /** One MCP endpoint path with its bearer check (mcp-routes.ts endpointBearerOptions) and how many CORS layers the app runs for it. */
@@ -22,14 +24,17 @@ const MAX_DIRECT_BODY = 64 * 1024;
 
 /**
  * POST of the MCP endpoint answered by node:http directly for the common stateless request: one 2026-07-28
- * tools/call (TR-8, TR-10) to a tool built from a definition, with a bearer token that passes, in scope (RS-6).
- * The layers are the app's, in its order (request id and log context, security headers, Host check on a
- * loopback bind, CORS from the allowlist (RS-10), Origin check (TR-5), bearer check (RS-3 to RS-9), the scope
- * gate, then the SDK's own ladder and the tool's schema (StatelessToolCalls.accept)); the flow, the request
- * metrics and log line follow as on Hono. Any request that would not be answered by the tool's result (a
- * refusal at any layer, a session, another method, a batch, DPoP, a token in the query, a large body...) is
- * handed to the Hono app before anything is recorded or run, so every refusal, challenge and error stays the
- * framework path's own. tests/integration/mcp-stateless-direct.test.ts holds the two paths to the same answers.
+ * tools/call (TR-8, TR-10) to a tool built from a definition, with a Bearer or DPoP token. The layers are the
+ * app's (request id and log context, security headers, Host check on a loopback bind, CORS from the allowlist
+ * (RS-10), Origin check (TR-5), bearer check (RS-3 to RS-9), scope gate (RS-6)); the refusal metrics, the flow,
+ * the request metrics and log line follow as on Hono. The checks that have no side effect run first, the SDK's
+ * ladder and the tool's schema among them (StatelessToolCalls.accept): a request any of them does not take (a
+ * Host or Origin refusal, a session, another method, a batch, an envelope or arguments the SDK would refuse, an
+ * unknown tool, a token in the query, a large body...) is handed to the Hono app before anything is recorded or
+ * run, so those answers stay the framework path's own. Then the bearer check runs once (a DPoP proof is single
+ * use) and its challenge, the scope gate's or the tool's result is answered here, as the app would: the bearer
+ * check comes before the body in the app, and every check that came earlier here has passed.
+ * tests/integration/mcp-stateless-direct.test.ts holds the two paths to the same answers.
  */
 export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes: ToolScopeIndex; calls: StatelessToolCalls }, endpoints: readonly StatelessEndpoint[]): DirectRoute[] {
   const { observer, calls, toolScopes } = ctx;
@@ -50,27 +55,27 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       parsed,
     );
     if (!call) return pass(body);
-    let token: VerifiedToken;
-    try {
-      // A Bearer check verifies and reads caches only: repeated by the app when it refuses, it answers the same.
-      const checked = await checkBearer({ method: 'POST', pathname: endpoint.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: undefined }, endpoint.bearer);
-      if ('status' in checked) return pass(body);
-      token = checked;
-    } catch {
-      return pass(body);
-    }
-    if (stepUpScopes(toolScopes, token.scopes, scopesNeededFor(toolScopes, parsed))) return pass(body);
-
-    // From here the request is this route's: the tool runs once, and its answer is written here.
+    // From here the request is this route's: the bearer check runs once (a DPoP proof is single use, RFC 9449
+    // §11.1), and its refusal, the scope gate's (RS-6) or the tool's result is answered here.
     let out: DirectOut;
+    let token: VerifiedToken | undefined;
     try {
-      out = { status: 200, json: await calls.answer(call, callerFromToken(token)), headers: { 'Content-Type': 'application/json' }, cors: true };
+      const checked = await checkBearer(
+        { method: 'POST', pathname: endpoint.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: single(req.headers.dpop) },
+        endpoint.bearer,
+      );
+      const refused = 'status' in checked ? checked : scopeRefusal(toolScopes, parsed, checked, endpoint.bearer.resourceMetadataUrl);
+      if (!('status' in checked)) token = checked;
+      out = refused
+        ? { status: refused.status, json: JSON.stringify(refused.body), headers: challengeHeaders(refused), cors: true }
+        : { status: 200, json: await calls.answer(call, callerFromToken(token!)), headers: { 'Content-Type': 'application/json' }, cors: true };
     } catch (err) {
+      // What the app's error handler answers for a route that throws (a verifier that cannot reach its keys).
       const e = errorAnswer(err, observer.logger, endpoint.path);
       out = { status: e.status, json: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json', ...e.headers }, cors: true };
     }
     try {
-      const pending = observer.answered(endpoint.path, out.status, undefined, token);
+      const pending = observer.answered(endpoint.path, out.status, out.headers['WWW-Authenticate'], token);
       if (pending) await pending;
     } catch (err) {
       observer.logger.error({ err }, 'after-response hook failed');
@@ -90,8 +95,8 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const host = headerValue(req, 'host');
       const url = req.url ?? '';
       const length = Number(h["content-length"]);
-      // What only the app handles: sessions (2025-era), other eras and methods, DPoP (a proof is single use, so
-      // it is checked once, by the app), bodies without a length or large, unusual hosts and targets, queries.
+      // What only the app handles: sessions (2025-era), other eras and methods, requests without a token, bodies
+      // without a length or large, unusual hosts and targets, queries.
       // A body another layer already read (an Express body parser, say) is the app's to take from there.
       const drained = req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
       if (
@@ -99,10 +104,9 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
         h['mcp-session-id'] !== undefined ||
         h['mcp-protocol-version'] !== STATELESS_REVISION ||
         h['mcp-method'] !== 'tools/call' ||
-        h.dpop !== undefined ||
         h['transfer-encoding'] !== undefined ||
         !(length > 0 && length <= MAX_DIRECT_BODY) ||
-        !/^bearer /i.test(h.authorization ?? '') ||
+        !/^(bearer|dpop) /i.test(h.authorization ?? '') ||
         host === undefined ||
         !PLAIN_HOST.test(host) ||
         url !== endpoint.path ||
