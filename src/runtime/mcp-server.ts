@@ -257,8 +257,9 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   });
   // The program's hot GET routes, answered by node:http directly with the same layers as the app (mcp/direct-reads.ts).
   const reads = internals.directReads?.(dpop ? { dpop } : {}) ?? [];
-  const layers = { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer };
-  const direct = reads.length
+  const statelessDirect = options.tools !== undefined && !options.serverManaged;
+  const layers = reads.length || statelessDirect ? { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer } : undefined;
+  const direct = layers && reads.length
     ? directReads(
         layers,
         reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer })),
@@ -266,7 +267,7 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
     : [];
   // Stateless tools/call to tools built from definitions, answered by node:http directly (mcp/stateless/). A
   // program's own McpServer, and server-managed mode (requests without a token), keep the SDK's entry only.
-  if (options.tools && !options.serverManaged) {
+  if (layers && statelessDirect) {
     const guarded = guardedPatterns(
       endpoints.map((e) => e.path),
       (options.routes ?? []).map((r) => r.prefix),
