@@ -22,8 +22,9 @@ const TREES = roots.length ? roots.map((r) => resolve(r)) : [process.cwd()];
 const LOGS = mkdtempSync(`${tmpdir()}/mcp-cpu-`);
 /** Set: the servers run with --cpu-prof and write their profiles there when stopped. */
 const PROF_DIR = process.env.MCP_CPU_PROF_DIR;
-/** MCP_CPU_KINDS=legacy or modern: only that call. */
-const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Array<'legacy' | 'modern'>;
+/** MCP_CPU_KINDS=legacy, modern or api (GET /api/data, scenario 2's request): only those. */
+type Kind = 'legacy' | 'modern' | 'api';
+const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Kind[];
 
 interface Tree {
   root: string;
@@ -60,7 +61,17 @@ async function start(root: string, i: number): Promise<Tree> {
   return { root, server, mcpUrl, token };
 }
 
-async function once(t: Tree, kind: 'legacy' | 'modern', seconds: number) {
+async function once(t: Tree, kind: Kind, seconds: number) {
+  if (kind === 'api') {
+    const url = t.mcpUrl.replace(/\/mcp\/v1$/, '/api/data');
+    const headers = { authorization: `Bearer ${t.token}` };
+    const check = await fetch(url, { headers });
+    if (check.status !== 200) throw new Error(`GET /api/data: ${check.status}`);
+    const before = cpuMs(t.server.pid);
+    const r = await runLoad({ url, headers, connections: 16, durationSec: seconds });
+    const used = cpuMs(t.server.pid) - before;
+    return { rps: r.rps, cpuUsPerCall: (used * 1000) / r.requests, errors: r.errors };
+  }
   let headers: Record<string, string>;
   let body: string;
   if (kind === 'legacy') {

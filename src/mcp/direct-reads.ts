@@ -52,35 +52,40 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
   const { observer } = ctx;
   const layers = directLayers(ctx);
 
-  const answer = async (read: DirectRead, req: IncomingMessage, host: string, url: string): Promise<{ out: Out; token?: VerifiedToken }> => {
-    const hostRefused = layers.hostRefusal(host);
-    if (hostRefused !== undefined) return { out: jsonOut(403, jsonRpcErrorBody(-32000, hostRefused), {}, false) };
-    const origin = req.headers.origin;
-    if (!layers.originOk(origin)) return { out: jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!))) };
-    const q = url.indexOf('?');
-    const result = await checkBearer(
-      {
-        method: 'GET',
-        pathname: read.path,
-        tokenInQuery: q !== -1 && new URLSearchParams(url.slice(q + 1)).has('access_token'),
-        authorization: headerValue(req, 'authorization'),
-        dpop: single(req.headers.dpop),
-      },
-      read.bearer,
-    );
-    if ('status' in result) return { out: { status: result.status, json: JSON.stringify(result.body), headers: challengeHeaders(result), cors: true } };
-    const a = await read.answer(result);
-    return { out: jsonOut(a.status, a.body, a.headers), token: result };
-  };
-
+  // One async function per request: the Host, Origin and bearer checks, the route's answer, then the observer,
+  // the metrics and the log line, and the write (every promise is one more turn of the promise hooks under the log
+  // context's AsyncLocalStorage).
   const serve = async (read: DirectRead, req: IncomingMessage, res: ServerResponse, host: string, url: string, reqId: string, started: number) => {
     let out: Out;
     let token: VerifiedToken | undefined;
     try {
-      ({ out, token } = await answer(read, req, host, url));
+      const hostRefused = layers.hostRefusal(host);
+      const origin = req.headers.origin;
+      if (hostRefused !== undefined) out = jsonOut(403, jsonRpcErrorBody(-32000, hostRefused), {}, false);
+      else if (!layers.originOk(origin)) out = jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!)));
+      else {
+        const q = url.indexOf('?');
+        const result = await checkBearer(
+          {
+            method: 'GET',
+            pathname: read.path,
+            tokenInQuery: q !== -1 && new URLSearchParams(url.slice(q + 1)).has('access_token'),
+            authorization: headerValue(req, 'authorization'),
+            dpop: single(req.headers.dpop),
+          },
+          read.bearer,
+        );
+        if ('status' in result) out = { status: result.status, json: JSON.stringify(result.body), headers: challengeHeaders(result), cors: true };
+        else {
+          const a = await read.answer(result);
+          out = jsonOut(a.status, a.body, a.headers);
+          token = result;
+        }
+      }
     } catch (err) {
       const e = errorAnswer(err, observer.logger, read.path);
       out = jsonOut(e.status, e.body, e.headers);
+      token = undefined;
     }
     try {
       const pending = observer.answered(read.path, out.status, out.headers['WWW-Authenticate'], token);

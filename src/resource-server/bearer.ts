@@ -70,17 +70,19 @@ export function bearerAuth(opts: BearerOptions): MiddlewareHandler<AuthEnv> {
 }
 
 /**
- * `header.trim().split(/\s+/)`, without running that regex over a long token in the usual case: "<scheme> <token>"
- * with one space, a scheme without whitespace and a b64token (which has none either) split there the same way.
+ * The scheme of `header` and its token if the header is "<scheme> <b64token>" (RFC 6750 §2.1), else no token.
+ * The usual case, one space, a scheme without whitespace and a b64token (which has none either), is split there
+ * without running `trim().split(/\s+/)` over a long token, and the token is tested once.
  */
-function credentialParts(header: string): string[] {
+function credentials(header: string): { scheme: string; token: string | undefined } {
   const space = header.indexOf(' ');
   if (space > 0) {
     const scheme = header.slice(0, space);
     const rest = header.slice(space + 1);
-    if (!/\s/.test(scheme) && B64TOKEN.test(rest)) return [scheme, rest];
+    if (!/\s/.test(scheme) && B64TOKEN.test(rest)) return { scheme, token: rest };
   }
-  return header.trim().split(/\s+/);
+  const parts = header.trim().split(/\s+/);
+  return { scheme: parts[0]!, token: parts.length === 2 && B64TOKEN.test(parts[1]!) ? parts[1] : undefined };
 }
 
 /**
@@ -110,8 +112,8 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
   if (inQuery && header) return invalidRequestChallenge(ctx, 'access token sent in more than one way');
   // RS-7: a token in the URL leaks into logs and history; it is refused, never tried.
   if (inQuery) return invalidRequestChallenge(ctx, 'access tokens are accepted only in the Authorization header');
-  const parts = header ? credentialParts(header) : [];
-  const scheme = (parts[0] ?? '').toLowerCase();
+  const parts = header ? credentials(header) : { scheme: '', token: undefined };
+  const scheme = parts.scheme.toLowerCase();
   const dpop = scheme === 'dpop' && opts.dpop ? opts.dpop : undefined;
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme (Basic, ...) carries no bearer token: RS-3.
   if (!header || (scheme !== 'bearer' && !dpop)) {
@@ -119,13 +121,13 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
     // RFC 9449 §7.1: a resource accepting DPoP names it (and its algs) in the challenge, beside Bearer.
     return opts.dpop ? { ...missing, alsoChallenges: [dpopNoTokenChallenge(ctx)] } : missing;
   }
-  if (parts.length !== 2 || !B64TOKEN.test(parts[1]!)) {
+  if (parts.token === undefined) {
     return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);
   }
   let token: VerifiedToken;
   try {
     // Cached after its first verification: a DPoP request adds only the proof check below.
-    token = await opts.verifier.verify(parts[1]!);
+    token = await opts.verifier.verify(parts.token);
   } catch (err) {
     // Only invalid_token is the token's fault; anything else is ours and must surface as a 500.
     if (err instanceof OAuthError && err.code === 'invalid_token') return dpop ? dpopChallenge(ctx, err) : invalidTokenChallenge(ctx, err.description);

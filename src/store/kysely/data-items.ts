@@ -2,9 +2,10 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SqliteReader } from '../sqlite.js';
 import type { DataItemRecord, ItemStore } from '../store.js';
-import { camelRow, type Row } from './rows.js';
+import type { Row } from './rows.js';
 
-const toItem = (r: Row<'data_items'>): DataItemRecord => camelRow(r);
+/** camelRow for this table's six columns, written out: it runs for every item of every list read. */
+const toItem = (r: Row<'data_items'>): DataItemRecord => ({ id: r.id, owner: r.owner, name: r.name, value: r.value, createdAt: r.created_at, updatedAt: r.updated_at });
 
 /** Data items over Kysely, always filtered on their owner. */
 export function itemStore(db: Kysely<Database>, reader?: SqliteReader): ItemStore {
