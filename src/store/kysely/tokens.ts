@@ -3,6 +3,7 @@ import type { DirectStatements, SqliteDirect } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
 import { precompiled, type Precompiled } from './compiled.js';
+import { rotationBatches } from './rotation-batches.js';
 import { toGrant } from './grants.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
@@ -74,6 +75,31 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       SELECT (SELECT count(*) FROM rotated) AS rotated, (SELECT count(*) FROM inserted) AS inserted`.compile(db);
   });
 
+  /**
+   * PostgreSQL: several rotations in one statement (rotation-batches.ts), the same UPDATE and INSERT over the rows
+   * of arrays, one per column: one commit for all. The batch never names a token twice, so each UPDATE row joins
+   * one input row.
+   */
+  const rotateManyInOneStatement = precompiled((slot) => {
+    const types = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'] as const;
+    const columns = ['old_hash', 'at', ...REFRESH_COLUMNS];
+    return sql<{ rotated: string[]; inserted: string[] }>`
+      WITH input AS (
+        SELECT * FROM unnest(${sql.join(types.map((type, i) => sql`${slot(i)}::${sql.raw(type)}[]`))})
+          AS i(${sql.join(columns.map((c) => sql.ref(c)))})
+      ), rotated AS (
+        UPDATE refresh_tokens r SET rotated_at = i.at FROM input i
+        WHERE r.token_hash = i.old_hash AND r.rotated_at IS NULL AND r.revoked_at IS NULL
+        RETURNING r.token_hash
+      ), inserted AS (
+        INSERT INTO refresh_tokens (${sql.join(REFRESH_COLUMNS.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(REFRESH_COLUMNS.map((c) => sql.ref(`i.${c}`)))} FROM input i JOIN rotated ON rotated.token_hash = i.old_hash
+        ON CONFLICT (token_hash) DO NOTHING
+        RETURNING token_hash
+      )
+      SELECT ARRAY(SELECT token_hash FROM rotated) AS rotated, ARRAY(SELECT token_hash FROM inserted) AS inserted`.compile(db);
+  });
+
   /** SQLite: the same two writes in one transaction (one commit; SQLite has no data-modifying CTE). */
   const rotateInOneTransaction = (sqlite: SqliteDirect, tokenHash: string, at: number, t: RefreshTokenRecord) =>
     sqlite.transaction((run) => {
@@ -84,6 +110,19 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
   /** A precompiled statement sent by `direct`; PostgreSQL names it `name`. */
   const send = <R>(name: string, statement: Precompiled<R>, args: readonly unknown[]) =>
     direct.dialect === 'sqlite' ? direct.query<R>(statement.bind(args)) : direct.query<R>(name, statement.bind(args));
+
+  const rotateOnPostgres = rotationBatches(
+    async ({ tokenHash, at, successor }) => {
+      const row = (await send('refresh_rotate', rotateInOneStatement, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
+      return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
+    },
+    async (rotations) => {
+      // One array per column, in the order of the statement's unnest: old hash, time, then the successor's columns.
+      const rows = rotations.map((r) => [r.tokenHash, r.at, ...refreshValues(r.successor)]);
+      const arrays = rows[0]!.map((_, column) => rows.map((row) => row[column]));
+      return (await send('refresh_rotate_many', rotateManyInOneStatement, arrays)).rows[0]!;
+    },
+  );
 
   return {
     async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
@@ -120,10 +159,8 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       return { token: toRefresh(token), grant };
     },
 
-    async rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
-      if (direct.dialect === 'sqlite') return rotateInOneTransaction(direct, tokenHash, at, successor);
-      const row = (await send('refresh_rotate', rotateInOneStatement, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
-      return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
+    rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
+      return direct.dialect === 'sqlite' ? rotateInOneTransaction(direct, tokenHash, at, successor) : rotateOnPostgres({ tokenHash, at, successor });
     },
 
     async revokeRefreshToken(tokenHash: string, at: number): Promise<boolean> {
