@@ -105,18 +105,18 @@ async function openMigrated(databaseUrl: string): Promise<Store> {
   const dialect = dialectOf(databaseUrl);
   // Each driver is loaded only when its database is used (pg is not needed on SQLite, nor better-sqlite3 on
   // PostgreSQL): less to load at start and less memory held.
-  const db =
+  const { db, direct } =
     dialect === 'sqlite'
-      ? (await import('./sqlite.js')).openSqlite(databaseUrl.slice('sqlite:'.length))
-      : (await import('./postgres.js')).openPostgres(databaseUrl);
+      ? (await import('./sqlite.js')).openSqliteConnection(databaseUrl.slice('sqlite:'.length))
+      : (await import('./postgres.js')).openPostgresPool(databaseUrl);
   try {
     await migrate(db, dialect);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  if (dialect === 'postgres') return new KyselyStore(db, dialect);
+  if (dialect === 'postgres') return new KyselyStore(db, { direct });
   // Opened once the file exists and is migrated; a second connection only reads (sqlite.ts openSqliteReader).
   const path = databaseUrl.slice('sqlite:'.length);
-  return new KyselyStore(db, dialect, path, (await import('./sqlite.js')).openSqliteReader(path));
+  return new KyselyStore(db, { direct, sqlitePath: path, reader: (await import('./sqlite.js')).openSqliteReader(path) });
 }

@@ -2,11 +2,18 @@ import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import type { SqliteDirect } from './direct.js';
 import type { Database } from './schema.js';
+import { sqliteDirect } from './sqlite-direct.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
 /** Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. */
 export function openSqlite(path: string): Kysely<Database> {
+  return openSqliteConnection(path).db;
+}
+
+/** The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same connection. */
+export function openSqliteConnection(path: string): { db: Kysely<Database>; direct: SqliteDirect } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new SQLite(path);
   // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
@@ -15,7 +22,9 @@ export function openSqlite(path: string): Kysely<Database> {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db, stopCheckpointer) }) });
+  const statements = withStatementCache(db, stopCheckpointer);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  return { db: kysely, direct: sqliteDirect(kysely, db, statements) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
-import { openSqlite, openSqliteReader } from '../../src/store/sqlite.js';
+import { openSqliteConnection, openSqliteReader } from '../../src/store/sqlite.js';
 
 /**
  * On a SQLite file the owner's data items are read on a second, read-only connection (store/sqlite.ts
@@ -23,8 +23,8 @@ describe('the SQLite read connection of listItems', () => {
     dirs.push(dir);
     const path = join(dir, 'store.db');
     await (await openStore(`sqlite:${path}`)).close(); // creates and migrates the file
-    const db = openSqlite(path);
-    const store = new KyselyStore(db, 'sqlite', path, openSqliteReader(path));
+    const { db, direct } = openSqliteConnection(path);
+    const store = new KyselyStore(db, { direct, sqlitePath: path, reader: openSqliteReader(path) });
     return { db, store };
   };
 

@@ -389,6 +389,34 @@ describeEachDatabase('Store', (target) => {
       expect(await store.getRefreshToken(next.tokenHash)).toStrictEqual(next);
     });
 
+    it('AS-10: many rotations at once (one commit for several on SQLite, one statement on PostgreSQL) answer as one after the other would', async () => {
+      const tokens = Array.from({ length: 12 }, () => refresh());
+      const revoked = refresh({ revokedAt: T });
+      for (const t of [...tokens, revoked]) await store.insertRefreshToken(t);
+      const successors = tokens.map((t) => refresh({ grantId: t.grantId, dpopJkt: 'j'.repeat(43) }));
+      // A successor already stored (a replay's write that landed first) is left as it was.
+      const stored = { ...successors[3]!, scope: 'write' };
+      await store.insertRefreshToken(stored);
+      // A successor rotated in the same breath as the token before it (no client can hold it yet): not rotated.
+      const chained = refresh();
+      const results = await Promise.all([
+        ...tokens.map((t, i) => store.rotateRefreshToken(t.tokenHash, T + 20 + i, successors[i]!)),
+        store.rotateRefreshToken(tokens[0]!.tokenHash, T + 40, refresh()), // the same token again: loses
+        store.rotateRefreshToken(revoked.tokenHash, T + 41, refresh()),
+        store.rotateRefreshToken(successors[1]!.tokenHash, T + 42, chained),
+      ]);
+      expect(results.slice(0, 12)).toEqual(tokens.map((_, i) => ({ rotated: true, inserted: i !== 3 })));
+      expect(results.slice(12, 14)).toEqual([
+        { rotated: false, inserted: false },
+        { rotated: false, inserted: false },
+      ]);
+      // Either order is one a client could see: after its predecessor's rotation the successor rotates too.
+      expect([{ rotated: false, inserted: false }, { rotated: true, inserted: true }]).toContainEqual(results[14]);
+      for (const [i, t] of tokens.entries()) expect((await store.getRefreshToken(t.tokenHash))?.rotatedAt).toBe(T + 20 + i);
+      for (const [i, n] of successors.entries()) expect(await store.getRefreshToken(n.tokenHash)).toStrictEqual(i === 3 ? stored : i === 1 && results[14]!.rotated ? { ...n, rotatedAt: T + 42 } : n);
+      expect((await store.getRefreshToken(revoked.tokenHash))?.rotatedAt).toBeNull();
+    });
+
     it('getRefreshTokenWithGrant reads the token with its grant; a missing grant is undefined, an unknown token undefined', async () => {
       const g = grant({ flowId: id('fl'), lastUsedAt: T + 3 });
       await store.createGrant(g);

@@ -9,6 +9,13 @@ class Placeholder {
   constructor(readonly index: number) {}
 }
 
+/** A precompiled statement: run it through Kysely, or bind it for a driver (store/direct.ts). */
+export interface Precompiled<R> {
+  (db: Kysely<Database>, args: readonly unknown[]): Promise<QueryResult<R>>;
+  /** The SQL text and the parameters for `args`, in the order the SQL binds them. */
+  bind(args: readonly unknown[]): { sql: string; parameters: unknown[] };
+}
+
 /**
  * A statement Kysely builds and compiles once, then runs with new values. Kysely otherwise rebuilds the query
  * tree, freezes it and compiles its SQL on every call, which for a one-row statement on SQLite costs more than
@@ -17,16 +24,25 @@ class Placeholder {
  * argument positions are fixed at the first call. Safe because the store uses no Kysely plugins (a plugin could
  * rewrite a query differently per call).
  */
-export function precompiled<R>(build: (slot: Slot) => CompiledQuery<R>): (db: Kysely<Database>, args: readonly unknown[]) => Promise<QueryResult<R>> {
+export function precompiled<R>(build: (slot: Slot) => CompiledQuery<R>): Precompiled<R> {
   let compiled: CompiledQuery<R> | undefined;
   let positions: number[] = [];
-  return (db, args) => {
+  const bound = (args: readonly unknown[]) => {
     if (!compiled) {
       compiled = build((i) => new Placeholder(i) as never);
       positions = compiled.parameters.map((p) => (p instanceof Placeholder ? p.index : -1));
     }
     const constants = compiled.parameters;
-    const parameters = positions.map((at, i) => (at === -1 ? constants[i] : args[at]));
-    return db.executeQuery({ ...compiled, parameters });
+    return { compiled, parameters: positions.map((at, i) => (at === -1 ? constants[i] : args[at])) };
   };
+  const run = (db: Kysely<Database>, args: readonly unknown[]) => {
+    const { compiled, parameters } = bound(args);
+    return db.executeQuery<R>({ ...compiled, parameters });
+  };
+  return Object.assign(run, {
+    bind: (args: readonly unknown[]) => {
+      const { compiled, parameters } = bound(args);
+      return { sql: compiled.sql, parameters };
+    },
+  });
 }

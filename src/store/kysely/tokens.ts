@@ -1,7 +1,9 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
+import type { DirectStatements, SqliteDirect } from '../direct.js';
 import type { Database } from '../schema.js';
-import type { RefreshTokenRecord, RefreshTokenWithGrant, Store, TokenStore } from '../store.js';
-import { precompiled } from './compiled.js';
+import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
+import { precompiled, type Precompiled } from './compiled.js';
+import { rotationBatches } from './rotation-batches.js';
 import { toGrant } from './grants.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
@@ -17,14 +19,18 @@ const REFRESH_COLUMNS = ['token_hash', 'grant_id', 'client_id', 'subject', 'scop
 /** A refresh token's column values in REFRESH_COLUMNS order: the arguments of the precompiled inserts below. */
 const refreshValues = (t: RefreshTokenRecord): unknown[] => [t.tokenHash, t.grantId, t.clientId, t.subject, t.scope, t.resource, t.expiresAt, t.rotatedAt, t.revokedAt, t.createdAt, t.dpopJkt ?? null];
 
-/** Refresh tokens and revoked access tokens over Kysely. */
-export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): TokenStore {
-  // The refresh grant's statements, built and compiled once (compiled.ts); the rest are built per call.
+/**
+ * Refresh tokens and revoked access tokens over Kysely. The refresh grant's statements are compiled once
+ * (compiled.ts) and sent by `direct` (direct.ts): on SQLite at once on the connection, on PostgreSQL as named
+ * statements. The rest are built per call.
+ */
+export function tokenStore(db: Kysely<Database>, direct: DirectStatements): TokenStore {
+  // Columns by name, not t.*: a PostgreSQL named statement's result type must not change under it (postgres.ts).
   const withGrant = precompiled((slot) =>
     db
       .selectFrom('refresh_tokens as t')
       .leftJoin('grants as g', 'g.id', 't.grant_id')
-      .selectAll('t')
+      .select(REFRESH_COLUMNS.map((c) => `t.${c}` as const))
       .select(['g.id as g_id', 'g.client_id as g_client_id', 'g.subject as g_subject', 'g.scope as g_scope', 'g.resource as g_resource'])
       .select(['g.created_at as g_created_at', 'g.last_used_at as g_last_used_at', 'g.revoked_at as g_revoked_at', 'g.flow_id as g_flow_id'])
       .where('t.token_hash', '=', slot<string>(0))
@@ -69,14 +75,54 @@ export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): Tok
       SELECT (SELECT count(*) FROM rotated) AS rotated, (SELECT count(*) FROM inserted) AS inserted`.compile(db);
   });
 
+  /**
+   * PostgreSQL: several rotations in one statement (rotation-batches.ts), the same UPDATE and INSERT over the rows
+   * of arrays, one per column: one commit for all. The batch never names a token twice, so each UPDATE row joins
+   * one input row.
+   */
+  const rotateManyInOneStatement = precompiled((slot) => {
+    const types = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text'] as const;
+    const columns = ['old_hash', 'at', ...REFRESH_COLUMNS];
+    return sql<{ rotated: string[]; inserted: string[] }>`
+      WITH input AS (
+        SELECT * FROM unnest(${sql.join(types.map((type, i) => sql`${slot(i)}::${sql.raw(type)}[]`))})
+          AS i(${sql.join(columns.map((c) => sql.ref(c)))})
+      ), rotated AS (
+        UPDATE refresh_tokens r SET rotated_at = i.at FROM input i
+        WHERE r.token_hash = i.old_hash AND r.rotated_at IS NULL AND r.revoked_at IS NULL
+        RETURNING r.token_hash
+      ), inserted AS (
+        INSERT INTO refresh_tokens (${sql.join(REFRESH_COLUMNS.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(REFRESH_COLUMNS.map((c) => sql.ref(`i.${c}`)))} FROM input i JOIN rotated ON rotated.token_hash = i.old_hash
+        ON CONFLICT (token_hash) DO NOTHING
+        RETURNING token_hash
+      )
+      SELECT ARRAY(SELECT token_hash FROM rotated) AS rotated, ARRAY(SELECT token_hash FROM inserted) AS inserted`.compile(db);
+  });
+
   /** SQLite: the same two writes in one transaction (one commit; SQLite has no data-modifying CTE). */
-  const rotateInOneTransaction = (tokenHash: string, at: number, t: RefreshTokenRecord) =>
-    db.transaction().execute(async (trx) => {
-      const marked = await markRotated(trx, [tokenHash, at]);
-      if (marked.numAffectedRows === 0n) return { rotated: false, inserted: false };
-      const r = await insertIfAbsent(trx, refreshValues(t));
-      return { rotated: true, inserted: (r.numAffectedRows ?? 0n) > 0n };
+  const rotateInOneTransaction = (sqlite: SqliteDirect, tokenHash: string, at: number, t: RefreshTokenRecord) =>
+    sqlite.transaction((run) => {
+      if (run(markRotated.bind([tokenHash, at])).changes === 0) return { rotated: false, inserted: false };
+      return { rotated: true, inserted: run(insertIfAbsent.bind(refreshValues(t))).changes > 0 };
     });
+
+  /** A precompiled statement sent by `direct`; PostgreSQL names it `name`. */
+  const send = <R>(name: string, statement: Precompiled<R>, args: readonly unknown[]) =>
+    direct.dialect === 'sqlite' ? direct.query<R>(statement.bind(args)) : direct.query<R>(name, statement.bind(args));
+
+  const rotateOnPostgres = rotationBatches(
+    async ({ tokenHash, at, successor }) => {
+      const row = (await send('refresh_rotate', rotateInOneStatement, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
+      return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
+    },
+    async (rotations) => {
+      // One array per column, in the order of the statement's unnest: old hash, time, then the successor's columns.
+      const rows = rotations.map((r) => [r.tokenHash, r.at, ...refreshValues(r.successor)]);
+      const arrays = rows[0]!.map((_, column) => rows.map((row) => row[column]));
+      return (await send('refresh_rotate_many', rotateManyInOneStatement, arrays)).rows[0]!;
+    },
+  );
 
   return {
     async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
@@ -84,8 +130,7 @@ export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): Tok
     },
 
     async insertRefreshTokenIfAbsent(t: RefreshTokenRecord): Promise<boolean> {
-      const r = await insertIfAbsent(db, refreshValues(t));
-      return (r.numAffectedRows ?? 0n) > 0n;
+      return (await send('refresh_insert_if_absent', insertIfAbsent, refreshValues(t))).changes > 0;
     },
 
     async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
@@ -94,7 +139,7 @@ export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): Tok
     },
 
     async getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
-      const r = (await withGrant(db, [tokenHash])).rows[0];
+      const r = (await send('refresh_with_grant', withGrant, [tokenHash])).rows[0];
       if (!r) return undefined;
       const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...token } = r;
       const grant =
@@ -114,10 +159,8 @@ export function tokenStore(db: Kysely<Database>, dialect: Store['dialect']): Tok
       return { token: toRefresh(token), grant };
     },
 
-    async rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
-      if (dialect === 'sqlite') return rotateInOneTransaction(tokenHash, at, successor);
-      const row = (await rotateInOneStatement(db, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
-      return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
+    rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
+      return direct.dialect === 'sqlite' ? rotateInOneTransaction(direct, tokenHash, at, successor) : rotateOnPostgres({ tokenHash, at, successor });
     },
 
     async revokeRefreshToken(tokenHash: string, at: number): Promise<boolean> {

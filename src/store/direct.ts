@@ -1,0 +1,40 @@
+/**
+ * The refresh grant's statements run on the driver directly instead of through Kysely's per-query machinery
+ * (BENCHMARKS.md, round 2, token endpoint). The SQL is still Kysely's, compiled once (kysely/compiled.ts); only
+ * the way it is sent differs. Each database has its own runner, made where its connection is opened.
+ */
+
+/** What a statement answered: its rows (a SELECT, or RETURNING) and how many rows it changed. */
+export interface DirectResult<R> {
+  rows: R[];
+  changes: number;
+}
+
+/** A statement bound to its arguments (Precompiled.bind). */
+export interface BoundStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * SQLite (store/sqlite.ts): statements run at once on the store's one connection, while Kysely's lock on that
+ * connection is held, so they never land inside a transaction Kysely has open. A transaction is one synchronous
+ * BEGIN ... COMMIT: no other work can run between its statements.
+ */
+export interface SqliteDirect {
+  dialect: 'sqlite';
+  query<R>(statement: BoundStatement): Promise<DirectResult<R>>;
+  /** Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. */
+  transaction<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
+}
+
+/**
+ * PostgreSQL (store/postgres.ts): a named statement, so each pooled connection parses and plans it once
+ * (PostgreSQL's extended protocol) instead of on every call.
+ */
+export interface PostgresDirect {
+  dialect: 'postgres';
+  query<R>(name: string, statement: BoundStatement): Promise<DirectResult<R>>;
+}
+
+export type DirectStatements = SqliteDirect | PostgresDirect;

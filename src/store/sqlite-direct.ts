@@ -1,0 +1,66 @@
+import type SQLite from 'better-sqlite3';
+import type { Kysely, SqliteDatabase } from 'kysely';
+import type { BoundStatement, DirectResult, SqliteDirect } from './direct.js';
+import type { Database } from './schema.js';
+
+type Run = <R>(statement: BoundStatement) => DirectResult<R>;
+
+interface Waiting {
+  fn: (run: Run) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Statements run on the store's SQLite connection without Kysely's per-query work (a promise chain, a lock and a
+ * release per statement: four of them for a rotation's BEGIN, UPDATE, INSERT, COMMIT). Kysely's lock on the one
+ * connection is still taken, through `db.connection()`: while it is held no Kysely transaction is open on the
+ * connection, and the statements run synchronously, so nothing else runs between them. Rows and changes are read
+ * as Kysely's SQLite driver reads them (`all` for a statement that returns rows, `run` otherwise).
+ *
+ * Transactions asked for in the same turn of the event loop share one commit (group commit): a commit writes
+ * each changed page to the WAL with its own system calls, and the pages the transactions share (the table's
+ * last page) once. Each one runs in its own SAVEPOINT, so one that throws is rolled back alone and only its caller
+ * sees the error; each caller's promise settles after the COMMIT, so nothing is answered before it is durable.
+ */
+export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, statements: SqliteDatabase): SqliteDirect {
+  const run: Run = <R>({ sql, parameters }: BoundStatement): DirectResult<R> => {
+    const stmt = statements.prepare(sql) as unknown as SQLite.Statement;
+    if (stmt.reader) return { rows: stmt.all(parameters) as R[], changes: 0 };
+    return { rows: [], changes: stmt.run(parameters).changes };
+  };
+  // better-sqlite3: BEGIN ... COMMIT (ROLLBACK if it throws); called inside a transaction, SAVEPOINT ... RELEASE.
+  const one = db.transaction((fn: (r: Run) => unknown) => fn(run));
+  const all = db.transaction((batch: Waiting[]) =>
+    batch.map(({ fn }) => {
+      try {
+        return { ok: true as const, value: one(fn) };
+      } catch (err) {
+        return { ok: false as const, err };
+      }
+    }),
+  );
+
+  let waiting: Waiting[] = [];
+  const commit = () => {
+    const batch = waiting;
+    waiting = [];
+    kysely
+      .connection()
+      .execute(async () => all(batch))
+      .then(
+        (outcomes) => outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.err))),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      );
+  };
+
+  return {
+    dialect: 'sqlite',
+    query: (statement) => kysely.connection().execute(async () => run(statement)),
+    transaction: <T>(fn: (r: Run) => T) =>
+      new Promise<T>((resolve, reject) => {
+        if (waiting.length === 0) setImmediate(commit);
+        waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      }),
+  };
+}

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteConnection } from '../../src/store/sqlite.js';
+
+/**
+ * The SQLite runner of the refresh grant's statements (store/sqlite-direct.ts): past Kysely's per-query work,
+ * on the same connection, behind Kysely's lock; transactions asked for in one turn of the event loop share a
+ * commit, each in its own savepoint. The Store suite holds the refresh-token methods to the same answers on
+ * every database; these are the runner's own promises.
+ */
+describe('the SQLite direct runner', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  async function open() {
+    const { db, direct } = openSqliteConnection(':memory:');
+    closers.push(() => db.destroy());
+    await sql`create table t (k text primary key, v integer)`.execute(db);
+    const insert = (k: string, v: number) => ({ sql: 'insert into t (k, v) values (?, ?)', parameters: [k, v] });
+    const rows = async () => (await sql<{ k: string; v: number }>`select k, v from t order by k`.execute(db)).rows;
+    return { db, direct, insert, rows };
+  }
+
+  it('runs transactions asked for in one turn in order, in one pass; each caller gets its own result', async () => {
+    const { direct, insert, rows } = await open();
+    const ran: string[] = [];
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((k, i) =>
+        direct.transaction((run) => {
+          ran.push(k);
+          return run(insert(k, i)).changes;
+        }),
+      ),
+    );
+    expect(results).toEqual([1, 1, 1]);
+    expect(ran).toEqual(['a', 'b', 'c']);
+    expect(await rows()).toEqual([
+      { k: 'a', v: 0 },
+      { k: 'b', v: 1 },
+      { k: 'c', v: 2 },
+    ]);
+  });
+
+  it('rolls back only the transaction that throws; the others of its commit are kept', async () => {
+    const { direct, insert, rows } = await open();
+    const [first, failed, last] = await Promise.allSettled([
+      direct.transaction((run) => run(insert('a', 1)).changes),
+      direct.transaction((run) => {
+        run(insert('b', 2));
+        run(insert('a', 3)); // primary key taken: throws, and 'b' goes with it
+      }),
+      direct.transaction((run) => run(insert('c', 4)).changes),
+    ]);
+    expect(first).toEqual({ status: 'fulfilled', value: 1 });
+    expect(failed.status).toBe('rejected');
+    expect(String((failed as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(last).toEqual({ status: 'fulfilled', value: 1 });
+    expect(await rows()).toEqual([
+      { k: 'a', v: 1 },
+      { k: 'c', v: 4 },
+    ]);
+  });
+
+  it('waits for a transaction Kysely has open on the connection, and never lands inside it', async () => {
+    const { db, direct, insert, rows } = await open();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const kyselyTx = db.transaction().execute(async (trx) => {
+      await sql`insert into t (k, v) values ('k', 1)`.execute(trx);
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    const direct1 = direct.transaction((run) => run(insert('d', 2)).changes);
+    const read = direct.query<{ n: number }>({ sql: 'select count(*) as n from t', parameters: [] });
+    let settled = false;
+    void direct1.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // still behind Kysely's transaction
+    release();
+    await expect(kyselyTx).rejects.toThrow('rolled back on purpose');
+    expect(await direct1).toBe(1);
+    // Queued behind Kysely's transaction before the commit that writes 'd' (asked for at the end of the turn): never saw 'k'.
+    expect((await read).rows).toEqual([{ n: 0 }]);
+    expect(await rows()).toEqual([{ k: 'd', v: 2 }]);
+  });
+});
