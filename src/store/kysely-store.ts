@@ -29,7 +29,7 @@ export class KyselyStore implements Store {
       ...clientRegistrationStore(db),
       ...userStore(db),
       ...grantStore(db),
-      ...codeStore(db),
+      ...codeStore(db, dialect),
       ...tokenStore(db, dialect),
       ...keyStore(db, dialect),
       ...itemStore(db, reader),
