@@ -1,5 +1,6 @@
 /** The OAuth client side of the bench, over real HTTP: tokens to load with, and whole authorization-code flows. */
 import { createHash, randomBytes } from 'node:crypto';
+import { httpRequest, type HttpAnswer } from './http-client.js';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
@@ -24,10 +25,9 @@ export async function fetchOnce(url: string, init: RequestInit): Promise<Respons
 async function tokenRequest(tokenUrl: string, form: Record<string, string>, basic?: [string, string]): Promise<TokenSet> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (basic) headers['authorization'] = `Basic ${Buffer.from(`${basic[0]}:${basic[1]}`).toString('base64')}`;
-  const res = await fetchOnce(tokenUrl, { method: 'POST', headers, body: new URLSearchParams(form) });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`token endpoint ${res.status}: ${body}`);
-  return JSON.parse(body) as TokenSet;
+  const res = await httpRequest(tokenUrl, 'POST', headers, new URLSearchParams(form).toString());
+  if (res.status !== 200) throw new Error(`token endpoint ${res.status}: ${res.body}`);
+  return JSON.parse(res.body) as TokenSet;
 }
 
 /** client_credentials with HTTP Basic (the demo client), for the given resource. */
@@ -54,8 +54,8 @@ const MAX_HOPS = 5;
 /** The cookies of one flow, by name: what a browser would carry between the authorization server's redirects. */
 class CookieJar {
   private readonly cookies = new Map<string, string>();
-  take(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
+  take(res: HttpAnswer) {
+    for (const line of res.setCookie) {
       const pair = line.slice(0, line.indexOf(';') >>> 0);
       const eq = pair.indexOf('=');
       if (eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
@@ -68,10 +68,11 @@ class CookieJar {
 
 /** RFC 7591 registration of a public client for the authorization-code flow; its client_id. */
 export async function registerPublicClient(ep: FlowEndpoints): Promise<string> {
-  const reg = await fetchOnce(ep.register, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
+  const reg = await httpRequest(
+    ep.register,
+    'POST',
+    { 'content-type': 'application/json' },
+    JSON.stringify({
       client_name: 'bench',
       redirect_uris: [REDIRECT],
       token_endpoint_auth_method: 'none',
@@ -79,8 +80,8 @@ export async function registerPublicClient(ep: FlowEndpoints): Promise<string> {
       response_types: ['code'],
       scope: ep.scope ?? 'read write',
     }),
-  });
-  const client = (await reg.json()) as { client_id?: string };
+  );
+  const client = JSON.parse(reg.body) as { client_id?: string };
   if (reg.status !== 201 || !client.client_id) throw new Error(`register ${reg.status}: ${JSON.stringify(client)}`);
   return client.client_id;
 }
@@ -112,11 +113,10 @@ export async function authorizationCodeFlow(ep: FlowEndpoints, registered?: stri
   let url = `${ep.authorize}?${q}`;
   let location: string | null = null;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const auth = await fetchOnce(url, { redirect: 'manual', headers: jar.header() });
+    const auth = await httpRequest(url, 'GET', jar.header());
     requests++;
-    await auth.arrayBuffer();
     jar.take(auth);
-    location = auth.headers.get('location');
+    location = auth.location ?? null;
     if (auth.status < 300 || auth.status > 303 || !location) throw new Error(`authorize ${auth.status}: ${location}`);
     if (location.startsWith(REDIRECT)) break;
     url = new URL(location, url).href;

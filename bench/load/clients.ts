@@ -5,7 +5,7 @@
  *   refresh: `concurrency` refresh-token chains, each request using the token the previous one returned
  *   burst:   `concurrency` flows started at once, one each, then it stops (the flow burst scenario)
  * Stops after `durationSec` or `maxOps`; prints one JSON line: ops, ops/s, p50/p99/max per op, errors, the wall
- * time, and the HTTP requests one flow took.
+ * time, the HTTP requests one flow took, and the load process's own CPU milliseconds.
  */
 import { authorizationCodeFlow, refresh, type FlowEndpoints } from '../lib/oauth.js';
 
@@ -43,6 +43,7 @@ const chains =
     : [];
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 // A burst has no clock: each of its flows runs once, all started together.
 const deadline = spec.mode === 'burst' ? Infinity : t0 + spec.durationSec * 1000;
 
@@ -67,7 +68,9 @@ async function worker(i: number) {
 await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => worker(i)));
 const elapsed = (performance.now() - t0) / 1000;
 latencies.sort((a, b) => a - b);
+/** This load process's own CPU time since the clock started, so a tool can tell whether the server or the load was the bound. */
+const cpuMsOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0);
 process.stdout.write(
-  `${JSON.stringify({ tool: 'clients', requests: ops, rps: ops / elapsed, p50Ms: pct(50), p99Ms: pct(99), maxMs: latencies.at(-1) ?? 0, wallMs: elapsed * 1000, requestsPerFlow, errors, firstError })}\n`,
+  `${JSON.stringify({ tool: 'clients', requests: ops, rps: ops / elapsed, p50Ms: pct(50), p99Ms: pct(99), maxMs: latencies.at(-1) ?? 0, wallMs: elapsed * 1000, requestsPerFlow, errors, firstError, cpuMs: cpuMsOf(process.cpuUsage(cpu0)) })}\n`,
 );

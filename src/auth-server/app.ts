@@ -13,7 +13,7 @@ import { introspectRoute } from './introspect.js';
 import { jwksRoute } from './jwks.js';
 import { metadataRoutes } from './metadata.js';
 import { noStore } from './no-store.js';
-import { registerRoute } from './register.js';
+import { registerRoute, type RegistrationAnswer, type RegistrationRequest } from './register.js';
 import { revokeRoute } from './revoke.js';
 import { tokenRoute } from './token.js';
 import type { TokenExchange } from './token-request.js';
@@ -21,8 +21,11 @@ import type { TokenExchange } from './token-request.js';
 /** Request bodies on this server are small forms and JSON documents. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** The authorization server: every endpoint of docs/architecture.md, composed. */
-export function createAuthServerApp(deps: AuthServerDeps, exchange: TokenExchange): Hono {
+/**
+ * The authorization server: every endpoint of docs/architecture.md, composed. `exchange` and `register` are the
+ * token and registration logic the node:http routes (token-direct.ts, register-direct.ts) share with these.
+ */
+export function createAuthServerApp(deps: AuthServerDeps, exchange: TokenExchange, register: (req: RegistrationRequest) => Promise<RegistrationAnswer>): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404));
@@ -45,7 +48,7 @@ export function createAuthServerApp(deps: AuthServerDeps, exchange: TokenExchang
   app.route('/', metadataRoutes(deps));
   app.route('/', jwksRoute(deps));
   app.route('/', healthRoute(deps));
-  app.route('/', registerRoute(deps));
+  app.route('/', registerRoute(deps, register));
   app.route('/', clientConfigurationRoute(deps));
   app.route('/', authorizeRoute(deps));
   app.route('/', tokenRoute(deps, exchange));

@@ -73,7 +73,9 @@ export async function completeAuthorization(
   const now = deps.clock();
   const grantId = randomToken(16);
   const scope = formatScope(scopes);
-  await deps.store.createGrant({
+  const code = randomToken();
+  // The grant and its code in one write (one commit on SQLite).
+  const grant = {
     id: grantId,
     clientId: request.client.clientId,
     subject: outcome.subject,
@@ -83,9 +85,8 @@ export async function completeAuthorization(
     lastUsedAt: null,
     revokedAt: null,
     ...flow,
-  });
-  const code = randomToken();
-  await deps.store.insertCode({
+  };
+  await deps.store.createGrantWithCode(grant, {
     codeHash: sha256(code),
     grantId,
     clientId: request.client.clientId,

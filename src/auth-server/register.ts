@@ -1,6 +1,7 @@
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { errorAnswer } from '../http/error-answer.js';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
@@ -78,14 +79,13 @@ export function clientInformation(client: ClientRecord, issuer: string, registra
   };
 }
 
-/** RFC 7591 §3.1: the registration request is a JSON document. */
-export async function readJsonObject(c: import('hono').Context): Promise<unknown> {
-  const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+/** RFC 7591 §3.1: the registration request is a JSON document. The body is read only once the type is right. */
+export async function parseJsonObject(contentType: string | undefined, readBody: () => Promise<string>): Promise<unknown> {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
     throw new OAuthError('invalid_request', 'registration requests must have Content-Type application/json (RFC 7591 §3.1)', { status: 415 });
   }
   // Read errors (the body limit) propagate as they are; only the parse becomes invalid_client_metadata.
-  const raw = await c.req.text();
+  const raw = await readBody();
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -98,28 +98,41 @@ export async function readJsonObject(c: import('hono').Context): Promise<unknown
   return body;
 }
 
+/** parseJsonObject for a Hono request (also RFC 7592 updates, client-configuration.ts). */
+export function readJsonObject(c: import('hono').Context): Promise<unknown> {
+  return parseJsonObject(c.req.header('content-type'), () => c.req.text());
+}
+
+/** A registration request as any host reads it: the body is read only if the Content-Type is JSON. */
+export interface RegistrationRequest {
+  contentType: string | undefined;
+  authorization: string | undefined;
+  readBody: () => Promise<string>;
+}
+
+/** What the client gets: status, JSON body and headers, for any host to write. */
+export interface RegistrationAnswer {
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
 /**
- * POST /oauth/register: Dynamic Client Registration (AS-4). Public clients (token_endpoint_auth_method none)
- * get a client_id; confidential ones also a secret, shown once here and stored only as its SHA-256.
+ * POST /oauth/register: Dynamic Client Registration (AS-4), framework-free, for the Hono route below and the
+ * node:http one (register-direct.ts). Public clients (token_endpoint_auth_method none) get a client_id;
+ * confidential ones also a secret, shown once here and stored only as its SHA-256. Every error becomes its
+ * answer through the one error renderer (http/error-answer.ts), as the Hono error handler renders it.
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3
  */
-export function registerRoute(deps: AuthServerDeps): Hono {
-  const app = new Hono();
-  app.post('/oauth/register', rateLimit(deps.rateLimits.register, deps.config.trustedProxies), async (c) => {
-    try {
-      return await register(c);
-    } catch (err) {
-      if (err instanceof OAuthError) await emit(deps.events, { type: 'client.registration_refused', error: err });
-      throw err;
-    }
-  });
-
-  const register = async (c: import('hono').Context): Promise<Response> => {
-    const parsed = registrationSchema.safeParse(await readJsonObject(c));
+export function registration(deps: AuthServerDeps): (req: RegistrationRequest) => Promise<RegistrationAnswer> {
+  const register = async (req: RegistrationRequest): Promise<RegistrationAnswer> => {
+    const parsed = registrationSchema.safeParse(await parseJsonObject(req.contentType, req.readBody));
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
     const fields = registeredFields(parsed.data, deps.scopes);
     const { tokenEndpointAuthMethod: authMethod, redirectUris, grantTypes } = fields;
-    await assertRegistrationAllowed(deps, c.req.header('authorization'), grantTypes);
+    await assertRegistrationAllowed(deps, req.authorization, grantTypes);
 
     const now = deps.clock();
     const clientId = randomToken(16);
@@ -149,7 +162,30 @@ export function registerRoute(deps: AuthServerDeps): Hono {
       ...clientInformation(client, deps.config.authServer.issuer, registrationAccessToken),
       ...(clientSecret !== undefined && { client_secret: clientSecret, client_secret_expires_at: 0 }),
     };
-    return c.json(body, 201, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    return { status: 201, body, headers: NO_STORE };
   };
+  return async (req) => {
+    try {
+      return await register(req);
+    } catch (err) {
+      if (err instanceof OAuthError) await emit(deps.events, { type: 'client.registration_refused', error: err });
+      return errorAnswer(err, deps.logger, REGISTER_PATH);
+    }
+  };
+}
+
+export const REGISTER_PATH = '/oauth/register';
+
+/**
+ * POST /oauth/register on Hono: the route `app.request()` and every non-node host see. A server started by the
+ * runtime answers it from node:http directly (register-direct.ts), with the same logic and the same headers.
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3
+ */
+export function registerRoute(deps: AuthServerDeps, register: (req: RegistrationRequest) => Promise<RegistrationAnswer>): Hono {
+  const app = new Hono();
+  app.post(REGISTER_PATH, rateLimit(deps.rateLimits.register, deps.config.trustedProxies), async (c) => {
+    const answer = await register({ contentType: c.req.header('content-type'), authorization: c.req.header('authorization'), readBody: () => c.req.text() });
+    return c.json(answer.body, answer.status as 201, answer.headers);
+  });
   return app;
 }

@@ -4,6 +4,7 @@ import { clientAddress } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import type { DirectRoute } from '../http/direct-route.js';
 import { isUnlimited } from '../http/rate-limit.js';
+import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
 import { OAuthError } from '../oauth/errors.js';
@@ -17,24 +18,6 @@ const ROUTE = '/oauth/token';
 function dpopHeader(req: IncomingMessage): string | undefined {
   const value = req.headers.dpop;
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** Reads the body as text, or answers undefined once it grows past `max` bytes (whatever Content-Length said). */
-function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        resolve(undefined);
-        req.removeAllListeners('data');
-        req.resume(); // drain what is left, so the 413 can still be read on a kept-alive connection
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** What the metrics and the log say of a request whose client went away before its answer (nginx's number). */

@@ -8,7 +8,9 @@ import type { ClientCache } from './client-cache.js';
  */
 export const TOUCH_GRANULARITY_SECONDS = 60;
 
-const stale = (lastUsedAt: number | null, now: number) => lastUsedAt === null || now - lastUsedAt >= TOUCH_GRANULARITY_SECONDS;
+/** Whether a last_used_at read at `now` is due to be written again. */
+export const isTouchStale = (lastUsedAt: number | null, now: number): boolean => lastUsedAt === null || now - lastUsedAt >= TOUCH_GRANULARITY_SECONDS;
+const stale = isTouchStale;
 
 /** Records that the client was used, unless the record in hand says it was within the last minute. */
 export async function touchClientIfStale(

@@ -4,6 +4,8 @@ import { DpopKeyCache } from '../oauth/dpop-keys.js';
 import { DpopNonces } from '../oauth/dpop-nonce.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createAuthServerApp } from '../auth-server/app.js';
+import { registration } from '../auth-server/register.js';
+import { registerDirectRoute } from '../auth-server/register-direct.js';
 import { ClientMetadataCache } from '../auth-server/cimd.js';
 import { createClientCache } from '../auth-server/client-cache.js';
 import { callbackInteraction, type SignInDecision, type SignInRequest } from '../auth-server/callback-interaction.js';
@@ -245,10 +247,14 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   }
   // One token endpoint for the Hono route and the node:http one.
   const exchange = tokenExchange(deps);
-  const app = createAuthServerApp(deps, exchange);
+  // One registration endpoint too, for the same two kinds of route.
+  const register = registration(deps);
+  const app = createAuthServerApp(deps, exchange, register);
   app.route('/', webRoutes(deps)); // /login, /consent, /account, /logout, /admin/flows, /static/web.css
-  // POST /oauth/token is also answered by node:http directly, with the app's security headers (token-direct.ts).
-  const direct = [tokenDirectRoute(deps, exchange, await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS))];
+  // POST /oauth/token and POST /oauth/register are also answered by node:http directly, with the app's security
+  // headers (token-direct.ts, register-direct.ts).
+  const securityHeaders = await secureHeaderValues(AUTH_SERVER_SECURE_HEADERS);
+  const direct = [tokenDirectRoute(deps, exchange, securityHeaders), registerDirectRoute(deps, register, securityHeaders)];
   // Request ids, logs, /metrics and /ready; closing writes the audit events still queued (audit-queue.ts).
   const observed = observeAuthServer(app, { ...deps, ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }) });
   const served = httpApp(observed, direct, async () => void (await Promise.all([rateLimits.close(), replay.close(), deps.audit.flush()])));

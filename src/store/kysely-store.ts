@@ -40,7 +40,7 @@ export class KyselyStore implements Store {
       ...clientRegistrationStore(db),
       ...userStore(db),
       ...grantStore(db),
-      ...codeStore(db),
+      ...codeStore(db, dialect),
       ...tokenStore(db, direct),
       ...keyStore(db, dialect),
       ...itemStore(db, reader),

@@ -76,6 +76,12 @@ export interface RefreshTokenRecord {
   dpopJkt?: string | null;
 }
 
+/** An authorization code read with its grant (the code exchange's first step); `grant` is undefined when it is gone. */
+export interface CodeWithGrant {
+  code: AuthorizationCodeRecord;
+  grant: GrantRecord | undefined;
+}
+
 /** A refresh token read with its grant (the refresh grant's first step); `grant` is undefined when it is gone. */
 export interface RefreshTokenWithGrant {
   token: RefreshTokenRecord;

@@ -293,6 +293,84 @@ describeEachDatabase('Store', (target) => {
       expect(await store.getCode(id('missing'))).toBeUndefined();
     });
 
+    it('getCodeWithGrant reads the code with its grant (flow id, touch and revocation included); a missing grant is undefined, an unknown code undefined', async () => {
+      const g = grant({ flowId: id('fl') });
+      await store.createGrant(g);
+      const c = code({ grantId: g.id });
+      await store.insertCode(c);
+      expect(await store.getCodeWithGrant(c.codeHash)).toStrictEqual({ code: c, grant: g });
+
+      await store.touchGrant(g.id, T + 4);
+      await store.revokeGrant(g.id, T + 9);
+      expect((await store.consumeCode(c.codeHash, T + 5)).status).toBe('ok');
+      expect(await store.getCodeWithGrant(c.codeHash)).toStrictEqual({ code: { ...c, usedAt: T + 5 }, grant: { ...g, lastUsedAt: T + 4, revokedAt: T + 9 } });
+
+      const plain = grant();
+      await store.createGrant(plain);
+      const d = code({ grantId: plain.id });
+      await store.insertCode(d);
+      expect(await store.getCodeWithGrant(d.codeHash)).toStrictEqual({ code: d, grant: plain });
+
+      const orphan = code({ grantId: id('gone') });
+      await store.insertCode(orphan);
+      expect(await store.getCodeWithGrant(orphan.codeHash)).toStrictEqual({ code: orphan, grant: undefined });
+      expect(await store.getCodeWithGrant(id('missing'))).toBeUndefined();
+    });
+
+    it('createGrantWithCode writes the grant and its code together', async () => {
+      const g = grant({ flowId: id('fl') });
+      const c = code({ grantId: g.id, clientId: g.clientId, subject: g.subject });
+      await store.createGrantWithCode(g, c);
+      expect(await store.getGrant(g.id)).toStrictEqual(g);
+      expect(await store.getCodeWithGrant(c.codeHash)).toStrictEqual({ code: c, grant: g });
+      const plain = grant();
+      await store.createGrantWithCode(plain, code({ grantId: plain.id }));
+      expect(await store.getGrant(plain.id)).toStrictEqual(plain);
+    });
+
+    it('createGrantWithCode writes neither when the code cannot be written (a duplicate hash)', async () => {
+      const c = code();
+      await store.insertCode(c);
+      const g = grant();
+      await expect(store.createGrantWithCode(g, { ...c, grantId: g.id })).rejects.toThrow();
+      expect(await store.getGrant(g.id)).toBeUndefined();
+    });
+
+    it('redeemCode uses the code and touches its grant, and its client only when asked; a loser writes nothing', async () => {
+      const cl = client({ lastUsedAt: T - 600 });
+      await store.createClient(cl);
+      const g = grant({ clientId: cl.clientId });
+      const c = code({ grantId: g.id, clientId: cl.clientId });
+      await store.createGrantWithCode(g, c);
+      expect(await store.redeemCode(c.codeHash, T + 1, { touchClient: true })).toStrictEqual({ status: 'ok', code: { ...c, usedAt: T + 1 } });
+      expect((await store.getGrant(g.id))?.lastUsedAt).toBe(T + 1);
+      expect((await store.getClient(cl.clientId))?.lastUsedAt).toBe(T + 1);
+      // A replay reports the first use and moves nothing.
+      expect(await store.redeemCode(c.codeHash, T + 2, { touchClient: true })).toStrictEqual({ status: 'replayed', code: { ...c, usedAt: T + 1 } });
+      expect((await store.getGrant(g.id))?.lastUsedAt).toBe(T + 1);
+      expect((await store.getClient(cl.clientId))?.lastUsedAt).toBe(T + 1);
+      expect(await store.redeemCode(id('unknown'), T + 3, { touchClient: true })).toStrictEqual({ status: 'not_found' });
+
+      const g2 = grant({ clientId: cl.clientId });
+      const c2 = code({ grantId: g2.id, clientId: cl.clientId });
+      await store.createGrantWithCode(g2, c2);
+      expect((await store.redeemCode(c2.codeHash, T + 4, { touchClient: false })).status).toBe('ok');
+      expect((await store.getGrant(g2.id))?.lastUsedAt).toBe(T + 4);
+      expect((await store.getClient(cl.clientId))?.lastUsedAt).toBe(T + 1);
+    });
+
+    it('redeemCode under 20 concurrent calls: exactly one wins, the grant is touched once, by the winner', async () => {
+      const g = grant();
+      const c = code({ grantId: g.id });
+      await store.createGrantWithCode(g, c);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.redeemCode(c.codeHash, T + 100 + i, { touchClient: false })));
+      const ok = results.filter((r) => r.status === 'ok');
+      expect(ok).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'replayed')).toHaveLength(19);
+      const wonAt = ok[0]!.status === 'ok' ? ok[0]!.code.usedAt : undefined;
+      expect((await store.getGrant(g.id))?.lastUsedAt).toBe(wonAt);
+    });
+
     it('consumeCode under 20 concurrent calls: exactly one wins (RFC 6749 §4.1.2 single use)', async () => {
       const c = code();
       await store.insertCode(c);

@@ -10,7 +10,7 @@ import type { ClientRecord } from '../../store/store.js';
 import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import { demoSubject } from '../demo.js';
 import type { AuthServerDeps } from '../deps.js';
-import { touchClientIfStale } from '../touch.js';
+import { isTouchStale, touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js';
 
@@ -69,8 +69,10 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
 
     const now = deps.clock();
     const codeHash = sha256(code);
-    const record = await deps.store.getCode(codeHash);
-    if (!record) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
+    // The code and its grant in one read; nothing is written until every check has passed.
+    const found = await deps.store.getCodeWithGrant(codeHash);
+    if (!found) throw new OAuthError('invalid_grant', 'invalid authorization code', { rule: RULES.codeUnknown });
+    const { code: record, grant } = found;
     if (record.usedAt !== null) {
       // RFC 6749 §4.1.2, §10.5: a code used twice has leaked; revoke everything issued from it.
       await deps.store.revokeGrant(record.grantId, now);
@@ -96,10 +98,11 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       // RFC 8707 §2.2: the token's resource must be one the authorization was granted for.
       throw new OAuthError('invalid_target', 'resource differs from the authorization request', { rule: RULES.resourceMismatch });
     }
-    const grant = await deps.store.getGrant(record.grantId);
     if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the grant behind this code has been revoked', { rule: RULES.grantRevoked });
 
-    const consumed = await deps.store.consumeCode(codeHash, now);
+    // The code is used, and its grant and (at most once a minute, touch.ts) its client marked used, in one write.
+    const touchClient = isTouchStale(client.lastUsedAt, now);
+    const consumed = await deps.store.redeemCode(codeHash, now, { touchClient });
     if (consumed.status !== 'ok') {
       // Lost a race with another exchange of the same code: that is a replay too (RFC 6749 §10.5).
       await deps.store.revokeGrant(record.grantId, now);
@@ -107,7 +110,7 @@ export function authorizationCodeGrant(deps: AuthServerDeps) {
       await reuseDetected(deps, client, record.subject, record.grantId);
       throw new OAuthError('invalid_grant', 'authorization code was already used', { rule: RULES.codeReplayed });
     }
-    await Promise.all([deps.store.touchGrant(record.grantId, now), touchClientIfStale(deps, client, now)]);
+    if (touchClient) deps.clientCache.update(client.clientId, (cached) => ({ ...cached, lastUsedAt: now }));
     const issued = await issueTokens(deps, client, {
       grantId: record.grantId,
       clientId: client.clientId,

@@ -1,17 +1,33 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientRegistrationStore } from '../store.js';
+import { precompiled } from './compiled.js';
 import { clientRow, toClient } from './clients.js';
+
+const REGISTERED_COLUMNS = [
+  'client_id', 'client_secret_hash', 'client_name', 'redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method',
+  'scope', 'application_type', 'metadata', 'created_at', 'last_used_at', 'registration_token_hash',
+] as const;
+
+/** A registered client's column values in REGISTERED_COLUMNS order (the JSON ones as text, as clientRow writes them). */
+const registeredValues = (c: ClientRecord, tokenHash: string): unknown[] => {
+  const row = clientRow(c);
+  return [row.client_id, row.client_secret_hash, row.client_name, row.redirect_uris, row.grant_types, row.response_types, row.token_endpoint_auth_method, row.scope, row.application_type, row.metadata, row.created_at, row.last_used_at, tokenHash];
+};
 
 /** RFC 7592 registration access tokens and client metadata updates over Kysely. */
 export function clientRegistrationStore(db: Kysely<Database>): ClientRegistrationStore {
+  // Every dynamic registration runs this one: built and compiled once (compiled.ts).
+  const insertRegistered = precompiled((slot) =>
+    db
+      .insertInto('clients')
+      .values(Object.fromEntries(REGISTERED_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['clients']>)
+      .compile(),
+  );
   return {
     async createRegisteredClient(c: ClientRecord, tokenHash: string): Promise<void> {
       // One insert instead of an insert and an update: a registration is one statement on the store.
-      await db
-        .insertInto('clients')
-        .values({ ...clientRow(c), registration_token_hash: tokenHash })
-        .execute();
+      await insertRegistered(db, registeredValues(c, tokenHash));
     },
 
     async setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean> {

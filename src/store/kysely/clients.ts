@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from '../store.js';
+import { precompiled } from './compiled.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 /** A `clients` row as its record; the RFC 7592 registration token hash stays in the store (client-registrations.ts). */
@@ -29,6 +30,8 @@ export const clientRow = (c: ClientRecord) =>
 
 /** Registered OAuth clients over Kysely. */
 export function clientStore(db: Kysely<Database>): ClientStore {
+  // A new client's first token exchange touches it (touch.ts): compiled once (compiled.ts).
+  const touch = precompiled((slot) => db.updateTable('clients').set({ last_used_at: slot<number>(1) }).where('client_id', '=', slot<string>(0)).compile());
   return {
     async createClient(c: ClientRecord): Promise<void> {
       await db
@@ -53,7 +56,7 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     },
 
     async touchClient(clientId: string, at: number): Promise<void> {
-      await db.updateTable('clients').set({ last_used_at: at }).where('client_id', '=', clientId).execute();
+      await touch(db, [clientId, at]);
     },
 
     async updateClientSecret(clientId: string, clientSecretHash: string): Promise<boolean> {

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { GrantRecord, GrantStore } from '../store.js';
-import { camelRow, snakeRow, type Row } from './rows.js';
+import { precompiled } from './compiled.js';
+import { camelRow, type Row } from './rows.js';
 
 /** A grants row as its record (also used by tokens.ts for a grant read joined with its refresh token). */
 export const toGrant = (r: Row<'grants'>): GrantRecord => {
@@ -9,14 +10,23 @@ export const toGrant = (r: Row<'grants'>): GrantRecord => {
   return { ...grant, ...(flowId !== null && { flowId }) };
 };
 
-/** Grants over Kysely. */
+export const GRANT_COLUMNS = ['id', 'client_id', 'subject', 'scope', 'resource', 'created_at', 'last_used_at', 'revoked_at', 'flow_id'] as const;
+
+/** A grant's column values in GRANT_COLUMNS order: the arguments of the precompiled insert below. */
+export const grantValues = (g: GrantRecord): unknown[] => [g.id, g.clientId, g.subject, g.scope, g.resource, g.createdAt, g.lastUsedAt, g.revokedAt, g.flowId ?? null];
+
+/** Grants over Kysely; the code flow's statements (a grant per authorization, a touch per exchange) are compiled once (compiled.ts). */
 export function grantStore(db: Kysely<Database>): GrantStore {
+  const insert = precompiled((slot) =>
+    db
+      .insertInto('grants')
+      .values(Object.fromEntries(GRANT_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['grants']>)
+      .compile(),
+  );
+  const touch = precompiled((slot) => db.updateTable('grants').set({ last_used_at: slot<number>(1) }).where('id', '=', slot<string>(0)).compile());
   return {
     async createGrant(g: GrantRecord): Promise<void> {
-      await db
-        .insertInto('grants')
-        .values(snakeRow({ ...g, flowId: g.flowId ?? null }))
-        .execute();
+      await insert(db, grantValues(g));
     },
 
     async getGrant(id: string): Promise<GrantRecord | undefined> {
@@ -35,7 +45,7 @@ export function grantStore(db: Kysely<Database>): GrantStore {
     },
 
     async touchGrant(id: string, at: number): Promise<void> {
-      await db.updateTable('grants').set({ last_used_at: at }).where('id', '=', id).execute();
+      await touch(db, [id, at]);
     },
 
     async revokeGrant(id: string, at: number): Promise<void> {
