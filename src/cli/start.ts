@@ -55,7 +55,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     }
   }
   const logger = cliLogger(config);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { warn: (message) => logger.warn(message) });
   // Reads would work on a read-only database, and the first write would fail: refuse now, in one line.
   const unwritable = await store.ping().then(() => undefined, (err: Error) => err.message);
   if (unwritable) {

@@ -5,8 +5,11 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
-/** Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. */
-export function openSqlite(path: string): Kysely<Database> {
+/**
+ * Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. `warn` hears of the checkpointer
+ * falling back to SQLite's own checkpoints (sqlite-checkpointer.ts).
+ */
+export function openSqlite(path: string, options: { warn?: (message: string) => void } = {}): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new SQLite(path);
   // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
@@ -14,7 +17,7 @@ export function openSqlite(path: string): Kysely<Database> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path);
+  const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path, { ...(options.warn && { warn: options.warn }) });
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db, stopCheckpointer) }) });
 }
 
