@@ -5,4 +5,5 @@
 import { ensureBuilt } from '../scripts/build.mjs';
 import { runBundle } from '../scripts/run-bundle.mjs';
 
-runBundle(await ensureBuilt());
+const { entry, ascii } = await ensureBuilt();
+runBundle(entry, { ascii });

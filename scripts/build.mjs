@@ -5,6 +5,7 @@
 // when used: esbuild wraps such modules in functions that run on the import(). Native addons stay external.
 // `ensureBuilt()` rebuilds only when a source file is newer than the bundle, so `npm start` and `npx oauth-mcp`
 // always run the current source.
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,19 +26,23 @@ function newestSourceMtime(dir) {
   return newest;
 }
 
-function currentEntry() {
+function currentBuild() {
   try {
-    const { dir } = JSON.parse(readFileSync(pointer, 'utf8'));
+    const { dir, ascii } = JSON.parse(readFileSync(pointer, 'utf8'));
     const entry = join(dist, dir, 'oauth-mcp.js');
     const built = statSync(entry).mtimeMs;
     const inputs = Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
-    return built >= inputs ? entry : undefined;
+    // A pointer written before the build recorded `ascii` leaves the check to run-bundle.mjs.
+    return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Builds into a fresh folder, then points dist/current.json at it; returns the entry file. */
+/**
+ * Builds into a fresh folder, then points dist/current.json at it; returns the entry file and whether it is ASCII
+ * (recorded in dist/current.json, so a start need not scan the file to know).
+ */
 export async function buildBundle() {
   const dir = `build-${Date.now()}-${process.pid}`;
   const outdir = join(dist, dir);
@@ -55,7 +60,12 @@ export async function buildBundle() {
     // import() in a vm.Script loaded from a code cache.
     supported: { 'dynamic-import': false },
     sourcemap: 'linked',
-    external: ['better-sqlite3', 'pg-native'],
+    minifyWhitespace: true,
+    // Native addons, and packages that `start` on SQLite never loads (Redis and PostgreSQL clients, the common-
+    // password list): left to node_modules (they are dependencies, installed with the package), so the bundle
+    // each start reads is that much smaller (BENCHMARKS.md, round 2, cold start). Only CommonJS packages that
+    // no bundled module shares objects with may be listed here: a second copy of a package would break instanceof.
+    external: ['better-sqlite3', 'pg-native', 'pg', 'ioredis', '@zxcvbn-ts/language-common'],
     // import.meta.url is the bundle's URL, as it was in the ES module bundle ('use strict' has to stay first).
     banner: { js: "'use strict'; const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
@@ -64,14 +74,16 @@ export async function buildBundle() {
     logLevel: 'error',
   });
   const entry = join(outdir, 'oauth-mcp.js');
-  writeFileSync(entry, asciiComments(readFileSync(entry, 'utf8')));
+  const code = Buffer.from(asciiComments(readFileSync(entry, 'utf8')));
+  writeFileSync(entry, code);
+  const ascii = isAscii(code);
   const temp = `${pointer}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify({ dir }));
+  writeFileSync(temp, JSON.stringify({ dir, ascii }));
   renameSync(temp, pointer);
   for (const old of readdirSync(dist).filter((d) => d.startsWith('build-') && d !== dir)) {
     if (Date.now() - Number(old.split('-')[1]) > KEEP_OLD_BUILDS_MS) rmSync(join(dist, old), { recursive: true, force: true });
   }
-  return entry;
+  return { entry, ascii };
 }
 
 /**
@@ -84,10 +96,11 @@ function asciiComments(code) {
   return code.replace(/[^\x00-\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The current bundle, built first if a source is newer: `{ entry, ascii }` for scripts/run-bundle.mjs. */
 export async function ensureBuilt() {
-  return currentEntry() ?? buildBundle();
+  return currentBuild() ?? buildBundle();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(`built ${await buildBundle()}`);
+  console.log(`built ${(await buildBundle()).entry}`);
 }

@@ -13,9 +13,10 @@ import vm from 'node:vm';
 /**
  * Runs the bundle at `entry` as a CommonJS module. Returns what became of the code cache: 'none' (no file),
  * 'accepted', or 'rejected' (V8 did not take it). Unless accepted, the cache is written when the bundle calls
- * `globalThis.__oauthMcpStarted()` (src/cli/start.ts, once the servers listen).
+ * `globalThis.__oauthMcpStarted()` (src/cli/start.ts, once the servers listen). `ascii`: the build says the file is
+ * ASCII (scripts/build.mjs); otherwise it is checked here.
  */
-export function runBundle(entry) {
+export function runBundle(entry, { ascii } = {}) {
   const cacheFile = `${entry}.v8cache`;
   let cachedData;
   try {
@@ -24,8 +25,9 @@ export function runBundle(entry) {
     // none yet: the first start of this build writes it
   }
   // The build makes the bundle ASCII: read as latin1, it is a one-byte string with no UTF-8 decoding (~10 ms less).
+  // Scanning 3 MB to find that out costs a few more, so the build records it.
   const bytes = readFileSync(entry);
-  const code = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const code = (ascii ?? isAscii(bytes)) ? bytes.toString('latin1') : bytes.toString('utf8');
   // Node's CommonJS wrapper, on the bundle's first line so that line numbers in stack traces stay those of the file.
   const source = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
   const script = new vm.Script(source, { filename: entry, cachedData });
