@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
@@ -11,7 +12,7 @@ import { startCheckpointer } from './sqlite-checkpointer.js';
  */
 export function openSqlite(path: string, options: { warn?: (message: string) => void } = {}): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new SQLite(path);
+  const db = new SQLite(path, driverOptions());
   // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
@@ -19,6 +20,19 @@ export function openSqlite(path: string, options: { warn?: (message: string) => 
   db.pragma('foreign_keys = ON');
   const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path, { ...(options.warn && { warn: options.warn }) });
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db, stopCheckpointer) }) });
+}
+
+/**
+ * Names better-sqlite3's compiled addon where its install puts it, so the driver loads it directly instead of
+ * having the `bindings` package search a dozen candidate paths, each a failed require() (a few ms of every start,
+ * BENCHMARKS.md round 2). Elsewhere (a custom build), nothing is named and the search runs as before.
+ */
+function driverOptions(): { nativeBinding?: string } {
+  try {
+    return { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -61,7 +75,7 @@ export interface SqliteReader {
  */
 export function openSqliteReader(path: string): SqliteReader | undefined {
   if (path === ':memory:') return undefined;
-  const db = new SQLite(path, { readonly: true, fileMustExist: true });
+  const db = new SQLite(path, { readonly: true, fileMustExist: true, ...driverOptions() });
   db.pragma('busy_timeout = 5000');
   const statements = withStatementCache(db);
   return {
