@@ -1,14 +1,48 @@
-// Runs the CommonJS bundle that scripts/build.mjs makes, with a V8 code cache of it kept next to it. Node 20 has
-// no compile cache of its own (module.enableCompileCache is Node 22), and compiling the bundle was ~50 ms of every
-// start (BENCHMARKS.md, scenario 6). `oauth-mcp start` saves the cache once its servers listen, so it holds the
+// Finds the current bundle that scripts/build.mjs made and runs it, with a V8 code cache of it kept next to it. Node
+// 20 has no compile cache of its own (module.enableCompileCache is Node 22), and compiling the bundle was ~50 ms of
+// every start (BENCHMARKS.md, scenario 6). `oauth-mcp start` saves the cache once its servers listen, so it holds the
 // functions a start compiles; later processes of the same build load them instead of compiling them.
 // A build folder never changes once made (a new build goes to a new folder), so its cache cannot go stale. V8
 // rejects a cache from another node version, other V8 flags or a damaged file; the next start then replaces it.
-import { isAscii } from 'node:buffer';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import vm from 'node:vm';
+// CommonJS, not an ES module: bin/oauth-mcp.js loads it with require(), which costs a start less than importing
+// ES modules and their node: builtins through the ES module loader (BENCHMARKS.md, round 2, cold start).
+'use strict';
+const { isAscii } = require('node:buffer');
+const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+
+const root = join(__dirname, '..');
+const dist = join(root, 'dist');
+/** Names the folder of the newest complete build; replaced atomically, so a start never sees half a build. */
+const pointer = join(dist, 'current.json');
+
+function newestSourceMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`; // not join(): this runs at every start, and join() costs ~20 ms cold
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The bundle dist/current.json names, as `{ entry, ascii }`, if no source file (nor package-lock.json) is newer;
+ * otherwise undefined, and scripts/build.mjs builds a new one.
+ */
+function currentBuild() {
+  try {
+    const { dir, ascii } = JSON.parse(readFileSync(pointer, 'utf8'));
+    const entry = join(dist, dir, 'oauth-mcp.js');
+    const built = statSync(entry).mtimeMs;
+    const inputs = Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
+    // A pointer written before the build recorded `ascii` leaves the check to runBundle.
+    return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Runs the bundle at `entry` as a CommonJS module. Returns what became of the code cache: 'none' (no file),
@@ -16,7 +50,7 @@ import vm from 'node:vm';
  * `globalThis.__oauthMcpStarted()` (src/cli/start.ts, once the servers listen). `ascii`: the build says the file is
  * ASCII (scripts/build.mjs); otherwise it is checked here.
  */
-export function runBundle(entry, { ascii } = {}) {
+function runBundle(entry, { ascii } = {}) {
   const cacheFile = `${entry}.v8cache`;
   let cachedData;
   try {
@@ -53,3 +87,5 @@ function saveCache(script, cacheFile) {
     rmSync(temp, { force: true });
   }
 }
+
+module.exports = { currentBuild, pointer, runBundle };
