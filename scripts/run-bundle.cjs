@@ -36,7 +36,10 @@ function currentBuild() {
     const { dir, ascii } = JSON.parse(readFileSync(pointer, 'utf8'));
     const entry = join(dist, dir, 'oauth-mcp.js');
     const built = statSync(entry).mtimeMs;
-    const inputs = Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
+    // An installed package has no package-lock.json (npm never packs one): without it only src/ counts, instead of
+    // every start rebuilding the bundle with esbuild.
+    const lock = statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false });
+    const inputs = Math.max(newestSourceMtime(join(root, 'src')), lock?.mtimeMs ?? 0);
     // A pointer written before the build recorded `ascii` leaves the check to runBundle.
     return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined } : undefined;
   } catch {
