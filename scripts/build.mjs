@@ -1,43 +1,25 @@
 // Bundles the CLI (src/cli/bin.ts and everything it imports) with esbuild, so the servers start under plain node:
 // no TypeScript loader at run time (BENCHMARKS.md, scenario 6). The bundle is one CommonJS file, so that
-// scripts/run-bundle.mjs can load it with a V8 code cache (Node 20 has none for ES modules). Code reached only
+// scripts/run-bundle.cjs can load it with a V8 code cache (Node 20 has none for ES modules). Code reached only
 // through a dynamic import() (the other commands, the PostgreSQL driver on SQLite, Redis, ...) is still run only
 // when used: esbuild wraps such modules in functions that run on the import(). Native addons stay external.
-// `ensureBuilt()` rebuilds only when a source file is newer than the bundle, so `npm start` and `npx oauth-mcp`
-// always run the current source.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// `ensureBuilt()` rebuilds only when a source file is newer than the bundle (currentBuild, scripts/run-bundle.cjs),
+// so `npm start` and `npx oauth-mcp` always run the current source.
+import { isAscii } from 'node:buffer';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { currentBuild, pointer } from './run-bundle.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-/** Names the folder of the newest complete build; replaced atomically, so a start never sees half a build. */
-const pointer = join(dist, 'current.json');
 /** Older builds are deleted only past this age, so a process that started from one can still save its code cache there. */
 const KEEP_OLD_BUILDS_MS = 10 * 60_000;
 
-function newestSourceMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = `${dir}/${entry.name}`; // not join(): this runs at every start, and join() costs ~20 ms cold
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function currentEntry() {
-  try {
-    const { dir } = JSON.parse(readFileSync(pointer, 'utf8'));
-    const entry = join(dist, dir, 'oauth-mcp.js');
-    const built = statSync(entry).mtimeMs;
-    const inputs = Math.max(newestSourceMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs);
-    return built >= inputs ? entry : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Builds into a fresh folder, then points dist/current.json at it; returns the entry file. */
+/**
+ * Builds into a fresh folder, then points dist/current.json at it; returns the entry file and whether it is ASCII
+ * (recorded in dist/current.json, so a start need not scan the file to know).
+ */
 export async function buildBundle() {
   const dir = `build-${Date.now()}-${process.pid}`;
   const outdir = join(dist, dir);
@@ -55,7 +37,14 @@ export async function buildBundle() {
     // import() in a vm.Script loaded from a code cache.
     supported: { 'dynamic-import': false },
     sourcemap: 'linked',
-    external: ['better-sqlite3', 'pg-native'],
+    minifyWhitespace: true,
+    // Native addons, and packages that `start` on SQLite never loads (Redis and PostgreSQL clients, the common-
+    // password list, the MCP client SDK of the gateway): left to node_modules (they are dependencies, installed
+    // with the package), so the bundle each start reads is that much smaller (BENCHMARKS.md, round 2, cold start).
+    // Only packages with a CommonJS build may be listed, and none whose objects a bundled module checks with
+    // instanceof: the client SDK carries its own copy of the SDK's core either way, and its errors are branded
+    // (ProtocolError.isInstance) so that such copies recognise each other; no zod schema crosses to it.
+    external: ['better-sqlite3', 'pg-native', 'pg', 'ioredis', '@zxcvbn-ts/language-common', '@modelcontextprotocol/client'],
     // import.meta.url is the bundle's URL, as it was in the ES module bundle ('use strict' has to stay first).
     banner: { js: "'use strict'; const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
@@ -64,30 +53,33 @@ export async function buildBundle() {
     logLevel: 'error',
   });
   const entry = join(outdir, 'oauth-mcp.js');
-  writeFileSync(entry, asciiComments(readFileSync(entry, 'utf8')));
+  const code = Buffer.from(asciiComments(readFileSync(entry, 'utf8')));
+  writeFileSync(entry, code);
+  const ascii = isAscii(code);
   const temp = `${pointer}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify({ dir }));
+  writeFileSync(temp, JSON.stringify({ dir, ascii }));
   renameSync(temp, pointer);
   for (const old of readdirSync(dist).filter((d) => d.startsWith('build-') && d !== dir)) {
     if (Date.now() - Number(old.split('-')[1]) > KEEP_OLD_BUILDS_MS) rmSync(join(dist, old), { recursive: true, force: true });
   }
-  return entry;
+  return { entry, ascii };
 }
 
 /**
  * esbuild (charset "ascii", its default) writes every non-ASCII character of the code as an escape, but leaves the
  * comments it keeps as they are. Escaping what is left, which can only be in those comments, makes the bundle
- * ASCII, which scripts/run-bundle.mjs reads ~10 ms faster (a one-byte string, no UTF-8 decoding). Line and
+ * ASCII, which scripts/run-bundle.cjs reads ~10 ms faster (a one-byte string, no UTF-8 decoding). Line and
  * paragraph separators are left alone: in a `//` comment they end the line.
  */
 function asciiComments(code) {
   return code.replace(/[^\x00-\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The current bundle, built first if a source is newer: `{ entry, ascii }` for scripts/run-bundle.cjs. */
 export async function ensureBuilt() {
-  return currentEntry() ?? buildBundle();
+  return currentBuild() ?? buildBundle();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(`built ${await buildBundle()}`);
+  console.log(`built ${(await buildBundle()).entry}`);
 }

@@ -61,7 +61,7 @@ export async function runGatewayCommand(args: string[], io: CliIo): Promise<numb
   }
   const config = loadCliConfig(io);
   const logger = cliLogger(config);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { warn: (message) => logger.warn(message) });
   const origin = config.mcpServer.url;
   // The authorization server issues tokens for each upstream's path (RFC 8707); the scopes are its vocabulary.
   const auth = await createAuthorizationServer({

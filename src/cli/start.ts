@@ -31,7 +31,7 @@ function parseOnly(args: string[]): 'auth' | 'mcp' | 'both' | 'one-origin' | Err
  * accepting, lets in-flight requests finish and closes the database.
  */
 
-/** How long after start the V8 code cache of a new build is written (scripts/run-bundle.mjs). */
+/** How long after start the V8 code cache of a new build is written (scripts/run-bundle.cjs). */
 const CODE_CACHE_DELAY_MS = 2000;
 export async function runStartCommand(args: string[], io: CliIo): Promise<number> {
   const only = parseOnly(args);
@@ -55,7 +55,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
     }
   }
   const logger = cliLogger(config);
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { warn: (message) => logger.warn(message) });
   // Reads would work on a read-only database, and the first write would fail: refuse now, in one line.
   const unwritable = await store.ping().then(() => undefined, (err: Error) => err.message);
   if (unwritable) {
@@ -110,7 +110,7 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only, notices));
-  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.mjs): it saves one.
+  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.cjs): it saves one.
   // Not at once: writing it blocks for tens of milliseconds, and the first requests should not wait for that
   // (nor miss the cache: their code gets compiled first and saved with it). At shutdown if that comes sooner.
   const saveCodeCache = () => (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();

@@ -78,18 +78,23 @@ async function withSqliteWriteLock(
   });
 }
 
+export interface OpenStoreOptions {
+  /** Hears what the store does differently than asked, e.g. SQLite checkpoints back on the serving connection. Default: process.emitWarning. */
+  warn?: (message: string) => void;
+}
+
 /**
  * Opens the store for a DATABASE_URL and brings its schema up to date. A PostgreSQL database that does not exist yet
  * is created when the role may (postgres-create.ts); the check costs nothing when it exists.
  */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   try {
-    return await openMigrated(databaseUrl);
+    return await openMigrated(databaseUrl, options);
   } catch (err) {
     if (dialectOf(databaseUrl) !== 'postgres' || !isMissingDatabase(err)) throw err;
     const { createPostgresDatabase } = await import('./postgres-create.js');
     await createPostgresDatabase(databaseUrl);
-    return openMigrated(databaseUrl);
+    return openMigrated(databaseUrl, options);
   }
 }
 
@@ -101,13 +106,13 @@ function isMissingDatabase(err: unknown): boolean {
   return /database "[^"]*" does not exist/.test(String((err as Error)?.message));
 }
 
-async function openMigrated(databaseUrl: string): Promise<Store> {
+async function openMigrated(databaseUrl: string, options: OpenStoreOptions): Promise<Store> {
   const dialect = dialectOf(databaseUrl);
   // Each driver is loaded only when its database is used (pg is not needed on SQLite, nor better-sqlite3 on
   // PostgreSQL): less to load at start and less memory held.
   const { db, direct } =
     dialect === 'sqlite'
-      ? (await import('./sqlite.js')).openSqliteConnection(databaseUrl.slice('sqlite:'.length))
+      ? (await import('./sqlite.js')).openSqliteConnection(databaseUrl.slice('sqlite:'.length), options)
       : (await import('./postgres.js')).openPostgresPool(databaseUrl);
   try {
     await migrate(db, dialect);

@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -25,30 +26,52 @@ const AUTO_CHECKPOINT_PAGES = 1000;
 
 export interface CheckpointerOptions {
   everyMs?: number;
+  /**
+   * How long after the call the worker starts. A worker thread boots a Node environment of its own (tens of
+   * milliseconds of CPU), which at start competed with the servers being built for the same core; SQLite's own
+   * checkpoints run until it is up. Default: `everyMs`.
+   */
+  startAfterMs?: number;
   /** What the worker loads as the driver (tests name a missing one to see the fallback). */
   driver?: string;
+  /** Told when the worker cannot start or ends, and the serving connection checkpoints by itself again. */
+  warn?: (message: string) => void;
 }
 
-/** Starts checkpointing `path` every `everyMs` off the event loop; returns the function that stops it. */
+/**
+ * Checkpoints `path` every `everyMs` off the event loop, from `startAfterMs` on; returns the function that stops
+ * it. Until the worker runs, and if it cannot, the serving connection checkpoints as SQLite does by default.
+ */
 export function startCheckpointer(db: SQLite.Database, path: string, options: CheckpointerOptions = {}): () => void {
   const everyMs = options.everyMs ?? 1000;
-  // The CommonJS bundle has `require` (scripts/run-bundle.mjs) and resolves the driver next to itself; from ES
-  // modules the worker resolves it like `node -e` does, from the working directory. Either way a failure only
-  // brings back the inline checkpoints.
-  const driver = options.driver ?? (typeof require === 'function' ? require.resolve('better-sqlite3') : 'better-sqlite3');
+  const warn = options.warn ?? ((message: string) => process.emitWarning(message));
+  // Resolved next to this module (the bundle's file in the CLI, dist/lib/ or src/ otherwise), not from the
+  // working directory the worker would use for a bare name.
+  const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
   let stopped = false;
-  const inline = () => {
+  let worker: Worker | undefined;
+  const inline = (reason: string) => {
     if (stopped) return;
     stopped = true;
+    warn(`SQLite checkpoints of ${path} run on the serving connection again: the checkpointer worker ${reason}`);
     if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
   };
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, everyMs } });
-  worker.unref();
-  worker.once('error', inline);
-  worker.once('exit', inline);
-  db.pragma('wal_autocheckpoint = 0');
+  const spawn = () => {
+    if (stopped) return;
+    worker = new Worker(WORKER, { eval: true, workerData: { driver, path, everyMs } });
+    worker.unref();
+    worker.once('error', (err) => inline(`failed (${err.message})`));
+    worker.once('exit', (code) => inline(`exited (code ${code})`));
+    // Off only once the worker runs: its driver failing to load comes as 'error' after this and turns them on again.
+    worker.once('online', () => {
+      if (!stopped && db.open) db.pragma('wal_autocheckpoint = 0');
+    });
+  };
+  const timer = setTimeout(spawn, options.startAfterMs ?? everyMs);
+  timer.unref();
   return () => {
     stopped = true;
-    worker.postMessage('stop');
+    clearTimeout(timer);
+    worker?.postMessage('stop');
   };
 }

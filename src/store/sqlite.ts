@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { SqliteDirect } from './direct.js';
@@ -7,24 +8,40 @@ import type { Database } from './schema.js';
 import { sqliteDirect } from './sqlite-direct.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
-/** Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. */
-export function openSqlite(path: string): Kysely<Database> {
-  return openSqliteConnection(path).db;
+/**
+ * Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. `warn` hears of the checkpointer
+ * falling back to SQLite's own checkpoints (sqlite-checkpointer.ts).
+ */
+export function openSqlite(path: string, options: { warn?: (message: string) => void } = {}): Kysely<Database> {
+  return openSqliteConnection(path, options).db;
 }
 
 /** The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same connection. */
-export function openSqliteConnection(path: string): { db: Kysely<Database>; direct: SqliteDirect } {
+export function openSqliteConnection(path: string, options: { warn?: (message: string) => void } = {}): { db: Kysely<Database>; direct: SqliteDirect } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new SQLite(path);
+  const db = new SQLite(path, driverOptions());
   // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path);
+  const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path, { ...(options.warn && { warn: options.warn }) });
   const statements = withStatementCache(db, stopCheckpointer);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return { db: kysely, direct: sqliteDirect(kysely, db, statements) };
+}
+
+/**
+ * Names better-sqlite3's compiled addon where its install puts it, so the driver loads it directly instead of
+ * having the `bindings` package search a dozen candidate paths, each a failed require() (a few ms of every start,
+ * BENCHMARKS.md round 2). Elsewhere (a custom build), nothing is named and the search runs as before.
+ */
+function driverOptions(): { nativeBinding?: string } {
+  try {
+    return { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -67,7 +84,7 @@ export interface SqliteReader {
  */
 export function openSqliteReader(path: string): SqliteReader | undefined {
   if (path === ':memory:') return undefined;
-  const db = new SQLite(path, { readonly: true, fileMustExist: true });
+  const db = new SQLite(path, { readonly: true, fileMustExist: true, ...driverOptions() });
   db.pragma('busy_timeout = 5000');
   const statements = withStatementCache(db);
   return {

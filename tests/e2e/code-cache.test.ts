@@ -8,7 +8,7 @@ import { freePort } from '../helpers/ports.js';
 
 /**
  * `oauth-mcp start` from the real bundle leaves a V8 code cache next to it, which the next start uses as it is
- * (scripts/run-bundle.mjs; BENCHMARKS.md, scenario 6). The cache logic itself: tests/unit/run-bundle.test.ts.
+ * (scripts/run-bundle.cjs; BENCHMARKS.md, scenario 6). The cache logic itself: tests/e2e/run-bundle.test.ts.
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -5,12 +5,12 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /**
- * scripts/run-bundle.mjs, on a small CommonJS bundle of its own, each run in a fresh node process as
+ * scripts/run-bundle.cjs, on a small CommonJS bundle of its own, each run in a fresh node process as
  * bin/oauth-mcp.js would: the V8 code cache is written once the bundle says it has started, used by the next
  * process, and replaced when V8 rejects it.
  */
 
-const RUN_BUNDLE = join(import.meta.dirname, '..', '..', 'scripts', 'run-bundle.mjs');
+const RUN_BUNDLE = join(import.meta.dirname, '..', '..', 'scripts', 'run-bundle.cjs');
 
 /** Uses what a bundle gets from its CommonJS wrapper, then calls the start hook when asked to. */
 const BUNDLE = `'use strict';
@@ -45,7 +45,7 @@ function run(...args: string[]): Promise<{ code: number | null; out: string; cac
   });
 }
 
-describe('scripts/run-bundle.mjs: the V8 code cache of the bundle', () => {
+describe('scripts/run-bundle.cjs: the V8 code cache of the bundle', () => {
   it('runs the bundle as a CommonJS module', async () => {
     const r = await run();
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,11 +154,14 @@ describe('the npm package, installed from its tarball with production dependenci
     expect(`${result.stdout ?? ''}${result.stderr ?? ''}`).toBe('');
   }, 2 * MINUTES);
 
-  it('both bins run: mcp-auth-server and its alias oauth-mcp print the usage', async () => {
+  it('both bins run: mcp-auth-server and its alias oauth-mcp print the usage; only the first run builds the bundle', async () => {
     for (const bin of ['mcp-auth-server', 'oauth-mcp']) {
       const { stdout } = await run(join(consumer, 'node_modules', '.bin', bin), ['help'], { cwd: consumer });
       expect(stdout).toContain('usage: mcp-auth-server <command>');
     }
+    // Each build goes to a new dist/build-* folder: the second run found the first one's bundle current.
+    const builds = readdirSync(join(consumer, 'node_modules', PKG, 'dist')).filter((d) => d.startsWith('build-'));
+    expect(builds).toHaveLength(1);
   }, 2 * MINUTES);
 
   it('examples/own-tools.mjs, copied next to the install, serves `add` to the SDK v2 client through the whole OAuth flow', async () => {

@@ -37,8 +37,8 @@ describe('the SQLite checkpointer (WAL checkpoints on a worker thread)', () => {
 
   it('turns the serving connection\'s own checkpoints off and checkpoints from the worker: the WAL restarts', async () => {
     const { db, path } = open();
-    const stop = startCheckpointer(db, path, { everyMs: 20 });
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const stop = startCheckpointer(db, path, { everyMs: 20, startAfterMs: 0 });
+    expect(await eventually(db, () => db.pragma('wal_autocheckpoint', { simple: true }) === 0)).toBe(true);
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     db.transaction(() => {
       for (let i = 0; i < 2000; i++) insert.run('y'.repeat(200));
@@ -49,10 +49,49 @@ describe('the SQLite checkpointer (WAL checkpoints on a worker thread)', () => {
     db.close();
   });
 
-  it('without the worker (here: its driver cannot load) the serving connection checkpoints by itself again', async () => {
+  it('without the worker (here: its driver cannot load) the serving connection checkpoints by itself again, and says so', async () => {
     const { db, path } = open();
-    startCheckpointer(db, path, { everyMs: 20, driver: '/nonexistent/better-sqlite3' });
-    expect(await eventually(db, () => db.pragma('wal_autocheckpoint', { simple: true }) === 1000)).toBe(true);
+    const warnings: string[] = [];
+    startCheckpointer(db, path, { everyMs: 20, startAfterMs: 0, driver: '/nonexistent/better-sqlite3', warn: (m) => warnings.push(m) });
+    expect(await eventually(db, () => warnings.length > 0)).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/checkpoints of .* run on the serving connection again: the checkpointer worker failed \(Cannot find module/);
+    db.close();
+  });
+
+  it('starts the worker only after startAfterMs (SQLite checkpoints by itself until then); stopped before, it never starts', async () => {
+    const { db, path } = open();
+    const warnings: string[] = [];
+    const stop = startCheckpointer(db, path, { everyMs: 20, startAfterMs: 300, warn: (m) => warnings.push(m) });
+    await sleep(150);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(await eventually(db, () => db.pragma('wal_autocheckpoint', { simple: true }) === 0)).toBe(true);
+    stop();
+
+    const early = open();
+    const stopEarly = startCheckpointer(early.db, early.path, { everyMs: 20, startAfterMs: 100, warn: (m) => warnings.push(m) });
+    stopEarly();
+    await sleep(250);
+    expect(early.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(warnings).toEqual([]);
+    db.close();
+    early.db.close();
+  });
+
+  it('resolves the driver next to its own module, not from the working directory', async () => {
+    const { db, path } = open();
+    const cwd = process.cwd();
+    const warnings: string[] = [];
+    process.chdir(tmpdir());
+    try {
+      const stop = startCheckpointer(db, path, { everyMs: 20, startAfterMs: 0, warn: (m) => warnings.push(m) });
+      expect(await eventually(db, () => db.pragma('wal_autocheckpoint', { simple: true }) === 0)).toBe(true);
+      stop();
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(warnings).toEqual([]);
     db.close();
   });
 });
