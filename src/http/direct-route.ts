@@ -10,8 +10,12 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 export interface DirectRoute {
   method: string;
   path: string;
-  /** Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead. */
-  handle(req: IncomingMessage, res: ServerResponse): void | false;
+  /**
+   * Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead, and so
+   * does a later call of `toApp`, made before anything is written and with the body unread (or kept in
+   * `req.rawBody`, which @hono/node-server reads in its place).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, toApp: () => void): void | false;
 }
 
 /**
@@ -26,6 +30,6 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const route = direct.find((r) => r.path === path && r.method === req.method);
-    if (!route || route.handle(req, res) === false) void viaHono(req, res);
+    if (!route || route.handle(req, res, () => void viaHono(req, res)) === false) void viaHono(req, res);
   };
 }

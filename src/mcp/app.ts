@@ -47,12 +47,12 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   const hosts = allowedHostnames(settings);
   if (hosts) app.use('*', hostHeaderValidation(hosts));
   // Discovery documents carry their own public CORS; the MCP endpoint and mounted routes only the allowlist.
-  const guarded = [...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)];
-  for (const base of guarded) {
-    for (const path of base === '/' ? ['/*'] : [base, `${base}/*`]) {
-      app.use(path, allowlistCors(settings.corsOrigins));
-      app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
-    }
+  // Each request passes them once: `${base}/*` also matches base itself, and a base under another is covered by it
+  // (twice, the CORS layer appended a second "Vary: Origin").
+  for (const base of guardedBases([...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)])) {
+    const path = base === '/' ? '/*' : `${base}/*`;
+    app.use(path, allowlistCors(settings.corsOrigins));
+    app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
   }
   app.use(
     '*',
@@ -79,4 +79,11 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   for (const r of extra.routes ?? []) app.route('/', r.app);
   app.route('/', mcpRoutes(deps, runtime));
   return app;
+}
+
+/** The paths to guard, without those under another (e.g. /mcp/v1 under /mcp, anything under /). */
+function guardedBases(paths: readonly string[]): string[] {
+  const under = (p: string, base: string) => base === '/' || p === base || p.startsWith(`${base}/`);
+  const unique = [...new Set(paths)];
+  return unique.filter((p) => !unique.some((other) => other !== p && under(p, other)));
 }

@@ -1,17 +1,14 @@
-import { validateHostHeader } from '@modelcontextprotocol/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { allowlistCorsHeaders } from '../http/cors.js';
 import type { DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
-import type { McpRequestObserver } from '../observability/wire.js';
 import { checkBearer, type BearerOptions } from '../resource-server/bearer.js';
 import { challengeHeaders } from '../resource-server/challenge.js';
 import type { VerifiedToken } from '../resource-server/types.js';
-import type { McpSettings } from './deps.js';
+import { directFront, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectContext } from './direct-front.js';
 import { jsonRpcErrorBody } from './http/json-rpc-error.js';
-import { originAllowed, originRefusal } from './http/origin-check.js';
+import { originRefusal } from './http/origin-check.js';
 
 /** What a protected GET answers a verified caller: status, JSON body and headers (no Content-Type: it is JSON). */
 export interface ReadAnswer {
@@ -30,39 +27,6 @@ export interface DirectRead {
   bearer: BearerOptions;
   answer(token: VerifiedToken): Promise<ReadAnswer>;
 }
-
-/** What the MCP server's Hono app puts around every route, as values read once (mcp/app.ts, observability/wire.ts). */
-export interface DirectReadContext {
-  settings: Pick<McpSettings, 'corsOrigins' | 'origin'>;
-  /** Host names accepted on a loopback bind (mcp/app.ts allowedHostnames); undefined: Host is not checked. */
-  hosts: readonly string[] | undefined;
-  /** The app's security headers (http/security-headers.ts secureHeaderValues). */
-  securityHeaders: Readonly<Record<string, string>>;
-  observer: McpRequestObserver;
-}
-
-/**
- * A Host the Hono path would take as it is (lower case name or address, optional port) and a request target of
- * characters the URL parser keeps as they are (@hono/node-server's list, and `%`: a query's percent-encoding is
- * kept too): anything else is left to the Hono app, whose URL parsing decides it.
- */
-const PLAIN_HOST = /^[a-z0-9._-]+(?::\d{1,5})?$/;
-const PLAIN_TARGET = /^\/[!#$%&-;=?-[\]_a-z~]*$/;
-
-/** A header as `Headers.get` reads it on @hono/node-server: every line of it, joined with ", " (node keeps only the first Authorization and Host). */
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  if (req.headers[name] === undefined) return undefined;
-  const raw = req.rawHeaders;
-  let value: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i]!;
-    if (n.length === name.length && n.toLowerCase() === name) value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
-  }
-  return value;
-}
-
-/** Node joins other repeated headers with ", ", as Headers.get does. */
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
 interface Out {
   status: number;
@@ -87,26 +51,15 @@ const jsonOut = (status: number, body: unknown, headers: Record<string, string> 
  * flow, the request metrics and log line follow as on Hono (observability/wire.ts). Nothing builds a web
  * Request or Response: that layer cost more than the read itself (BENCHMARKS.md, scenario 2).
  */
-export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]): DirectRoute[] {
-  const corsFor = allowlistCorsHeaders(ctx.settings.corsOrigins);
-  const originOk = originAllowed({ allowlist: ctx.settings.corsOrigins, publicUrl: ctx.settings.origin });
+export function directReads(ctx: DirectContext, reads: readonly DirectRead[]): DirectRoute[] {
+  const front = directFront(ctx);
   const { observer } = ctx;
-  const hosts = ctx.hosts && [...ctx.hosts];
-  const hostNames = new Set(hosts);
-  // A plain Host (PLAIN_HOST) naming an allowed host with a valid port is what validateHostHeader accepts, without
-  // its URL parse; anything else goes to validateHostHeader itself, which also words the refusal.
-  const hostAllowed = (host: string): boolean => {
-    const colon = host.indexOf(':');
-    return colon === -1 ? hostNames.has(host) : hostNames.has(host.slice(0, colon)) && Number(host.slice(colon + 1)) <= 65535;
-  };
 
   const answer = async (read: DirectRead, req: IncomingMessage, host: string, url: string): Promise<{ out: Out; token?: VerifiedToken }> => {
-    if (hosts && !hostAllowed(host)) {
-      const checked = validateHostHeader(host, hosts);
-      if (!checked.ok) return { out: jsonOut(403, jsonRpcErrorBody(-32000, checked.message), {}, false) };
-    }
+    const hostOk = front.hostCheck(host);
+    if (hostOk !== true) return { out: jsonOut(403, hostOk, {}, false) };
     const origin = req.headers.origin;
-    if (!originOk(origin)) return { out: jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!))) };
+    if (!front.originOk(origin)) return { out: jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!))) };
     const q = url.indexOf('?');
     const result = await checkBearer(
       {
@@ -140,31 +93,9 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
     }
     recordRequest(observer, { method: 'GET', path: read.path, route: read.path, status: out.status, started });
     if (!res.destroyed) {
-      res.writeHead(out.status, headerLines(out, out.cors ? corsFor(single(req.headers.origin)) : [], reqId));
+      res.writeHead(out.status, front.headerLines(out, single(req.headers.origin), reqId, Buffer.byteLength(out.json)));
       res.end(out.json);
     }
-  };
-
-  // Each layer of the Hono app sets its headers over those of the layers inside it (the answer, then CORS, then
-  // the security headers, then X-Request-Id); Vary is appended to. The same here, as one flat list of lines.
-  const security = Object.entries(ctx.securityHeaders).flat();
-  const outermost = new Set([...Object.keys(ctx.securityHeaders), 'content-length', 'x-request-id'].map((n) => n.toLowerCase()));
-  const CORS_NAMES = new Set(['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers']);
-  const headerLines = (out: Out, cors: Array<[string, string]>, reqId: string): Array<string | number> => {
-    const lines: Array<string | number> = [];
-    let vary: string | undefined;
-    for (const name of Object.keys(out.headers)) {
-      const lower = name.toLowerCase();
-      if (lower === 'vary') vary = out.headers[name];
-      else if (!outermost.has(lower) && !(cors.length && CORS_NAMES.has(lower))) lines.push(name, out.headers[name]!);
-    }
-    for (const [name, value] of cors) {
-      if (name === 'Vary') vary = vary === undefined ? value : `${vary}, ${value}`;
-      else lines.push(name, value);
-    }
-    if (vary !== undefined) lines.push('Vary', vary);
-    lines.push(...security, 'Content-Length', Buffer.byteLength(out.json), 'X-Request-Id', reqId);
-    return lines;
   };
 
   return reads.map((read) => ({

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bearerAuth, type AuthEnv } from '../resource-server/bearer.js';
+import { bearerAuth, type AuthEnv, type BearerOptions } from '../resource-server/bearer.js';
 import { protectedResourceMetadataUrl } from '../resource-server/resources.js';
 import type { McpServerDeps } from './deps.js';
 import { plainHandler, PLAIN_METHODS } from './routes/plain-routes.js';
@@ -7,6 +7,20 @@ import { sseMessageHandler, sseOpenHandler } from './routes/sse-routes.js';
 import { streamableHandler, type EndpointPaths } from './routes/streamable-route.js';
 import type { McpRuntime } from './runtime.js';
 import { serverManagedAuth } from './server-managed/managed-auth.js';
+
+/** The bearer check of the endpoint at `resource`: no scope for the endpoint itself, tools/call is gated per tool (RS-6). */
+export function endpointBearer(deps: McpServerDeps, runtime: McpRuntime, resource: string): BearerOptions {
+  return {
+    verifier: deps.verifier,
+    resource,
+    audiences: deps.settings.endpoints.map((e) => e.resource),
+    resourceMetadataUrl: protectedResourceMetadataUrl(resource),
+    requiredScopes: [],
+    allScopes: runtime.toolScopes.declared,
+    catalog: runtime.toolScopes.catalog,
+    ...(deps.dpop && { dpop: deps.dpop }),
+  };
+}
 
 /**
  * The MCP endpoint at each of its paths (e.g. /mcp/v1, the original's, and its alias /mcp), each with every
@@ -17,20 +31,9 @@ import { serverManagedAuth } from './server-managed/managed-auth.js';
 export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { endpoints } = deps.settings;
-  const audiences = endpoints.map((e) => e.resource);
   for (const { path: base, resource } of endpoints) {
     const paths: EndpointPaths = { base, resourceMetadataUrl: protectedResourceMetadataUrl(resource) };
-    // The endpoint itself needs no scope (initialize, tools/list); tools/call is gated per tool (RS-6).
-    const bearer = bearerAuth({
-      verifier: deps.verifier,
-      resource,
-      audiences,
-      resourceMetadataUrl: paths.resourceMetadataUrl,
-      requiredScopes: [],
-      allScopes: runtime.toolScopes.declared,
-      catalog: runtime.toolScopes.catalog,
-      ...(deps.dpop && { dpop: deps.dpop }),
-    });
+    const bearer = bearerAuth(endpointBearer(deps, runtime, resource));
     const auth = runtime.serverToken
       ? serverManagedAuth({ bearer, serverToken: runtime.serverToken, verifier: deps.verifier, logger: deps.logger })
       : bearer;

@@ -6,7 +6,11 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { allowedHostnames, createMcpServerApp, MCP_SECURE_HEADERS } from '../mcp/app.js';
+import { allowedHostnames, createMcpServerApp, MAX_MCP_BODY_BYTES, MCP_SECURE_HEADERS } from '../mcp/app.js';
+import type { DirectContext } from '../mcp/direct-front.js';
+import { directSessions } from '../mcp/direct-sessions.js';
+import { endpointBearer } from '../mcp/mcp-routes.js';
+import { isDirectSessionHandler } from '../mcp/sessions/session-handler.js';
 import { directReads, type ReadAnswer } from '../mcp/direct-reads.js';
 import { secureHeaderValues } from '../http/security-headers.js';
 import { bearerOptions, type ProtectOptions } from '../resource-server/middleware.js';
@@ -254,12 +258,21 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   });
   // The program's hot GET routes, answered by node:http directly with the same layers as the app (mcp/direct-reads.ts).
   const reads = internals.directReads?.(dpop ? { dpop } : {}) ?? [];
-  const direct = reads.length
-    ? directReads(
-        { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer },
-        reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer })),
-      )
-    : [];
+  // And the POSTs of sessions whose handler answers them without web Request/Response (the gateway's pass-through, mcp/direct-sessions.ts).
+  const sessionPosts = isDirectSessionHandler(runtime.sessions) && !runtime.serverToken ? runtime.sessions : undefined;
+  const front: DirectContext | undefined =
+    reads.length || sessionPosts ? { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer } : undefined;
+  const direct = [
+    ...(front && reads.length ? directReads(front, reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer }))) : []),
+    ...(front && sessionPosts
+      ? directSessions(front, {
+          endpoints: endpoints.map((e) => ({ path: e.path, bearer: endpointBearer(deps, runtime, e.resource) })),
+          toolScopes,
+          sessions: sessionPosts,
+          maxBodyBytes: MAX_MCP_BODY_BYTES,
+        })
+      : []),
+  ];
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   const served = httpApp(observed, direct, async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
   return {

@@ -91,8 +91,8 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
     // The same app served as listen() serves it, counting what the direct routes answer.
     const counted: DirectRoute[] = s.mcp.directRoutes.map((r) => ({
       ...r,
-      handle: (req, res) => {
-        const handled = r.handle(req, res);
+      handle: (req, res, toApp) => {
+        const handled = r.handle(req, res, toApp);
         if (handled !== false) directHits++;
         return handled;
       },

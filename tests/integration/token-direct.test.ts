@@ -61,7 +61,7 @@ describe('POST /oauth/token answered directly by node:http matches the Hono rout
   beforeAll(async () => {
     s = await startObservedServers({ LOG_LEVEL: 'silent' });
     // The same app served as listen() serves it, counting what the direct route answers.
-    const counted: DirectRoute[] = s.auth.directRoutes.map((r) => ({ ...r, handle: (req, res) => (directHits++, r.handle(req, res)) }));
+    const counted: DirectRoute[] = s.auth.directRoutes.map((r) => ({ ...r, handle: (req, res, toApp) => (directHits++, r.handle(req, res, toApp)) }));
     direct = await listen(s.auth.app, '127.0.0.1', 0, undefined, counted);
   });
   afterAll(async () => {
