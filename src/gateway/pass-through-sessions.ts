@@ -111,8 +111,8 @@ export class PassThroughSessions implements DirectSessionHandler {
   async handle(sessionId: string, request: Request, body: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     const s = this.sessions.get(sessionId);
     if (!s) return this.sdk.handle(sessionId, request, body, authInfo, subject);
-    if (request.method === 'POST') return toResponse(await this.post(sessionId, downstreamOf(request), body, authInfo, subject));
-    if (!this.claim(s, authInfo, subject)) return jsonRpcError(404, -32001, 'Session not found');
+    if (request.method === 'POST') return toResponse(await this.post(sessionId, downstreamOf(request), body, callerFromAuthInfo(authInfo), subject));
+    if (!this.claim(s, callerFromAuthInfo(authInfo), subject)) return jsonRpcError(404, -32001, 'Session not found');
     if (request.method === 'DELETE') {
       this.sessions.delete(s.id);
       await this.endUpstream(s);
@@ -131,9 +131,9 @@ export class PassThroughSessions implements DirectSessionHandler {
   }
 
   /** A POST to one of this handler's sessions (the Hono route's handle, and mcp/direct-sessions.ts). */
-  async post(sessionId: string, request: Downstream, body: unknown, authInfo: AuthInfo, subject: string): Promise<SessionAnswer> {
+  async post(sessionId: string, request: Downstream, body: unknown, caller: Caller | undefined, subject: string): Promise<SessionAnswer> {
     const s = this.sessions.get(sessionId);
-    if (!s || !this.claim(s, authInfo, subject)) return jsonAnswer(404, jsonRpcErrorBody(-32001, 'Session not found'));
+    if (!s || !this.claim(s, caller, subject)) return jsonAnswer(404, jsonRpcErrorBody(-32001, 'Session not found'));
     s.inFlight++;
     try {
       if (!s.live) {
@@ -161,10 +161,10 @@ export class PassThroughSessions implements DirectSessionHandler {
    * MCP security best practices, "Session Hijacking": a session is its creator's; another subject gets TR-2's
    * 404 for an unknown id (false). Otherwise the session was just used, by this caller.
    */
-  private claim(s: PassSession, authInfo: AuthInfo, subject: string): boolean {
+  private claim(s: PassSession, caller: Caller | undefined, subject: string): boolean {
     if (s.subject !== subject) return false;
     s.lastSeen = this.now();
-    s.caller = callerFromAuthInfo(authInfo) ?? s.caller;
+    s.caller = caller ?? s.caller;
     return true;
   }
 

@@ -1,4 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface UpstreamRequest {
@@ -15,15 +16,17 @@ export interface UpstreamRequest {
  * no JSON-RPC parsing: the MCP SDK client's second hop cost the gateway more than the upstream's own work.
  */
 export class UpstreamHttp {
-  private readonly url: URL;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
+  /** Where every request goes, read from the URL once (node would convert a URL object on every request). */
+  private readonly target: RequestOptions;
 
   constructor(url: string) {
-    this.url = new URL(url);
-    const https = this.url.protocol === 'https:';
+    const u = new URL(url);
+    const https = u.protocol === 'https:';
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.send = https ? httpsRequest : httpRequest;
+    this.target = urlToHttpOptions(u);
   }
 
   /** Resolves with the answer once its headers arrive; rejects on a network error or an abort before that. */
@@ -32,7 +35,7 @@ export class UpstreamHttp {
       if (r.signal.aborted) return reject(abortReason(r.signal));
       const headers: Record<string, string> = { ...r.headers };
       if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
-      const req = this.send(this.url, { method: r.method, headers, agent: this.agent });
+      const req = this.send({ ...this.target, method: r.method, headers, agent: this.agent });
       const onAbort = () => req.destroy(abortReason(r.signal));
       r.signal.addEventListener('abort', onAbort, { once: true });
       req.once('response', (res) => {

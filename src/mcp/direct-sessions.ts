@@ -5,7 +5,7 @@ import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
 import { checkBearer, type BearerOptions } from '../resource-server/bearer.js';
 import type { VerifiedToken } from '../resource-server/types.js';
-import { toAuthInfo } from './auth-info.js';
+import { callerFromToken } from './auth-info.js';
 import { directFront, headerValue, PLAIN_HOST, single, type DirectContext } from './direct-front.js';
 import type { Downstream, SessionAnswer } from './sessions/session-answer.js';
 import type { DirectSessionHandler } from './sessions/session-handler.js';
@@ -52,7 +52,7 @@ export function directSessions(ctx: DirectContext, o: DirectSessionsOptions): Di
     }
     let answer: SessionAnswer;
     try {
-      answer = await o.sessions.post(sessionId, downstream(req, res), body, toAuthInfo(token, e.bearer.resourceMetadataUrl), token.subject);
+      answer = await o.sessions.post(sessionId, downstream(req, res), body, callerFromToken(token), token.subject);
     } catch (err) {
       const a = errorAnswer(err, observer.logger, e.path);
       answer = { status: a.status, headers: { 'Content-Type': 'application/json', ...a.headers }, body: JSON.stringify(a.body) };

@@ -1,4 +1,5 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { Caller } from '../../resource-server/types.js';
 import type { Downstream, SessionAnswer } from './session-answer.js';
 
 /**
@@ -24,8 +25,8 @@ export interface SessionHandler {
 export interface DirectSessionHandler extends SessionHandler {
   /** Whether the session is this handler's own (not one of the sessions it falls back to). */
   owns(sessionId: string): boolean;
-  /** A POST to one of its own sessions. */
-  post(sessionId: string, request: Downstream, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<SessionAnswer>;
+  /** A POST to one of its own sessions, by the token's subject; `caller` as callerFromAuthInfo / callerFromToken give it (auth-info.ts). */
+  post(sessionId: string, request: Downstream, parsedBody: unknown, caller: Caller | undefined, subject: string): Promise<SessionAnswer>;
 }
 
 export const isDirectSessionHandler = (h: SessionHandler): h is DirectSessionHandler => 'owns' in h && 'post' in h;
