@@ -3,7 +3,7 @@
  * tools/call, for A/B work on a shared machine where req/s swings with other load. Starts one trivial
  * Streamable HTTP upstream (bench/servers/echo-upstream.mjs, on the load core: its CPU is not the gateway's),
  * then for each source tree given (default: this one) `node <root>/bin/oauth-mcp.js gateway --http <upstream>`
- * pinned to the server core; one 2025-11-25 session per tree, wrk (load core, 16 connections), the gateway's
+ * pinned to the server core; one 2025-11-25 session per tree, wrk (load core, 16 connections by default), the gateway's
  * utime+stime read from /proc around each run. Trees are interleaved round by round (ABBA). Prints one line
  * per run and a JSON summary: median µs of gateway CPU per call, median req/s, and ratios to the first tree.
  * GATEWAY_CPU_PROF_DIR=dir runs the gateways with --cpu-prof (profiles written when stopped).
@@ -25,6 +25,8 @@ const ROUNDS = Number(roundsArg ?? 4);
 const TREES = roots.length ? roots.map((r) => resolve(r)) : [process.cwd()];
 const LOGS = mkdtempSync(`${tmpdir()}/gateway-cpu-`);
 const PROF_DIR = process.env.GATEWAY_CPU_PROF_DIR;
+/** GATEWAY_CPU_CONNECTIONS=1: one call in flight, so no tree batches more calls per wake-up than the other. */
+const CONNECTIONS = Number(process.env.GATEWAY_CPU_CONNECTIONS ?? 16);
 
 interface Tree {
   root: string;
@@ -75,7 +77,7 @@ async function start(root: string, i: number, upstream: string): Promise<Tree> {
 const body = toolsCallBody('echo', { message: 'bench' });
 async function once(t: Tree, seconds: number) {
   const before = cpuMs(t.server.pid);
-  const r = await runLoad({ url: t.url, method: 'POST', headers: t.headers, body, connections: 16, durationSec: seconds });
+  const r = await runLoad({ url: t.url, method: 'POST', headers: t.headers, body, connections: CONNECTIONS, durationSec: seconds });
   const used = cpuMs(t.server.pid) - before;
   return { rps: r.rps, cpuUsPerCall: (used * 1000) / r.requests, errors: r.errors };
 }

@@ -5,7 +5,7 @@ import type { Caller } from '../resource-server/types.js';
 import { isSse, messagesOf, responseTo, rewriteResult, sseEvent, type Message } from './json-rpc-body.js';
 import type { GatewayObserver } from './observer.js';
 import { firstBytes, headerOf, IdleTimer } from './pass-through-stream.js';
-import { readAll, type UpstreamHttp } from './upstream-http.js';
+import { Cancel, readAll, type UpstreamHttp } from './upstream-http.js';
 
 /** JSON-RPC code for a gateway-side failure to reach the upstream (the SDK path's UPSTREAM_UNAVAILABLE). */
 export const UPSTREAM_UNAVAILABLE = -32003;
@@ -60,12 +60,12 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     if (tool === undefined) return;
     x.up.observer.forwarded({ upstream: x.up.name, subject: x.caller.subject, clientId: x.caller.clientId, method: 'tools/call', tool, outcome, latencyMs: performance.now() - started, ...(error && { error }) });
   };
-  const abort = new AbortController();
-  const unsubscribe = x.request.onGone(() => abort.abort(new Error('the client disconnected')));
-  const timer = new IdleTimer(x.timeoutMs, () => abort.abort(new Error(`no answer within ${x.timeoutMs} ms`)));
+  const cancel = new Cancel();
+  const unsubscribe = x.request.onGone(() => cancel.cancel(new Error('the client disconnected')));
+  const timer = new IdleTimer(x.timeoutMs, () => cancel.cancel(new Error(`no answer within ${x.timeoutMs} ms`)));
   let res: IncomingMessage;
   try {
-    res = await x.up.http.request({ method: 'POST', headers: requestHeaders(x), body: JSON.stringify(x.body), signal: abort.signal });
+    res = await x.up.http.request({ method: 'POST', headers: requestHeaders(x), body: JSON.stringify(x.body), cancel });
   } catch (err) {
     timer.stop();
     unsubscribe();
@@ -77,7 +77,10 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
   const upstreamSessionId = headerOf(res, 'mcp-session-id');
   const contentType = headerOf(res, 'content-type');
   const sse = isSse(contentType);
-  const headers: Record<string, string> = { ...(contentType && { 'content-type': contentType }), ...(x.sessionId && { 'mcp-session-id': x.sessionId }), ...(sse && { 'cache-control': 'no-cache' }) };
+  const headers: Record<string, string> = {};
+  if (contentType) headers['content-type'] = contentType;
+  if (x.sessionId) headers['mcp-session-id'] = x.sessionId;
+  if (sse) headers['cache-control'] = 'no-cache';
   const done = () => {
     timer.stop();
     unsubscribe();
@@ -92,7 +95,7 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     } catch (err) {
       done();
       report('failure', (err as Error).message);
-      return { answer: jsonRpcAnswer(id, `Upstream ${x.up.name} failed: ${(abort.signal.reason as Error | undefined)?.message ?? (err as Error).message}`, x.sessionId), status: 502, upstreamSessionId };
+      return { answer: jsonRpcAnswer(id, `Upstream ${x.up.name} failed: ${cancel.reason?.message ?? (err as Error).message}`, x.sessionId), status: 502, upstreamSessionId };
     }
     done();
     if (status === 202 || !text) return { answer: { status, headers, body: null }, status, upstreamSessionId };
@@ -102,7 +105,7 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     return { answer: { status, headers, body: text }, status, upstreamSessionId, ...(messages && { messages }) };
   }
   const failure = (error: string) => sseEvent({ jsonrpc: '2.0', id: id ?? null, error: { code: UPSTREAM_UNAVAILABLE, message: `Upstream ${x.up.name} failed: ${error}` } });
-  const reason = () => (abort.signal.reason as Error | undefined)?.message ?? 'the upstream closed the answer';
+  const reason = () => cancel.reason?.message ?? 'the upstream closed the answer';
   // Most answers are one event and the end of the stream, read together: answered as one body (one write, no
   // chunked encoding, no web stream). An answer still open after its first bytes is streamed from there on.
   const first = await firstBytes(res, timer);
@@ -153,13 +156,13 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
 /** The headers of a request upstream: the caller's identity, the upstream's session and what the client asked for. */
 export function requestHeaders(x: Pick<Exchange, 'up' | 'caller' | 'request' | 'upstreamSessionId'>, protocolVersion?: string): Record<string, string> {
   const version = x.request.header('mcp-protocol-version') ?? protocolVersion;
-  return {
-    ...x.up.headers(x.caller),
-    'content-type': 'application/json',
-    accept: x.request.header('accept') ?? 'application/json, text/event-stream',
-    ...(x.upstreamSessionId && { 'mcp-session-id': x.upstreamSessionId }),
-    ...(version && { 'mcp-protocol-version': version }),
-  };
+  // Built by assignment: spreading the identity headers and optional parts cost more than the rest of this.
+  const headers = Object.assign({}, x.up.headers(x.caller));
+  headers['content-type'] = 'application/json';
+  headers['accept'] = x.request.header('accept') ?? 'application/json, text/event-stream';
+  if (x.upstreamSessionId) headers['mcp-session-id'] = x.upstreamSessionId;
+  if (version) headers['mcp-protocol-version'] = version;
+  return headers;
 }
 
 /** A JSON-RPC error for the request (HTTP 200, as the SDK path answers a failed upstream), or a bare 502 for a notification. */

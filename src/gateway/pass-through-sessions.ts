@@ -9,6 +9,7 @@ import type { UpstreamConfig } from './config.js';
 import { responseTo, type Message } from './json-rpc-body.js';
 import { forwardPost, idOf, jsonRpcAnswer, methodOf, type Exchange, type PassThroughUpstream } from './pass-through-forward.js';
 import { streamBack } from './pass-through-stream.js';
+import { Cancel } from './upstream-http.js';
 import { FORWARDED } from './proxy-server.js';
 import type { ScopePolicy } from './scope-policy.js';
 import { knownCapabilities, markTools } from './tools-marking.js';
@@ -248,7 +249,7 @@ export class PassThroughSessions implements DirectSessionHandler {
       const res = await this.o.up.http.request({
         method: 'GET',
         headers: { ...this.o.up.headers(s.caller), accept: 'text/event-stream', ...(s.upstreamId && { 'mcp-session-id': s.upstreamId }), ...(lastEventId && { 'last-event-id': lastEventId }), ...(version && { 'mcp-protocol-version': version }) },
-        signal: request.signal,
+        cancel: Cancel.on(request.signal),
       });
       return streamBack(res, s.id);
     } catch (err) {
@@ -264,7 +265,7 @@ export class PassThroughSessions implements DirectSessionHandler {
     if (!upstreamId) return;
     // MCP transports, "Session Management": a client that no longer needs a session ends it with DELETE.
     await this.o.up.http
-      .request({ method: 'DELETE', headers: { ...this.o.up.headers(s.caller), 'mcp-session-id': upstreamId }, signal: AbortSignal.timeout(2000) })
+      .request({ method: 'DELETE', headers: { ...this.o.up.headers(s.caller), 'mcp-session-id': upstreamId }, cancel: Cancel.after(2000) })
       .then((res) => res.resume())
       .catch(() => {});
   }
