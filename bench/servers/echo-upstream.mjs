@@ -1,9 +1,12 @@
 // A trivial Streamable HTTP MCP upstream for measuring the gateway alone (bench/load/gateway-cpu.ts): one
-// session per initialize, tools/call echo answered with one SSE event as server-everything answers it.
+// session per initialize, tools/call echo answered over SSE the way server-everything (SDK v1) answers it: a
+// priming event, the result event, and the end of the stream a moment later (chunked), so the gateway streams
+// the answer as it does in G1. ECHO_ONE_WRITE=1: the whole answer in one write instead.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const tools = [{ name: 'echo', description: 'Echoes back the input', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } }];
+const ONE_WRITE = process.env.ECHO_ONE_WRITE === '1';
 const sse = (message) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 
 const server = createServer((req, res) => {
@@ -23,7 +26,10 @@ const server = createServer((req, res) => {
     else if (m.method === 'tools/call') result = { content: [{ type: 'text', text: `Echo: ${m.params.arguments?.message ?? ''}` }] };
     else result = {};
     res.writeHead(200, headers);
-    res.end(sse({ jsonrpc: '2.0', id: m.id, result }));
+    if (ONE_WRITE) return void res.end(sse({ jsonrpc: '2.0', id: m.id, result }));
+    res.write(`id: ${randomUUID()}\ndata: \n\n`);
+    res.write(sse({ jsonrpc: '2.0', id: m.id, result }));
+    setImmediate(() => res.end());
   });
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => process.stdout.write(`READY ${server.address().port}\n`));

@@ -41,8 +41,9 @@ export function directSessions(ctx: DirectContext, o: DirectSessionsOptions): Di
   const { observer } = ctx;
 
   const serve = async (e: DirectSessionEndpoint, sessionId: string, req: IncomingMessage, res: ServerResponse, toApp: () => void, reqId: string, started: number) => {
-    const token = await checkBearer({ method: 'POST', pathname: e.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: single(req.headers.dpop) }, e.bearer);
-    if ('status' in token) return toApp();
+    // A refusal, or an error of ours (the app answers it with its 500), is the app's: the check has no side effect without DPoP.
+    const token = await checkBearer({ method: 'POST', pathname: e.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: single(req.headers.dpop) }, e.bearer).catch(() => undefined);
+    if (token === undefined || 'status' in token) return toApp();
     const raw = await readBody(req);
     if (raw === undefined) return void res.destroy(); // the client went away while sending
     const body = parse(raw);
@@ -123,10 +124,13 @@ function write(res: ServerResponse, a: SessionAnswer, lines: Array<string | numb
   let ended = false;
   res.writeHead(a.status, lines);
   res.once('close', () => ended || ((ended = true), body.cancel()));
+  // The head and the bytes already read leave in one write, not one each.
+  res.cork();
   body.start({
     write: (chunk) => void (ended || res.write(chunk)),
     end: () => ended || ((ended = true), res.end()),
   });
+  process.nextTick(() => res.uncork());
 }
 
 /** The whole body; undefined when the request broke off. */
