@@ -85,7 +85,8 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
       out = jsonOut(e.status, e.body, e.headers);
       token = undefined;
     }
-    await layers.answered({ method: 'GET', path: read.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    const settling = layers.answered({ method: 'GET', path: read.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    if (settling) await settling;
     if (!res.destroyed) {
       res.writeHead(out.status, layers.headerLines(out, single(req.headers.origin), reqId, Buffer.byteLength(out.json)));
       res.end(out.json);

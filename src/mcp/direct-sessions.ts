@@ -52,7 +52,8 @@ export function directSessions(ctx: DirectLayersContext, o: DirectSessionsOption
       const a = errorAnswer(err, observer.logger, e.path);
       answer = { status: a.status, headers: { 'Content-Type': 'application/json', ...a.headers }, body: JSON.stringify(a.body) };
     }
-    await layers.answered({ method: 'POST', path: e.path, status: answer.status, token, started });
+    const settling = layers.answered({ method: 'POST', path: e.path, status: answer.status, token, started });
+    if (settling) await settling;
     const length = typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : undefined;
     write(res, answer, layers.headerLines({ status: answer.status, headers: answer.headers, cors: true }, req.headers.origin, reqId, length));
   };

@@ -54,6 +54,17 @@ export interface DirectOut extends DirectHead {
   json: string;
 }
 
+/** An answered request as the app's after-response steps read it. */
+export interface AnsweredRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** The answer's WWW-Authenticate (a refusal's reason counts in the metrics). */
+  challenge?: string | undefined;
+  token?: VerifiedToken | undefined;
+  started: number;
+}
+
 /**
  * The layers of the MCP server's Hono app, in its order, as plain functions for the routes node:http answers
  * directly (mcp/direct-reads.ts, mcp/direct-sessions.ts, mcp/stateless/): the Host check on a loopback bind
@@ -71,8 +82,11 @@ export interface DirectLayers {
    * Runs a route's work under the request's id and log context, as the app's request-id layer does. An error escaping `work` (errors are answers, so a failed write) leaves only the connection to end.
    */
   inContext(req: IncomingMessage, res: ServerResponse, path: string, work: (reqId: string) => Promise<void>): void;
-  /** What the app does once an answer is known (observability/wire.ts): the flow and refusal hook, then the request's metrics and log line. */
-  answered(a: { method: string; path: string; status: number; challenge?: string | undefined; token?: VerifiedToken | undefined; started: number }): Promise<void>;
+  /**
+   * What the app does once an answer is known (observability/wire.ts): the flow and refusal hook, then the
+   * request's metrics and log line. A promise only when the hook has work pending (no extra await per request).
+   */
+  answered(a: AnsweredRequest): Promise<void> | undefined;
 }
 
 export function directLayers(ctx: DirectLayersContext): DirectLayers {
@@ -128,14 +142,17 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
       }),
     );
   };
-  const answered: DirectLayers['answered'] = async (a) => {
+  const hookFailed = (err: unknown) => observer.logger.error({ err }, 'after-response hook failed');
+  const record = (a: AnsweredRequest) => recordRequest(observer, { method: a.method, path: a.path, route: a.path, status: a.status, started: a.started });
+  const answered: DirectLayers['answered'] = (a) => {
+    let pending: void | Promise<void> = undefined;
     try {
-      const pending = observer.answered(a.path, a.status, a.challenge, a.token);
-      if (pending) await pending;
+      pending = observer.answered(a.path, a.status, a.challenge, a.token);
     } catch (err) {
-      observer.logger.error({ err }, 'after-response hook failed');
+      hookFailed(err);
     }
-    recordRequest(observer, { method: a.method, path: a.path, route: a.path, status: a.status, started: a.started });
+    if (!pending) return void record(a);
+    return pending.then(() => record(a), (err: unknown) => (hookFailed(err), record(a)));
   };
 
   return { hostRefusal, originOk, headerLines, inContext, answered };

@@ -71,7 +71,8 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const e = errorAnswer(err, observer.logger, endpoint.path);
       out = { status: e.status, json: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json', ...e.headers }, cors: true };
     }
-    await layers.answered({ method: 'POST', path: endpoint.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    const settling = layers.answered({ method: 'POST', path: endpoint.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    if (settling) await settling;
     if (!res.destroyed) {
       res.writeHead(out.status, layers.headerLines(out, origin, reqId, Buffer.byteLength(out.json)));
       res.end(out.json);
