@@ -3,7 +3,7 @@ import type { DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { checkBearer, type BearerOptions } from '../resource-server/bearer.js';
 import { callerFromToken } from './auth-info.js';
-import { directLayers, headerValue, PLAIN_HOST, single, type DirectLayersContext } from './http/direct-layers.js';
+import { bodyAlreadyRead, directLayers, headerValue, PLAIN_HOST, single, type DirectLayersContext } from './http/direct-layers.js';
 import type { Downstream, SessionAnswer } from './sessions/session-answer.js';
 import type { DirectSessionHandler } from './sessions/session-handler.js';
 import { scopesNeededFor, stepUpScopes, type ToolScopeIndex } from './tool-scopes.js';
@@ -30,7 +30,7 @@ export interface DirectSessionsOptions {
  * (the logic its Hono route runs too); the caller's flow, the request metrics and log line as on Hono
  * (observability/wire.ts). Only the common case is answered here: a request any layer would refuse (a Host,
  * Origin, bearer or DPoP question, a body that is not JSON, a tool the token may not call, a chunked or large
- * body) goes to the Hono app as it came, before anything is written, the body it read kept for it. A parity
+ * body, a body another layer already read) goes to the Hono app as it came, before anything is written, the body it read kept for it. A parity
  * test holds both paths to the same answers (tests/gateway/gateway-direct.test.ts).
  */
 export function directSessions(ctx: DirectLayersContext, o: DirectSessionsOptions): DirectRoute[] {
@@ -67,7 +67,7 @@ export function directSessions(ctx: DirectLayersContext, o: DirectSessionsOption
       const host = headerValue(req, 'host');
       if (req.url !== e.path || host === undefined || !PLAIN_HOST.test(host) || layers.hostRefusal(host) !== undefined || !layers.originOk(req.headers.origin)) return false;
       const length = req.headers['content-length'];
-      if (length === undefined || req.headers['transfer-encoding'] !== undefined || !(Number(length) <= o.maxBodyBytes)) return false;
+      if (length === undefined || req.headers['transfer-encoding'] !== undefined || !(Number(length) <= o.maxBodyBytes) || bodyAlreadyRead(req)) return false;
       // DPoP proofs are single use (their jti is kept): a proof checked here could not be checked again by the app.
       const authorization = req.headers.authorization;
       if (authorization === undefined || !/^bearer /i.test(authorization)) return false;

@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
@@ -163,6 +164,26 @@ describe('gateway: a pass-through session POST answered directly by node:http ma
     const { d } = await both(lines(readOnly), call('write_thing', 29));
     expect(d.status).toBe(403);
     expect(d.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
+  });
+
+  it('a body another layer already read (a body parser in front of `node`) is left to the app, which answers it', async () => {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks);
+        gw.app.node(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const got = await rawPost((server.address() as AddressInfo).port, '/mcp', lines(), call('write_thing', 31));
+      expect(got.status).toBe(200);
+      expect(got.body).toContain('"id":31');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('records each answered request as the Hono route does: the request metrics under the route /mcp', async () => {

@@ -38,6 +38,12 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return value;
 }
 
+/**
+ * Whether another layer already read the body (a body parser in front of `node`, which keeps it in `rawBody` or
+ * `body`): a route that would read it leaves the request to the app, which takes it from there.
+ */
+export const bodyAlreadyRead = (req: IncomingMessage): boolean => req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
+
 /** Node joins other repeated headers with ", ", as Headers.get does. */
 export const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 

@@ -5,7 +5,7 @@ import { checkBearer, type BearerOptions } from '../../resource-server/bearer.js
 import { challengeHeaders } from '../../resource-server/challenge.js';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { callerFromToken } from '../auth-info.js';
-import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
+import { bodyAlreadyRead, directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
 import { scopeRefusal } from '../http/scope-gate.js';
 import type { ToolScopeIndex } from '../tool-scopes.js';
 import { STATELESS_REVISION, type StatelessToolCalls } from './tools-call-answer.js';
@@ -89,10 +89,8 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const length = Number(h["content-length"]);
       // What only the app handles: sessions (2025-era), other eras and methods, requests without a token, bodies
       // without a length or large, unusual hosts and targets, queries.
-      // A body another layer already read (an Express body parser, say) is the app's to take from there.
-      const drained = req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
       if (
-        drained ||
+        bodyAlreadyRead(req) ||
         h['mcp-session-id'] !== undefined ||
         h['mcp-protocol-version'] !== STATELESS_REVISION ||
         h['mcp-method'] !== 'tools/call' ||
