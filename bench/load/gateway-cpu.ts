@@ -15,7 +15,7 @@ import { runLoad } from '../lib/load.js';
 import { checkCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
-import { median } from '../lib/stats.js';
+import { abSummary } from '../lib/stats.js';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 
@@ -99,12 +99,7 @@ try {
   }
   // Against the first tree, the median of per-round ratios (each pair from the same round).
   const first = samples.get(TREES[0]!)!;
-  const summary = [...samples].map(([root, v]) => ({
-    root,
-    rps: Math.round(median(v.rps)),
-    cpuUsPerCall: Math.round(median(v.cpu)),
-    ...(root !== TREES[0] && { cpuRatio: Math.round(median(v.cpu.map((c, i) => c / first.cpu[i]!)) * 1000) / 1000, rpsRatio: Math.round(median(v.rps.map((x, i) => x / first.rps[i]!)) * 1000) / 1000 }),
-  }));
+  const summary = [...samples].map(([root, v]) => ({ root, ...abSummary(v, root !== TREES[0] ? first : undefined) }));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
   await stopAll();

@@ -1,8 +1,8 @@
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
+import { behindBodyParser } from '../helpers/body-parser-front.js';
 import { startFakeUpstream } from './fake-upstream.js';
 import { startGateway, type RunningGateway } from './gateway-servers.js';
 import { upstream } from './upstreams.js';
@@ -167,22 +167,13 @@ describe('gateway: a pass-through session POST answered directly by node:http ma
   });
 
   it('a body another layer already read (a body parser in front of `node`) is left to the app, which answers it', async () => {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks);
-        gw.app.node(req, res);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port, close } = await behindBodyParser(gw.app.node);
     try {
-      const got = await rawPost((server.address() as AddressInfo).port, '/mcp', lines(), call('write_thing', 31));
+      const got = await rawPost(port, '/mcp', lines(), call('write_thing', 31));
       expect(got.status).toBe(200);
       expect(got.body).toContain('"id":31');
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 
