@@ -7,6 +7,16 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** The interleaved A/B figures of a tree (one sample a round): medians, and against the first tree's samples the median of per-round ratios. */
+export function abSummary(v: { rps: number[]; cpu: number[] }, first?: { rps: number[]; cpu: number[] }) {
+  const ratio = (xs: number[], base: number[]) => Math.round(median(xs.map((x, i) => x / base[i]!)) * 1000) / 1000;
+  return {
+    rps: Math.round(median(v.rps)),
+    cpuUsPerCall: Math.round(median(v.cpu)),
+    ...(first && { cpuRatio: ratio(v.cpu, first.cpu), rpsRatio: ratio(v.rps, first.rps) }),
+  };
+}
+
 /** Least-squares slope of y over x. */
 export function slope(points: Array<[number, number]>): number {
   const n = points.length;

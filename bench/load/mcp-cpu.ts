@@ -13,7 +13,7 @@ import { runLoad } from '../lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
 import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
-import { median } from '../lib/stats.js';
+import { abSummary } from '../lib/stats.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -109,12 +109,7 @@ try {
   const summary = [...samples].map(([key, v]) => {
     const [root, kind] = key.split(' ');
     const first = samples.get(`${TREES[0]} ${kind}`)!;
-    return {
-      key,
-      rps: Math.round(median(v.rps)),
-      cpuUsPerCall: Math.round(median(v.cpu)),
-      ...(root !== TREES[0] && { cpuRatio: Math.round(median(v.cpu.map((c, i) => c / first.cpu[i]!)) * 1000) / 1000, rpsRatio: Math.round(median(v.rps.map((r, i) => r / first.rps[i]!)) * 1000) / 1000 }),
-    };
+    return { key, ...abSummary(v, root !== TREES[0] ? first : undefined) };
   });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {

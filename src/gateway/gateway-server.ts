@@ -99,7 +99,8 @@ export async function buildGatewayServer(upstreams: readonly UpstreamConfig[], o
     return new Response(`${await response.text()}\n${await metrics.registry.metrics()}`, { status: 200, headers: response.headers });
   });
   return {
-    ...httpApp(app, [], async () => {
+    // Each endpoint's routes node:http answers directly (the pass-through's session POSTs): their paths are exact, and route() sends each to its server.
+    ...httpApp(app, servers.flatMap((s) => s.server.directRoutes), async () => {
       await Promise.all(servers.map((s) => s.server.close()));
       await Promise.all(built.map((g) => g.close()));
       await audit.flush();

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log/logger.js';
+import { jsonAnswer, type ByteStream, type Downstream, type SessionAnswer } from '../mcp/sessions/session-answer.js';
 import type { Caller } from '../resource-server/types.js';
 import { isSse, messagesOf, responseTo, rewriteResult, sseEvent, type Message } from './json-rpc-body.js';
 import type { GatewayObserver } from './observer.js';
 import { firstBytes, headerOf, IdleTimer } from './pass-through-stream.js';
-import { readAll, type UpstreamHttp } from './upstream-http.js';
+import { Cancel, readAll, type UpstreamHttp } from './upstream-http.js';
 
 /** JSON-RPC code for a gateway-side failure to reach the upstream (the SDK path's UPSTREAM_UNAVAILABLE). */
 export const UPSTREAM_UNAVAILABLE = -32003;
@@ -23,8 +24,8 @@ export interface PassThroughUpstream {
 export interface Exchange {
   up: PassThroughUpstream;
   caller: Caller;
-  /** The downstream request: its Accept, protocol version and abort signal. */
-  request: Request;
+  /** The downstream request: its Accept and protocol version, and whether the client went away. */
+  request: Downstream;
   body: unknown;
   upstreamSessionId: string | undefined;
   /** The gateway's own session id, put on the answer in place of the upstream's. */
@@ -35,9 +36,9 @@ export interface Exchange {
   rewrite?: (result: Message) => Message;
 }
 
-/** The upstream's answer, before it is turned into a Response: its status and session id, for the session table. */
+/** The upstream's answer, with its status and session id for the session table. */
 export interface Forwarded {
-  response: Response;
+  answer: SessionAnswer;
   status: number;
   upstreamSessionId: string | undefined;
   /** The rewritten (whole) body's messages, when `rewrite` was given. */
@@ -59,28 +60,30 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     if (tool === undefined) return;
     x.up.observer.forwarded({ upstream: x.up.name, subject: x.caller.subject, clientId: x.caller.clientId, method: 'tools/call', tool, outcome, latencyMs: performance.now() - started, ...(error && { error }) });
   };
-  const abort = new AbortController();
-  const onClientGone = () => abort.abort(new Error('the client disconnected'));
-  x.request.signal.addEventListener('abort', onClientGone, { once: true });
-  const timer = new IdleTimer(x.timeoutMs, () => abort.abort(new Error(`no answer within ${x.timeoutMs} ms`)));
+  const cancel = new Cancel();
+  const unsubscribe = x.request.onGone(() => cancel.cancel(new Error('the client disconnected')));
+  const timer = new IdleTimer(x.timeoutMs, () => cancel.cancel(new Error(`no answer within ${x.timeoutMs} ms`)));
   let res: IncomingMessage;
   try {
-    res = await x.up.http.request({ method: 'POST', headers: requestHeaders(x), body: JSON.stringify(x.body), signal: abort.signal });
+    res = await x.up.http.request({ method: 'POST', headers: requestHeaders(x), body: JSON.stringify(x.body), cancel });
   } catch (err) {
     timer.stop();
-    x.request.signal.removeEventListener('abort', onClientGone);
+    unsubscribe();
     const message = `Upstream ${x.up.name} failed: ${(err as Error).message}`;
     report('failure', (err as Error).message);
-    return { response: jsonRpcAnswer(id, message, x.sessionId), status: 502, upstreamSessionId: undefined };
+    return { answer: jsonRpcAnswer(id, message, x.sessionId), status: 502, upstreamSessionId: undefined };
   }
   const status = res.statusCode ?? 502;
   const upstreamSessionId = headerOf(res, 'mcp-session-id');
   const contentType = headerOf(res, 'content-type');
   const sse = isSse(contentType);
-  const headers: Record<string, string> = { ...(contentType && { 'content-type': contentType }), ...(x.sessionId && { 'mcp-session-id': x.sessionId }), ...(sse && { 'cache-control': 'no-cache' }) };
+  const headers: Record<string, string> = {};
+  if (contentType) headers['content-type'] = contentType;
+  if (x.sessionId) headers['mcp-session-id'] = x.sessionId;
+  if (sse) headers['cache-control'] = 'no-cache';
   const done = () => {
     timer.stop();
-    x.request.signal.removeEventListener('abort', onClientGone);
+    unsubscribe();
   };
   if (x.rewrite || !sse || status >= 300) {
     // A JSON answer (or one to rewrite) is read whole: one small document, no stream to keep open.
@@ -92,17 +95,17 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     } catch (err) {
       done();
       report('failure', (err as Error).message);
-      return { response: jsonRpcAnswer(id, `Upstream ${x.up.name} failed: ${(abort.signal.reason as Error | undefined)?.message ?? (err as Error).message}`, x.sessionId), status: 502, upstreamSessionId };
+      return { answer: jsonRpcAnswer(id, `Upstream ${x.up.name} failed: ${cancel.reason?.message ?? (err as Error).message}`, x.sessionId), status: 502, upstreamSessionId };
     }
     done();
-    if (status === 202 || !text) return { response: new Response(null, { status, headers }), status, upstreamSessionId };
+    if (status === 202 || !text) return { answer: { status, headers, body: null }, status, upstreamSessionId };
     if (x.rewrite && status < 300) text = rewriteResult(text, sse, id, x.rewrite);
     const messages = tool !== undefined || x.rewrite ? messagesOf(text, sse) : undefined;
     if (tool !== undefined) outcomeOf(messages!, id, report);
-    return { response: new Response(text, { status, headers }), status, upstreamSessionId, ...(messages && { messages }) };
+    return { answer: { status, headers, body: text }, status, upstreamSessionId, ...(messages && { messages }) };
   }
   const failure = (error: string) => sseEvent({ jsonrpc: '2.0', id: id ?? null, error: { code: UPSTREAM_UNAVAILABLE, message: `Upstream ${x.up.name} failed: ${error}` } });
-  const reason = () => (abort.signal.reason as Error | undefined)?.message ?? 'the upstream closed the answer';
+  const reason = () => cancel.reason?.message ?? 'the upstream closed the answer';
   // Most answers are one event and the end of the stream, read together: answered as one body (one write, no
   // chunked encoding, no web stream). An answer still open after its first bytes is streamed from there on.
   const first = await firstBytes(res, timer);
@@ -111,26 +114,26 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
     let text = Buffer.concat(first.chunks).toString('utf8');
     if (first.broken && id !== undefined) text += failure(reason());
     if (tool !== undefined) first.broken ? report('failure', reason()) : outcomeOf(messagesOf(text, true), id, report);
-    return { response: new Response(text, { status, headers }), status, upstreamSessionId };
+    return { answer: { status, headers, body: text }, status, upstreamSessionId };
   }
   const seen: string[] | undefined = tool !== undefined ? first.chunks.map((c) => c.toString('utf8')) : undefined;
   let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of first.chunks) controller.enqueue(chunk);
+  const stream: ByteStream = {
+    start(sink) {
+      for (const chunk of first.chunks) sink.write(chunk);
       const finish = (error?: string) => {
         if (!open) return;
         open = false;
         done();
         // The answer started as SSE: the failure becomes the request's JSON-RPC error, as its last event.
-        if (error !== undefined && id !== undefined) controller.enqueue(Buffer.from(failure(error)));
+        if (error !== undefined && id !== undefined) sink.write(Buffer.from(failure(error)));
         if (seen) error !== undefined ? report('failure', error) : outcomeOf(messagesOf(seen.join(''), true), id, report);
-        controller.close();
+        sink.end();
       };
       res.on('data', (chunk: Buffer) => {
         timer.touch();
         seen?.push(chunk.toString('utf8'));
-        if (open) controller.enqueue(chunk);
+        if (open) sink.write(chunk);
       });
       const broken = () => finish(reason());
       res.once('end', () => finish());
@@ -146,26 +149,25 @@ export async function forwardPost(x: Exchange): Promise<Forwarded> {
       res.destroy();
       if (seen) report('failure', 'the client disconnected');
     },
-  });
-  return { response: new Response(stream, { status, headers }), status, upstreamSessionId };
+  };
+  return { answer: { status, headers, body: stream }, status, upstreamSessionId };
 }
 
 /** The headers of a request upstream: the caller's identity, the upstream's session and what the client asked for. */
 export function requestHeaders(x: Pick<Exchange, 'up' | 'caller' | 'request' | 'upstreamSessionId'>, protocolVersion?: string): Record<string, string> {
-  const version = x.request.headers.get('mcp-protocol-version') ?? protocolVersion;
-  return {
-    ...x.up.headers(x.caller),
-    'content-type': 'application/json',
-    accept: x.request.headers.get('accept') ?? 'application/json, text/event-stream',
-    ...(x.upstreamSessionId && { 'mcp-session-id': x.upstreamSessionId }),
-    ...(version && { 'mcp-protocol-version': version }),
-  };
+  const version = x.request.header('mcp-protocol-version') ?? protocolVersion;
+  // Built by assignment: spreading the identity headers and optional parts cost more than the rest of this.
+  const headers = Object.assign({}, x.up.headers(x.caller));
+  headers['content-type'] = 'application/json';
+  headers['accept'] = x.request.header('accept') ?? 'application/json, text/event-stream';
+  if (x.upstreamSessionId) headers['mcp-session-id'] = x.upstreamSessionId;
+  if (version) headers['mcp-protocol-version'] = version;
+  return headers;
 }
 
 /** A JSON-RPC error for the request (HTTP 200, as the SDK path answers a failed upstream), or a bare 502 for a notification. */
-export function jsonRpcAnswer(id: string | number | undefined, message: string, sessionId: string | undefined, code = UPSTREAM_UNAVAILABLE): Response {
-  const headers = { 'content-type': 'application/json', ...(sessionId && { 'mcp-session-id': sessionId }) };
-  return new Response(JSON.stringify({ jsonrpc: '2.0', id: id ?? null, error: { code, message } }), { status: id === undefined ? 502 : 200, headers });
+export function jsonRpcAnswer(id: string | number | undefined, message: string, sessionId: string | undefined, code = UPSTREAM_UNAVAILABLE): SessionAnswer {
+  return jsonAnswer(id === undefined ? 502 : 200, { jsonrpc: '2.0', id: id ?? null, error: { code, message } }, sessionId ? { 'mcp-session-id': sessionId } : {});
 }
 
 function outcomeOf(messages: readonly Message[], id: unknown, report: (o: 'success' | 'tool_error' | 'failure', error?: string) => void): void {

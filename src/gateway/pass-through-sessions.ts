@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { callerFromAuthInfo } from '../mcp/auth-info.js';
-import { jsonRpcError } from '../mcp/http/json-rpc-error.js';
-import type { SessionHandler } from '../mcp/sessions/session-handler.js';
+import { jsonRpcError, jsonRpcErrorBody } from '../mcp/http/json-rpc-error.js';
+import { downstreamOf, jsonAnswer, toResponse, type Downstream, type SessionAnswer } from '../mcp/sessions/session-answer.js';
+import type { DirectSessionHandler, SessionHandler } from '../mcp/sessions/session-handler.js';
 import type { Caller } from '../resource-server/types.js';
 import type { UpstreamConfig } from './config.js';
 import { responseTo, type Message } from './json-rpc-body.js';
 import { forwardPost, idOf, jsonRpcAnswer, methodOf, type Exchange, type PassThroughUpstream } from './pass-through-forward.js';
 import { streamBack } from './pass-through-stream.js';
+import { Cancel } from './upstream-http.js';
 import { FORWARDED } from './proxy-server.js';
 import type { ScopePolicy } from './scope-policy.js';
 import { knownCapabilities, markTools } from './tools-marking.js';
@@ -41,6 +43,8 @@ export interface PassThroughOptions {
 /** What a client may send through: the methods the SDK path forwards, plus initialize and ping. */
 const ALLOWED = new Set<string>(['initialize', 'ping', ...FORWARDED]);
 const OWN_ID = 'oauth-mcp-gateway';
+/** The gateway's own requests upstream (a session reopened, the tools learned): they accept either answer form. */
+const OWN_REQUEST: Downstream = { method: 'POST', header: (name) => (name === 'accept' ? 'application/json, text/event-stream' : undefined), onGone: () => () => {} };
 
 /**
  * 2025-era sessions of an HTTP (Streamable HTTP) upstream without a second SDK hop: each gateway session has its
@@ -53,7 +57,7 @@ const OWN_ID = 'oauth-mcp-gateway';
  * sessions, which connect with the SDK client and report faults as before.
  * @see https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http
  */
-export class PassThroughSessions implements SessionHandler {
+export class PassThroughSessions implements DirectSessionHandler {
   private readonly sessions = new Map<string, PassSession>();
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
@@ -85,9 +89,9 @@ export class PassThroughSessions implements SessionHandler {
   async open(request: Request, body: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     const caller = callerFromAuthInfo(authInfo);
     if (this.sdkOnly || !caller || Array.isArray(body)) return this.sdk.open(request, body, authInfo, subject);
-    if (!(await this.makeRoom())) return this.full(idOf(body), undefined);
+    if (!(await this.makeRoom())) return toResponse(this.full(idOf(body), undefined));
     const id = `${this.o.idPrefix ?? ''}${randomUUID()}`;
-    const f = await forwardPost({ ...this.exchange(caller, request, body, undefined, id), timeoutMs: this.o.limits.initializeTimeoutMs, rewrite: initializeResult });
+    const f = await forwardPost({ ...this.exchange(caller, downstreamOf(request), body, undefined, id), timeoutMs: this.o.limits.initializeTimeoutMs, rewrite: initializeResult });
     if (f.status === 404 || f.status === 405) {
       this.sdkOnly = true;
       this.o.up.logger.debug({ status: f.status }, 'gateway: the upstream does not speak Streamable HTTP; using the SDK client');
@@ -98,16 +102,18 @@ export class PassThroughSessions implements SessionHandler {
     if (f.status < 300 && responseTo(f.messages ?? [], idOf(body))?.['result']) {
       this.sessions.set(id, { id, subject, caller, upstreamId: f.upstreamSessionId, live: true, initialize: body as Message, lastSeen: this.now(), inFlight: 0 });
     }
-    return f.response;
+    return toResponse(f.answer);
+  }
+
+  owns(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
   }
 
   async handle(sessionId: string, request: Request, body: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
     const s = this.sessions.get(sessionId);
     if (!s) return this.sdk.handle(sessionId, request, body, authInfo, subject);
-    // MCP security best practices, "Session Hijacking": a session is its creator's; another subject gets TR-2's 404 for an unknown id.
-    if (s.subject !== subject) return jsonRpcError(404, -32001, 'Session not found');
-    s.lastSeen = this.now();
-    s.caller = callerFromAuthInfo(authInfo) ?? s.caller;
+    if (request.method === 'POST') return toResponse(await this.post(sessionId, downstreamOf(request), body, callerFromAuthInfo(authInfo), subject));
+    if (!this.claim(s, callerFromAuthInfo(authInfo), subject)) return jsonRpcError(404, -32001, 'Session not found');
     if (request.method === 'DELETE') {
       this.sessions.delete(s.id);
       await this.endUpstream(s);
@@ -116,10 +122,25 @@ export class PassThroughSessions implements SessionHandler {
     s.inFlight++;
     try {
       if (!s.live) {
+        const failed = await this.reconnect(s, downstreamOf(request), idOf(body));
+        if (failed) return toResponse(failed);
+      }
+      return await this.standaloneStream(s, request);
+    } finally {
+      s.inFlight--;
+    }
+  }
+
+  /** A POST to one of this handler's sessions (the Hono route's handle, and mcp/direct-sessions.ts). */
+  async post(sessionId: string, request: Downstream, body: unknown, caller: Caller | undefined, subject: string): Promise<SessionAnswer> {
+    const s = this.sessions.get(sessionId);
+    if (!s || !this.claim(s, caller, subject)) return jsonAnswer(404, jsonRpcErrorBody(-32001, 'Session not found'));
+    s.inFlight++;
+    try {
+      if (!s.live) {
         const failed = await this.reconnect(s, request, idOf(body));
         if (failed) return failed;
       }
-      if (request.method === 'GET') return await this.standaloneStream(s, request);
       const refused = this.refusal(s, body);
       if (refused) return refused;
       let f = await forwardPost(this.exchangeFor(s, request, body));
@@ -130,11 +151,22 @@ export class PassThroughSessions implements SessionHandler {
         if (failed) return failed;
         f = await forwardPost(this.exchangeFor(s, request, body));
       }
-      if (!this.learned && methodOf(body) === 'notifications/initialized' && f.status < 300) await this.learnTools(s, request);
-      return f.response;
+      if (!this.learned && methodOf(body) === 'notifications/initialized' && f.status < 300) await this.learnTools(s);
+      return f.answer;
     } finally {
       s.inFlight--;
     }
+  }
+
+  /**
+   * MCP security best practices, "Session Hijacking": a session is its creator's; another subject gets TR-2's
+   * 404 for an unknown id (false). Otherwise the session was just used, by this caller.
+   */
+  private claim(s: PassSession, caller: Caller | undefined, subject: string): boolean {
+    if (s.subject !== subject) return false;
+    s.lastSeen = this.now();
+    s.caller = caller ?? s.caller;
+    return true;
   }
 
   async sweep(): Promise<void> {
@@ -155,18 +187,18 @@ export class PassThroughSessions implements SessionHandler {
     await this.sdk.close();
   }
 
-  private exchange(caller: Caller, request: Request, body: unknown, upstreamSessionId: string | undefined, sessionId: string | undefined): Exchange {
+  private exchange(caller: Caller, request: Downstream, body: unknown, upstreamSessionId: string | undefined, sessionId: string | undefined): Exchange {
     return { up: this.o.up, caller, request, body, upstreamSessionId, sessionId, timeoutMs: this.o.limits.requestTimeoutMs };
   }
 
-  private exchangeFor(s: PassSession, request: Request, body: unknown): Exchange {
+  private exchangeFor(s: PassSession, request: Downstream, body: unknown): Exchange {
     const x = this.exchange(s.caller, request, body, s.upstreamId, s.id);
     if (methodOf(body) !== 'tools/list') return x;
     return { ...x, rewrite: (result) => ((this.learned = true), markTools(this.o.policy, result, s.caller.scopes)) };
   }
 
   /** Methods the SDK path does not forward are answered here; a tool the token may not call never leaves (RS-6, behind the route's 403). */
-  private refusal(s: PassSession, body: unknown): Response | undefined {
+  private refusal(s: PassSession, body: unknown): SessionAnswer | undefined {
     const messages = (Array.isArray(body) ? body : [body]) as Message[];
     for (const m of messages) {
       const method = m?.['method'];
@@ -182,14 +214,15 @@ export class PassThroughSessions implements SessionHandler {
     if (this.o.policy.covers(s.caller.scopes, needed)) return undefined;
     this.o.up.observer.forwarded({ upstream: this.o.up.name, subject: s.caller.subject, clientId: s.caller.clientId, method: 'tools/call', tool, outcome: 'refused', latencyMs: 0 });
     const result = { content: [{ type: 'text', text: `Insufficient scope: ${tool} needs ${needed.join(' ')}.` }], isError: true };
-    return new Response(JSON.stringify({ jsonrpc: '2.0', id: idOf(body) ?? null, result }), { status: 200, headers: { 'content-type': 'application/json', 'mcp-session-id': s.id } });
+    return jsonAnswer(200, { jsonrpc: '2.0', id: idOf(body) ?? null, result }, { 'mcp-session-id': s.id });
   }
 
   /** Opens a new upstream session for `s` with the client's own initialize; a JSON-RPC error answer when that fails. */
-  private async reconnect(s: PassSession, request: Request, id: string | number | undefined): Promise<Response | undefined> {
+  private async reconnect(s: PassSession, request: Downstream, id: string | number | undefined): Promise<SessionAnswer | undefined> {
     if (!(await this.makeRoom())) return this.full(id, s.id);
     const init = { ...s.initialize, id: `${OWN_ID}/initialize` };
-    const quiet = new Request(request.url, { headers: { accept: 'application/json, text/event-stream' }, signal: request.signal });
+    // Only the client's going away is the client's: the gateway's own requests send nothing else of it.
+    const quiet: Downstream = { ...OWN_REQUEST, onGone: (l) => request.onGone(l) };
     const f = await forwardPost({ ...this.exchange(s.caller, quiet, init, undefined, undefined), timeoutMs: this.o.limits.initializeTimeoutMs, rewrite: (r) => r });
     if (f.status >= 300 || !responseTo(f.messages ?? [], init.id)?.['result']) {
       return jsonRpcAnswer(id, `Upstream ${this.o.up.name} unavailable: it did not open a session (HTTP ${f.status})`, s.id);
@@ -201,10 +234,9 @@ export class PassThroughSessions implements SessionHandler {
   }
 
   /** The upstream's tools/list once, right after the first session starts: the policy learns which tools are read-only before any call. */
-  private async learnTools(s: PassSession, request: Request): Promise<void> {
-    const quiet = new Request(request.url, { headers: { accept: 'application/json, text/event-stream' } });
+  private async learnTools(s: PassSession): Promise<void> {
     const body = { jsonrpc: '2.0', id: `${OWN_ID}/tools-list`, method: 'tools/list' };
-    const f = await forwardPost({ ...this.exchange(s.caller, quiet, body, s.upstreamId, undefined), rewrite: (result) => (this.o.policy.learn((result['tools'] ?? []) as []), result) });
+    const f = await forwardPost({ ...this.exchange(s.caller, OWN_REQUEST, body, s.upstreamId, undefined), rewrite: (result) => (this.o.policy.learn((result['tools'] ?? []) as []), result) });
     this.learned = true;
     if (f.status >= 300) this.o.up.logger.debug({ status: f.status }, 'gateway: the upstream refused tools/list');
   }
@@ -217,7 +249,7 @@ export class PassThroughSessions implements SessionHandler {
       const res = await this.o.up.http.request({
         method: 'GET',
         headers: { ...this.o.up.headers(s.caller), accept: 'text/event-stream', ...(s.upstreamId && { 'mcp-session-id': s.upstreamId }), ...(lastEventId && { 'last-event-id': lastEventId }), ...(version && { 'mcp-protocol-version': version }) },
-        signal: request.signal,
+        cancel: Cancel.on(request.signal),
       });
       return streamBack(res, s.id);
     } catch (err) {
@@ -233,7 +265,7 @@ export class PassThroughSessions implements SessionHandler {
     if (!upstreamId) return;
     // MCP transports, "Session Management": a client that no longer needs a session ends it with DELETE.
     await this.o.up.http
-      .request({ method: 'DELETE', headers: { ...this.o.up.headers(s.caller), 'mcp-session-id': upstreamId }, signal: AbortSignal.timeout(2000) })
+      .request({ method: 'DELETE', headers: { ...this.o.up.headers(s.caller), 'mcp-session-id': upstreamId }, cancel: Cancel.after(2000) })
       .then((res) => res.resume())
       .catch(() => {});
   }
@@ -248,7 +280,7 @@ export class PassThroughSessions implements SessionHandler {
     return true;
   }
 
-  private full(id: string | number | undefined, sessionId: string | undefined): Response {
+  private full(id: string | number | undefined, sessionId: string | undefined): SessionAnswer {
     return jsonRpcAnswer(id, `Upstream ${this.o.up.name} unavailable: upstream has ${this.o.limits.maxTotal} connections in use, its limit; retry later`, sessionId);
   }
 }

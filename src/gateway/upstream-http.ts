@@ -1,12 +1,48 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
-  /** Aborts the request (and the answer's body, once it streams). */
-  signal: AbortSignal;
+  /** Stops the request (and the answer's body, once it streams). */
+  cancel: Cancel;
+}
+
+/**
+ * Stops one exchange with the upstream: the request, and with it its answer once that streams. One per request,
+ * lighter than an AbortController and its event listeners (a few percent of a forwarded call).
+ */
+export class Cancel {
+  reason: Error | undefined;
+  private target: { destroy(error?: Error): unknown } | undefined;
+
+  cancel(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.target?.destroy(reason);
+  }
+
+  /** What `cancel` stops from now on; undefined: nothing any more (the exchange is over). */
+  bind(target: { destroy(error?: Error): unknown } | undefined): void {
+    this.target = target;
+  }
+
+  /** Cancelled when `signal` aborts. */
+  static on(signal: AbortSignal): Cancel {
+    const c = new Cancel();
+    if (signal.aborted) c.cancel(reasonOf(signal));
+    else signal.addEventListener('abort', () => c.cancel(reasonOf(signal)), { once: true });
+    return c;
+  }
+
+  /** Cancelled after `ms`. */
+  static after(ms: number): Cancel {
+    const c = new Cancel();
+    setTimeout(() => c.cancel(new Error(`no answer within ${ms} ms`)), ms).unref();
+    return c;
+  }
 }
 
 /**
@@ -15,32 +51,35 @@ export interface UpstreamRequest {
  * no JSON-RPC parsing: the MCP SDK client's second hop cost the gateway more than the upstream's own work.
  */
 export class UpstreamHttp {
-  private readonly url: URL;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
+  /** Where every request goes, read from the URL once (node would convert a URL object on every request). */
+  private readonly target: Pick<RequestOptions, 'protocol' | 'hostname' | 'port' | 'path' | 'auth'>;
 
   constructor(url: string) {
-    this.url = new URL(url);
-    const https = this.url.protocol === 'https:';
+    const u = new URL(url);
+    const https = u.protocol === 'https:';
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.send = https ? httpsRequest : httpRequest;
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(u);
+    this.target = { protocol, hostname, port, path, ...(auth !== undefined && { auth }) };
   }
 
-  /** Resolves with the answer once its headers arrive; rejects on a network error or an abort before that. */
+  /** Resolves with the answer once its headers arrive; rejects on a network error or a cancel before that. `r.headers` gets the Content-Length. */
   request(r: UpstreamRequest): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      if (r.signal.aborted) return reject(abortReason(r.signal));
-      const headers: Record<string, string> = { ...r.headers };
+      if (r.cancel.reason) return reject(r.cancel.reason);
+      const headers = r.headers;
       if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
-      const req = this.send(this.url, { method: r.method, headers, agent: this.agent });
-      const onAbort = () => req.destroy(abortReason(r.signal));
-      r.signal.addEventListener('abort', onAbort, { once: true });
+      const t = this.target;
+      const req = this.send({ protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.path, ...(t.auth !== undefined && { auth: t.auth }), method: r.method, headers, agent: this.agent });
+      r.cancel.bind(req);
       req.once('response', (res) => {
-        res.once('close', () => r.signal.removeEventListener('abort', onAbort));
+        res.once('close', () => r.cancel.bind(undefined));
         resolve(res);
       });
       req.on('error', (err) => {
-        r.signal.removeEventListener('abort', onAbort);
+        r.cancel.bind(undefined);
         reject(err);
       });
       req.end(r.body);
@@ -52,7 +91,7 @@ export class UpstreamHttp {
   }
 }
 
-function abortReason(signal: AbortSignal): Error {
+function reasonOf(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 

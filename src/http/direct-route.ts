@@ -11,10 +11,12 @@ export interface DirectRoute {
   method: string;
   path: string;
   /**
-   * Answers the request; `false` (before writing anything) leaves an unusual one to the Hono app instead. A route
-   * that has read the body before deciding hands the request on with `pass(body)`: the app reads those bytes.
+   * Answers the request; `false` (before writing anything) leaves an unusual one to the next direct route for the
+   * same method and path, then to the Hono app. A route that decides later, before writing anything, hands the
+   * request to the Hono app with `pass`: `pass(body)` with the body it has read (the app reads those bytes),
+   * `pass()` with the body unread.
    */
-  handle(req: IncomingMessage, res: ServerResponse, pass: (body: Buffer) => void): void | false;
+  handle(req: IncomingMessage, res: ServerResponse, pass: (body?: Buffer) => void): void | false;
 }
 
 /**
@@ -25,15 +27,18 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
   const viaHono = getRequestListener(app.fetch, hostname === undefined ? {} : { hostname });
   if (direct.length === 0) return viaHono;
   // @hono/node-server builds the request body from `rawBody` when a body parser has already drained the stream.
-  const passOn = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+  const passOn = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => {
+    if (body !== undefined) (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
     void viaHono(req, res);
   };
   return (req, res) => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const route = direct.find((r) => r.path === path && r.method === req.method);
-    if (!route || route.handle(req, res, (body) => passOn(req, res, body)) === false) void viaHono(req, res);
+    const pass = (body?: Buffer) => passOn(req, res, body);
+    for (const route of direct) {
+      if (route.path === path && route.method === req.method && route.handle(req, res, pass) !== false) return;
+    }
+    void viaHono(req, res);
   };
 }

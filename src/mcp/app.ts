@@ -33,16 +33,6 @@ export interface MountedRoutes {
   app: Hono;
 }
 
-/** The Hono path patterns behind CORS from the allowlist and the Origin check: each endpoint and mounted prefix, and below it. */
-export function guardedPatterns(endpointPaths: readonly string[], prefixes: readonly string[]): string[] {
-  return [...endpointPaths, ...prefixes].flatMap((base) => (base === '/' ? ['/*'] : [base, `${base}/*`]));
-}
-
-/** How many of `patterns` Hono runs for a request to `path`: each runs its CORS middleware, which appends its own `Vary: Origin`. */
-export function patternsMatching(patterns: readonly string[], path: string): number {
-  return patterns.filter((p) => (p.endsWith('/*') ? p === '/*' || path === p.slice(0, -2) || path.startsWith(p.slice(0, -1)) : path === p)).length;
-}
-
 /**
  * The MCP server: the MCP endpoint with every transport, the protected resource metadata and any routes
  * mounted beside it, composed with security headers, CORS from the allowlist (RS-10), Origin validation (TR-5)
@@ -57,7 +47,10 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   const hosts = allowedHostnames(settings);
   if (hosts) app.use('*', hostHeaderValidation(hosts));
   // Discovery documents carry their own public CORS; the MCP endpoint and mounted routes only the allowlist.
-  for (const path of guardedPatterns(settings.endpoints.map((e) => e.path), (extra.routes ?? []).map((r) => r.prefix))) {
+  // Each request passes them once: `${base}/*` also matches base itself, and a base under another is covered by it
+  // (twice, the CORS layer appended a second "Vary: Origin").
+  for (const base of guardedBases([...settings.endpoints.map((e) => e.path), ...(extra.routes ?? []).map((r) => r.prefix)])) {
+    const path = base === '/' ? '/*' : `${base}/*`;
     app.use(path, allowlistCors(settings.corsOrigins));
     app.use(path, originCheck({ allowlist: settings.corsOrigins, publicUrl: settings.origin }));
   }
@@ -86,4 +79,11 @@ export function createMcpServerApp(deps: McpServerDeps, runtime: McpRuntime, ext
   for (const r of extra.routes ?? []) app.route('/', r.app);
   app.route('/', mcpRoutes(deps, runtime));
   return app;
+}
+
+/** The paths to guard, without those under another (e.g. /mcp/v1 under /mcp, anything under /). */
+function guardedBases(paths: readonly string[]): string[] {
+  const under = (p: string, base: string) => base === '/' || p === base || p.startsWith(`${base}/`);
+  const unique = [...new Set(paths)];
+  return unique.filter((p) => !unique.some((other) => other !== p && under(p, other)));
 }

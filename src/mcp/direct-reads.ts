@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
-import { recordRequest, requestIdFor } from '../http/request-context.js';
-import { runWithLogContext } from '../log/context.js';
 import { checkBearer, type BearerOptions } from '../resource-server/bearer.js';
 import { challengeHeaders } from '../resource-server/challenge.js';
 import type { VerifiedToken } from '../resource-server/types.js';
@@ -87,15 +85,10 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
       out = jsonOut(e.status, e.body, e.headers);
       token = undefined;
     }
-    try {
-      const pending = observer.answered(read.path, out.status, out.headers['WWW-Authenticate'], token);
-      if (pending) await pending;
-    } catch (err) {
-      observer.logger.error({ err }, 'after-response hook failed');
-    }
-    recordRequest(observer, { method: 'GET', path: read.path, route: read.path, status: out.status, started });
+    const settling = layers.answered({ method: 'GET', path: read.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    if (settling) await settling;
     if (!res.destroyed) {
-      res.writeHead(out.status, layers.headerLines(out, single(req.headers.origin), reqId));
+      res.writeHead(out.status, layers.headerLines(out, single(req.headers.origin), reqId, Buffer.byteLength(out.json)));
       res.end(out.json);
     }
   };
@@ -108,14 +101,7 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
       const url = req.url ?? '';
       if (host === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(url)) return false;
       const started = performance.now();
-      const reqId = requestIdFor(single(req.headers['x-request-id']));
-      void runWithLogContext({ reqId }, () =>
-        serve(read, req, res, host, url, reqId, started).catch((err: unknown) => {
-          // Nothing above should throw (errors become answers); if writing does, the connection is all that is left.
-          observer.logger.error({ err, path: read.path }, 'direct route failed');
-          res.destroy();
-        }),
-      );
+      layers.inContext(req, res, read.path, (reqId) => serve(read, req, res, host, url, reqId, started));
     },
   }));
 }

@@ -6,8 +6,11 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { allowedHostnames, createMcpServerApp, guardedPatterns, MCP_SECURE_HEADERS, patternsMatching } from '../mcp/app.js';
+import { allowedHostnames, createMcpServerApp, MAX_MCP_BODY_BYTES, MCP_SECURE_HEADERS } from '../mcp/app.js';
+import { directSessions } from '../mcp/direct-sessions.js';
+import type { DirectLayersContext } from '../mcp/http/direct-layers.js';
 import { endpointBearerOptions } from '../mcp/mcp-routes.js';
+import { isDirectSessionHandler } from '../mcp/sessions/session-handler.js';
 import { StatelessToolCalls } from '../mcp/stateless/tools-call-answer.js';
 import { statelessToolsCallRoutes } from '../mcp/stateless/tools-call-route.js';
 import { directReads, type ReadAnswer } from '../mcp/direct-reads.js';
@@ -257,29 +260,19 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   });
   // The program's hot GET routes, answered by node:http directly with the same layers as the app (mcp/direct-reads.ts).
   const reads = internals.directReads?.(dpop ? { dpop } : {}) ?? [];
+  // Stateless tools/call to tools built from definitions (mcp/stateless/). A program's own McpServer, and
+  // server-managed mode (requests without a token), keep the SDK's entry only.
   const statelessDirect = options.tools !== undefined && !options.serverManaged;
-  const layers = reads.length || statelessDirect ? { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer } : undefined;
-  const direct = layers && reads.length
-    ? directReads(
-        layers,
-        reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer })),
-      )
-    : [];
-  // Stateless tools/call to tools built from definitions, answered by node:http directly (mcp/stateless/). A
-  // program's own McpServer, and server-managed mode (requests without a token), keep the SDK's entry only.
-  if (layers && statelessDirect) {
-    const guarded = guardedPatterns(
-      endpoints.map((e) => e.path),
-      (options.routes ?? []).map((r) => r.prefix),
-    );
-    const calls = new StatelessToolCalls(tools, catalog, identity.info);
-    direct.push(
-      ...statelessToolsCallRoutes(
-        { ...layers, toolScopes, calls },
-        endpoints.map((e) => ({ path: e.path, bearer: endpointBearerOptions(deps, runtime, e.resource), corsLayers: patternsMatching(guarded, e.path) })),
-      ),
-    );
-  }
+  // The POSTs of sessions whose handler answers them without web Request/Response (the gateway's pass-through).
+  const sessionPosts = isDirectSessionHandler(runtime.sessions) && !runtime.serverToken ? runtime.sessions : undefined;
+  const layers: DirectLayersContext | undefined =
+    reads.length || statelessDirect || sessionPosts ? { settings, hosts: allowedHostnames(settings), securityHeaders: await secureHeaderValues(MCP_SECURE_HEADERS), observer } : undefined;
+  const endpointChecks = endpoints.map((e) => ({ path: e.path, bearer: endpointBearerOptions(deps, runtime, e.resource) }));
+  const direct = [
+    ...(layers && reads.length ? directReads(layers, reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer }))) : []),
+    ...(layers && statelessDirect ? statelessToolsCallRoutes({ ...layers, toolScopes, calls: new StatelessToolCalls(tools, catalog, identity.info) }, endpointChecks) : []),
+    ...(layers && sessionPosts ? directSessions(layers, { endpoints: endpointChecks, toolScopes, sessions: sessionPosts, maxBodyBytes: MAX_MCP_BODY_BYTES }) : []),
+  ];
   // Closing writes the audit events still queued (observability/audit-queue.ts).
   const served = httpApp(observed, direct, async () => void (await Promise.all([runtime.close(), replay?.close(), audit?.flush()])));
   return {

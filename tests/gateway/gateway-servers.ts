@@ -15,7 +15,7 @@ import { freePort } from '../helpers/ports.js';
  * builds them (public createAuthorizationServer, buildGatewayServer), on an in-memory store, demo sign-in.
  * `calls` collects what the gateway reports for the audit trail and /metrics.
  */
-export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: { now?: () => number; passThrough?: boolean } = {}) {
+export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: { now?: () => number; passThrough?: boolean; corsOrigins?: readonly string[] } = {}) {
   const [asPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${asPort}`;
   const mcpUrl = `http://127.0.0.1:${mcpPort}`;
@@ -46,6 +46,7 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
     signer: { issuer, signingKey: () => auth.deps.keys.signingKey() },
     ...(opts.now && { now: opts.now }),
     ...(opts.passThrough !== undefined && { passThrough: opts.passThrough }),
+    ...(opts.corsOrigins && { corsOrigins: opts.corsOrigins }),
   });
   const g = gateway.upstreams[0]!;
   await auth.listen({ port: asPort });
@@ -78,6 +79,8 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
     auth: { ...auth, clock },
     gateway: g,
     runtime: gateway.servers[0]!.server.runtime,
+    /** The gateway's app: its Hono app and the routes node:http answers directly. */
+    app: gateway,
     calls,
     mint,
     close,

@@ -1,7 +1,10 @@
 import { validateHostHeader } from '@modelcontextprotocol/server';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowlistCorsHeaders } from '../../http/cors.js';
+import { recordRequest, requestIdFor } from '../../http/request-context.js';
+import { runWithLogContext } from '../../log/context.js';
 import type { McpRequestObserver } from '../../observability/wire.js';
+import type { VerifiedToken } from '../../resource-server/types.js';
 import type { McpSettings } from '../deps.js';
 import { originAllowed } from './origin-check.js';
 
@@ -35,26 +38,61 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return value;
 }
 
+/**
+ * Whether another layer already read the body (a body parser in front of `node`, which keeps it in `rawBody` or
+ * `body`): a route that would read it leaves the request to the app, which takes it from there.
+ */
+export const bodyAlreadyRead = (req: IncomingMessage): boolean => req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
+
 /** Node joins other repeated headers with ", ", as Headers.get does. */
 export const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
 
-/** An answer a direct route writes: status, JSON text and the route's own headers. */
-export interface DirectOut {
+/** An answer's status and the route's own headers, before the app's layers add theirs. */
+export interface DirectHead {
   status: number;
-  json: string;
   headers: Record<string, string>;
   /** CORS headers are set by the allowlist middleware, which sits after the Host check (mcp/app.ts). */
   cors: boolean;
 }
 
-/** The layers of the MCP server's app, as plain functions for routes node:http answers directly. */
+/** An answer a direct route writes whole: its head and JSON text. */
+export interface DirectOut extends DirectHead {
+  json: string;
+}
+
+/** An answered request as the app's after-response steps read it. */
+export interface AnsweredRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** The answer's WWW-Authenticate (a refusal's reason counts in the metrics). */
+  challenge?: string | undefined;
+  token?: VerifiedToken | undefined;
+  started: number;
+}
+
+/**
+ * The layers of the MCP server's Hono app, in its order, as plain functions for the routes node:http answers
+ * directly (mcp/direct-reads.ts, mcp/direct-sessions.ts, mcp/stateless/): the Host check on a loopback bind
+ * (DNS rebinding), CORS from the allowlist (RS-10), the Origin check (TR-5), and the headers each layer puts on
+ * the answer.
+ */
 export interface DirectLayers {
   /** The Host check of a loopback bind: undefined when allowed, else validateHostHeader's refusal message. */
   hostRefusal(host: string): string | undefined;
   /** The Origin check (TR-5). */
   originOk(origin: string | undefined): boolean;
-  /** The header lines of an answer, with the CORS headers of `corsLayers` allowlist middlewares (each appends its Vary). */
-  headerLines(out: DirectOut, origin: string | undefined, reqId: string, corsLayers?: number): Array<string | number>;
+  /** The header lines of an answer with every layer's headers; `contentLength` undefined: none (a streamed body). */
+  headerLines(head: DirectHead, origin: string | undefined, reqId: string, contentLength: number | undefined): Array<string | number>;
+  /**
+   * Runs a route's work under the request's id and log context, as the app's request-id layer does. An error escaping `work` (errors are answers, so a failed write) leaves only the connection to end.
+   */
+  inContext(req: IncomingMessage, res: ServerResponse, path: string, work: (reqId: string) => Promise<void>): void;
+  /**
+   * What the app does once an answer is known (observability/wire.ts): the flow and refusal hook, then the
+   * request's metrics and log line. A promise only when the hook has work pending (no extra await per request).
+   */
+  answered(a: AnsweredRequest): Promise<void> | undefined;
 }
 
 export function directLayers(ctx: DirectLayersContext): DirectLayers {
@@ -79,7 +117,8 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
   const security = Object.entries(ctx.securityHeaders).flat();
   const outermost = new Set([...Object.keys(ctx.securityHeaders), 'content-length', 'x-request-id'].map((n) => n.toLowerCase()));
   const CORS_NAMES = new Set(['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers']);
-  const headerLines = (out: DirectOut, origin: string | undefined, reqId: string, corsLayers = 1): Array<string | number> => {
+  // The app runs its CORS layer once per request (mcp/app.ts), so one Vary: Origin.
+  const headerLines = (out: DirectHead, origin: string | undefined, reqId: string, contentLength: number | undefined): Array<string | number> => {
     const cors = out.cors ? corsFor(origin) : [];
     const lines: Array<string | number> = [];
     let vary: string | undefined;
@@ -88,16 +127,39 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
       if (lower === 'vary') vary = out.headers[name];
       else if (!outermost.has(lower) && !(cors.length && CORS_NAMES.has(lower))) lines.push(name, out.headers[name]!);
     }
-    for (let layer = 0; layer < corsLayers; layer++) {
-      for (const [name, value] of cors) {
-        if (name === 'Vary') vary = vary === undefined ? value : `${vary}, ${value}`;
-        else if (layer === 0) lines.push(name, value);
-      }
+    for (const [name, value] of cors) {
+      if (name === 'Vary') vary = vary === undefined ? value : `${vary}, ${value}`;
+      else lines.push(name, value);
     }
     if (vary !== undefined) lines.push('Vary', vary);
-    lines.push(...security, 'Content-Length', Buffer.byteLength(out.json), 'X-Request-Id', reqId);
+    lines.push(...security);
+    if (contentLength !== undefined) lines.push('Content-Length', contentLength);
+    lines.push('X-Request-Id', reqId);
     return lines;
   };
 
-  return { hostRefusal, originOk, headerLines };
+  const { observer } = ctx;
+  const inContext: DirectLayers['inContext'] = (req, res, path, work) => {
+    const reqId = requestIdFor(single(req.headers['x-request-id']));
+    void runWithLogContext({ reqId }, () =>
+      work(reqId).catch((err: unknown) => {
+        observer.logger.error({ err, path }, 'direct route failed');
+        res.destroy();
+      }),
+    );
+  };
+  const hookFailed = (err: unknown) => observer.logger.error({ err }, 'after-response hook failed');
+  const record = (a: AnsweredRequest) => recordRequest(observer, { method: a.method, path: a.path, route: a.path, status: a.status, started: a.started });
+  const answered: DirectLayers['answered'] = (a) => {
+    let pending: void | Promise<void> = undefined;
+    try {
+      pending = observer.answered(a.path, a.status, a.challenge, a.token);
+    } catch (err) {
+      hookFailed(err);
+    }
+    if (!pending) return void record(a);
+    return pending.then(() => record(a), (err: unknown) => (hookFailed(err), record(a)));
+  };
+
+  return { hostRefusal, originOk, headerLines, inContext, answered };
 }

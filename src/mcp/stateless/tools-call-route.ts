@@ -1,22 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DirectRoute } from '../../http/direct-route.js';
 import { errorAnswer } from '../../http/error-answer.js';
-import { recordRequest, requestIdFor } from '../../http/request-context.js';
-import { runWithLogContext } from '../../log/context.js';
 import { checkBearer, type BearerOptions } from '../../resource-server/bearer.js';
 import { challengeHeaders } from '../../resource-server/challenge.js';
 import type { VerifiedToken } from '../../resource-server/types.js';
 import { callerFromToken } from '../auth-info.js';
-import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
+import { bodyAlreadyRead, directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from '../http/direct-layers.js';
 import { scopeRefusal } from '../http/scope-gate.js';
 import type { ToolScopeIndex } from '../tool-scopes.js';
 import { STATELESS_REVISION, type StatelessToolCalls } from './tools-call-answer.js';
 
-/** One MCP endpoint path with its bearer check (mcp-routes.ts endpointBearerOptions) and how many CORS layers the app runs for it. */
+/** One MCP endpoint path with its bearer check (mcp-routes.ts endpointBearerOptions). */
 export interface StatelessEndpoint {
   path: string;
   bearer: BearerOptions;
-  corsLayers: number;
 }
 
 /** Bodies above this are left to the app (its body limit and the SDK's): a tools/call is a few hundred bytes. */
@@ -74,15 +71,10 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const e = errorAnswer(err, observer.logger, endpoint.path);
       out = { status: e.status, json: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json', ...e.headers }, cors: true };
     }
-    try {
-      const pending = observer.answered(endpoint.path, out.status, out.headers['WWW-Authenticate'], token);
-      if (pending) await pending;
-    } catch (err) {
-      observer.logger.error({ err }, 'after-response hook failed');
-    }
-    recordRequest(observer, { method: 'POST', path: endpoint.path, route: endpoint.path, status: out.status, started });
+    const settling = layers.answered({ method: 'POST', path: endpoint.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
+    if (settling) await settling;
     if (!res.destroyed) {
-      res.writeHead(out.status, layers.headerLines(out, origin, reqId, endpoint.corsLayers));
+      res.writeHead(out.status, layers.headerLines(out, origin, reqId, Buffer.byteLength(out.json)));
       res.end(out.json);
     }
   };
@@ -97,10 +89,8 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       const length = Number(h["content-length"]);
       // What only the app handles: sessions (2025-era), other eras and methods, requests without a token, bodies
       // without a length or large, unusual hosts and targets, queries.
-      // A body another layer already read (an Express body parser, say) is the app's to take from there.
-      const drained = req.readableEnded || req.readableFlowing !== null || 'body' in req || 'rawBody' in req;
       if (
-        drained ||
+        bodyAlreadyRead(req) ||
         h['mcp-session-id'] !== undefined ||
         h['mcp-protocol-version'] !== STATELESS_REVISION ||
         h['mcp-method'] !== 'tools/call' ||
@@ -120,14 +110,7 @@ export function statelessToolsCallRoutes(ctx: DirectLayersContext & { toolScopes
       req.on('error', () => res.destroy());
       req.on('end', () => {
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        const reqId = requestIdFor(single(h['x-request-id']));
-        void runWithLogContext({ reqId }, () =>
-          serve(endpoint, req, res, host, body, pass, reqId, started).catch((err: unknown) => {
-            // Nothing above should throw (errors become answers); if writing does, the connection is all that is left.
-            observer.logger.error({ err, path: endpoint.path }, 'direct route failed');
-            res.destroy();
-          }),
-        );
+        layers.inContext(req, res, endpoint.path, (reqId) => serve(endpoint, req, res, host, body, pass, reqId, started));
       });
     },
   }));
