@@ -141,10 +141,11 @@ describe('quick start: npm start, oauth-mcp flow, SIGTERM', () => {
     const npm = await closed;
     // npm itself may die of the signal, as it does on Ctrl-C; what matters is the server's own shutdown path.
     expect([JSON.stringify({ code: 0, signal: null }), JSON.stringify({ code: null, signal: 'SIGTERM' })]).toContain(JSON.stringify(npm));
-    expect(serverOut).toContain('shutting down: finishing in-flight requests');
+    // The server's whole output goes with each failure: a missing line is otherwise hard to explain afterwards.
+    expect(serverOut, serverOut).toContain('shutting down: finishing in-flight requests');
     // Logged after the servers closed and the database was closed, just before start returns exit code 0.
-    expect(serverOut).toMatch(/"msg":"stopped"/);
-    expect(serverOut).not.toMatch(/"level":50/);
+    expect(serverOut, serverOut).toMatch(/"msg":"stopped"/);
+    expect(serverOut, serverOut).not.toMatch(/"level":50/);
     expect(await groupGone(server.pid!, 5000)).toBe(true);
     await expect(fetch(`http://127.0.0.1:${authPort}/health`)).rejects.toThrow();
   }, 20_000);
