@@ -158,18 +158,22 @@ function readTls(config: Config, io: CliIo): TlsFiles | undefined | Error {
 }
 
 /**
- * Resolves at the first SIGINT or SIGTERM. The handler stays while the shutdown runs (`done` removes it): the same
- * signal often comes twice, e.g. SIGTERM to `npm start`'s process group reaches node directly and again through npm,
- * which forwards it; without a handler the second one would kill the process halfway through its graceful close.
+ * Resolves at the first SIGINT or SIGTERM. The handler stays while the shutdown runs, and after it until the process
+ * exits: the same signal often comes twice, e.g. SIGTERM to `npm start`'s process group reaches node directly and
+ * again through npm, which forwards it a moment later. Without a handler the second one would kill the process
+ * halfway through its graceful close, or just after it, before the last log lines (pino writes them
+ * asynchronously) reached stdout. Once `done` is called a further signal ends the process at once, with
+ * process.exit, whose exit hooks flush the log. Signal handlers do not keep the process alive.
  */
 function waitForSignal(logger: Logger): Promise<{ done: () => void }> {
   return new Promise((resolve) => {
     let stopping = false;
+    let finished = false;
     const done = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      finished = true;
     };
     const stop = (signal: string) => {
+      if (finished) process.exit();
       if (stopping) return logger.debug({ signal }, 'already shutting down');
       stopping = true;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
