@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
-import type { DirectRoute } from '../http/direct-route.js';
+import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { isUnlimited } from '../http/rate-limit.js';
 import { RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
@@ -95,17 +95,7 @@ export function registerDirectRoute(
       }
       // A body nobody read is drained, so the answer can be read on a kept-alive connection.
       if (!body.read) req.resume();
-      const json = JSON.stringify(out.body);
-      if (!res.destroyed) {
-        res.writeHead(out.status, {
-          ...fixed,
-          ...out.headers,
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(json),
-          'X-Request-Id': reqId,
-        });
-        res.end(json);
-      }
+      writeJsonAnswer(res, out, fixed, reqId);
       recordRequest(deps, { method: 'POST', path: REGISTER_PATH, route: REGISTER_PATH, status: out.status, started });
     });
   };

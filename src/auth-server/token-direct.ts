@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import { clientAddress } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
-import type { DirectRoute } from '../http/direct-route.js';
+import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { isUnlimited } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
@@ -89,17 +89,7 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
           out = tokenErrorAnswer(deps, err);
         }
       }
-      const json = JSON.stringify(out.body);
-      if (!res.destroyed) {
-        res.writeHead(out.status, {
-          ...fixed,
-          ...out.headers,
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(json),
-          'X-Request-Id': reqId,
-        });
-        res.end(json);
-      }
+      writeJsonAnswer(res, out, fixed, reqId);
       recordRequest(deps, { method: 'POST', path: ROUTE, route: ROUTE, status: out.status, started });
     });
   };

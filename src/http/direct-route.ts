@@ -42,3 +42,25 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
     void viaHono(req, res);
   };
 }
+
+/**
+ * Writes a JSON answer of a direct route as the Hono app would: the route's fixed headers, then the answer's own,
+ * then Content-Type, Content-Length and X-Request-Id over both. Nothing is written to a destroyed response.
+ */
+export function writeJsonAnswer(
+  res: ServerResponse,
+  out: { status: number; body: unknown; headers: Record<string, string> },
+  fixed: Readonly<Record<string, string>>,
+  reqId: string,
+): void {
+  const json = JSON.stringify(out.body);
+  if (res.destroyed) return;
+  res.writeHead(out.status, {
+    ...fixed,
+    ...out.headers,
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(json),
+    'X-Request-Id': reqId,
+  });
+  res.end(json);
+}
