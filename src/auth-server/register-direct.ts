@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientAddress } from '../http/client-ip.js';
+import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
@@ -51,8 +51,7 @@ export function registerDirectRoute(
       if (early === undefined) return refused(tooLarge());
     }
     if (limiter) {
-      const forwarded = req.headers['x-forwarded-for']; // node joins repeated X-Forwarded-For lines with ", "
-      const ip = clientAddress(req.socket.remoteAddress ?? 'unknown', Array.isArray(forwarded) ? forwarded.join(', ') : forwarded, deps.config.trustedProxies);
+      const ip = nodeClientIp(req, deps.config.trustedProxies);
       try {
         await limiter.consume(ip);
       } catch (res) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
-import { clientAddress } from '../http/client-ip.js';
+import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { isUnlimited } from '../http/rate-limit.js';
@@ -50,8 +50,7 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
 
   const answer = async (req: IncomingMessage): Promise<TokenAnswer> => {
     if (limiter) {
-      const forwarded = req.headers['x-forwarded-for']; // node joins repeated X-Forwarded-For lines with ", "
-      const ip = clientAddress(req.socket.remoteAddress ?? 'unknown', Array.isArray(forwarded) ? forwarded.join(', ') : forwarded, deps.config.trustedProxies);
+      const ip = nodeClientIp(req, deps.config.trustedProxies);
       try {
         await limiter.consume(ip);
       } catch (res) {

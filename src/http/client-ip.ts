@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { isTrustedProxy } from './trusted-proxies.js';
 
@@ -25,4 +26,10 @@ export function clientAddress(peer: string, forwardedFor: string | undefined, tr
     if (!isTrustedProxy(chain[i]!, trustedProxies)) return chain[i]!;
   }
   return peer;
+}
+
+/** The same, for a node:http request (the direct routes, http/direct-route.ts). */
+export function nodeClientIp(req: IncomingMessage, trustedProxies: readonly string[]): string {
+  const forwarded = req.headers['x-forwarded-for']; // node joins repeated X-Forwarded-For lines with ", "
+  return clientAddress(req.socket.remoteAddress ?? 'unknown', Array.isArray(forwarded) ? forwarded.join(', ') : forwarded, trustedProxies);
 }
