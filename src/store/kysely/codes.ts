@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AuthorizationCodeRecord, CodeStore, CodeWithGrant, ConsumeCodeResult, GrantRecord, Store } from '../store.js';
 import { precompiled } from './compiled.js';
-import { GRANT_COLUMNS, grantValues, toGrant } from './grants.js';
+import { GRANT_COLUMNS, grantValues, JOINED_GRANT, withJoinedGrant } from './grants.js';
 import { camelRow, type Row } from './rows.js';
 
 const toCode = (r: Row<'authorization_codes'>): AuthorizationCodeRecord => camelRow(r);
@@ -30,8 +30,7 @@ export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): Code
       .selectFrom('authorization_codes as c')
       .leftJoin('grants as g', 'g.id', 'c.grant_id')
       .selectAll('c')
-      .select(['g.id as g_id', 'g.client_id as g_client_id', 'g.subject as g_subject', 'g.scope as g_scope', 'g.resource as g_resource'])
-      .select(['g.created_at as g_created_at', 'g.last_used_at as g_last_used_at', 'g.revoked_at as g_revoked_at', 'g.flow_id as g_flow_id'])
+      .select(JOINED_GRANT)
       .where('c.code_hash', '=', slot<string>(0))
       .compile(),
   );
@@ -126,21 +125,7 @@ export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): Code
     async getCodeWithGrant(codeHash: string): Promise<CodeWithGrant | undefined> {
       const r = (await withGrant(db, [codeHash])).rows[0];
       if (!r) return undefined;
-      const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...code } = r;
-      const grant =
-        g_id === null
-          ? undefined
-          : toGrant({
-              id: g_id,
-              client_id: g_client_id!,
-              subject: g_subject!,
-              scope: g_scope!,
-              resource: g_resource!,
-              created_at: g_created_at!,
-              last_used_at: g_last_used_at,
-              revoked_at: g_revoked_at,
-              flow_id: g_flow_id,
-            });
+      const { row: code, grant } = withJoinedGrant(r);
       return { code: toCode(code), grant };
     },
 

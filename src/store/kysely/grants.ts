@@ -10,6 +10,41 @@ export const toGrant = (r: Row<'grants'>): GrantRecord => {
   return { ...grant, ...(flowId !== null && { flowId }) };
 };
 
+/** A grant's columns read beside another row (`LEFT JOIN grants AS g`), each as `g_<column>` (codes.ts, tokens.ts). */
+export const JOINED_GRANT = [
+  'g.id as g_id',
+  'g.client_id as g_client_id',
+  'g.subject as g_subject',
+  'g.scope as g_scope',
+  'g.resource as g_resource',
+  'g.created_at as g_created_at',
+  'g.last_used_at as g_last_used_at',
+  'g.revoked_at as g_revoked_at',
+  'g.flow_id as g_flow_id',
+] as const;
+
+type JoinedGrantColumns = { [K in keyof Row<'grants'> & string as `g_${K}`]: Row<'grants'>[K] | null };
+
+/** Splits a row read with JOINED_GRANT into the row itself and its grant (none when the join found no grant). */
+export function withJoinedGrant<R extends JoinedGrantColumns>(r: R): { row: Omit<R, keyof JoinedGrantColumns>; grant: GrantRecord | undefined } {
+  const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...row } = r;
+  const grant =
+    g_id === null
+      ? undefined
+      : toGrant({
+          id: g_id,
+          client_id: g_client_id!,
+          subject: g_subject!,
+          scope: g_scope!,
+          resource: g_resource!,
+          created_at: g_created_at!,
+          last_used_at: g_last_used_at,
+          revoked_at: g_revoked_at,
+          flow_id: g_flow_id,
+        });
+  return { row, grant };
+}
+
 export const GRANT_COLUMNS = ['id', 'client_id', 'subject', 'scope', 'resource', 'created_at', 'last_used_at', 'revoked_at', 'flow_id'] as const;
 
 /** A grant's column values in GRANT_COLUMNS order: the arguments of the precompiled insert below. */

@@ -4,7 +4,7 @@ import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
 import { precompiled, type Precompiled } from './compiled.js';
 import { rotationBatches } from './rotation-batches.js';
-import { toGrant } from './grants.js';
+import { JOINED_GRANT, withJoinedGrant } from './grants.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
@@ -31,8 +31,7 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       .selectFrom('refresh_tokens as t')
       .leftJoin('grants as g', 'g.id', 't.grant_id')
       .select(REFRESH_COLUMNS.map((c) => `t.${c}` as const))
-      .select(['g.id as g_id', 'g.client_id as g_client_id', 'g.subject as g_subject', 'g.scope as g_scope', 'g.resource as g_resource'])
-      .select(['g.created_at as g_created_at', 'g.last_used_at as g_last_used_at', 'g.revoked_at as g_revoked_at', 'g.flow_id as g_flow_id'])
+      .select(JOINED_GRANT)
       .where('t.token_hash', '=', slot<string>(0))
       .compile(),
   );
@@ -141,21 +140,7 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
     async getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
       const r = (await send('refresh_with_grant', withGrant, [tokenHash])).rows[0];
       if (!r) return undefined;
-      const { g_id, g_client_id, g_subject, g_scope, g_resource, g_created_at, g_last_used_at, g_revoked_at, g_flow_id, ...token } = r;
-      const grant =
-        g_id === null
-          ? undefined
-          : toGrant({
-              id: g_id,
-              client_id: g_client_id!,
-              subject: g_subject!,
-              scope: g_scope!,
-              resource: g_resource!,
-              created_at: g_created_at!,
-              last_used_at: g_last_used_at,
-              revoked_at: g_revoked_at,
-              flow_id: g_flow_id,
-            });
+      const { row: token, grant } = withJoinedGrant(r);
       return { token: toRefresh(token), grant };
     },
 
