@@ -1,4 +1,7 @@
 import { sql } from 'kysely';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteConnection } from '../../src/store/sqlite.js';
 
@@ -14,8 +17,8 @@ describe('the SQLite direct runner', () => {
     for (const close of closers.splice(0)) await close();
   });
 
-  async function open() {
-    const { db, direct } = openSqliteConnection(':memory:');
+  async function open(path = ':memory:') {
+    const { db, direct } = openSqliteConnection(path);
     closers.push(() => db.destroy());
     await sql`create table t (k text primary key, v integer)`.execute(db);
     const insert = (k: string, v: number) => ({ sql: 'insert into t (k, v) values (?, ?)', parameters: [k, v] });
@@ -84,5 +87,31 @@ describe('the SQLite direct runner', () => {
     // Queued behind Kysely's transaction before the commit that writes 'd' (asked for at the end of the turn): never saw 'k'.
     expect((await read).rows).toEqual([{ n: 0 }]);
     expect(await rows()).toEqual([{ k: 'd', v: 2 }]);
+  });
+
+  it('writes the transactions of one turn to the WAL in one commit: the frames of one transaction, not three', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqlite-direct-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'store.db');
+    const { direct, insert, rows } = await open(path);
+    // Each commit appends the pages it changed to the WAL as frames (a 24-byte header and a page each); nothing
+    // checkpoints here (the checkpointer starts a second after open), so the WAL only grows.
+    const pageSize = (await direct.query<{ page_size: number }>({ sql: 'pragma page_size', parameters: [] })).rows[0]!.page_size;
+    const frames = () => (statSync(`${path}-wal`).size - 32) / (pageSize + 24);
+    const write = (k: string) => direct.transaction((run) => run(insert(k, 0)).changes);
+
+    let before = frames();
+    await write('a');
+    const oneCommit = frames() - before;
+    expect(oneCommit).toBeGreaterThan(0);
+
+    before = frames();
+    for (const k of ['b', 'c', 'd']) await write(k); // one per turn: three commits
+    expect(frames() - before).toBe(3 * oneCommit);
+
+    before = frames();
+    await Promise.all(['e', 'f', 'g'].map(write)); // one turn: one commit
+    expect(frames() - before).toBe(oneCommit);
+    expect((await rows()).map((r) => r.k)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 });
