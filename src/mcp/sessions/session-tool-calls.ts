@@ -30,8 +30,10 @@ const PARAMS_KEYS = new Set(['name', 'arguments']);
  * side effect; anything else, an unknown session among it, is `undefined` and goes to the SDK. `answer` then does
  * what StreamableSessions.handle does first (the owner check, the idle clock) and runs the tool. The per-request
  * state the SDK keeps for a call (its abort controller, the request-to-stream map) lives only until the answer;
- * the session's own state is its idle clock. tests/integration/mcp-session-direct.test.ts holds the two paths to
- * the same bytes.
+ * the session's own state is its idle clock. One difference no parity test can show: a notifications/cancelled
+ * for a call answered here finds nothing to cancel, so its answer is still sent (the SDK would drop it; the tools
+ * take no abort signal on either path, and a client ignores an answer to a request it cancelled).
+ * tests/integration/mcp-session-direct.test.ts holds the two paths to the same bytes.
  */
 export class SessionToolCalls implements DirectToolsCall<SessionToolsCall> {
   constructor(
