@@ -32,7 +32,7 @@ export function mcpRoutes(deps: McpServerDeps, runtime: McpRuntime): Hono<AuthEn
   return app;
 }
 
-/** The bearer check of the endpoint at `resource`, for its Hono routes and the stateless route node:http answers (stateless/tools-call-route.ts). */
+/** The bearer check of the endpoint at `resource`, for its Hono routes and the tools/call routes node:http answers (http/tools-call-route.ts). */
 export function endpointBearerOptions(deps: McpServerDeps, runtime: Pick<McpRuntime, 'toolScopes'>, resource: string): BearerOptions {
   return {
     verifier: deps.verifier,

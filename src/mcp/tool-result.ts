@@ -8,7 +8,7 @@ export const toolError = (message: string): CallToolResult => ({ content: [{ typ
 
 /**
  * What a tool built from a definition answers for validated arguments: the one handler behind the SDK servers'
- * tools/call (server-factory.ts) and the stateless route node:http answers directly (stateless/tools-call-route.ts).
+ * tools/call (server-factory.ts) and the tools/call routes node:http answers directly (tool-calls.ts).
  */
 export async function toolCallResult(tool: ToolDefinition, catalog: Pick<ScopeCatalog, 'covers'>, args: unknown, caller: Caller | undefined): Promise<CallToolResult> {
   if (!caller) return toolError('Not authenticated: this tool needs a bearer access token.');

@@ -12,7 +12,10 @@ import type { DirectLayersContext } from '../mcp/http/direct-layers.js';
 import { endpointBearerOptions } from '../mcp/mcp-routes.js';
 import { isDirectSessionHandler } from '../mcp/sessions/session-handler.js';
 import { StatelessToolCalls } from '../mcp/stateless/tools-call-answer.js';
-import { statelessToolsCallRoutes } from '../mcp/stateless/tools-call-route.js';
+import { toolsCallRoutes } from '../mcp/http/tools-call-route.js';
+import { SessionToolCalls } from '../mcp/sessions/session-tool-calls.js';
+import { StreamableSessions } from '../mcp/sessions/streamable-sessions.js';
+import { DefinedTools } from '../mcp/tool-calls.js';
 import { directReads, type ReadAnswer } from '../mcp/direct-reads.js';
 import { secureHeaderValues } from '../http/security-headers.js';
 import { bearerOptions, type ProtectOptions } from '../resource-server/middleware.js';
@@ -263,6 +266,9 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   // Stateless tools/call to tools built from definitions (mcp/stateless/). A program's own McpServer, and
   // server-managed mode (requests without a token), keep the SDK's entry only.
   const statelessDirect = options.tools !== undefined && !options.serverManaged;
+  // tools/call on the SDK's own 2025-era sessions, whose servers hold the same tools and answer in JSON (mcp/sessions/session-tool-calls.ts).
+  const sessionCalls = statelessDirect && runtime.sessions instanceof StreamableSessions ? runtime.sessions : undefined;
+  const definedTools = new DefinedTools(tools, catalog);
   // The POSTs of sessions whose handler answers them without web Request/Response (the gateway's pass-through).
   const sessionPosts = isDirectSessionHandler(runtime.sessions) && !runtime.serverToken ? runtime.sessions : undefined;
   const layers: DirectLayersContext | undefined =
@@ -270,7 +276,8 @@ export async function createMcpServer(options: McpServerOptions, internals: McpS
   const endpointChecks = endpoints.map((e) => ({ path: e.path, bearer: endpointBearerOptions(deps, runtime, e.resource) }));
   const direct = [
     ...(layers && reads.length ? directReads(layers, reads.map((r) => ({ path: r.path, bearer: bearerOptions(r.verifier, r.protect), answer: r.answer }))) : []),
-    ...(layers && statelessDirect ? statelessToolsCallRoutes({ ...layers, toolScopes, calls: new StatelessToolCalls(tools, catalog, identity.info) }, endpointChecks) : []),
+    ...(layers && statelessDirect ? toolsCallRoutes({ ...layers, toolScopes }, endpointChecks, new StatelessToolCalls(definedTools, identity.info)) : []),
+    ...(layers && sessionCalls ? toolsCallRoutes({ ...layers, toolScopes }, endpointChecks, new SessionToolCalls(sessionCalls, definedTools)) : []),
     ...(layers && sessionPosts ? directSessions(layers, { endpoints: endpointChecks, toolScopes, sessions: sessionPosts, maxBodyBytes: MAX_MCP_BODY_BYTES }) : []),
   ];
   // Closing writes the audit events still queued (observability/audit-queue.ts).

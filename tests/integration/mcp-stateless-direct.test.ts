@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { behindBodyParser } from '../helpers/body-parser-front.js';
+import { bothPaths, countedRoutes, demoClientToken, demoItem, mintToken, rawPost, seen, type Lines, type Seen } from '../helpers/direct-parity.js';
 import { dpopKey } from '../helpers/dpop.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
 
 /**
  * A POST of the MCP endpoint is answered by node:http directly when it is a plain 2026-07-28 tools/call
- * (mcp/stateless/tools-call-route.ts) and by the Hono app and the SDK's stateless entry under `app.request()`.
+ * (mcp/http/tools-call-route.ts, stateless/tools-call-answer.ts) and by the Hono app and the SDK's stateless entry under `app.request()`.
  * Every request shape must get the same status, headers and body bytes on both, apart from what differs per
  * request (date, request id); the shapes the direct route does not answer must reach the app unchanged.
  */
 
-const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id']);
 const APP_ORIGIN = 'https://app.example';
 const MODERN = '2026-07-28';
 const ENVELOPE = {
@@ -23,42 +19,6 @@ const ENVELOPE = {
   'io.modelcontextprotocol/clientInfo': { name: 'parity', version: '1' },
   'io.modelcontextprotocol/clientCapabilities': {},
 };
-
-interface Seen {
-  status: number;
-  headers: Record<string, string>;
-  /** The body as sent: compared byte for byte. */
-  text: string;
-}
-
-type Lines = Array<[string, string]>;
-
-/** A POST over the network with exactly these header lines, and Content-Length unless `chunked`. */
-function rawPost(port: number, path: string, lines: Lines, body: string, chunked = false): Promise<Seen & { requestId: string | undefined }> {
-  const length: Lines = chunked ? [] : [['content-length', String(Buffer.byteLength(body))]];
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: [...lines, ...length].flat(), agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) if (!PER_REQUEST.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value!;
-        resolve({ status: res.statusCode!, headers, text, requestId: res.headers['x-request-id'] as string | undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function seen(res: Response): Promise<Seen> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    if (!PER_REQUEST.has(name)) headers[name] = value;
-  });
-  return { status: res.status, headers, text: await res.text() };
-}
 
 /** A tools/call as a 2026-07-28 client sends it: the envelope in _meta, mirrored in the TR-8 headers. */
 const call = (name: string, args: unknown, extra: { id?: unknown; meta?: unknown } = {}) =>
@@ -74,58 +34,23 @@ const modernHeaders = (name: string): Lines => [
 describe('POST /mcp/v1 answered directly by node:http matches the Hono app and the SDK (TR-5, TR-8, RS-3 to RS-10)', () => {
   let s: ObservedServers;
   let direct: Listening;
-  let taken = 0;
-  let passed = 0;
+  let counter: ReturnType<typeof countedRoutes>;
   let host: string;
   let token: string;
   let readOnly: string;
   let itemId: number;
 
-  const mint = async (claims: Record<string, unknown> = {}): Promise<string> => {
-    const k = s.auth.deps.keys.signingKey();
-    return new SignJWT({ iss: s.issuer, sub: 'minted-user', aud: `${s.mcpUrl}/mcp/v1`, client_id: 'demo_client', scope: 'read write', iat: s.clock(), exp: s.clock() + 600, jti: randomUUID(), ...claims })
-      .setProtectedHeader({ alg: k.alg, typ: 'at+jwt', kid: k.kid })
-      .sign(k.privateKey);
-  };
-
-  const tokenRequest = async (scope = 'read write', dpop?: string): Promise<string> => {
-    const res = await fetch(`${s.issuer}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('demo_client:demo_secret').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(dpop && { dpop }),
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: `${s.mcpUrl}/mcp/v1` }).toString(),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { access_token: string }).access_token;
-  };
+  const mint = (claims: Record<string, unknown> = {}) => mintToken(s, claims);
+  const tokenRequest = (scope = 'read write', dpop?: string) => demoClientToken(s, scope, dpop);
 
   beforeAll(async () => {
     s = await startObservedServers({ LOG_LEVEL: 'silent', CORS_ORIGINS: APP_ORIGIN });
-    const counted: DirectRoute[] = s.mcp.directRoutes.map((r) => ({
-      ...r,
-      handle: (req, res, pass) => {
-        const handled = r.handle(req, res, (body) => {
-          passed++;
-          pass(body);
-        });
-        if (handled !== false) taken++;
-        return handled;
-      },
-    }));
-    direct = await listen(s.mcp.app, '127.0.0.1', 0, undefined, counted);
+    counter = countedRoutes(s.mcp.directRoutes);
+    direct = await listen(s.mcp.app, '127.0.0.1', 0, undefined, counter.routes);
     host = `127.0.0.1:${direct.port}`;
     token = await tokenRequest();
     readOnly = await tokenRequest('read');
-    const res = await s.mcp.app.request('/api/data', {
-      method: 'POST',
-      headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'first', value: 1 }),
-    });
-    expect(res.status).toBe(201);
-    itemId = ((await res.json()) as { id: number }).id;
+    itemId = await demoItem(s, host, token);
   });
   afterAll(async () => {
     await direct?.close(0);
@@ -133,18 +58,8 @@ describe('POST /mcp/v1 answered directly by node:http matches the Hono app and t
   });
 
   /** The same request over the network and in process; says whether the direct route answered it itself. */
-  const both = async (lines: Lines | (() => Promise<Lines>), body: string, opts: { path?: string; host?: string; chunked?: boolean } = {}): Promise<[Seen, Seen, boolean]> => {
-    const make = typeof lines === 'function' ? lines : async () => lines;
-    const path = opts.path ?? '/mcp/v1';
-    const hostHeader = opts.host ?? host;
-    const [t0, p0] = [taken, passed];
-    const { requestId: _id, ...overNetwork } = await rawPost(direct.port, path, [['host', hostHeader], ...(await make())], body, opts.chunked);
-    const answeredDirectly = taken - t0 - (passed - p0) === 1;
-    const headers = new Headers();
-    for (const [name, value] of [['host', hostHeader], ...(await make())] as Lines) headers.append(name, value);
-    const inProcess = await seen(await s.mcp.app.request(path, { method: 'POST', headers, body }));
-    return [overNetwork, inProcess, answeredDirectly];
-  };
+  const both = (lines: Lines | (() => Promise<Lines>), body: string, opts: { path?: string; host?: string; chunked?: boolean } = {}) =>
+    bothPaths({ port: direct.port, host, app: s.mcp.app, counter }, lines, body, opts);
   const bearer = (name: string, t: () => string = () => token, more: Lines = []) => async (): Promise<Lines> => [...modernHeaders(name), ['authorization', `Bearer ${t()}`], ...more];
 
   it.each<[string, () => Promise<Lines>, () => string]>([

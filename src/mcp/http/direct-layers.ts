@@ -73,7 +73,7 @@ export interface AnsweredRequest {
 
 /**
  * The layers of the MCP server's Hono app, in its order, as plain functions for the routes node:http answers
- * directly (mcp/direct-reads.ts, mcp/direct-sessions.ts, mcp/stateless/): the Host check on a loopback bind
+ * directly (mcp/direct-reads.ts, mcp/direct-sessions.ts, mcp/http/tools-call-route.ts): the Host check on a loopback bind
  * (DNS rebinding), CORS from the allowlist (RS-10), the Origin check (TR-5), and the headers each layer puts on
  * the answer.
  */

@@ -19,7 +19,7 @@ export function scopeGate(
   return refused && challengeResponse(refused);
 }
 
-/** The gate's challenge, framework-free (for the stateless route node:http answers, stateless/tools-call-route.ts). */
+/** The gate's challenge, framework-free (for the tools/call routes node:http answers, tools-call-route.ts). */
 export function scopeRefusal(index: ToolScopeIndex, body: unknown, token: VerifiedToken, resourceMetadataUrl: string): Challenge | undefined {
   const needed = scopesNeededFor(index, body);
   const want = stepUpScopes(index, token.scopes, needed);

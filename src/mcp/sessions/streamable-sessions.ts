@@ -4,6 +4,9 @@ import { callerFromAuthInfo } from '../auth-info.js';
 import { jsonRpcError } from '../http/json-rpc-error.js';
 import type { ServerSource } from '../server-source.js';
 
+/** The answer to a request for a session that is not open, or not the caller's (TR-2: the client initializes again). */
+export const SESSION_NOT_FOUND = 'Session not found';
+
 interface Session {
   server: McpServer;
   transport: WebStandardStreamableHTTPServerTransport;
@@ -83,10 +86,26 @@ export class StreamableSessions {
 
   /** A request carrying Mcp-Session-Id: GET stream, POST, or DELETE (TR-2, TR-3). */
   async handle(sessionId: string, request: Request, parsedBody: unknown, authInfo: AuthInfo, subject: string): Promise<Response> {
-    const session = this.sessions.get(sessionId);
-    if (!session || session.subject !== subject) return jsonRpcError(404, -32001, 'Session not found');
-    session.lastSeen = this.now();
+    const session = this.touch(sessionId, subject);
+    if (!session) return jsonRpcError(404, -32001, SESSION_NOT_FOUND);
     return session.transport.handleRequest(request, { parsedBody, authInfo });
+  }
+
+  /**
+   * The session `subject` opened under this id, its idle clock restarted: what every request of a session goes
+   * through first, here or in a route that answers a session's request itself (session-tool-calls.ts).
+   * undefined: unknown, or another subject's (answered 404 "Session not found" alike, so ids cannot be probed).
+   */
+  touch(sessionId: string, subject: string): { transport: WebStandardStreamableHTTPServerTransport } | undefined {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.subject !== subject) return undefined;
+    session.lastSeen = this.now();
+    return session;
+  }
+
+  /** The protocol version an open session negotiated at initialize; undefined for an unknown id. Looks only: no subject check, no touch. */
+  negotiatedVersion(sessionId: string): string | undefined {
+    return this.sessions.get(sessionId)?.server.server.getNegotiatedProtocolVersion();
   }
 
   async close(): Promise<void> {

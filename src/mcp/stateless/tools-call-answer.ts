@@ -1,8 +1,11 @@
-import { classifyInboundRequest, isJsonContentType, SERVER_INFO_META_KEY, type CallToolResult, type StandardSchemaV1 } from '@modelcontextprotocol/server';
-import type { ScopeCatalog } from '../../oauth/scope-catalog.js';
-import type { Caller } from '../../resource-server/types.js';
+import type { IncomingMessage } from 'node:http';
+import { classifyInboundRequest, isJsonContentType, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
+import type { VerifiedToken } from '../../resource-server/types.js';
+import { callerFromToken } from '../auth-info.js';
+import { single } from '../http/direct-layers.js';
+import type { DirectToolsCall, ToolsCallAnswer } from '../http/tools-call-route.js';
+import { isPlainObject, MESSAGE_KEYS, onlyKeys, type DefinedTools } from '../tool-calls.js';
 import type { ToolDefinition } from '../tool.js';
-import { toolCallResult, toolError } from '../tool-result.js';
 
 /** The protocol revision this path answers: the stateless one (MCP 2026-07-28, TR-8). */
 export const STATELESS_REVISION = '2026-07-28';
@@ -23,9 +26,6 @@ export interface PlainToolsCall {
   args: unknown;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const onlyKeys = (o: Record<string, unknown>, allowed: ReadonlySet<string>) => Object.keys(o).every((k) => allowed.has(k));
-const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const PARAMS_KEYS = new Set(['name', 'arguments', '_meta']);
 const ENVELOPE_KEYS = new Set(['io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientInfo', 'io.modelcontextprotocol/clientCapabilities']);
 /** A tool name as the spec allows it: no Base64 sentinel in Mcp-Name to decode, nothing to strip. */
@@ -38,17 +38,21 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
  * error, is `undefined`: the caller hands the request to the SDK, whose answer it then is. The test
  * tests/integration/mcp-stateless-direct.test.ts holds the two to the same bytes.
  */
-export class StatelessToolCalls {
-  private readonly byName: ReadonlyMap<string, ToolDefinition>;
-  /** Tools whose input schema declares x-mcp-header parameters: the SDK checks those headers; left to it. */
-  private readonly headerBound = new Map<string, boolean>();
-
+export class StatelessToolCalls implements DirectToolsCall<PlainToolsCall> {
   constructor(
-    tools: readonly ToolDefinition[],
-    private readonly catalog: Pick<ScopeCatalog, 'covers'>,
+    private readonly tools: DefinedTools,
     private readonly serverInfo: { name: string; version: string; title?: string },
-  ) {
-    this.byName = new Map(tools.map((t) => [t.name, t]));
+  ) {}
+
+  /** Only a request in the stateless revision's headers, naming tools/call (TR-8): no session (2025-era), no other era or method. */
+  takes(req: IncomingMessage): boolean {
+    const h = req.headers;
+    return h['mcp-session-id'] === undefined && h['mcp-protocol-version'] === STATELESS_REVISION && h['mcp-method'] === 'tools/call';
+  }
+
+  accept(req: IncomingMessage, body: unknown): Promise<PlainToolsCall | undefined> {
+    const h = req.headers;
+    return this.acceptCall({ contentType: single(h['content-type']), protocolVersion: single(h['mcp-protocol-version']), method: single(h['mcp-method']), name: single(h['mcp-name']) }, body);
   }
 
   /**
@@ -56,7 +60,7 @@ export class StatelessToolCalls {
    * `_meta` envelope is one the SDK's classifier takes (classifyInboundRequest, its own code), the tool is known
    * and its schema accepts the arguments. Nothing runs yet, so `undefined` is always safe.
    */
-  async accept(headers: StatelessHeaders, body: unknown): Promise<PlainToolsCall | undefined> {
+  private async acceptCall(headers: StatelessHeaders, body: unknown): Promise<PlainToolsCall | undefined> {
     if (!isJsonContentType(headers.contentType ?? null)) return undefined;
     if (headers.protocolVersion !== STATELESS_REVISION || headers.method !== 'tools/call') return undefined;
     if (!isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS) || body.method !== 'tools/call') return undefined;
@@ -69,54 +73,18 @@ export class StatelessToolCalls {
     // The SDK's own ladder for the body: a valid envelope naming this revision, the headers agreeing with it.
     const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: headers.protocolVersion, mcpMethodHeader: headers.method, mcpNameHeader: headers.name, body });
     if (route.kind !== 'modern' || route.messageKind !== 'request' || route.classification.revision !== STATELESS_REVISION) return undefined;
-    const tool = this.byName.get(name);
-    if (!tool || this.declaresHeaders(tool)) return undefined;
-    // The SDK's validateToolInput: the tool's Standard Schema (zod) over the arguments, or {} without any.
-    const parsed = await (tool.inputSchema as unknown as StandardSchemaV1)['~standard'].validate(args ?? {});
-    if (parsed.issues) return undefined;
-    return { id, tool, args: parsed.value };
+    const tool = this.tools.callable(name);
+    const checked = tool && (await this.tools.validArguments(tool, args));
+    return checked ? { id, tool: tool!, args: checked.value } : undefined;
   }
 
   /**
-   * Runs the tool and returns the JSON-RPC response text the SDK sends for it: the handler's result, output
+   * Runs the tool and answers the JSON-RPC response the SDK sends for it: the handler's result, output
    * validation (a tool error when it fails), `resultType` and the server's identity in `_meta` (2026-07-28).
    */
-  async answer(call: PlainToolsCall, caller: Caller): Promise<string> {
-    const { tool } = call;
-    let result: CallToolResult;
-    try {
-      result = await toolCallResult(tool, this.catalog, call.args, caller);
-      await checkOutput(tool, result);
-    } catch (err) {
-      // McpServer's tools/call turns anything its handler or the output check throws into a tool error.
-      result = toolError(err instanceof Error ? err.message : String(err));
-    }
+  async answer(call: PlainToolsCall, token: VerifiedToken): Promise<ToolsCallAnswer> {
+    const result = await this.tools.run(call.tool, call.args, callerFromToken(token));
     const sent = { ...result, resultType: 'complete', _meta: { [SERVER_INFO_META_KEY]: this.serverInfo } };
-    return JSON.stringify({ result: sent, jsonrpc: '2.0', id: call.id });
+    return { status: 200, headers: { 'Content-Type': 'application/json' }, json: JSON.stringify({ result: sent, jsonrpc: '2.0', id: call.id }) };
   }
-
-  private declaresHeaders(tool: ToolDefinition): boolean {
-    let declares = this.headerBound.get(tool.name);
-    if (declares === undefined) {
-      const std = (tool.inputSchema as unknown as { '~standard': { jsonSchema?: { input(o: { target: string }): unknown } } })['~standard'];
-      // Without a JSON Schema to read, the SDK's own path decides.
-      declares = !std.jsonSchema || JSON.stringify(std.jsonSchema.input({ target: 'draft-2020-12' })).includes('x-mcp-header');
-      this.headerBound.set(tool.name, declares);
-    }
-    return declares;
-  }
-}
-
-/** McpServer.validateToolOutput: structured content is required and checked when the tool declares an output schema. */
-async function checkOutput(tool: ToolDefinition, result: CallToolResult): Promise<void> {
-  if (!tool.outputSchema || result.isError) return;
-  if (result.structuredContent === undefined) throw new Error(`Output validation error: Tool ${tool.name} has an output schema but no structured content was provided`);
-  const parsed = await (tool.outputSchema as unknown as StandardSchemaV1)['~standard'].validate(result.structuredContent);
-  if (parsed.issues?.length) throw new Error(`Output validation error: Invalid structured content for tool ${tool.name}: ${parsed.issues.map(formatIssue).join(', ')}`);
-}
-
-/** The SDK's wording of a schema issue (validateStandardSchema). */
-function formatIssue(issue: StandardSchemaV1.Issue): string {
-  if (!issue.path?.length) return issue.message;
-  return `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}`;
 }
