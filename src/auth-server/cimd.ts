@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TtlCache } from '../cache/ttl-cache.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord } from '../store/store.js';

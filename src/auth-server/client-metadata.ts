@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OAuthError } from '../oauth/errors.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import type { AuthServerDeps } from './deps.js';

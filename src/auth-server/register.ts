@@ -1,6 +1,6 @@
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorAnswer } from '../http/error-answer.js';
 import { rateLimit } from '../http/rate-limit.js';
 import { randomToken, sha256 } from '../oauth/crypto.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdentityProviderConfig } from '../idp/presets.js';
 import { identityProviders } from './identity-providers.js';
 import { badOrigin, badProxy, outOfBounds, TTL_BOUNDS, type BoundedVariable } from './value-checks.js';

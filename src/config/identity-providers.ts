@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDP_PRESET_NAMES, IDP_PRESETS, type IdentityProviderConfig } from '../idp/presets.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;

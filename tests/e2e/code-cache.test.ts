@@ -72,6 +72,12 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     expect(isAscii(readFileSync(currentBundle()))).toBe(true);
   });
 
+  it("the bundle leaves out zod's locales but the English one (zod is imported as a namespace, not as { z })", () => {
+    const code = readFileSync(currentBundle(), 'latin1');
+    expect(code).toContain('node_modules/zod/v4/locales/en.js');
+    expect(code).not.toContain('node_modules/zod/v4/locales/de.js');
+  });
+
   it('the other commands still run from the bundle', () => {
     const help = spawnSync(process.execPath, ['bin/oauth-mcp.js', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(help.status).toBe(0);

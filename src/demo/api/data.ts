@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DataService } from '../data-service.js';
 import { ItemError } from '../items.js';
 import { QuotaExceededError } from '../quota.js';

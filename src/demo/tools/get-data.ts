@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataItemSchema } from './item-schema.js';
 import { defineTool, type ToolDeps } from './types.js';
 

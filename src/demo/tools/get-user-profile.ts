@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTool, type ToolDeps } from './types.js';
 
 /** The caller's profile as this resource server knows it: the token's subject and what it may do here. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A data item as tools return it (the data service's wire form). */
 export const dataItemSchema = z.object({

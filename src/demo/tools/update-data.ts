@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataItemSchema, itemIdSchema, itemNameSchema, itemValueSchema } from './item-schema.js';
 import { ItemError } from '../items.js';
 import { QuotaExceededError } from '../quota.js';
