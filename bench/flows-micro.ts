@@ -9,7 +9,9 @@
  * queue's writes fall inside each block) and the median per-block ratio to the first tree.
  */
 import { spawnSync } from 'node:child_process';
+import type { RequestListener } from 'node:http';
 import { resolve } from 'node:path';
+import { inMemoryCall } from './lib/in-memory-http.js';
 import { median, round } from './lib/stats.js';
 
 const argv = process.argv.slice(2);
@@ -50,7 +52,6 @@ function quantile(xs: number[], q: number): number {
 
 /** One tree's authorization server in this process, and a function running `count` flows through it, 8 at once. */
 async function runner(tree: string) {
-  const { Readable } = await import('node:stream');
   const { createHash, randomBytes } = await import('node:crypto');
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -69,51 +70,11 @@ async function runner(tree: string) {
   const store = await openStore(config.databaseUrl);
   const server = await buildAuthServer(config, { store, logger: createLogger('warn'), clock: systemClock });
   const exchange = tokenExchange(server.deps);
-  const listener = server.node as (req: unknown, res: unknown) => void;
+  const listener = server.node as RequestListener;
   const resource = `${config.mcpServer.url}/mcp/v1`;
   const REDIRECT = 'http://127.0.0.1/callback';
 
-  /** One request through the node listener, with an in-memory IncomingMessage and ServerResponse. */
-  const { IncomingMessage, ServerResponse } = await import('node:http');
-  const { Socket } = await import('node:net');
-  function call(method: string, url: string, headers: Record<string, string>, body = ''): Promise<{ status: number; location?: string; body: string }> {
-    return new Promise((done, fail) => {
-      const socket = new Socket();
-      const req = new IncomingMessage(socket);
-      req.method = method;
-      req.url = url;
-      req.headers = { host: '127.0.0.1', ...headers, ...(body && { 'content-length': String(Buffer.byteLength(body)) }) };
-      req.rawHeaders = Object.entries(req.headers).flat() as string[];
-      // Node computes headersDistinct from what its parser counted; this request never went through the parser.
-      Object.defineProperty(req, 'headersDistinct', { value: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, [v]])) });
-      const src = Readable.from(body ? [Buffer.from(body)] : []);
-      src.on('data', (c) => req.push(c));
-      src.on('end', () => req.push(null));
-      const res = new ServerResponse(req);
-      const chunks: Buffer[] = [];
-      let location: string | undefined;
-      const writeHead = res.writeHead.bind(res);
-      res.writeHead = ((status: number, ...rest: unknown[]) => {
-        const h = rest.find((x) => typeof x === 'object' && x !== null) as Record<string, unknown> | unknown[] | undefined;
-        if (Array.isArray(h)) for (let i = 0; i < h.length; i += 2) location = String(h[i]).toLowerCase() === 'location' ? String(h[i + 1]) : location;
-        else if (h) for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === 'location') location = String(v);
-        return writeHead(status, ...(rest as []));
-      }) as never;
-      res.write = ((c: string | Buffer) => (chunks.push(Buffer.from(c)), true)) as never;
-      res.end = ((c?: string | Buffer | (() => void)) => {
-        if (c && typeof c !== 'function') chunks.push(Buffer.from(c));
-        const header = res.getHeader('location');
-        if (typeof header === 'string') location = header;
-        done({ status: res.statusCode, ...(location !== undefined && { location }), body: Buffer.concat(chunks).toString('utf8') });
-        return res;
-      }) as never;
-      try {
-        listener(req, res);
-      } catch (err) {
-        fail(err);
-      }
-    });
-  }
+  const call = (method: string, url: string, headers: Record<string, string>, body = '') => inMemoryCall(listener, method, url, headers, body);
 
   let n = 0;
   async function flow() {

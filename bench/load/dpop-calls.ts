@@ -44,6 +44,8 @@ const latencies: number[] = [];
 let errors = 0;
 let firstError: string | undefined;
 let ops = 0;
+// For a caller measuring the server around the loop only (bench/load/mcp-cpu.ts): the proofs are signed.
+process.stderr.write('loop start\n');
 const t0 = performance.now();
 const deadline = t0 + spec.durationSec * 1000;
 

@@ -1,10 +1,70 @@
-import { calculateJwkThumbprint, EmbeddedJWK, type CompactJWSHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { TtlCache } from '../cache/ttl-cache.js';
+import { sha256 } from './crypto.js';
 
-/** What a proof's header resolved to: the imported public key and its RFC 7638 thumbprint. */
+/**
+ * Proof algorithms accepted (RFC 9449 §4.3 check 5: asymmetric, supported), each with the one key type it takes
+ * (RFC 7518 §3.4: ES256 on P-256; RFC 8037 §3.1: EdDSA on Ed25519). `Ed25519` is the fully-specified name of
+ * EdDSA over Ed25519 (RFC 9864), which oauth4webapi sends.
+ */
+export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519'] as const;
+export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number];
+const KEY_TYPES: Record<DpopAlgorithm, { kty: 'EC' | 'OKP'; crv: string }> = {
+  ES256: { kty: 'EC', crv: 'P-256' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+  Ed25519: { kty: 'OKP', crv: 'Ed25519' },
+};
+
+/** A proof's public key, imported for its alg, and its RFC 7638 thumbprint. */
 export interface DpopKey {
-  key: CryptoKey;
+  alg: DpopAlgorithm;
+  key: KeyObject;
   jkt: string;
+}
+
+/**
+ * Imports the `jwk` header of a proof signed with `alg` (RFC 9449 §4.3 check 6: the key the signature is checked
+ * with, and a public key only). Undefined for what the WebCrypto import through jose refused before: `ext` not
+ * a boolean, `use` other than sig, an `alg` member other than the header's, a key type or curve other than the
+ * alg's, a private key (`d`), `key_ops` other than ["verify"], coordinates that are not a point of the curve.
+ */
+export function importDpopKey(alg: DpopAlgorithm, jwk: Record<string, unknown>): DpopKey | undefined {
+  const { kty, crv } = KEY_TYPES[alg];
+  if (jwk.ext !== undefined && typeof jwk.ext !== 'boolean') return undefined;
+  if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
+  if (jwk.alg !== undefined && jwk.alg !== alg) return undefined;
+  if (jwk.kty !== kty || jwk.crv !== crv) return undefined;
+  // RFC 9449 §4.3 check 6: the jwk "MUST NOT contain a private key".
+  if (jwk.d !== undefined) return undefined;
+  // A public key verifies and does nothing else (WebCrypto's import rules for key_ops).
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.length === 1 && jwk.key_ops[0] === 'verify')) return undefined;
+  const { x, y } = jwk;
+  if (typeof x !== 'string' || x === '' || (kty === 'EC' && (typeof y !== 'string' || y === ''))) return undefined;
+  // RFC 7638 §3.2: the required members only, in lexicographic order, no whitespace.
+  const members = kty === 'EC' ? { crv, kty, x, y } : { crv, kty, x };
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: members as JsonWebKey, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+  // RFC 9449 §6.1: cnf.jkt is the SHA-256 thumbprint of the proof's key.
+  return { alg, key, jkt: sha256(JSON.stringify(members)) };
+}
+
+/**
+ * Checks a proof's signature with node:crypto's synchronous verify (a WebCrypto verify goes through the thread
+ * pool, ~3x the cost here; BENCHMARKS.md). RFC 7518 §3.4: an ES256 signature is R || S, 64 bytes (ieee-p1363),
+ * not DER; a signature of another length does not verify. RFC 8037 §3.1: Ed25519 signs the input itself.
+ */
+export function signatureVerifies(key: DpopKey, signingInput: Buffer, signature: Buffer): boolean {
+  try {
+    return key.alg === 'ES256'
+      ? verify('sha256', signingInput, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature)
+      : verify(null, signingInput, key.key, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** Keys kept, and for how long (seconds), by default: a client sends many proofs with one key. */
@@ -13,11 +73,11 @@ const KEY_TTL_SECONDS = 3600;
 
 /**
  * Public keys of DPoP proofs already imported, so a client's next proof with the same key skips the JWK import
- * (most of a proof check, BENCHMARKS.md). The entry is keyed by the proof's alg and the whole `jwk` header as
- * sent, so a hit is exactly the input an earlier successful import had: the checks of the embedded key
- * (RFC 9449 §4.3 check 5 and 6: a public key, usable with that alg) gave the same answer then. A key is kept
- * only once a proof it verified has passed the signature and claim checks, so refused proofs cannot fill the
- * cache. Bounded (oldest first out) and timed on the injected clock; one per server, built with it.
+ * and thumbprint. The entry is keyed by the proof's alg and the whole `jwk` header as sent, so a hit is exactly
+ * the input an earlier successful import had: the checks of the embedded key (RFC 9449 §4.3 check 5 and 6: a
+ * public key, usable with that alg) gave the same answer then. A key is kept only once a proof it verified has
+ * passed the signature and claim checks (`keep`), so refused proofs cannot fill the cache. Bounded (oldest
+ * first out) and timed on the injected clock; one per server, built with it.
  */
 export class DpopKeyCache {
   private readonly keys: TtlCache<string, DpopKey>;
@@ -31,34 +91,14 @@ export class DpopKeyCache {
   }
 
   /**
-   * A key resolver for one proof (jose's `jwtVerify(proof, resolver.key)`): the cached key for this header, or
-   * jose's EmbeddedJWK import. Once the proof has passed the signature and claim checks, `verified()` answers
-   * the key's thumbprint and keeps a newly imported key.
+   * The key of this proof header: cached, or imported now (importDpopKey; undefined when refused); `keep()`
+   * caches an imported one.
    */
-  resolver(): { key: (header: CompactJWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>; verified: () => Promise<string> } {
-    let id: string | undefined;
-    let hit: DpopKey | undefined;
-    let imported: { key: CryptoKey; jwk: object } | undefined;
-    return {
-      key: async (header, token) => {
-        // Only a plain object is looked up; anything else goes to EmbeddedJWK, which refuses it.
-        if (header.jwk !== null && typeof header.jwk === 'object' && !Array.isArray(header.jwk)) {
-          id = `${String(header.alg)} ${JSON.stringify(header.jwk)}`;
-          hit = this.keys.get(id);
-          if (hit) return hit.key;
-        }
-        const key = (await EmbeddedJWK(header, token)) as CryptoKey;
-        imported = { key, jwk: header.jwk as object };
-        return key;
-      },
-      verified: async () => {
-        if (hit) return hit.jkt;
-        if (!imported) throw new Error('DpopKeyCache: verified() before a key was resolved');
-        // RFC 9449 §6.1: cnf.jkt is the RFC 7638 SHA-256 thumbprint of the proof's key.
-        const jkt = await calculateJwkThumbprint(imported.jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
-        if (id !== undefined) this.keys.set(id, { key: imported.key, jkt });
-        return jkt;
-      },
-    };
+  resolve(alg: DpopAlgorithm, jwk: Record<string, unknown>): { key: DpopKey; keep: () => void } | undefined {
+    const id = `${alg} ${JSON.stringify(jwk)}`;
+    const hit = this.keys.get(id);
+    if (hit) return { key: hit, keep: () => {} };
+    const key = importDpopKey(alg, jwk);
+    return key && { key, keep: () => this.keys.set(id, key) };
   }
 }

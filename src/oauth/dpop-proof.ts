@@ -1,21 +1,15 @@
-import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWTPayload } from 'jose';
 import { sha256 } from './crypto.js';
-import type { DpopKeyCache } from './dpop-keys.js';
+import { parseDpopProof, proofClaims, proofSignature, invalidProof as invalid } from './dpop-jwt.js';
+import { importDpopKey, signatureVerifies, type DpopKeyCache } from './dpop-keys.js';
 import type { DpopNonces } from './dpop-nonce.js';
 import { OAuthError } from './errors.js';
 import type { ReplayCache } from './replay-cache.js';
 
-/**
- * Proof algorithms accepted (RFC 9449 §4.3 check 5: asymmetric, supported). `Ed25519` is the fully-specified
- * name of EdDSA over Ed25519 (RFC 9864), which oauth4webapi sends.
- */
-export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519'] as const;
+export { DPOP_ALGORITHMS } from './dpop-keys.js';
 
 /** How old a proof may be (its iat), and how far in the future (clock skew), in seconds. */
 export const DPOP_MAX_AGE_SECONDS = 60;
 export const DPOP_FUTURE_SKEW_SECONDS = 5;
-/** Far above any proof a client sends; refused before any parsing. */
-const MAX_PROOF_LENGTH = 4096;
 
 export interface DpopProofCheck {
   /** The request's method (htm) and URL (htu, compared without query and fragment). */
@@ -39,8 +33,6 @@ export interface DpopProof {
   iat: number;
 }
 
-const invalid = (description: string, cause?: unknown) => new OAuthError('invalid_dpop_proof', description, { cause });
-
 /** RFC 9449 §4.3 check 9: htu is compared without query and fragment, after URL normalisation. */
 function normalisedUri(uri: string): string | undefined {
   try {
@@ -62,26 +54,16 @@ function normalisedUri(uri: string): string | undefined {
  */
 export async function verifyDpopProof(proof: string | undefined, check: DpopProofCheck): Promise<DpopProof> {
   if (proof === undefined || proof === '') throw invalid('a DPoP proof is required');
-  // RFC 9449 §4.3 check 1 and 2: exactly one DPoP header holding one JWT (node joins repeated headers with ",").
-  if (proof.length > MAX_PROOF_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(proof)) {
-    throw invalid('the DPoP header must hold exactly one JWT');
-  }
-  let payload: JWTPayload;
-  let jwk: Record<string, unknown>;
-  const resolver = check.keys?.resolver();
-  try {
-    // Check 3 to 6: typ, alg allowlist (never none or a MAC), signature with the embedded public key.
-    const verified = await jwtVerify(proof, resolver?.key ?? EmbeddedJWK, {
-      typ: 'dpop+jwt',
-      algorithms: [...DPOP_ALGORITHMS],
-      currentDate: new Date(check.now * 1000),
-    });
-    payload = verified.payload;
-    jwk = verified.protectedHeader.jwk as Record<string, unknown>;
-  } catch (cause) {
-    throw invalid(reasonFor(cause), cause);
-  }
-  const { jti, htm, htu, iat, ath, nonce } = payload as JWTPayload & Record<'htm' | 'htu' | 'ath' | 'nonce', unknown>;
+  // Check 1 to 3 and 5: one JWT, its header a JSON object, an allowed asymmetric alg, a jwk (dpop-jwt.ts).
+  const parsed = parseDpopProof(proof);
+  // Check 6: the jwk is a public key of the alg's type, imported once per server when a cache is given.
+  const resolved = check.keys ? check.keys.resolve(parsed.alg, parsed.jwk) : withoutCache(importDpopKey(parsed.alg, parsed.jwk));
+  if (!resolved) throw invalid('malformed DPoP proof');
+  // Check 6: the signature verifies with that key.
+  if (!signatureVerifies(resolved.key, parsed.signingInput, proofSignature(parsed))) throw invalid('DPoP proof signature does not verify');
+  // Check 4 (typ) and the JWT time claims.
+  const payload = proofClaims(parsed, Math.floor(check.now));
+  const { jti, htm, htu, iat, ath, nonce } = payload;
   // Check 7: the required claims.
   if (typeof jti !== 'string' || jti === '' || jti.length > 256) throw invalid('the DPoP proof needs a jti');
   if (typeof htm !== 'string' || typeof htu !== 'string') throw invalid('the DPoP proof needs htm and htu');
@@ -89,9 +71,9 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
   // Check 8: htm is the request's method.
   if (htm !== check.htm) throw invalid(`the DPoP proof is for ${htm.slice(0, 10)}, not ${check.htm}`);
   // Check 9: htu is the request's URI, without query and fragment.
-  const expected = normalisedUri(check.htu);
+  // The same string normalises the same: a client that sends the URL as told needs one parse, not two.
   const got = normalisedUri(htu);
-  if (got === undefined || got !== expected) throw invalid('the DPoP proof is for another URL (htu)');
+  if (got === undefined || (htu !== check.htu && got !== normalisedUri(check.htu))) throw invalid('the DPoP proof is for another URL (htu)');
   // Check 10: a nonce when the server asks for one; a missing or stale one gets use_dpop_nonce and a fresh nonce.
   if (check.nonces && (typeof nonce !== 'string' || !check.nonces.isValid(nonce))) {
     throw new OAuthError('use_dpop_nonce', typeof nonce === 'string' ? 'the DPoP nonce is stale' : 'a DPoP nonce is required', {
@@ -106,17 +88,15 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
     if (typeof ath !== 'string') throw invalid('the DPoP proof needs ath with an access token');
     if (ath !== sha256(check.accessToken)) throw invalid('the DPoP proof is for another access token (ath)');
   }
-  const jkt = resolver ? await resolver.verified() : await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+  // The proof passed every check of its own: its key may be kept for the client's next proofs.
+  resolved.keep();
+  const { jkt } = resolved.key;
   // RFC 9449 §11.1: a proof is used once; its jti is remembered for as long as its iat is acceptable.
   const fresh = await check.replay.claim(`dpop:${jkt}:${jti}`, iat + DPOP_MAX_AGE_SECONDS + DPOP_FUTURE_SKEW_SECONDS + 1);
   if (!fresh) throw invalid('the DPoP proof was already used (jti)');
   return { jkt, jti, iat };
 }
 
-function reasonFor(err: unknown): string {
-  if (err instanceof errors.JOSEAlgNotAllowed) return 'DPoP proof algorithm not allowed';
-  if (err instanceof errors.JWSSignatureVerificationFailed) return 'DPoP proof signature does not verify';
-  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'typ') return 'the DPoP proof must have typ dpop+jwt';
-  if (err instanceof errors.JWTExpired) return 'the DPoP proof has expired';
-  return 'malformed DPoP proof';
+function withoutCache(key: ReturnType<typeof importDpopKey>) {
+  return key && { key, keep: () => {} };
 }

@@ -45,6 +45,19 @@ describe.each([['without a key cache', false], ['with a key cache', true]])('DPo
     });
   });
 
+  it('compares htu after URL normalisation (RFC 9449 §4.3 check 9), and refuses one that is not a URL', async () => {
+    const { clock, key, check } = await setup();
+    for (const htu of [HTU, 'HTTPS://AS.EXAMPLE/oauth/token', 'https://as.example:443/oauth/token#f', `${HTU}?a=1`]) {
+      await verifyDpopProof(await key.proof('POST', htu, { iat: clock() }), check());
+    }
+    for (const htu of ['https://as.example/oauth/token/', 'http://as.example/oauth/token', 'not a url', '']) {
+      await expect(verifyDpopProof(await key.proof('POST', htu, { iat: clock() }), check())).rejects.toMatchObject({ description: expect.stringContaining('htu') });
+    }
+    // The request's own URL is normalised too.
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check({ htu: 'https://AS.example:443/oauth/token' }));
+    await expect(verifyDpopProof(await key.proof('POST', 'x', { iat: clock() }), check({ htu: 'x' }))).rejects.toMatchObject({ description: expect.stringContaining('htu') });
+  });
+
   it('refuses a proof outside the iat window, a wrong typ, a missing header and a private key in jwk', async () => {
     const { clock, key, check } = await setup();
     await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() - 61 }), check())).rejects.toMatchObject({ description: expect.stringContaining('too old') });
