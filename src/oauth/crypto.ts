@@ -15,3 +15,15 @@ export function randomToken(bytes = 32): string {
 export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
+
+/**
+ * Whether `secret`'s SHA-256 (as sha256() writes it) is `storedHash`, compared in constant time. The same answer
+ * as constantTimeEqual(sha256(secret), storedHash) with one hash instead of three (a client_credentials request
+ * checks a secret every time): both sides are already digests, so only the stored one's length, 43 characters
+ * for every hash sha256() wrote, could show in the timing.
+ */
+export function secretMatchesHash(secret: string, storedHash: string): boolean {
+  const given = Buffer.from(sha256(secret), 'latin1');
+  const stored = Buffer.from(storedHash, 'latin1');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
