@@ -23,7 +23,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * for every hash sha256() wrote, could show in the timing.
  */
 export function secretMatchesHash(secret: string, storedHash: string): boolean {
-  const given = Buffer.from(sha256(secret), 'latin1');
-  const stored = Buffer.from(storedHash, 'latin1');
+  // UTF-8, not latin1: one string, one byte sequence, so equal bytes are equal strings whatever the stored text.
+  const given = Buffer.from(sha256(secret));
+  const stored = Buffer.from(storedHash);
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
