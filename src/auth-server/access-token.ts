@@ -35,13 +35,11 @@ export interface MintedAccessToken {
 }
 
 /**
- * Mints an RFC 9068 JWT access token, signed with the current key (ES256).
+ * Mints an RFC 9068 JWT access token, signed with the current key (ES256). Synchronous (node:crypto's sign,
+ * keys/jws.ts): no promise on the token endpoint's path for work that never waits.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
  */
-export async function mintAccessToken(
-  deps: { config: AuthServerSettings; keys: KeyRing; clock: Clock },
-  req: AccessTokenRequest,
-): Promise<MintedAccessToken> {
+export function mintAccessToken(deps: { config: AuthServerSettings; keys: KeyRing; clock: Clock }, req: AccessTokenRequest): MintedAccessToken {
   const key = deps.keys.signingKey();
   const issuedAt = deps.clock();
   const expiresIn = deps.config.ttl.accessToken;

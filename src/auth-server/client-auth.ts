@@ -1,4 +1,4 @@
-import { constantTimeEqual, sha256 } from '../oauth/crypto.js';
+import { secretMatchesHash } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import { findClient } from './clients.js';
@@ -13,6 +13,9 @@ export interface AuthenticatedClient {
   client: ClientRecord;
   method: TokenEndpointAuthMethod;
 }
+
+/** The two ways of presenting a client secret (RFC 6749 §2.3.1); a client registered for one may use the other. */
+const SECRET_METHODS: ReadonlySet<TokenEndpointAuthMethod> = new Set(['client_secret_basic', 'client_secret_post']);
 
 /** RFC 6749 §5.2: a failed Basic attempt is answered 401 with a challenge for the scheme the client used. */
 const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="oauth-mcp"' };
@@ -83,7 +86,7 @@ export async function authenticateClient(
   const postSecret = params.client_secret;
   const assertion = params.client_assertion;
   // RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request.
-  if ([basic !== null, postSecret !== undefined, assertion !== undefined].filter(Boolean).length > 1) {
+  if (Number(basic !== null) + Number(postSecret !== undefined) + Number(assertion !== undefined) > 1) {
     throw new OAuthError('invalid_request', 'use only one client authentication method');
   }
   if (assertion !== undefined || params.client_assertion_type !== undefined) return authenticateByAssertion(deps, params);
@@ -99,15 +102,14 @@ export async function authenticateClient(
   // A confidential client may present its secret either way: the original demo's documented curl posts it in
   // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
   // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
-  const secretMethods: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
-  const sameKind = client.tokenEndpointAuthMethod === method || (secretMethods.includes(client.tokenEndpointAuthMethod) && secretMethods.includes(method));
+  const sameKind = client.tokenEndpointAuthMethod === method || (SECRET_METHODS.has(client.tokenEndpointAuthMethod) && SECRET_METHODS.has(method));
   if (!sameKind) {
     throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
   }
   if (method !== 'none') {
     const secret = basic?.secret ?? postSecret!;
     // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
-    if (client.clientSecretHash === null || !constantTimeEqual(sha256(secret), client.clientSecretHash)) {
+    if (client.clientSecretHash === null || !secretMatchesHash(secret, client.clientSecretHash)) {
       throw failure(basic !== null, `wrong secret for client ${clientId}`);
     }
   }

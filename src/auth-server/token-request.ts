@@ -6,7 +6,7 @@ import type { IssuedTokens } from './access-token.js';
 import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
 import type { GrantType } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
-import { dpopNonceHeader, tokenRequestDpop } from './dpop.js';
+import { clientRequiresDpop, dpopNonceHeader, tokenRequestDpop } from './dpop.js';
 import { checkFormContentType, parseForm, type FormParams } from './form.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -73,7 +73,8 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
     }
-    const dpopJkt = await tokenRequestDpop(deps, req.dpop, client);
+    // Without a proof and not required to send one (tokenRequestDpop's first check), no promise to wait on.
+    const dpopJkt = req.dpop === undefined && !clientRequiresDpop(client) ? undefined : await tokenRequestDpop(deps, req.dpop, client);
     const { body, subject, jti, flowId } = await grant(client, params, dpopJkt);
     deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
     await emit(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });

@@ -15,3 +15,16 @@ export function randomToken(bytes = 32): string {
 export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
+
+/**
+ * Whether `secret`'s SHA-256 (as sha256() writes it) is `storedHash`, compared in constant time. The same answer
+ * as constantTimeEqual(sha256(secret), storedHash) with one hash instead of three (a client_credentials request
+ * checks a secret every time): both sides are already digests, so only the stored one's length, 43 characters
+ * for every hash sha256() wrote, could show in the timing.
+ */
+export function secretMatchesHash(secret: string, storedHash: string): boolean {
+  // UTF-8, not latin1: one string, one byte sequence, so equal bytes are equal strings whatever the stored text.
+  const given = Buffer.from(sha256(secret));
+  const stored = Buffer.from(storedHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}

@@ -18,3 +18,23 @@ export function canonicalResource(raw: string): string | null {
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}${url.search}`;
 }
+
+/**
+ * canonicalResource with its recent answers remembered, for the token endpoint: a client names the same resource
+ * on every token request, and parsing it as a URL each time was ~2% of a client_credentials request's CPU
+ * (BENCHMARKS.md, round 2). canonicalResource is pure, so a remembered answer is the answer. At most `max`
+ * inputs of at most `maxLength` characters are kept, the oldest forgotten first; one per caller, not shared.
+ */
+export function rememberedCanonicalResource(max = 64, maxLength = 2048): (raw: string) => string | null {
+  const known = new Map<string, string | null>();
+  return (raw) => {
+    const remembered = known.get(raw);
+    if (remembered !== undefined) return remembered;
+    const canonical = canonicalResource(raw);
+    if (raw.length <= maxLength) {
+      if (known.size >= max) known.delete(known.keys().next().value!);
+      known.set(raw, canonical);
+    }
+    return canonical;
+  };
+}

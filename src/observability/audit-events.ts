@@ -6,8 +6,11 @@ import type { Store } from '../store/store.js';
 import type { AuditInput, AuditLog } from './audit.js';
 import { mcpCallFlow, type McpFlowStore } from './mcp-flows.js';
 
+/** The events whose audit row needs more than the event: a lookup, a refusal's rule, or the MCP call's flow. */
+type SpecialEvent = Extract<AuthEvent, { type: 'token.refused' | 'code.replayed' | 'authorization.refused' | 'mcp.called' }>;
+
 /** The audit row (and so the flow step, log line and metric) of an event that needs no lookup. */
-export function auditInputOf(event: Exclude<AuthEvent, { type: 'token.refused' | 'code.replayed' | 'authorization.refused' | 'mcp.called' }>): AuditInput {
+export function auditInputOf(event: Exclude<AuthEvent, SpecialEvent>): AuditInput {
   const flow = 'flowId' in event && event.flowId ? { flowId: event.flowId } : {};
   switch (event.type) {
     case 'authorization.requested':
@@ -138,44 +141,47 @@ function destination(redirectUri: string): string {
  * to its grant's flow, else the client's latest, else a new one (mcp-flows.ts).
  */
 export function auditEventSink(audit: AuditLog, store: McpFlowStore, clock: Clock): EventSink {
-  return {
-    async emit(event) {
-      if (event.type === 'mcp.called') {
-        return mcpCallFlow({ audit, store, clock }, event);
-      } else if (event.type === 'authorization.refused') {
-        await audit.refused(
-          { type: 'authorization_requested', clientId: event.clientId, ...(event.flowId && { flowId: event.flowId }), detail: `sent to the redirect URI: ${event.error.description}` },
-          event.error,
-        );
-      } else if (event.type === 'token.refused') {
-        const err = event.error;
-        const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
-        await audit.refused(
-          {
-            type: event.grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
-            clientId: event.clientId,
-            flow: event.authenticated ? 'join-or-start' : 'join',
-            grantType: event.grantType,
-            detail: `grant_type=${event.grantType?.slice(0, 40) ?? '(none)'}: ${err.description}`,
-          },
-          refusal,
-        );
-      } else if (event.type === 'code.replayed') {
-        const flowId = (await store.getGrant(event.grantId))?.flowId;
-        await audit.record({
-          type: 'reuse_detected',
-          outcome: 'failure',
+  const special = async (event: SpecialEvent) => {
+    if (event.type === 'mcp.called') {
+      return mcpCallFlow({ audit, store, clock }, event);
+    } else if (event.type === 'authorization.refused') {
+      await audit.refused(
+        { type: 'authorization_requested', clientId: event.clientId, ...(event.flowId && { flowId: event.flowId }), detail: `sent to the redirect URI: ${event.error.description}` },
+        event.error,
+      );
+    } else if (event.type === 'token.refused') {
+      const err = event.error;
+      const refusal = err.code === 'invalid_client' && !err.rule ? new OAuthError(err.code, err.description, { rule: RULES.clientAuthFailed }) : err;
+      await audit.refused(
+        {
+          type: event.grantType === 'refresh_token' ? 'token_refreshed' : 'token_issued',
           clientId: event.clientId,
-          ...(flowId && { flowId }),
-          subject: event.subject,
-          rule: RULES.codeReplayed,
-          error: 'invalid_grant',
-          detail: `authorization code replayed; grant ${event.grantId} and its refresh tokens revoked`,
-        });
-      } else {
-        // The flow the trail found or started: handed back so the request carries it (authorization.requested).
-        return audit.record(auditInputOf(event));
-      }
+          flow: event.authenticated ? 'join-or-start' : 'join',
+          grantType: event.grantType,
+          detail: `grant_type=${event.grantType?.slice(0, 40) ?? '(none)'}: ${err.description}`,
+        },
+        refusal,
+      );
+    } else if (event.type === 'code.replayed') {
+      const flowId = (await store.getGrant(event.grantId))?.flowId;
+      await audit.record({
+        type: 'reuse_detected',
+        outcome: 'failure',
+        clientId: event.clientId,
+        ...(flowId && { flowId }),
+        subject: event.subject,
+        rule: RULES.codeReplayed,
+        error: 'invalid_grant',
+        detail: `authorization code replayed; grant ${event.grantId} and its refresh tokens revoked`,
+      });
+    }
+  };
+  return {
+    emit(event) {
+      if (event.type === 'mcp.called' || event.type === 'authorization.refused' || event.type === 'token.refused' || event.type === 'code.replayed') return special(event);
+      // The flow the trail found or started: handed back so the request carries it (authorization.requested).
+      // Returned, not awaited: a token request's event is one promise, not two.
+      return audit.record(auditInputOf(event));
     },
   };
 }

@@ -147,7 +147,12 @@ export class AuditLog {
       ...(input.detail && { detail: input.detail }),
     });
     try {
-      if (!flowId && clientId) flowId = await this.resolveFlow(clientId, input.flow ?? DEFAULT_POLICY[input.type], now);
+      if (!flowId && clientId) {
+        const policy = input.flow ?? DEFAULT_POLICY[input.type];
+        // Most events find their flow in memory: no store read, and no promise to wait on.
+        const known = this.flowFromMemory(clientId, policy);
+        flowId = known !== undefined ? known : await this.resolveFlow(clientId, policy, now);
+      }
       const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
       // A flow with a token is no longer one a new authorization request joins.
       if (tokenAt !== undefined && clientId && this.latestFlows.get(clientId)?.flowId === flowId) this.latestFlows.set(clientId, { flowId: flowId!, open: false });
@@ -194,12 +199,18 @@ export class AuditLog {
     return flow;
   }
 
-  private async resolveFlow(clientId: string, policy: FlowPolicy, now: number): Promise<string | null> {
+  /** The flow `policy` picks when memory can say (null: none); undefined when it takes the store (resolveFlow). */
+  private flowFromMemory(clientId: string, policy: FlowPolicy): string | null | undefined {
     if (policy === 'none') return null;
     const known = policy === 'start' ? undefined : this.latestFlows.get(clientId);
     // join and join-or-start take the current flow whatever its state, so a recent answer from memory will do;
     // authorize joins a flow without a token, which a flow this process started a moment ago is (a registration's).
     if (known && (policy !== 'authorize' || known.open)) return known.flowId;
+    return undefined;
+  }
+
+  /** The flow `policy` picks when memory could not say (flowFromMemory): the client's latest in the store, or a new one. */
+  private async resolveFlow(clientId: string, policy: FlowPolicy, now: number): Promise<string | null> {
     if (policy !== 'start') {
       const current = await this.deps.store.latestFlowForClient(clientId);
       if (current) this.latestFlows.set(clientId, { flowId: current.flowId, open: false });

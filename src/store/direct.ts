@@ -24,8 +24,13 @@ export interface BoundStatement {
 export interface SqliteDirect {
   dialect: 'sqlite';
   query<R>(statement: BoundStatement): Promise<DirectResult<R>>;
-  /** Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. */
+  /**
+   * Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. The
+   * transaction waits for the end of the event loop's turn, to share its commit with the others asked for in it.
+   */
   transaction<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
+  /** The same, at once and with a commit of its own: for work nobody waits on (the audit write-behind batch). */
+  transactionNow<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
 }
 
 /**

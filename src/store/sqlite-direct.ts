@@ -57,6 +57,7 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
   return {
     dialect: 'sqlite',
     query: (statement) => kysely.connection().execute(async () => run(statement)),
+    transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
     transaction: <T>(fn: (r: Run) => T) =>
       new Promise<T>((resolve, reject) => {
         if (waiting.length === 0) setImmediate(commit);

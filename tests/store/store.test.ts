@@ -733,6 +733,25 @@ describeEachDatabase('Store', (target) => {
       expect(await store.getFlow(f1.flowId)).toStrictEqual(f1);
     });
 
+    it('writeAudit: a batch of 300 events (chunks 256, 32, 8, 4) stored in order with every field, each flow touched once with its first token time', async () => {
+      await withFreshStore(async (s) => {
+        const f1 = flow({ clientId: 'c-1' });
+        const f2 = flow({ clientId: 'c-2', tokenAt: T - 5 });
+        for (const f of [f1, f2]) await s.createFlow(f);
+        const batch = Array.from({ length: 300 }, (_, i) => {
+          const f = i % 2 ? f2 : f1;
+          const e = event({ at: T + i, flowId: f.flowId, detail: `n ${i}`, ...(i % 3 === 0 && { rule: null, error: null, subject: null, requestId: null }) });
+          // f1 gets its first token at the 11th event and another later; f2 already has one.
+          return { event: e, flow: { flowId: f.flowId, at: T + i, expiresAt: T + i + 99, ...((i === 10 || i === 20 || i === 21) && { tokenAt: T + i }) } };
+        });
+        await s.writeAudit([...batch, { event: event({ flowId: null, detail: 'no flow' }) }]);
+        const got = await s.listAuditEvents({ limit: 500 });
+        expect(got.map(({ id: _id, ...rest }) => rest)).toStrictEqual([...batch.map((w) => w.event), event({ flowId: null, detail: 'no flow' })]);
+        expect(await s.getFlow(f1.flowId)).toStrictEqual({ ...f1, updatedAt: T + 298, expiresAt: T + 298 + 99, tokenAt: T + 10 });
+        expect(await s.getFlow(f2.flowId)).toStrictEqual({ ...f2, updatedAt: T + 299, expiresAt: T + 299 + 99 });
+      });
+    });
+
     it('markFlowMcpCall under 10 concurrent calls: exactly one first MCP call', async () => {
       const f = flow();
       await store.createFlow(f);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalResource } from '../../src/oauth/resource.js';
+import { canonicalResource, rememberedCanonicalResource } from '../../src/oauth/resource.js';
 
 describe('canonicalResource (AS-6, RFC 8707 §2, interop note 5)', () => {
   it('interop note 5: with or without a trailing slash is one resource', () => {
@@ -24,5 +24,16 @@ describe('canonicalResource (AS-6, RFC 8707 §2, interop note 5)', () => {
 
   it('keeps a query string', () => {
     expect(canonicalResource('https://example.com/mcp?tenant=a')).toBe('https://example.com/mcp?tenant=a');
+  });
+});
+
+describe('rememberedCanonicalResource (the token endpoint\'s copy)', () => {
+  const inputs = ['http://127.0.0.1:5001/mcp/v1/', 'HTTPS://MCP.Example.COM:443/Mcp', 'http://x/mcp#f', '/mcp/v1', 'ftp://x/', 'not a url', 'https://example.com/mcp?tenant=a'];
+
+  it('answers what canonicalResource answers, the first time and when remembered, also past its bound', () => {
+    const remembered = rememberedCanonicalResource(3, 30);
+    for (let round = 0; round < 3; round++) {
+      for (const raw of inputs) expect(remembered(raw)).toBe(canonicalResource(raw));
+    }
   });
 });

@@ -20,7 +20,7 @@ import { issueRefreshToken, type RefreshTokenBinding } from './refresh-token.js'
  */
 async function issueTokens(deps: AuthServerDeps, client: ClientRecord, binding: RefreshTokenBinding, dpopJkt: string | undefined): Promise<IssuedTokens> {
   const scopes = parseScope(binding.scope);
-  const access = await mintAccessToken(deps, { ...binding, scopes, ...(dpopJkt && { dpopJkt }) });
+  const access = mintAccessToken(deps, { ...binding, scopes, ...(dpopJkt && { dpopJkt }) });
   const refreshBinding = dpopJkt && client.tokenEndpointAuthMethod === 'none' ? { ...binding, dpopJkt } : binding;
   const refresh = client.grantTypes.includes('refresh_token') ? await issueRefreshToken(deps, refreshBinding) : undefined;
   return issuedTokens(access, scopes, refresh);

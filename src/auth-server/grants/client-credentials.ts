@@ -1,17 +1,21 @@
 import { OAuthError } from '../../oauth/errors.js';
-import { canonicalResource } from '../../oauth/resource.js';
+import { rememberedCanonicalResource } from '../../oauth/resource.js';
 import { parseScope, resolveRequestedScopes } from '../../oauth/scopes.js';
 import type { ClientRecord } from '../../store/store.js';
 import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
-import { touchClientIfStale } from '../touch.js';
+import { isTouchStale, touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
 
 /**
  * The resource a client_credentials token is for (RFC 8707): the first registered resource by default;
  * anything asked must name a registered one (auth-server/resources.ts).
  */
-function resolveResource(deps: AuthServerDeps, requested: string | undefined): { resource: string; scopes: readonly string[] } {
+function resolveResource(
+  deps: AuthServerDeps,
+  canonicalResource: (raw: string) => string | null,
+  requested: string | undefined,
+): { resource: string; scopes: readonly string[] } {
   if (requested === undefined) return { resource: deps.resources.default.url, scopes: deps.resources.default.scopes };
   const resource = canonicalResource(requested);
   // RFC 8707 §2: invalid_target when the resource is malformed or not one this server serves.
@@ -26,18 +30,21 @@ function resolveResource(deps: AuthServerDeps, requested: string | undefined): {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  */
 export function clientCredentialsGrant(deps: AuthServerDeps) {
+  const canonicalResource = rememberedCanonicalResource();
   return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only');
     }
-    const target = resolveResource(deps, params.resource);
+    const target = resolveResource(deps, canonicalResource, params.resource);
     const allowed = parseScope(client.scope).filter((s) => target.scopes.includes(s));
     const scopes = resolveRequestedScopes(deps.scopes, params.scope, allowed);
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const { resource } = target;
-    await touchClientIfStale(deps, client, deps.clock());
-    const access = await mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) });
+    const now = deps.clock();
+    // Checked here as well, so a client touched in the last minute costs no promise (touch.ts).
+    if (isTouchStale(client.lastUsedAt, now)) await touchClientIfStale(deps, client, now);
+    const access = mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) });
     return issuedTokens(access, scopes);
   };
 }

@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import type { BoundStatement, DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
+import { precompiled, type Precompiled } from './compiled.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({ ...camelRow(r), outcome: r.outcome as AuditEventRecord['outcome'] });
@@ -9,8 +11,74 @@ const eventRow = (e: Omit<AuditEventRecord, 'id'>) => snakeRow(e);
 
 const toFlow = (r: Row<'flows'>): FlowRecord => camelRow(r);
 
-/** Audit events and flows over Kysely (docs/observability.md). */
-export function auditStore(db: Kysely<Database>): AuditStore {
+const EVENT_COLUMNS = ['at', 'type', 'outcome', 'client_id', 'subject', 'flow_id', 'rule', 'error', 'detail', 'request_id', 'expires_at'] as const;
+
+/** An event's column values in EVENT_COLUMNS order: the arguments of the precompiled inserts below. */
+const eventValues = (e: Omit<AuditEventRecord, 'id'>): unknown[] => [
+  e.at,
+  e.type,
+  e.outcome,
+  e.clientId ?? null,
+  e.subject ?? null,
+  e.flowId ?? null,
+  e.rule ?? null,
+  e.error ?? null,
+  e.detail ?? null,
+  e.requestId ?? null,
+  e.expiresAt,
+];
+
+/** Rows per INSERT: 256, 128, ..., 1 (11 values a row keeps each under SQLite's and PostgreSQL's parameter limits). */
+const CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
+
+/**
+ * Audit events and flows over Kysely (docs/observability.md). The write-behind batch (writeAudit) runs
+ * statements compiled once (compiled.ts): building and compiling a 256-row INSERT through Kysely on every batch
+ * cost a token request more than SQLite storing its row (BENCHMARKS.md, round 2). On SQLite the batch is one
+ * transaction of the direct runner (direct.ts), run at once as Kysely's was: a flush does not wait for the event
+ * loop's next turn (a caller looping on microtasks alone must still see its batches written).
+ */
+export function auditStore(db: Kysely<Database>, direct: DirectStatements): AuditStore {
+  const inserts = new Map<number, Precompiled<unknown>>(
+    CHUNKS.map((rows) => [
+      rows,
+      precompiled((slot) =>
+        db
+          .insertInto('audit_events')
+          .values(Array.from({ length: rows }, (_, r) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, slot(r * EVENT_COLUMNS.length + i)])) as Insertable<Database['audit_events']>))
+          .compile(),
+      ),
+    ]),
+  );
+  const touchFlow = precompiled((slot) => db.updateTable('flows').set({ updated_at: slot<number>(1), expires_at: slot<number>(2) }).where('flow_id', '=', slot<string>(0)).compile());
+  const markFlowToken = precompiled((slot) => db.updateTable('flows').set({ token_at: slot<number>(1) }).where('flow_id', '=', slot<string>(0)).where('token_at', 'is', null).compile());
+
+  /** The batch's statements in order: its events in chunks, then one update per flow (and its first token time). */
+  const batchStatements = (batch: readonly AuditWrite[]): Array<[Precompiled<unknown>, unknown[]]> => {
+    // One update per flow, with what touching it once per event in order would leave: the last activity
+    // and expiry, and the first token time (token_at is set only while it is null).
+    const flows = new Map<string, { at: number; expiresAt: number; tokenAt?: number }>();
+    for (const { flow } of batch) {
+      if (!flow) continue;
+      const seen = flows.get(flow.flowId);
+      const tokenAt = seen?.tokenAt ?? flow.tokenAt;
+      flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
+    }
+    const out: Array<[Precompiled<unknown>, unknown[]]> = [];
+    for (let i = 0; i < batch.length; ) {
+      const rows = CHUNKS.find((n) => n <= batch.length - i)!;
+      const args: unknown[] = [];
+      for (let r = i; r < i + rows; r++) args.push(...eventValues(batch[r]!.event));
+      out.push([inserts.get(rows)!, args]);
+      i += rows;
+    }
+    for (const [flowId, f] of flows) {
+      out.push([touchFlow, [flowId, f.at, f.expiresAt]]);
+      if (f.tokenAt !== undefined) out.push([markFlowToken, [flowId, f.tokenAt]]);
+    }
+    return out;
+  };
+
   return {
     async insertAuditEvent(e: Omit<AuditEventRecord, 'id'>): Promise<void> {
       await db.insertInto('audit_events').values(eventRow(e)).execute();
@@ -18,31 +86,16 @@ export function auditStore(db: Kysely<Database>): AuditStore {
 
     async writeAudit(batch: readonly AuditWrite[]): Promise<void> {
       if (batch.length === 0) return;
-      // One update per flow, with what touching it once per event in order would leave: the last activity
-      // and expiry, and the first token time (token_at is set only while it is null).
-      const flows = new Map<string, { at: number; expiresAt: number; tokenAt?: number }>();
-      for (const { flow } of batch) {
-        if (!flow) continue;
-        const seen = flows.get(flow.flowId);
-        const tokenAt = seen?.tokenAt ?? flow.tokenAt;
-        flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
+      const statements = batchStatements(batch);
+      if (direct.dialect === 'sqlite') {
+        const bound: BoundStatement[] = statements.map(([statement, args]) => statement.bind(args));
+        await direct.transactionNow((run) => {
+          for (const statement of bound) run(statement);
+        });
+        return;
       }
       await db.transaction().execute(async (trx) => {
-        // In chunks of 256, 128, ..., 1 rows: a handful of SQL texts that recur, so SQLite's compiled statements
-        // are reused (store/sqlite.ts) instead of one new statement per batch size; 11 values a row keeps each
-        // chunk under SQLite's and PostgreSQL's bound-parameter limits.
-        for (let i = 0; i < batch.length; ) {
-          let size = 256;
-          while (size > batch.length - i) size /= 2;
-          await trx.insertInto('audit_events').values(batch.slice(i, i + size).map((w) => eventRow(w.event))).execute();
-          i += size;
-        }
-        for (const [flowId, f] of flows) {
-          await trx.updateTable('flows').set({ updated_at: f.at, expires_at: f.expiresAt }).where('flow_id', '=', flowId).execute();
-          if (f.tokenAt !== undefined) {
-            await trx.updateTable('flows').set({ token_at: f.tokenAt }).where('flow_id', '=', flowId).where('token_at', 'is', null).execute();
-          }
-        }
+        for (const [statement, args] of statements) await statement(trx, args);
       });
     },
 
