@@ -45,7 +45,7 @@ export class KyselyStore implements Store {
       ...keyStore(db, dialect),
       ...itemStore(db, reader),
       ...webStore(db),
-      ...auditStore(db),
+      ...auditStore(db, direct),
       ...identityStore(db),
       ...registrationAccessStore(db),
       ...housekeeping(db, { dialect, sqlitePath }, reader),

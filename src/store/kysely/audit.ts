@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
+import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({ ...camelRow(r), outcome: r.outcome as AuditEventRecord['outcome'] });
@@ -9,8 +12,54 @@ const eventRow = (e: Omit<AuditEventRecord, 'id'>) => snakeRow(e);
 
 const toFlow = (r: Row<'flows'>): FlowRecord => camelRow(r);
 
-/** Audit events and flows over Kysely (docs/observability.md). */
-export function auditStore(db: Kysely<Database>): AuditStore {
+const FLOW_COLUMNS = ['flow_id', 'client_id', 'started_at', 'updated_at', 'token_at', 'mcp_at', 'expires_at'] as const;
+
+/** A flow's column values in FLOW_COLUMNS order: the arguments of the precompiled insert below. */
+const flowValues = (f: FlowRecord): unknown[] => [f.flowId, f.clientId, f.startedAt, f.updatedAt, f.tokenAt, f.mcpAt, f.expiresAt];
+
+/**
+ * Audit events and flows over Kysely (docs/observability.md). Every authorization starts a flow and every
+ * exchange moves one, so those statements are compiled once (compiled.ts) and sent past Kysely (direct.ts); on
+ * SQLite a flow's insert and an audit batch share their commits with the other transactions of their turn.
+ */
+export function auditStore(db: Kysely<Database>, direct: DirectStatements): AuditStore {
+  const send = directSend(direct);
+  const insertFlow = precompiled((slot) =>
+    db
+      .insertInto('flows')
+      .values(Object.fromEntries(FLOW_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['flows']>)
+      .compile(),
+  );
+  const moveFlow = precompiled((slot) =>
+    db.updateTable('flows').set({ updated_at: slot<number>(1), expires_at: slot<number>(2) }).where('flow_id', '=', slot<string>(0)).compile(),
+  );
+  const markFlowToken = precompiled((slot) =>
+    db.updateTable('flows').set({ token_at: slot<number>(1) }).where('flow_id', '=', slot<string>(0)).where('token_at', 'is', null).compile(),
+  );
+  /** A batch's statements in order: its events (multi-row inserts of 256, 128, ... rows) and its flows' moves. */
+  const auditStatements = (batch: readonly AuditWrite[]) => {
+    const flows = new Map<string, { at: number; expiresAt: number; tokenAt?: number }>();
+    for (const { flow } of batch) {
+      if (!flow) continue;
+      const seen = flows.get(flow.flowId);
+      const tokenAt = seen?.tokenAt ?? flow.tokenAt;
+      flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
+    }
+    const statements: { sql: string; parameters: unknown[] }[] = [];
+    for (let i = 0; i < batch.length; ) {
+      let size = 256;
+      while (size > batch.length - i) size /= 2;
+      const { sql, parameters } = db.insertInto('audit_events').values(batch.slice(i, i + size).map((w) => eventRow(w.event))).compile();
+      statements.push({ sql, parameters: [...parameters] });
+      i += size;
+    }
+    for (const [flowId, f] of flows) {
+      statements.push(moveFlow.bind([flowId, f.at, f.expiresAt]));
+      if (f.tokenAt !== undefined) statements.push(markFlowToken.bind([flowId, f.tokenAt]));
+    }
+    return statements;
+  };
+
   return {
     async insertAuditEvent(e: Omit<AuditEventRecord, 'id'>): Promise<void> {
       await db.insertInto('audit_events').values(eventRow(e)).execute();
@@ -18,31 +67,14 @@ export function auditStore(db: Kysely<Database>): AuditStore {
 
     async writeAudit(batch: readonly AuditWrite[]): Promise<void> {
       if (batch.length === 0) return;
-      // One update per flow, with what touching it once per event in order would leave: the last activity
-      // and expiry, and the first token time (token_at is set only while it is null).
-      const flows = new Map<string, { at: number; expiresAt: number; tokenAt?: number }>();
-      for (const { flow } of batch) {
-        if (!flow) continue;
-        const seen = flows.get(flow.flowId);
-        const tokenAt = seen?.tokenAt ?? flow.tokenAt;
-        flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
+      const statements = auditStatements(batch);
+      if (direct.dialect === 'sqlite') {
+        await direct.transaction((run) => statements.forEach((statement) => run(statement)));
+        return;
       }
+      // PostgreSQL: one transaction on one pooled connection (the direct runner has none).
       await db.transaction().execute(async (trx) => {
-        // In chunks of 256, 128, ..., 1 rows: a handful of SQL texts that recur, so SQLite's compiled statements
-        // are reused (store/sqlite.ts) instead of one new statement per batch size; 11 values a row keeps each
-        // chunk under SQLite's and PostgreSQL's bound-parameter limits.
-        for (let i = 0; i < batch.length; ) {
-          let size = 256;
-          while (size > batch.length - i) size /= 2;
-          await trx.insertInto('audit_events').values(batch.slice(i, i + size).map((w) => eventRow(w.event))).execute();
-          i += size;
-        }
-        for (const [flowId, f] of flows) {
-          await trx.updateTable('flows').set({ updated_at: f.at, expires_at: f.expiresAt }).where('flow_id', '=', flowId).execute();
-          if (f.tokenAt !== undefined) {
-            await trx.updateTable('flows').set({ token_at: f.tokenAt }).where('flow_id', '=', flowId).where('token_at', 'is', null).execute();
-          }
-        }
+        for (const { sql, parameters } of statements) await trx.executeQuery(CompiledQuery.raw(sql, parameters));
       });
     },
 
@@ -58,10 +90,7 @@ export function auditStore(db: Kysely<Database>): AuditStore {
     },
 
     async createFlow(f: FlowRecord): Promise<void> {
-      await db
-        .insertInto('flows')
-        .values(snakeRow(f))
-        .execute();
+      await send.write('flow_insert', insertFlow, flowValues(f));
     },
 
     async getFlow(flowId: string): Promise<FlowRecord | undefined> {
