@@ -26,6 +26,8 @@ export interface SqliteDirect {
   query<R>(statement: BoundStatement): Promise<DirectResult<R>>;
   /** Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. */
   transaction<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
+  /** Settles once the transactions asked for so far are committed or rolled back (the store's close waits for it). */
+  flushed(): Promise<void>;
 }
 
 /**

@@ -48,7 +48,7 @@ export class KyselyStore implements Store {
       ...auditStore(db, direct),
       ...identityStore(db),
       ...registrationAccessStore(db),
-      ...housekeeping(db, { dialect, sqlitePath }, reader),
+      ...housekeeping(db, { dialect, sqlitePath }, reader, direct),
     };
     Object.assign(this, store);
   }

@@ -22,6 +22,10 @@ async function start(config: ReturnType<typeof loadConfig>) {
       for (const s of servers) await s.close(0);
       await mcp.close();
       await base.store.close();
+      // This process's fetch keeps its connections to the servers alive; it learns that the closed servers ended
+      // them only when the event loop next polls for I/O. Without that turn the next fetch may go out on one of
+      // them and fail with "other side closed" (a restarted process's clients have their connections reset).
+      await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

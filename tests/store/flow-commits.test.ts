@@ -76,4 +76,18 @@ describe('the code flow on SQLite', () => {
       expect((await store.getRefreshToken(`rt_${f.grant.id}`))?.grantId).toBe(f.grant.id);
     }
   });
+
+  it('commits a write asked for just before close: the close waits for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flow-commits-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const url = `sqlite:${join(dir, 'store.db')}`;
+    const flow = { flowId: `flow_${randomUUID()}`, clientId: 'client', startedAt: T, updatedAt: T, tokenAt: null, mcpAt: null, expiresAt: T + 60 };
+    const first = await openStore(url);
+    const written = first.createFlow(flow); // its commit waits for the next turn of the event loop
+    await first.close();
+    await written;
+    const second = await openStore(url);
+    cleanups.push(() => second.close());
+    expect(await second.getFlow(flow.flowId)).toEqual(flow);
+  });
 });
