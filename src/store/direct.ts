@@ -31,6 +31,8 @@ export interface SqliteDirect {
   transaction<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
   /** The same, at once and with a commit of its own: for work nobody waits on (the audit write-behind batch). */
   transactionNow<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
+  /** Settles once the transactions asked for so far are committed or rolled back (the store's close waits for it). */
+  flushed(): Promise<void>;
 }
 
 /**

@@ -36,11 +36,11 @@ export class KyselyStore implements Store {
     // Typed as Store, so a method missing from the areas fails to compile.
     const store: Store = {
       dialect,
-      ...clientStore(db),
-      ...clientRegistrationStore(db),
+      ...clientStore(db, direct),
+      ...clientRegistrationStore(db, direct),
       ...userStore(db),
-      ...grantStore(db),
-      ...codeStore(db, dialect),
+      ...grantStore(db, direct),
+      ...codeStore(db, direct),
       ...tokenStore(db, direct),
       ...keyStore(db, dialect),
       ...itemStore(db, reader),
@@ -48,7 +48,7 @@ export class KyselyStore implements Store {
       ...auditStore(db, direct),
       ...identityStore(db),
       ...registrationAccessStore(db),
-      ...housekeeping(db, { dialect, sqlitePath }, reader),
+      ...housekeeping(db, { dialect, sqlitePath }, reader, direct),
     };
     Object.assign(this, store);
   }

@@ -42,10 +42,11 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
   );
 
   let waiting: Waiting[] = [];
+  let flushed: Promise<void> = Promise.resolve();
   const commit = () => {
     const batch = waiting;
     waiting = [];
-    kysely
+    return kysely
       .connection()
       .execute(async () => all(batch))
       .then(
@@ -58,9 +59,11 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
     dialect: 'sqlite',
     query: (statement) => kysely.connection().execute(async () => run(statement)),
     transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
+    flushed: () => flushed,
     transaction: <T>(fn: (r: Run) => T) =>
       new Promise<T>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(commit);
+        // The settling handlers above never throw, so `flushed` always resolves.
+        if (waiting.length === 0) flushed = new Promise((done) => setImmediate(() => void commit().then(done)));
         waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       }),
   };

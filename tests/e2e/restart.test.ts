@@ -22,6 +22,11 @@ async function start(config: ReturnType<typeof loadConfig>) {
       for (const s of servers) await s.close(0);
       await mcp.close();
       await base.store.close();
+      // This process's fetch keeps its connections to the servers alive; it learns that the closed servers ended
+      // them only when the event loop next polls for I/O. Without that poll the next fetch may go out on one of
+      // them and fail with "other side closed" (a restarted process's clients have their connections reset).
+      // One setImmediate can run before the next poll phase; the second runs after it.
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { BoundStatement, DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
 import { precompiled, type Precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({ ...camelRow(r), outcome: r.outcome as AuditEventRecord['outcome'] });
@@ -10,6 +11,11 @@ const toEvent = (r: Row<'audit_events'>): AuditEventRecord => ({ ...camelRow(r),
 const eventRow = (e: Omit<AuditEventRecord, 'id'>) => snakeRow(e);
 
 const toFlow = (r: Row<'flows'>): FlowRecord => camelRow(r);
+
+const FLOW_COLUMNS = ['flow_id', 'client_id', 'started_at', 'updated_at', 'token_at', 'mcp_at', 'expires_at'] as const;
+
+/** A flow's column values in FLOW_COLUMNS order: the arguments of the precompiled insert below. */
+const flowValues = (f: FlowRecord): unknown[] => [f.flowId, f.clientId, f.startedAt, f.updatedAt, f.tokenAt, f.mcpAt, f.expiresAt];
 
 const EVENT_COLUMNS = ['at', 'type', 'outcome', 'client_id', 'subject', 'flow_id', 'rule', 'error', 'detail', 'request_id', 'expires_at'] as const;
 
@@ -39,6 +45,14 @@ const CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
  * loop's next turn (a caller looping on microtasks alone must still see its batches written).
  */
 export function auditStore(db: Kysely<Database>, direct: DirectStatements): AuditStore {
+  const send = directSend(direct);
+  // Every authorization starts a flow: its insert goes past Kysely and, on SQLite, shares its turn's commit.
+  const insertFlow = precompiled((slot) =>
+    db
+      .insertInto('flows')
+      .values(Object.fromEntries(FLOW_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['flows']>)
+      .compile(),
+  );
   const inserts = new Map<number, Precompiled<unknown>>(
     CHUNKS.map((rows) => [
       rows,
@@ -111,10 +125,7 @@ export function auditStore(db: Kysely<Database>, direct: DirectStatements): Audi
     },
 
     async createFlow(f: FlowRecord): Promise<void> {
-      await db
-        .insertInto('flows')
-        .values(snakeRow(f))
-        .execute();
+      await send.write('flow_insert', insertFlow, flowValues(f));
     },
 
     async getFlow(flowId: string): Promise<FlowRecord | undefined> {

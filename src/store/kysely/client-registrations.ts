@@ -1,7 +1,9 @@
 import type { Insertable, Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientRegistrationStore } from '../store.js';
 import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { clientRow, toClient } from './clients.js';
 
 const REGISTERED_COLUMNS = [
@@ -16,8 +18,10 @@ const registeredValues = (c: ClientRecord, tokenHash: string): unknown[] => {
 };
 
 /** RFC 7592 registration access tokens and client metadata updates over Kysely. */
-export function clientRegistrationStore(db: Kysely<Database>): ClientRegistrationStore {
-  // Every dynamic registration runs this one: built and compiled once (compiled.ts).
+export function clientRegistrationStore(db: Kysely<Database>, direct: DirectStatements): ClientRegistrationStore {
+  const send = directSend(direct);
+  // Every dynamic registration runs this one: built and compiled once (compiled.ts), sent past Kysely (direct.ts),
+  // on SQLite sharing its commit with the other transactions of its turn.
   const insertRegistered = precompiled((slot) =>
     db
       .insertInto('clients')
@@ -27,7 +31,7 @@ export function clientRegistrationStore(db: Kysely<Database>): ClientRegistratio
   return {
     async createRegisteredClient(c: ClientRecord, tokenHash: string): Promise<void> {
       // One insert instead of an insert and an update: a registration is one statement on the store.
-      await insertRegistered(db, registeredValues(c, tokenHash));
+      await send.write('client_insert_registered', insertRegistered, registeredValues(c, tokenHash));
     },
 
     async setRegistrationTokenHash(clientId: string, tokenHash: string): Promise<boolean> {

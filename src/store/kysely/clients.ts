@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from '../store.js';
 import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
 /** A `clients` row as its record; the RFC 7592 registration token hash stays in the store (client-registrations.ts). */
@@ -29,8 +31,9 @@ export const clientRow = (c: ClientRecord) =>
   });
 
 /** Registered OAuth clients over Kysely. */
-export function clientStore(db: Kysely<Database>): ClientStore {
-  // A new client's first token exchange touches it (touch.ts): compiled once (compiled.ts).
+export function clientStore(db: Kysely<Database>, direct: DirectStatements): ClientStore {
+  const send = directSend(direct);
+  // A client's token requests touch it at most once a minute (touch.ts): compiled once (compiled.ts), sent past Kysely.
   const touch = precompiled((slot) => db.updateTable('clients').set({ last_used_at: slot<number>(1) }).where('client_id', '=', slot<string>(0)).compile());
   return {
     async createClient(c: ClientRecord): Promise<void> {
@@ -56,7 +59,7 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     },
 
     async touchClient(clientId: string, at: number): Promise<void> {
-      await touch(db, [clientId, at]);
+      await send.write('client_touch', touch, [clientId, at]);
     },
 
     async updateClientSecret(clientId: string, clientSecretHash: string): Promise<boolean> {

@@ -1,7 +1,9 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
-import type { AuthorizationCodeRecord, CodeStore, CodeWithGrant, ConsumeCodeResult, GrantRecord, Store } from '../store.js';
+import type { AuthorizationCodeRecord, CodeStore, CodeWithGrant, ConsumeCodeResult, GrantRecord } from '../store.js';
 import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { GRANT_COLUMNS, grantValues, JOINED_GRANT, withJoinedGrant } from './grants.js';
 import { camelRow, type Row } from './rows.js';
 
@@ -13,23 +15,26 @@ const CODE_COLUMNS = ['code_hash', 'grant_id', 'client_id', 'subject', 'redirect
 const codeValues = (c: AuthorizationCodeRecord): unknown[] => [c.codeHash, c.grantId, c.clientId, c.subject, c.redirectUri, c.codeChallenge, c.scope, c.resource, c.expiresAt, c.usedAt, c.createdAt];
 
 /**
- * Authorization codes over Kysely; the code flow's statements are built and compiled once (compiled.ts). On
- * SQLite each commit of a small write cost ~50-90 us in the flow bench (bench/flows-micro.ts), more than the
- * statement, so an authorization's writes share one commit, and so do an exchange's.
+ * Authorization codes over Kysely; the code flow's statements are built and compiled once (compiled.ts) and sent
+ * by `direct` (direct.ts): on SQLite at once on the connection, on PostgreSQL as named statements. On SQLite each
+ * commit of a small write cost ~50-90 us in the flow bench (bench/flows-micro.ts), more than the statement, so an
+ * authorization's writes share one commit, an exchange's too, and concurrent flows' transactions share theirs
+ * (sqlite-direct.ts). Columns are selected by name, not *: a named statement's result type must not change.
  */
-export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): CodeStore {
+export function codeStore(db: Kysely<Database>, direct: DirectStatements): CodeStore {
+  const send = directSend(direct);
   const insert = precompiled((slot) =>
     db
       .insertInto('authorization_codes')
       .values(Object.fromEntries(CODE_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['authorization_codes']>)
       .compile(),
   );
-  const byHash = precompiled((slot) => db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', slot<string>(0)).compile());
+  const byHash = precompiled((slot) => db.selectFrom('authorization_codes').select(CODE_COLUMNS).where('code_hash', '=', slot<string>(0)).compile());
   const withGrant = precompiled((slot) =>
     db
       .selectFrom('authorization_codes as c')
       .leftJoin('grants as g', 'g.id', 'c.grant_id')
-      .selectAll('c')
+      .select(CODE_COLUMNS.map((c) => `c.${c}` as const))
       .select(JOINED_GRANT)
       .where('c.code_hash', '=', slot<string>(0))
       .compile(),
@@ -42,7 +47,7 @@ export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): Code
       .set({ used_at: slot<number>(1) })
       .where('code_hash', '=', slot<string>(0))
       .where('used_at', 'is', null)
-      .returningAll()
+      .returning(CODE_COLUMNS)
       .compile(),
   );
 
@@ -67,46 +72,49 @@ export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): Code
    * exchange waits, then finds used_at set and changes nothing, so only the winner's touches run (they select
    * from the UPDATE's returned row).
    */
-  const redeemInOneStatement = precompiled((slot) =>
-    sql<Row<'authorization_codes'>>`
+  const redeemInOneStatement = precompiled((slot) => {
+    const columns = sql.join(CODE_COLUMNS.map((c) => sql.ref(c)));
+    return sql<Row<'authorization_codes'>>`
       WITH used AS (
         UPDATE authorization_codes SET used_at = ${slot(1)}
         WHERE code_hash = ${slot(0)} AND used_at IS NULL
-        RETURNING *
+        RETURNING ${columns}
       ), touched_grant AS (
         UPDATE grants SET last_used_at = ${slot(1)} WHERE id IN (SELECT grant_id FROM used)
       ), touched_client AS (
         UPDATE clients SET last_used_at = ${slot(1)} WHERE ${slot(2)}::boolean AND client_id IN (SELECT client_id FROM used)
       )
-      SELECT * FROM used`.compile(db),
-  );
+      SELECT ${columns} FROM used`.compile(db);
+  });
 
   /** Who won the code, or why not: the row a losing UPDATE left unchanged says replayed or unknown. */
   const outcome = async (won: Row<'authorization_codes'> | undefined, codeHash: string): Promise<ConsumeCodeResult> => {
     if (won) return { status: 'ok', code: toCode(won) };
-    const row = (await byHash(db, [codeHash])).rows[0];
+    const row = (await send.query('code_by_hash', byHash, [codeHash])).rows[0];
     return row ? { status: 'replayed', code: toCode(row) } : { status: 'not_found' };
   };
 
   return {
     async createGrantWithCode(grant: GrantRecord, code: AuthorizationCodeRecord): Promise<void> {
-      if (dialect === 'postgres') {
-        await insertBoth(db, [...grantValues(grant), ...codeValues(code)]);
+      if (direct.dialect === 'postgres') {
+        await send.write('code_insert_with_grant', insertBoth, [...grantValues(grant), ...codeValues(code)]);
         return;
       }
-      await db.transaction().execute(async (trx) => {
-        await insertGrant(trx, grantValues(grant));
-        await insert(trx, codeValues(code));
+      await direct.transaction((run) => {
+        run(insertGrant.bind(grantValues(grant)));
+        run(insert.bind(codeValues(code)));
       });
     },
 
     async redeemCode(codeHash: string, at: number, opts: { touchClient: boolean }): Promise<ConsumeCodeResult> {
-      if (dialect === 'postgres') return outcome((await redeemInOneStatement(db, [codeHash, at, opts.touchClient])).rows[0], codeHash);
-      const won = await db.transaction().execute(async (trx) => {
-        const row = (await use(trx, [codeHash, at])).rows[0];
+      if (direct.dialect === 'postgres') return outcome((await send.write('code_redeem', redeemInOneStatement, [codeHash, at, opts.touchClient])).rows[0], codeHash);
+      // SQLite: one transaction, run synchronously, so no other statement can come between the UPDATE that wins the
+      // code and the touches.
+      const won = await direct.transaction((run) => {
+        const row = run<Row<'authorization_codes'>>(use.bind([codeHash, at])).rows[0];
         if (row) {
-          await touchGrant(trx, [row.grant_id, at]);
-          if (opts.touchClient) await touchClient(trx, [row.client_id, at]);
+          run(touchGrant.bind([row.grant_id, at]));
+          if (opts.touchClient) run(touchClient.bind([row.client_id, at]));
         }
         return row;
       });
@@ -123,7 +131,7 @@ export function codeStore(db: Kysely<Database>, dialect: Store['dialect']): Code
     },
 
     async getCodeWithGrant(codeHash: string): Promise<CodeWithGrant | undefined> {
-      const r = (await withGrant(db, [codeHash])).rows[0];
+      const r = (await send.query('code_with_grant', withGrant, [codeHash])).rows[0];
       if (!r) return undefined;
       const { row: code, grant } = withJoinedGrant(r);
       return { code: toCode(code), grant };

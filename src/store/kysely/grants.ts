@@ -1,7 +1,9 @@
 import type { Insertable, Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { GrantRecord, GrantStore } from '../store.js';
 import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { camelRow, type Row } from './rows.js';
 
 /** A grants row as its record (also used by tokens.ts for a grant read joined with its refresh token). */
@@ -51,7 +53,8 @@ export const GRANT_COLUMNS = ['id', 'client_id', 'subject', 'scope', 'resource',
 export const grantValues = (g: GrantRecord): unknown[] => [g.id, g.clientId, g.subject, g.scope, g.resource, g.createdAt, g.lastUsedAt, g.revokedAt, g.flowId ?? null];
 
 /** Grants over Kysely; the code flow's statements (a grant per authorization, a touch per exchange) are compiled once (compiled.ts). */
-export function grantStore(db: Kysely<Database>): GrantStore {
+export function grantStore(db: Kysely<Database>, direct: DirectStatements): GrantStore {
+  const send = directSend(direct);
   const insert = precompiled((slot) =>
     db
       .insertInto('grants')
@@ -80,7 +83,7 @@ export function grantStore(db: Kysely<Database>): GrantStore {
     },
 
     async touchGrant(id: string, at: number): Promise<void> {
-      await touch(db, [id, at]);
+      await send.write('grant_touch', touch, [id, at]);
     },
 
     async revokeGrant(id: string, at: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
 import { assertSqliteWritable } from '../writable.js';
@@ -12,7 +13,12 @@ export type Housekeeping = Pick<Store, 'purgeExpired' | 'purgeUnusedPublicClient
  * (`sqlitePath`) are writable, on PostgreSQL that the session is not read-only (a standby, or
  * default_transaction_read_only).
  */
-export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite' | 'postgres'; sqlitePath?: string | undefined }, reader?: { close(): void }): Housekeeping {
+export function housekeeping(
+  db: Kysely<Database>,
+  writable: { dialect: 'sqlite' | 'postgres'; sqlitePath?: string | undefined },
+  reader?: { close(): void },
+  direct?: DirectStatements,
+): Housekeeping {
   return {
     async purgeExpired(now: number): Promise<number> {
       const counts = await Promise.all([
@@ -50,6 +56,9 @@ export function housekeeping(db: Kysely<Database>, writable: { dialect: 'sqlite'
 
     async close(): Promise<void> {
       reader?.close();
+      // SQLite: writes asked for in this turn wait for a commit on the next one (sqlite-direct.ts); closing first
+      // would drop them (an audit batch written just before close, say).
+      if (direct?.dialect === 'sqlite') await direct.flushed();
       await db.destroy();
     },
   };

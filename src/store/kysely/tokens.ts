@@ -2,17 +2,16 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DirectStatements, SqliteDirect } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
-import { precompiled, type Precompiled } from './compiled.js';
+import { precompiled } from './compiled.js';
+import { directSend } from './direct-send.js';
 import { rotationBatches } from './rotation-batches.js';
 import { JOINED_GRANT, withJoinedGrant } from './grants.js';
-import { camelRow, snakeRow, type Row } from './rows.js';
+import { camelRow, type Row } from './rows.js';
 
 const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
   const { dpopJkt, ...token } = camelRow(r);
   return { ...token, ...(dpopJkt !== null && { dpopJkt }) };
 };
-
-const refreshRow = (t: RefreshTokenRecord) => snakeRow({ ...t, dpopJkt: t.dpopJkt ?? null });
 
 const REFRESH_COLUMNS = ['token_hash', 'grant_id', 'client_id', 'subject', 'scope', 'resource', 'expires_at', 'rotated_at', 'revoked_at', 'created_at', 'dpop_jkt'] as const;
 
@@ -25,6 +24,7 @@ const refreshValues = (t: RefreshTokenRecord): unknown[] => [t.tokenHash, t.gran
  * statements. The rest are built per call.
  */
 export function tokenStore(db: Kysely<Database>, direct: DirectStatements): TokenStore {
+  const { query: send, write } = directSend(direct);
   // Columns by name, not t.*: a PostgreSQL named statement's result type must not change under it (postgres.ts).
   const withGrant = precompiled((slot) =>
     db
@@ -33,6 +33,13 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       .select(REFRESH_COLUMNS.map((c) => `t.${c}` as const))
       .select(JOINED_GRANT)
       .where('t.token_hash', '=', slot<string>(0))
+      .compile(),
+  );
+  // Every code exchange of a client allowed refresh_token inserts one (grants/refresh-token.ts issueRefreshToken).
+  const insert = precompiled((slot) =>
+    db
+      .insertInto('refresh_tokens')
+      .values(Object.fromEntries(REFRESH_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['refresh_tokens']>)
       .compile(),
   );
   const insertIfAbsent = precompiled((slot) =>
@@ -106,10 +113,6 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       return { rotated: true, inserted: run(insertIfAbsent.bind(refreshValues(t))).changes > 0 };
     });
 
-  /** A precompiled statement sent by `direct`; PostgreSQL names it `name`. */
-  const send = <R>(name: string, statement: Precompiled<R>, args: readonly unknown[]) =>
-    direct.dialect === 'sqlite' ? direct.query<R>(statement.bind(args)) : direct.query<R>(name, statement.bind(args));
-
   const rotateOnPostgres = rotationBatches(
     async ({ tokenHash, at, successor }) => {
       const row = (await send('refresh_rotate', rotateInOneStatement, [tokenHash, at, ...refreshValues(successor)])).rows[0]!;
@@ -125,7 +128,7 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
 
   return {
     async insertRefreshToken(t: RefreshTokenRecord): Promise<void> {
-      await db.insertInto('refresh_tokens').values(refreshRow(t)).execute();
+      await write('refresh_insert', insert, refreshValues(t));
     },
 
     async insertRefreshTokenIfAbsent(t: RefreshTokenRecord): Promise<boolean> {
