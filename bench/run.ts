@@ -335,7 +335,6 @@ async function scenario3() {
     targets: [
       { name: 'auth costs ≤ 5% of tools/call throughput (legacy session)', value: rl, op: '>=', threshold: 0.95, met: rl >= 0.95 },
       { name: 'auth costs ≤ 5% of tools/call throughput (2026-07-28)', value: rm, op: '>=', threshold: 0.95, met: rm >= 0.95 },
-      // Issue 18 raised issue 6's 2x to 5x, for both eras.
       { name: 'tools/call with auth ≥ 5x the SDK v1 example with auth (2025-11-25 session vs its session)', value: pl, op: '>=', threshold: 5, met: pl >= 5 },
       { name: 'tools/call with auth ≥ 5x the SDK v1 example with auth (2026-07-28 stateless vs its session)', value: pm, op: '>=', threshold: 5, met: pm >= 5 },
     ],

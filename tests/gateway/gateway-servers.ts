@@ -15,7 +15,25 @@ import { freePort } from '../helpers/ports.js';
  * builds them (public createAuthorizationServer, buildGatewayServer), on an in-memory store, demo sign-in.
  * `calls` collects what the gateway reports for the audit trail and /metrics.
  */
-export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: { now?: () => number; passThrough?: boolean; corsOrigins?: readonly string[] } = {}) {
+export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig, _env: Record<string, string> = {}, opts: GatewayOptions = {}) {
+  // The ports are picked before the servers listen (the issuer URL names them), so another process may take one in
+  // between (an outgoing connection's ephemeral port, under a full parallel test run): then pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnce(upstream, opts);
+    } catch (err) {
+      if (attempt === 3 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
+interface GatewayOptions {
+  now?: () => number;
+  passThrough?: boolean;
+  corsOrigins?: readonly string[];
+}
+
+async function startGatewayOnce(upstream: (mcpUrl: string) => UpstreamConfig, opts: GatewayOptions) {
   const [asPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${asPort}`;
   const mcpUrl = `http://127.0.0.1:${mcpPort}`;
@@ -49,8 +67,15 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
     ...(opts.corsOrigins && { corsOrigins: opts.corsOrigins }),
   });
   const g = gateway.upstreams[0]!;
-  await auth.listen({ port: asPort });
-  await gateway.listen({ port: mcpPort });
+  try {
+    await auth.listen({ port: asPort });
+    await gateway.listen({ port: mcpPort });
+  } catch (err) {
+    await gateway.close();
+    await auth.close();
+    await store.close();
+    throw err;
+  }
 
   /** An access token for the gateway's endpoint, as the authorization server would issue it. */
   async function mint(sub: string, scope = 'read write') {
@@ -87,4 +112,4 @@ export async function startGateway(upstream: (mcpUrl: string) => UpstreamConfig,
   };
 }
 
-export type RunningGateway = Awaited<ReturnType<typeof startGateway>>;
+export type RunningGateway = Awaited<ReturnType<typeof startGatewayOnce>>;
