@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { BoundStatement, DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
-import { precompiled, type Precompiled } from './compiled.js';
+import { precompiled, precompiledInsert, type Precompiled } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { camelRow, snakeRow, type Row } from './rows.js';
 
@@ -47,12 +47,7 @@ const CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
 export function auditStore(db: Kysely<Database>, direct: DirectStatements): AuditStore {
   const send = directSend(direct);
   // Every authorization starts a flow: its insert goes past Kysely and, on SQLite, shares its turn's commit.
-  const insertFlow = precompiled((slot) =>
-    db
-      .insertInto('flows')
-      .values(Object.fromEntries(FLOW_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['flows']>)
-      .compile(),
-  );
+  const insertFlow = precompiledInsert(db, 'flows', FLOW_COLUMNS);
   const inserts = new Map<number, Precompiled<unknown>>(
     CHUNKS.map((rows) => [
       rows,

@@ -1,8 +1,8 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { ClientRecord, ClientRegistrationStore } from '../store.js';
-import { precompiled } from './compiled.js';
+import { precompiled, precompiledInsert } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { clientRow, toClient } from './clients.js';
 
@@ -22,12 +22,7 @@ export function clientRegistrationStore(db: Kysely<Database>, direct: DirectStat
   const send = directSend(direct);
   // Every dynamic registration runs this one: built and compiled once (compiled.ts), sent past Kysely (direct.ts),
   // on SQLite sharing its commit with the other transactions of its turn.
-  const insertRegistered = precompiled((slot) =>
-    db
-      .insertInto('clients')
-      .values(Object.fromEntries(REGISTERED_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['clients']>)
-      .compile(),
-  );
+  const insertRegistered = precompiledInsert(db, 'clients', REGISTERED_COLUMNS);
   return {
     async createRegisteredClient(c: ClientRecord, tokenHash: string): Promise<void> {
       // One insert instead of an insert and an update: a registration is one statement on the store.

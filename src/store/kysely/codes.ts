@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuthorizationCodeRecord, CodeStore, CodeWithGrant, ConsumeCodeResult, GrantRecord } from '../store.js';
-import { precompiled } from './compiled.js';
+import { precompiled, precompiledInsert } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { GRANT_COLUMNS, grantValues, JOINED_GRANT, withJoinedGrant } from './grants.js';
 import { camelRow, type Row } from './rows.js';
@@ -23,12 +23,7 @@ const codeValues = (c: AuthorizationCodeRecord): unknown[] => [c.codeHash, c.gra
  */
 export function codeStore(db: Kysely<Database>, direct: DirectStatements): CodeStore {
   const send = directSend(direct);
-  const insert = precompiled((slot) =>
-    db
-      .insertInto('authorization_codes')
-      .values(Object.fromEntries(CODE_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['authorization_codes']>)
-      .compile(),
-  );
+  const insert = precompiledInsert(db, 'authorization_codes', CODE_COLUMNS);
   const byHash = precompiled((slot) => db.selectFrom('authorization_codes').select(CODE_COLUMNS).where('code_hash', '=', slot<string>(0)).compile());
   const withGrant = precompiled((slot) =>
     db
@@ -51,12 +46,7 @@ export function codeStore(db: Kysely<Database>, direct: DirectStatements): CodeS
       .compile(),
   );
 
-  const insertGrant = precompiled((slot) =>
-    db
-      .insertInto('grants')
-      .values(Object.fromEntries(GRANT_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['grants']>)
-      .compile(),
-  );
+  const insertGrant = precompiledInsert(db, 'grants', GRANT_COLUMNS);
   /** PostgreSQL: the grant and its code in one statement (a data-modifying CTE), so one round trip. */
   const insertBoth = precompiled((slot) => {
     const list = (cols: readonly string[]) => sql.join(cols.map((c) => sql.ref(c)));

@@ -46,3 +46,13 @@ export function precompiled<R>(build: (slot: Slot) => CompiledQuery<R>): Precomp
     },
   });
 }
+
+/** The values of a precompiled insert: the i-th column takes the i-th argument. */
+export function slotRow<T>(columns: readonly string[], slot: Slot): T {
+  return Object.fromEntries(columns.map((c, i) => [c, slot(i)])) as T;
+}
+
+/** A precompiled INSERT of one row into `table`, its arguments in `columns` order. */
+export function precompiledInsert<T extends keyof Database & string>(db: Kysely<Database>, table: T, columns: readonly (keyof Database[T] & string)[]): Precompiled<unknown> {
+  return precompiled((slot) => db.insertInto(table).values(slotRow<never>(columns, slot)).compile());
+}

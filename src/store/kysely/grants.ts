@@ -1,8 +1,8 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { GrantRecord, GrantStore } from '../store.js';
-import { precompiled } from './compiled.js';
+import { precompiled, precompiledInsert } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { camelRow, type Row } from './rows.js';
 
@@ -55,12 +55,7 @@ export const grantValues = (g: GrantRecord): unknown[] => [g.id, g.clientId, g.s
 /** Grants over Kysely; the code flow's statements (a grant per authorization, a touch per exchange) are compiled once (compiled.ts). */
 export function grantStore(db: Kysely<Database>, direct: DirectStatements): GrantStore {
   const send = directSend(direct);
-  const insert = precompiled((slot) =>
-    db
-      .insertInto('grants')
-      .values(Object.fromEntries(GRANT_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['grants']>)
-      .compile(),
-  );
+  const insert = precompiledInsert(db, 'grants', GRANT_COLUMNS);
   const touch = precompiled((slot) => db.updateTable('grants').set({ last_used_at: slot<number>(1) }).where('id', '=', slot<string>(0)).compile());
   return {
     async createGrant(g: GrantRecord): Promise<void> {

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DirectStatements, SqliteDirect } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
-import { precompiled } from './compiled.js';
+import { precompiled, precompiledInsert, slotRow } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { rotationBatches } from './rotation-batches.js';
 import { JOINED_GRANT, withJoinedGrant } from './grants.js';
@@ -36,16 +36,11 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       .compile(),
   );
   // Every code exchange of a client allowed refresh_token inserts one (grants/refresh-token.ts issueRefreshToken).
-  const insert = precompiled((slot) =>
-    db
-      .insertInto('refresh_tokens')
-      .values(Object.fromEntries(REFRESH_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['refresh_tokens']>)
-      .compile(),
-  );
+  const insert = precompiledInsert(db, 'refresh_tokens', REFRESH_COLUMNS);
   const insertIfAbsent = precompiled((slot) =>
     db
       .insertInto('refresh_tokens')
-      .values(Object.fromEntries(REFRESH_COLUMNS.map((c, i) => [c, slot(i)])) as Insertable<Database['refresh_tokens']>)
+      .values(slotRow<Insertable<Database['refresh_tokens']>>(REFRESH_COLUMNS, slot))
       .onConflict((oc) => oc.column('token_hash').doNothing())
       .compile(),
   );
