@@ -3,8 +3,8 @@ import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
-import { isUnlimited } from '../http/rate-limit.js';
-import { RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
+import { isUnlimited, overLimit } from '../http/rate-limit.js';
+import type { RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
@@ -52,13 +52,8 @@ export function registerDirectRoute(
     }
     if (limiter) {
       const ip = nodeClientIp(req, deps.config.trustedProxies);
-      try {
-        await limiter.consume(ip);
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        const retryAfter = String(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
-        return refused(new OAuthError('temporarily_unavailable', 'too many requests; retry later', { status: 429, headers: { 'Retry-After': retryAfter } }));
-      }
+      const refusal = await overLimit(limiter, ip);
+      if (refusal) return refused(refusal);
     }
     return register({
       contentType: header(req, 'content-type'),

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RateLimiterRes, type RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
+import type { RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
-import { isUnlimited } from '../http/rate-limit.js';
+import { isUnlimited, overLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext } from '../log/context.js';
@@ -26,16 +26,6 @@ const CLIENT_CLOSED = 499;
 const tooLarge = (deps: AuthServerDeps): TokenAnswer =>
   tokenErrorAnswer(deps, new OAuthError('invalid_request', `request body larger than ${MAX_BODY_BYTES} bytes`, { status: 413 }));
 
-/** RFC 6585 §4: over the limit, 429 with Retry-After (as http/rate-limit.ts answers on Hono). */
-const tooMany = (deps: AuthServerDeps, res: RateLimiterRes): TokenAnswer =>
-  tokenErrorAnswer(
-    deps,
-    new OAuthError('temporarily_unavailable', 'too many requests; retry later', {
-      status: 429,
-      headers: { 'Retry-After': String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))) },
-    }),
-  );
-
 /**
  * POST /oauth/token answered by node:http directly (http/direct-route.ts): the same logic as the Hono route
  * (token-request.ts), the same headers (security, CORS, no-store, X-Request-Id), request log line, metrics,
@@ -51,12 +41,10 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
   const answer = async (req: IncomingMessage): Promise<TokenAnswer> => {
     if (limiter) {
       const ip = nodeClientIp(req, deps.config.trustedProxies);
-      try {
-        await limiter.consume(ip);
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
+      const refusal = await overLimit(limiter, ip);
+      if (refusal) {
         req.resume();
-        return tooMany(deps, res);
+        return tokenErrorAnswer(deps, refusal);
       }
     }
     const declared = req.headers['content-length'];

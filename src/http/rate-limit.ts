@@ -36,17 +36,27 @@ export function memoryRateLimits(perMinute: number): RateLimits {
   return { register: make(points.register), authorize: make(points.authorize), token: make(points.token), login: make(points.login) };
 }
 
+/**
+ * Counts one request of `key` (the client's address): undefined within the limit, otherwise the error to answer,
+ * 429 with Retry-After (RFC 6585 §4). For the Hono middleware below and the node:http routes alike.
+ */
+export async function overLimit(limiter: RateLimiterAbstract, key: string): Promise<OAuthError | undefined> {
+  try {
+    await limiter.consume(key);
+    return undefined;
+  } catch (res) {
+    if (!(res instanceof RateLimiterRes)) throw res;
+    const retryAfter = String(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    return new OAuthError('temporarily_unavailable', 'too many requests; retry later', { status: 429, headers: { 'Retry-After': retryAfter } });
+  }
+}
+
 /** Refuses a request over its limit with 429 and Retry-After (RFC 6585 §4). */
 export function rateLimit(limiter: RateLimiterAbstract, trustedProxies: readonly string[]): MiddlewareHandler {
   if (isUnlimited(limiter)) return (_c, next) => next();
   return async (c, next) => {
-    try {
-      await limiter.consume(clientIp(c, trustedProxies));
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      const retryAfter = String(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
-      throw new OAuthError('temporarily_unavailable', 'too many requests; retry later', { status: 429, headers: { 'Retry-After': retryAfter } });
-    }
+    const refusal = await overLimit(limiter, clientIp(c, trustedProxies));
+    if (refusal) throw refusal;
     await next();
   };
 }
