@@ -36,6 +36,9 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
       try {
         return { ok: true as const, value: one(fn) };
       } catch (err) {
+        // Some errors (a full disk, ON CONFLICT ROLLBACK) end the whole transaction, not the savepoint: the rest
+        // would then each commit alone while the batch reports failure. Fail the batch instead.
+        if (!db.inTransaction) throw err;
         return { ok: false as const, err };
       }
     }),

@@ -114,4 +114,20 @@ describe('the SQLite direct runner', () => {
     expect(frames() - before).toBe(oneCommit);
     expect((await rows()).map((r) => r.k)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
+
+  it('fails the whole commit when a statement rolls back the transaction itself (ON CONFLICT ROLLBACK): nothing stored, every caller told', async () => {
+    const { db, direct, rows } = await open();
+    await sql`create table r (k text primary key on conflict rollback)`.execute(db);
+    const insertR = (k: string) => ({ sql: 'insert into r (k) values (?)', parameters: [k] });
+    await direct.transaction((run) => run(insertR('taken')).changes);
+    const outcomes = await Promise.allSettled([
+      direct.transaction((run) => run(insertR('a')).changes),
+      direct.transaction((run) => run(insertR('taken')).changes), // SQLite rolls back the whole transaction, not the savepoint
+      direct.transaction((run) => run(insertR('c')).changes),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const stored = await sql<{ k: string }>`select k from r order by k`.execute(db);
+    expect(stored.rows.map((r) => r.k)).toEqual(['taken']);
+    expect(await rows()).toEqual([]);
+  });
 });
