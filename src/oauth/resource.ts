@@ -1,3 +1,5 @@
+import { TtlCache } from '../cache/ttl-cache.js';
+
 /**
  * Canonicalises a resource URI (RFC 8707 §2, MCP authorization "canonical server URI"): lower-case scheme and
  * host, no default port, no fragment, no trailing slash on the path. One function used everywhere so that
@@ -26,15 +28,13 @@ export function canonicalResource(raw: string): string | null {
  * inputs of at most `maxLength` characters are kept, the oldest forgotten first; one per caller, not shared.
  */
 export function rememberedCanonicalResource(max = 64, maxLength = 2048): (raw: string) => string | null {
-  const known = new Map<string, string | null>();
+  // Never expires (a pure answer); the clock is not read.
+  const known = new TtlCache<string, string | null>({ maxEntries: max, now: () => 0 });
   return (raw) => {
     const remembered = known.get(raw);
     if (remembered !== undefined) return remembered;
     const canonical = canonicalResource(raw);
-    if (raw.length <= maxLength) {
-      if (known.size >= max) known.delete(known.keys().next().value!);
-      known.set(raw, canonical);
-    }
+    if (raw.length <= maxLength) known.set(raw, canonical);
     return canonical;
   };
 }
