@@ -97,15 +97,15 @@ export function toolsCallRoutes<Call>(ctx: DirectLayersContext & { toolScopes: T
     method: 'POST',
     path: endpoint.path,
     handle(req, res, pass) {
+      // Requests of another kind first: the stateless and the session routes share these endpoints.
+      if (bodyAlreadyRead(req) || !kind.takes(req)) return false;
       const h = req.headers;
       const host = headerValue(req, 'host');
       const url = req.url ?? '';
       const length = Number(h['content-length']);
-      // What only the app handles: requests of another kind, without a token, bodies without a length or large,
-      // unusual hosts and targets, queries.
+      // What only the app handles: requests without a token, bodies without a length or large, unusual hosts and
+      // targets, queries.
       if (
-        bodyAlreadyRead(req) ||
-        !kind.takes(req) ||
         h['transfer-encoding'] !== undefined ||
         !(length > 0 && length <= MAX_DIRECT_BODY) ||
         !/^(bearer|dpop) /i.test(h.authorization ?? '') ||
