@@ -1,4 +1,5 @@
 import { splitCommandLine } from './command-line.js';
+import { isJsonObject } from '../json-object.js';
 
 /** How the gateway reaches one upstream MCP server. */
 export type UpstreamTarget =
@@ -64,13 +65,13 @@ export function upstreamFromFlags(flags: { stdio?: string; http?: string; shared
  * (docs/gateway.md has the reference). Every mistake is one line naming the field.
  */
 export function parseGatewayConfig(json: unknown): UpstreamConfig[] {
-  if (!isObject(json) || !isObject(json['upstreams'])) throw new Error('config: expected {"upstreams": {"<name>": {...}}}');
+  if (!isJsonObject(json) || !isJsonObject(json['upstreams'])) throw new Error('config: expected {"upstreams": {"<name>": {...}}}');
   const entries = Object.entries(json['upstreams']);
   if (entries.length === 0) throw new Error('config: upstreams: at least one upstream is needed');
   const single = entries.length === 1;
   const upstreams = entries.map(([name, raw]) => {
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) throw new Error(`config: upstreams.${name}: names are letters, digits, - and _`);
-    if (!isObject(raw)) throw new Error(`config: upstreams.${name}: expected an object`);
+    if (!isJsonObject(raw)) throw new Error(`config: upstreams.${name}: expected an object`);
     return parseUpstream({ path: single ? '/mcp' : `/mcp/${name}`, ...raw, name }, `upstreams.${name}`);
   });
   const paths = new Set<string>();
@@ -108,7 +109,7 @@ function parseTarget(raw: Record<string, unknown>, at: string): UpstreamTarget {
   if (raw['url'] !== undefined) {
     const url = str(raw['url'], `${at}.url`);
     if (!/^https?:\/\//.test(url) || !URL.canParse(url)) throw new Error(`config: ${at}.url: not an http(s) URL: ${url}`);
-    const identity = isObject(raw['identity']) ? raw['identity'] : {};
+    const identity = isJsonObject(raw['identity']) ? raw['identity'] : {};
     const ttl = identity['ttlSeconds'] ?? UPSTREAM_DEFAULTS.identity.ttlSeconds;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 10 || ttl > 3600) throw new Error(`config: ${at}.identity.ttlSeconds: an integer from 10 to 3600`);
     return {
@@ -143,7 +144,7 @@ function parseTarget(raw: Record<string, unknown>, at: string): UpstreamTarget {
 
 function parseScopes(raw: unknown, at: string): UpstreamScopes {
   if (raw === undefined) return { ...UPSTREAM_DEFAULTS.scopes, tools: {} };
-  if (!isObject(raw)) throw new Error(`config: ${at}: expected an object`);
+  if (!isJsonObject(raw)) throw new Error(`config: ${at}: expected an object`);
   const scope = (v: unknown, fallback: string, where: string) => {
     const s = v ?? fallback;
     // RFC 6749 §3.3: a scope token is printable ASCII without space, quote or backslash.
@@ -152,7 +153,7 @@ function parseScopes(raw: unknown, at: string): UpstreamScopes {
   };
   const tools: Record<string, string[]> = {};
   const rawTools = raw['tools'] ?? {};
-  if (!isObject(rawTools)) throw new Error(`config: ${at}.tools: expected {"<tool>": "<scope>" | ["<scope>", ...]}`);
+  if (!isJsonObject(rawTools)) throw new Error(`config: ${at}.tools: expected {"<tool>": "<scope>" | ["<scope>", ...]}`);
   for (const [tool, v] of Object.entries(rawTools)) {
     const list = typeof v === 'string' ? (v === '' ? [] : v.split(' ')) : v;
     if (!Array.isArray(list)) throw new Error(`config: ${at}.tools.${tool}: a scope or a list of scopes`);
@@ -164,7 +165,7 @@ function parseScopes(raw: unknown, at: string): UpstreamScopes {
 function parseLimits(raw: unknown, at: string): UpstreamConfig['limits'] {
   const d = UPSTREAM_DEFAULTS.limits;
   if (raw === undefined) return { ...d };
-  if (!isObject(raw)) throw new Error(`config: ${at}: expected an object`);
+  if (!isJsonObject(raw)) throw new Error(`config: ${at}: expected an object`);
   const n = (key: keyof typeof d, min: number) => {
     const v = raw[key] ?? d[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`config: ${at}.${key}: an integer >= ${min}`);
@@ -173,7 +174,6 @@ function parseLimits(raw: unknown, at: string): UpstreamConfig['limits'] {
   return { maxTotal: n('maxTotal', 1), idleMs: n('idleMs', 1000), initializeTimeoutMs: n('initializeTimeoutMs', 100), requestTimeoutMs: n('requestTimeoutMs', 100) };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 function str(v: unknown, at: string): string {
   if (typeof v !== 'string' || v === '') throw new Error(`config: ${at}: expected a non-empty string`);
   return v;
@@ -185,6 +185,6 @@ function bool(v: unknown, fallback: boolean, at: string): boolean {
 }
 function strMap(v: unknown, at: string): Record<string, string> {
   if (v === undefined) return {};
-  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string')) throw new Error(`config: ${at}: expected {"NAME": "value"}`);
+  if (!isJsonObject(v) || !Object.values(v).every((x) => typeof x === 'string')) throw new Error(`config: ${at}: expected {"NAME": "value"}`);
   return v as Record<string, string>;
 }

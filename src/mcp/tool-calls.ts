@@ -5,7 +5,6 @@ import type { ToolDefinition } from './tool.js';
 import { toolCallResult, toolError } from './tool-result.js';
 
 /** Shape checks of a JSON-RPC message, for the routes' `accept`: anything unusual goes to the SDK. */
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const onlyKeys = (o: Record<string, unknown>, allowed: ReadonlySet<string>): boolean => Object.keys(o).every((k) => allowed.has(k));
 /** The members of a JSON-RPC request. */
 export const MESSAGE_KEYS: ReadonlySet<string> = new Set(['jsonrpc', 'id', 'method', 'params']);

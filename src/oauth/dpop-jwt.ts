@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { DPOP_ALGORITHMS, type DpopAlgorithm } from './dpop-keys.js';
 import { OAuthError } from './errors.js';
+import { isJsonObject } from '../json-object.js';
 
 /**
  * The JOSE layer of a DPoP proof, parsed by hand so the signature can be checked with node:crypto's synchronous
@@ -28,7 +29,6 @@ export interface ParsedProof {
   b64: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** base64url without padding (RFC 7515 §2); a length of 4n+1 characters cannot encode whole bytes. */
 function decodeSegment(segment: string): Buffer {
@@ -36,7 +36,11 @@ function decodeSegment(segment: string): Buffer {
   return Buffer.from(segment, 'base64url');
 }
 
-/** A segment holding a JSON object in strict UTF-8 (RFC 7515 §5.2 steps 2 to 4, RFC 7519 §7.2 step 10). */
+/**
+ * A segment holding a JSON object in strict UTF-8 (RFC 7515 §5.2 steps 2 to 4, RFC 7519 §7.2 step 10). Stricter
+ * than jose, the library this check replaced: its decoder put U+FFFD in place of invalid UTF-8 and read on, while
+ * here a header or payload that is not valid UTF-8 is a malformed proof.
+ */
 function decodeJsonObject(segment: string): Record<string, unknown> {
   const bytes = decodeSegment(segment);
   if (!isUtf8(bytes)) throw malformed();
@@ -47,7 +51,7 @@ function decodeJsonObject(segment: string): Record<string, unknown> {
   } catch (cause) {
     throw malformed(cause);
   }
-  if (!isObject(value)) throw malformed();
+  if (!isJsonObject(value)) throw malformed();
   return value;
 }
 
@@ -81,7 +85,7 @@ export function parseDpopProof(proof: string): ParsedProof {
   const { alg, jwk } = header;
   if (typeof alg !== 'string' || alg === '') throw malformed();
   if (!(DPOP_ALGORITHMS as readonly string[]).includes(alg)) throw invalidProof('DPoP proof algorithm not allowed');
-  if (!isObject(jwk)) throw malformed();
+  if (!isJsonObject(jwk)) throw malformed();
   return {
     alg: alg as DpopAlgorithm,
     jwk,

@@ -1,6 +1,6 @@
 import { PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
+import { isJsonObject } from '../../json-object.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Whether a POST body is one the SDK's era classifier can only send to the 2026-07-28 entry (TR-10): a single
@@ -12,7 +12,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * tests/unit/envelope-claim.test.ts holds this to the SDK's answer.
  */
 export function carriesEnvelopeClaim(body: unknown): boolean {
-  if (!isObject(body) || typeof body.method !== 'string' || body.method === 'initialize' || 'result' in body || 'error' in body) return false;
-  const meta = isObject(body.params) ? body.params._meta : undefined;
-  return isObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
+  if (!isJsonObject(body) || typeof body.method !== 'string' || body.method === 'initialize' || 'result' in body || 'error' in body) return false;
+  const meta = isJsonObject(body.params) ? body.params._meta : undefined;
+  return isJsonObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }

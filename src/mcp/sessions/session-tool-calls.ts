@@ -5,7 +5,8 @@ import { callerFromToken } from '../auth-info.js';
 import { headerValue } from '../http/direct-layers.js';
 import { jsonRpcErrorBody } from '../http/json-rpc-error.js';
 import type { DirectToolsCall, ToolsCallAnswer } from '../http/tools-call-route.js';
-import { isPlainObject, MESSAGE_KEYS, onlyKeys, type DefinedTools } from '../tool-calls.js';
+import { isJsonObject } from '../../json-object.js';
+import { MESSAGE_KEYS, onlyKeys, type DefinedTools } from '../tool-calls.js';
 import type { ToolDefinition } from '../tool.js';
 import { SESSION_NOT_FOUND, type StreamableSessions } from './streamable-sessions.js';
 
@@ -58,11 +59,11 @@ export class SessionToolCalls implements DirectToolsCall<SessionToolsCall> {
     // An open session that negotiated the current 2025-era revision; older revisions encode results their own way.
     if (this.sessions.negotiatedVersion(sessionId) !== LATEST_PROTOCOL_VERSION) return undefined;
     // One JSON-RPC request (JSONRPCMessageSchema: an integer or string id), tools/call, plain params.
-    if (!isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS) || body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
+    if (!isJsonObject(body) || !onlyKeys(body, MESSAGE_KEYS) || body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
     const { id, params } = body;
-    if (!(typeof id === 'string' || Number.isSafeInteger(id)) || !isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
+    if (!(typeof id === 'string' || Number.isSafeInteger(id)) || !isJsonObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
     const { name, arguments: args } = params;
-    if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
+    if (typeof name !== 'string' || (args !== undefined && !isJsonObject(args))) return undefined;
     const tool = this.tools.callable(name);
     const checked = tool && (await this.tools.validArguments(tool, args));
     return checked ? { sessionId, id: id as string | number, tool: tool!, args: checked.value } : undefined;

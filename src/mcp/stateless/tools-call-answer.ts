@@ -4,7 +4,8 @@ import type { VerifiedToken } from '../../resource-server/types.js';
 import { callerFromToken } from '../auth-info.js';
 import { single } from '../http/direct-layers.js';
 import type { DirectToolsCall, ToolsCallAnswer } from '../http/tools-call-route.js';
-import { isPlainObject, MESSAGE_KEYS, onlyKeys, type DefinedTools } from '../tool-calls.js';
+import { isJsonObject } from '../../json-object.js';
+import { MESSAGE_KEYS, onlyKeys, type DefinedTools } from '../tool-calls.js';
 import type { ToolDefinition } from '../tool.js';
 
 /** The protocol revision this path answers: the stateless one (MCP 2026-07-28, TR-8). */
@@ -61,15 +62,15 @@ export class StatelessToolCalls implements DirectToolsCall<PlainToolsCall> {
    * and its schema accepts the arguments. Nothing runs yet, so `undefined` is always safe.
    */
   private async acceptCall(headers: StatelessHeaders, body: unknown): Promise<PlainToolsCall | undefined> {
+    // The revision and method headers: `takes`, which the route asks first, let only these through.
     if (!isJsonContentType(headers.contentType ?? null)) return undefined;
-    if (headers.protocolVersion !== STATELESS_REVISION || headers.method !== 'tools/call') return undefined;
-    if (!isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS) || body.method !== 'tools/call') return undefined;
+    if (!isJsonObject(body) || !onlyKeys(body, MESSAGE_KEYS) || body.method !== 'tools/call') return undefined;
     const { id, params } = body;
-    if ((typeof id !== 'string' && typeof id !== 'number') || !isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
+    if ((typeof id !== 'string' && typeof id !== 'number') || !isJsonObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
     const { name, arguments: args, _meta: meta } = params;
     if (typeof name !== 'string' || !TOOL_NAME.test(name) || headers.name !== name) return undefined;
-    if (args !== undefined && !isPlainObject(args)) return undefined;
-    if (!isPlainObject(meta) || !onlyKeys(meta, ENVELOPE_KEYS)) return undefined;
+    if (args !== undefined && !isJsonObject(args)) return undefined;
+    if (!isJsonObject(meta) || !onlyKeys(meta, ENVELOPE_KEYS)) return undefined;
     // The SDK's own ladder for the body: a valid envelope naming this revision, the headers agreeing with it.
     const route = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: headers.protocolVersion, mcpMethodHeader: headers.method, mcpNameHeader: headers.name, body });
     if (route.kind !== 'modern' || route.messageKind !== 'request' || route.classification.revision !== STATELESS_REVISION) return undefined;
