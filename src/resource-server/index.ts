@@ -8,6 +8,7 @@ export { authenticate, type BearerOptions } from './bearer.js';
 export type { ResourceDpop } from './dpop.js';
 export { MemoryReplayCache, type ReplayCache } from '../oauth/replay-cache.js';
 export { DpopNonces } from '../oauth/dpop-nonce.js';
+export { DpopKeyCache } from '../oauth/dpop-keys.js';
 export {
   protectedResourceMetadataDocument,
   protectedResourceMetadataRoute,

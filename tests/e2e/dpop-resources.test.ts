@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { expressBearer, MemoryReplayCache, nodeBearer, protectedResourceMetadataDocument } from '../../src/resource-server/index.js';
+import { DpopKeyCache, expressBearer, MemoryReplayCache, nodeBearer, protectedResourceMetadataDocument } from '../../src/resource-server/index.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
 
 /**
@@ -187,5 +187,22 @@ describe("the library's bearer middleware with the dpop option", () => {
     const replayed = await fetch(`${base}/notes`, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
     expect(replayed.status).toBe(401);
     expect(replayed.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/);
+  });
+
+  it('with a DpopKeyCache (keys): the client key is kept after its first good proof and serves its later ones', async () => {
+    const srv = createServer();
+    const base = await listen(srv);
+    const keys = new DpopKeyCache(systemClock);
+    const options = protect(base);
+    srv.on('request', nodeBearer(s.mcp.verifier, { ...options, dpop: { ...options.dpop, keys } }, (_req, res, caller) => void res.end(caller.subject)));
+    const refused = await fetch(`${base}/notes`, { headers: { authorization: `DPoP ${token}`, dpop: await handProof(dpop, 'GET', `${base}/elsewhere`) } });
+    expect(refused.status).toBe(401);
+    expect(keys.size).toBe(0); // a proof that failed its checks leaves nothing behind
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${base}/notes`, { headers: { authorization: `DPoP ${token}`, dpop: await handProof(dpop, 'GET', `${base}/notes`) } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('demo-user');
+    }
+    expect(keys.size).toBe(1);
   });
 });

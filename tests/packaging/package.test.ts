@@ -96,7 +96,7 @@ describe('the npm package, installed from its tarball with production dependenci
     expect(found.root).toEqual(
       expect.arrayContaining(['openStore', 'createAuthorizationServer', 'createMcpServer', 'defineTool', 'combine', 'callerFromAuthInfo', 'createTokenVerifier', 'bearer', 'expressBearer', 'nodeBearer']),
     );
-    expect(found.rs).toEqual(expect.arrayContaining(['createTokenVerifier', 'bearer', 'expressBearer', 'nodeBearer', 'protectedResourceMetadataRoute', 'protectedResourceMetadataDocument', 'protectedResourceMetadataUrl']));
+    expect(found.rs).toEqual(expect.arrayContaining(['createTokenVerifier', 'bearer', 'expressBearer', 'nodeBearer', 'DpopKeyCache', 'DpopNonces', 'MemoryReplayCache', 'protectedResourceMetadataRoute', 'protectedResourceMetadataDocument', 'protectedResourceMetadataUrl']));
     expect(found.store).toEqual(expect.arrayContaining(['openStore', 'migrate']));
     expect(found.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
