@@ -103,7 +103,12 @@ export class StreamableSessions {
     return session;
   }
 
-  /** The protocol version an open session negotiated at initialize; undefined for an unknown id. Looks only: no subject check, no touch. */
+  /**
+   * The protocol version an open session negotiated at initialize; undefined for an unknown id. Looks only: no
+   * subject check, no touch. The SDK marks `getNegotiatedProtocolVersion` deprecated in favour of the per-request
+   * envelope, which only 2026-07-28 requests carry; for 2025-era sessions, the only ones held here, it documents
+   * the accessor as returning the initialize-negotiated version, which is what this asks.
+   */
   negotiatedVersion(sessionId: string): string | undefined {
     return this.sessions.get(sessionId)?.server.server.getNegotiatedProtocolVersion();
   }
