@@ -41,10 +41,13 @@ export async function buildBundle() {
     // Native addons, and packages that `start` on SQLite never loads (Redis and PostgreSQL clients, the common-
     // password list, the MCP client SDK of the gateway): left to node_modules (they are dependencies, installed
     // with the package), so the bundle each start reads is that much smaller (BENCHMARKS.md, round 2, cold start).
+    // better-sqlite3's JavaScript is bundled (every start on SQLite runs it: from node_modules its 12 files were
+    // resolved, read and compiled without the code cache); its addon is loaded by path (src/store/sqlite.ts), and
+    // `bindings`, its fallback search, stays outside.
     // Only packages with a CommonJS build may be listed, and none whose objects a bundled module checks with
     // instanceof: the client SDK carries its own copy of the SDK's core either way, and its errors are branded
     // (ProtocolError.isInstance) so that such copies recognise each other; no zod schema crosses to it.
-    external: ['better-sqlite3', 'pg-native', 'pg', 'ioredis', '@zxcvbn-ts/language-common', '@modelcontextprotocol/client'],
+    external: ['bindings', 'pg-native', 'pg', 'ioredis', '@zxcvbn-ts/language-common', '@modelcontextprotocol/client'],
     // import.meta.url is the bundle's URL, as it was in the ES module bundle ('use strict' has to stay first).
     banner: { js: "'use strict'; const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dialectOf } from '../store/open-store.js';
+import { sqliteDriverOptions } from '../store/sqlite-driver.js';
 import { loadCliConfig, type CliIo } from './context.js';
 
 /** The PostgreSQL URL with its password replaced, for a command printed to the terminal. */
@@ -17,7 +18,7 @@ const KEEP_SECRET =
 /** Opens a file that must be an oauth-mcp SQLite database (it has the migrations table); throws a one-line reason. */
 function openDatabaseFile(path: string, readonly: boolean): SQLite.Database {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
-  const db = new SQLite(path, { readonly, fileMustExist: true });
+  const db = new SQLite(path, { readonly, fileMustExist: true, ...sqliteDriverOptions() });
   try {
     db.prepare('select count(*) from kysely_migration').get();
   } catch {
@@ -124,7 +125,7 @@ export async function runRestoreCommand(args: string[], io: CliIo): Promise<numb
   let keptAs: string | undefined;
   if (existsSync(target)) {
     // Fold the write-ahead log into the file first, so the file kept aside is the whole database.
-    const current = new SQLite(target);
+    const current = new SQLite(target, sqliteDriverOptions());
     current.pragma('wal_checkpoint(TRUNCATE)');
     current.close();
     keptAs = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -41,7 +41,7 @@ export function identityHeaders(
       exp: nowSeconds + mode.ttlSeconds,
       jti: randomUUID(),
     };
-    headers['authorization'] = `Bearer ${signCompactEs256({ alg: 'ES256', typ: IDENTITY_JWT_TYPE, kid: key.kid }, claims, key.keyObject)}`;
+    headers['authorization'] = `Bearer ${signCompactEs256({ alg: 'ES256', typ: IDENTITY_JWT_TYPE, kid: key.kid }, claims, key.privateKey)}`;
   }
   if (mode.headers) {
     headers['x-forwarded-user'] = caller.subject;

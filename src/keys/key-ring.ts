@@ -1,5 +1,5 @@
-import { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningKeyRecord, Store } from '../store/store.js';
 import { decrypt, deriveKey, encrypt } from './encryption.js';
@@ -11,9 +11,11 @@ export interface SigningKey {
   alg: string;
   /** Unix seconds the key was made. */
   createdAt: number;
-  privateKey: CryptoKey;
-  /** The same key for node:crypto's synchronous sign (keys/jws.ts), converted once when loaded. */
-  keyObject: KeyObject;
+  /**
+   * For node:crypto's synchronous sign (keys/jws.ts); jose signs with it too. A KeyObject made from the JWK by
+   * node:crypto, not a WebCrypto CryptoKey: importing through WebCrypto loaded its modules at every start (~1 ms).
+   */
+  privateKey: KeyObject;
 }
 
 /**
@@ -141,7 +143,13 @@ export class KeyRing {
         { cause },
       );
     }
-    const privateKey = (await importJWK(jwk, record.alg)) as CryptoKey;
-    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey, keyObject: KeyObject.from(privateKey) };
+    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey: importPrivateJwk(jwk, record.alg, record.kid) };
   }
+}
+
+/** A stored private JWK as a KeyObject, refused unless it is a private key of the kind its alg needs (RFC 7518 §3.4: ES256 is P-256). */
+function importPrivateJwk(jwk: JWK, alg: string, kid: string): KeyObject {
+  const key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  if (alg === SIGNING_ALG && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error(`signing key ${kid}: not a P-256 key, which ${alg} needs`);
+  return key;
 }

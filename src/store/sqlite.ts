@@ -1,12 +1,12 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { SqliteDirect } from './direct.js';
 import type { Database } from './schema.js';
 import { sqliteDirect } from './sqlite-direct.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { sqliteDriverOptions } from './sqlite-driver.js';
 
 /**
  * Opens a SQLite file (or ':memory:') in WAL mode, creating its folder if needed. `warn` hears of the checkpointer
@@ -19,7 +19,7 @@ export function openSqlite(path: string, options: { warn?: (message: string) => 
 /** The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same connection. */
 export function openSqliteConnection(path: string, options: { warn?: (message: string) => void } = {}): { db: Kysely<Database>; direct: SqliteDirect } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new SQLite(path, driverOptions());
+  const db = new SQLite(path, sqliteDriverOptions());
   // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
@@ -29,19 +29,6 @@ export function openSqliteConnection(path: string, options: { warn?: (message: s
   const statements = withStatementCache(db, stopCheckpointer);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   return { db: kysely, direct: sqliteDirect(kysely, db, statements) };
-}
-
-/**
- * Names better-sqlite3's compiled addon where its install puts it, so the driver loads it directly instead of
- * having the `bindings` package search a dozen candidate paths, each a failed require() (a few ms of every start,
- * BENCHMARKS.md round 2). Elsewhere (a custom build), nothing is named and the search runs as before.
- */
-function driverOptions(): { nativeBinding?: string } {
-  try {
-    return { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') };
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -84,7 +71,7 @@ export interface SqliteReader {
  */
 export function openSqliteReader(path: string): SqliteReader | undefined {
   if (path === ':memory:') return undefined;
-  const db = new SQLite(path, { readonly: true, fileMustExist: true, ...driverOptions() });
+  const db = new SQLite(path, { readonly: true, fileMustExist: true, ...sqliteDriverOptions() });
   db.pragma('busy_timeout = 5000');
   const statements = withStatementCache(db);
   return {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { IdentityCache } from '../../src/gateway/identity-cache.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const signer = { issuer: 'https://as.example', signingKey: () => ({ kid: 'k1', alg: 'ES256', createdAt: 0, privateKey: undefined as never, keyObject: privateKey }) };
+const signer = { issuer: 'https://as.example', signingKey: () => ({ kid: 'k1', alg: 'ES256', createdAt: 0, privateKey }) };
 const alice = { subject: 'alice', clientId: 'c1', scopes: ['read'], expiresAt: 0, issuedAt: 0 };
 const jwtOf = (h: Record<string, string>) => h['authorization']!.replace(/^Bearer /, '');
 

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { decrypt, deriveKey, encrypt } from '../../src/keys/encryption.js';
@@ -94,6 +94,28 @@ describe('KeyRing', () => {
     // The key is still there and opens with the right secret.
     expect(await store.listSigningKeys()).toHaveLength(1);
     await expect(open()).resolves.toBeInstanceOf(KeyRing);
+  });
+
+  it('refuses at open a stored ES256 key that is not a private P-256 key', async () => {
+    const encryptionKey = deriveKey(SECRET, 'signing-keys');
+    const other = await generateKeyPair('ES384', { extractable: true });
+    const publicJwk = await exportJWK(other.publicKey);
+    await store.insertFirstSigningKey({
+      kid: 'p384',
+      alg: 'ES256',
+      publicJwk: publicJwk as Record<string, unknown>,
+      privateJwkEncrypted: encrypt(encryptionKey, JSON.stringify(await exportJWK(other.privateKey))),
+      createdAt: clock(),
+      retiredAt: null,
+      expiresAt: null,
+    });
+    await expect(open()).rejects.toThrow('signing key p384: not a P-256 key, which ES256 needs');
+  });
+
+  it('signs with a node:crypto KeyObject that jose accepts too', async () => {
+    const ring = await open();
+    expect(ring.signingKey().privateKey).toMatchObject({ type: 'private', asymmetricKeyType: 'ec', asymmetricKeyDetails: { namedCurve: 'prime256v1' } });
+    await expect(verify(ring, await sign(ring))).resolves.toMatchObject({ protectedHeader: { kid: ring.signingKey().kid } });
   });
 
   it('rotate() adds a new signing key; the old one stays published until its expiry, then disappears', async () => {
