@@ -100,6 +100,23 @@ export function cpuMs(pid: number): number {
     return 0;
   }
 }
+/**
+ * Context switches of a process's main thread (its event loop) so far, from /proc/<pid>/status: `voluntary` when
+ * it waited for work (an empty event loop), `involuntary` when the scheduler took the core from it (e.g. another
+ * process on the same core woke up). Zeros when unreadable.
+ */
+export function contextSwitches(pid: number): { voluntary: number; involuntary: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return {
+      voluntary: Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0),
+      involuntary: Number(/\nnonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0),
+    };
+  } catch {
+    return { voluntary: 0, involuntary: 0 };
+  }
+}
+
 /** USER_HZ of /proc/<pid>/stat (100 on Linux unless getconf says otherwise). */
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
 

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { runLoad } from '../lib/load.js';
 import { checkCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
-import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
+import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from '../lib/proc.js';
 import { abSummary } from '../lib/stats.js';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -102,6 +102,8 @@ try {
   const summary = [...samples].map(([root, v]) => ({ root, ...abSummary(v, root !== TREES[0] ? first : undefined) }));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
+  // A profile of a long run takes seconds to write: the gateways get that long before stopAll kills them.
+  if (PROF_DIR) await Promise.all(trees.map((t) => stopServer(t.server, 30_000)));
   await stopAll();
   upstream.kill();
 }

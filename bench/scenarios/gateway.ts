@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad, type LoadResult } from '../lib/load.js';
 import { checkCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
-import { cpuMs, rssBytes, spawnServer, stopServer, waitReady, type Server } from '../lib/proc.js';
+import { contextSwitches, cpuMs, rssBytes, spawnServer, stopServer, waitReady, type Server } from '../lib/proc.js';
 import { median, MiB, round } from '../lib/stats.js';
 import type { Sample, Scenario, Variant } from '../report.js';
 
@@ -80,11 +80,22 @@ async function interleave(s: GatewayBenchSettings, contenders: Contender[]) {
   for (const c of contenders) await load(c, s.warmupSec);
   const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
   const cpu = new Map<string, Record<string, number>>(contenders.map((c) => [c.name, Object.fromEntries(Object.keys(c.processes).map((k) => [k, 0]))]));
+  // Involuntary context switches: how often a process lost the core to another (two on one core wake each other).
+  const switches = new Map<string, Record<string, { voluntary: number; involuntary: number }>>(
+    contenders.map((c) => [c.name, Object.fromEntries(Object.keys(c.processes).map((k) => [k, { voluntary: 0, involuntary: 0 }]))]),
+  );
   for (let r = 0; r < s.rounds; r++) {
     for (const c of r % 2 ? [...contenders].reverse() : contenders) {
       const before = Object.fromEntries(Object.entries(c.processes).map(([k, pid]) => [k, cpuMs(pid)]));
+      const switchesBefore = Object.fromEntries(Object.entries(c.processes).map(([k, pid]) => [k, contextSwitches(pid)]));
       const x: LoadResult = await load(c, s.durationSec);
-      for (const [k, pid] of Object.entries(c.processes)) cpu.get(c.name)![k]! += cpuMs(pid) - before[k]!;
+      for (const [k, pid] of Object.entries(c.processes)) {
+        cpu.get(c.name)![k]! += cpuMs(pid) - before[k]!;
+        const now = contextSwitches(pid);
+        const sum = switches.get(c.name)![k]!;
+        sum.voluntary += now.voluntary - switchesBefore[k]!.voluntary;
+        sum.involuntary += now.involuntary - switchesBefore[k]!.involuntary;
+      }
       const pid = c.processes['gateway'] ?? Object.values(c.processes)[0]!;
       samples.get(c.name)!.push({ rps: round(x.rps, 1), p50Ms: round(x.p50Ms, 3), p99Ms: round(x.p99Ms, 3), requests: x.requests, errors: x.errors, rssMiB: round(rssBytes(pid) / MiB, 1), tool: x.tool });
       s.log(`  round ${r + 1} ${c.name}: ${round(x.rps, 0)} req/s p50 ${round(x.p50Ms, 2)} ms`);
@@ -101,13 +112,17 @@ async function interleave(s: GatewayBenchSettings, contenders: Contender[]) {
       errors: xs.reduce((a, x) => a + x.errors, 0),
     };
   });
+  const callsOf = (c: Contender) => Math.max(samples.get(c.name)!.reduce((a, x) => a + x.requests, 0), 1);
   const cpuMsPerCall = Object.fromEntries(
-    contenders.map((c) => {
-      const calls = samples.get(c.name)!.reduce((a, x) => a + x.requests, 0);
-      return [c.name, Object.fromEntries(Object.entries(cpu.get(c.name)!).map(([k, ms]) => [k, round(ms / Math.max(calls, 1), 2)]))];
-    }),
+    contenders.map((c) => [c.name, Object.fromEntries(Object.entries(cpu.get(c.name)!).map(([k, ms]) => [k, round(ms / callsOf(c), 2)]))]),
   );
-  return { variants, cpuMsPerCall };
+  const switchesPerCall = Object.fromEntries(
+    contenders.map((c) => [
+      c.name,
+      Object.fromEntries(Object.entries(switches.get(c.name)!).map(([k, n]) => [k, { voluntary: round(n.voluntary / callsOf(c), 2), involuntary: round(n.involuntary / callsOf(c), 2) }])),
+    ]),
+  );
+  return { variants, cpuMsPerCall, switchesPerCall };
 }
 
 /** Median over rounds of subject/baseline req/s, pairs from the same round. */
@@ -122,6 +137,11 @@ const cpuNote = (cpu: Record<string, Record<string, number>>) =>
     .map(([name, by]) => `${name}: ${Object.entries(by).map(([k, ms]) => `${k} ${ms}`).join(' + ')}`)
     .join('; ')}.`;
 
+const switchesNote = (n: Record<string, Record<string, { voluntary: number; involuntary: number }>>) =>
+  `Context switches per call of each process's event-loop thread, voluntary/involuntary (/proc, summed over the rounds): ${Object.entries(n)
+    .map(([name, by]) => `${name}: ${Object.entries(by).map(([k, x]) => `${k} ${x.voluntary}/${x.involuntary}`).join(', ')}`)
+    .join('; ')}.`;
+
 export async function g1(s: GatewayBenchSettings): Promise<Scenario> {
   s.log('scenario g1: gateway in front of an HTTP upstream');
   const port = await s.freePort();
@@ -129,7 +149,7 @@ export async function g1(s: GatewayBenchSettings): Promise<Scenario> {
   const direct = `http://127.0.0.1:${port}/mcp`;
   await answering(upstream, direct);
   const gw = await startGateway(s, 'gateway-http', ['--http', direct]);
-  const { variants, cpuMsPerCall } = await interleave(s, [
+  const { variants, cpuMsPerCall, switchesPerCall } = await interleave(s, [
     { name: 'direct', label: 'server-everything (Streamable HTTP), tools/call echo, 2025-11-25 session, no auth', role: 'baseline', url: direct, headers: await openLegacySession(direct, 'unused'), processes: { upstream: upstream.pid } },
     { name: 'gateway-http', label: 'oauth-mcp gateway --http in front of it, Bearer JWT, same call', role: 'subject', url: gw.url, headers: await openLegacySession(gw.url, gw.token), processes: { upstream: upstream.pid, gateway: gw.server.pid } },
   ]);
@@ -144,6 +164,7 @@ export async function g1(s: GatewayBenchSettings): Promise<Scenario> {
     targets: [{ name: 'G1: HTTP upstream through the gateway with OAuth ≥ 0.7x the upstream directly without auth', value: r, op: '>=', threshold: 0.7, met: r >= 0.7 }],
     notes: [
       `${s.connections} connections; the gateway and server-everything both on the server core, so the ratio is bounded by the upstream's CPU per call over the sum of both. ${cpuNote(cpuMsPerCall)}`,
+      switchesNote(switchesPerCall),
       'RSS column: the gateway process for the gateway row, server-everything for the direct row.',
     ],
   };
