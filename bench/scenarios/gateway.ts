@@ -96,7 +96,7 @@ async function interleave(s: GatewayBenchSettings, contenders: Contender[]) {
         sum.voluntary += now.voluntary - switchesBefore[k]!.voluntary;
         sum.involuntary += now.involuntary - switchesBefore[k]!.involuntary;
       }
-      const pid = c.processes['gateway'] ?? Object.values(c.processes)[0]!;
+      const pid = c.processes['gateway'] ?? c.processes['proxy'] ?? Object.values(c.processes)[0]!;
       samples.get(c.name)!.push({ rps: round(x.rps, 1), p50Ms: round(x.p50Ms, 3), p99Ms: round(x.p99Ms, 3), requests: x.requests, errors: x.errors, rssMiB: round(rssBytes(pid) / MiB, 1), tool: x.tool });
       s.log(`  round ${r + 1} ${c.name}: ${round(x.rps, 0)} req/s p50 ${round(x.p50Ms, 2)} ms`);
     }
@@ -149,23 +149,35 @@ export async function g1(s: GatewayBenchSettings): Promise<Scenario> {
   const direct = `http://127.0.0.1:${port}/mcp`;
   await answering(upstream, direct);
   const gw = await startGateway(s, 'gateway-http', ['--http', direct]);
+  // The ruler: a node:http proxy that only forwards (bench/servers/bare-proxy.mjs), on the same core.
+  const proxyPort = await s.freePort();
+  const proxy = spawnServer('bare-proxy', process.execPath, [resolve('bench/servers/bare-proxy.mjs')], { PORT: String(proxyPort), UPSTREAM: direct }, s.work);
+  const proxied = `http://127.0.0.1:${proxyPort}/mcp`;
+  await answering(proxy, proxied);
   const { variants, cpuMsPerCall, switchesPerCall } = await interleave(s, [
     { name: 'direct', label: 'server-everything (Streamable HTTP), tools/call echo, 2025-11-25 session, no auth', role: 'baseline', url: direct, headers: await openLegacySession(direct, 'unused'), processes: { upstream: upstream.pid } },
     { name: 'gateway-http', label: 'oauth-mcp gateway --http in front of it, Bearer JWT, same call', role: 'subject', url: gw.url, headers: await openLegacySession(gw.url, gw.token), processes: { upstream: upstream.pid, gateway: gw.server.pid } },
+    { name: 'bare-proxy', label: 'ruler: a bare node:http proxy in front of it that only forwards (no auth, log context, audit, metrics or sessions)', role: 'peer', url: proxied, headers: await openLegacySession(proxied, 'unused'), processes: { upstream: upstream.pid, proxy: proxy.pid } },
   ]);
-  await Promise.all([stopServer(gw.server), stopServer(upstream)]);
+  await Promise.all([stopServer(gw.server), stopServer(proxy), stopServer(upstream)]);
   const r = ratio(variants, 'gateway-http', 'direct');
+  const floor = ratio(variants, 'bare-proxy', 'direct');
   return {
     id: 'g1',
     title: 'G1. Gateway in front of an HTTP upstream vs the upstream directly',
     baseline: 'direct',
     variants,
-    ratios: [{ subject: 'gateway-http', baseline: 'direct', value: r }],
+    ratios: [
+      { subject: 'gateway-http', baseline: 'direct', value: r },
+      { subject: 'bare-proxy', baseline: 'direct', value: floor },
+      { subject: 'gateway-http', baseline: 'bare-proxy', value: ratio(variants, 'gateway-http', 'bare-proxy') },
+    ],
     targets: [{ name: 'G1: HTTP upstream through the gateway with OAuth ≥ 0.7x the upstream directly without auth', value: r, op: '>=', threshold: 0.7, met: r >= 0.7 }],
     notes: [
       `${s.connections} connections; the gateway and server-everything both on the server core, so the ratio is bounded by the upstream's CPU per call over the sum of both. ${cpuNote(cpuMsPerCall)}`,
       switchesNote(switchesPerCall),
-      'RSS column: the gateway process for the gateway row, server-everything for the direct row.',
+      'The bare-proxy row is a ruler, not a target: what any node:http hop on the same core costs the upstream. G1 cannot read above its ratio to the direct row (BENCHMARKS.md, round 2, "what bounds G1").',
+      'RSS column: the gateway process for the gateway row, the proxy for the bare-proxy row, server-everything for the direct row.',
     ],
   };
 }
