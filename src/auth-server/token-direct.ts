@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
-import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
+import { fixedHeaders, writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { isUnlimited, overLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
@@ -36,7 +36,7 @@ const tooLarge = (deps: AuthServerDeps): TokenAnswer =>
  */
 export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
-  const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
+  const fixed = fixedHeaders({ ...staticHeaders, ...PUBLIC_CORS_HEADERS });
 
   const answer = async (req: IncomingMessage): Promise<TokenAnswer> => {
     if (limiter) {

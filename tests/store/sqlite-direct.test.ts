@@ -8,7 +8,7 @@ import { openSqliteConnection } from '../../src/store/sqlite.js';
 /**
  * The SQLite runner of the refresh grant's statements (store/sqlite-direct.ts): past Kysely's per-query work,
  * on the same connection, behind Kysely's lock; transactions asked for in one turn of the event loop share a
- * commit, each in its own savepoint. The Store suite holds the refresh-token methods to the same answers on
+ * commit (each in its own savepoint only when one of them throws). The Store suite holds the refresh-token methods to the same answers on
  * every database; these are the runner's own promises.
  */
 describe('the SQLite direct runner', () => {
@@ -63,6 +63,30 @@ describe('the SQLite direct runner', () => {
     expect(await rows()).toEqual([
       { k: 'a', v: 1 },
       { k: 'c', v: 4 },
+    ]);
+  });
+
+  it('runs a batch once when nothing throws; when one throws, the whole batch again, each in its own savepoint', async () => {
+    const { direct, insert, rows } = await open();
+    const ran: string[] = [];
+    const ok = await Promise.all(['a', 'b'].map((k, i) => direct.transaction((run) => (ran.push(k), run(insert(k, i)).changes))));
+    expect(ok).toEqual([1, 1]);
+    expect(ran).toEqual(['a', 'b']);
+
+    ran.length = 0;
+    const settled = await Promise.allSettled([
+      direct.transaction((run) => (ran.push('c'), run(insert('c', 1)).changes)),
+      direct.transaction((run) => (ran.push('a'), run(insert('a', 9)).changes)), // primary key taken
+      direct.transaction((run) => (ran.push('d'), run(insert('d', 2)).changes)),
+    ]);
+    // The first pass rolled back whole; the second kept c and d and refused a alone.
+    expect(ran).toEqual(['c', 'a', 'c', 'a', 'd']);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await rows()).toEqual([
+      { k: 'a', v: 0 },
+      { k: 'b', v: 1 },
+      { k: 'c', v: 1 },
+      { k: 'd', v: 2 },
     ]);
   });
 
