@@ -73,7 +73,17 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
 
   return {
     dialect: 'sqlite',
-    query: (statement) => kysely.connection().execute(async () => run(statement)),
+    query: <R>(statement: BoundStatement): Promise<DirectResult<R>> => {
+      // A transaction open on the connection (Kysely's, spanning awaits) is waited for. Without one, nothing holds
+      // the connection mid-way: a holder of Kysely's lock runs its statements synchronously, as this one does, so
+      // running it now is running it first. Waiting its turn cost most of a refresh's SELECT (the lock's promises).
+      if (db.inTransaction) return kysely.connection().execute(async () => run<R>(statement));
+      try {
+        return Promise.resolve(run<R>(statement));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
     transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
     flushed: () => flushed,
     transaction: <T>(fn: (r: Run) => T) =>

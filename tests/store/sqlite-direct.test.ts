@@ -113,6 +113,35 @@ describe('the SQLite direct runner', () => {
     expect(await rows()).toEqual([{ k: 'd', v: 2 }]);
   });
 
+  it('runs a query at once when no transaction is open; one asked for inside a Kysely transaction waits for it and never sees its writes', async () => {
+    const { db, direct, insert } = await open();
+    await direct.transaction((run) => run(insert('a', 1)));
+    const count = () => direct.query<{ n: number }>({ sql: 'select count(*) as n from t', parameters: [] });
+    let ran = false;
+    void count().then(() => (ran = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(ran).toBe(true); // no turn of Kysely's lock to wait for
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: Promise<{ rows: Array<{ n: number }> }>;
+    const kyselyTx = db.transaction().execute(async (trx) => {
+      await sql`insert into t (k, v) values ('k', 2)`.execute(trx);
+      asked = count(); // the transaction is open on the connection now
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    let settled = false;
+    void asked.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    release();
+    await expect(kyselyTx).rejects.toThrow('rolled back on purpose');
+    expect((await asked).rows).toEqual([{ n: 1 }]);
+  });
+
   it('writes the transactions of one turn to the WAL in one commit: the frames of one transaction, not three', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqlite-direct-'));
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
