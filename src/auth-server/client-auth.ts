@@ -1,7 +1,7 @@
 import { secretMatchesHash } from '../oauth/crypto.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
-import { findClient } from './clients.js';
+import { findClient, findClientNow } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
 import { assertionClientId, JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion } from './private-key-jwt.js';
@@ -82,6 +82,19 @@ export async function authenticateClient(
   authorization: string | undefined,
   params: FormParams,
 ): Promise<AuthenticatedClient> {
+  return authenticateClientNow(deps, authorization, params);
+}
+
+/**
+ * `authenticateClient` for the token endpoint, answered at once when the client is cached (no promise on its
+ * path for work that never waits); a refusal is thrown, not returned as a rejected promise, unless the client
+ * had to be looked up.
+ */
+export function authenticateClientNow(
+  deps: AuthServerDeps,
+  authorization: string | undefined,
+  params: FormParams,
+): AuthenticatedClient | Promise<AuthenticatedClient> {
   const basic = parseBasicAuthorization(authorization);
   const postSecret = params.client_secret;
   const assertion = params.client_assertion;
@@ -97,21 +110,24 @@ export async function authenticateClient(
   const clientId = basic?.clientId ?? params.client_id;
   if (clientId === undefined) throw failure(false, 'no client identification');
 
-  const client = await findClient(deps, clientId);
-  if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
-  // A confidential client may present its secret either way: the original demo's documented curl posts it in
-  // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
-  // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
-  const sameKind = client.tokenEndpointAuthMethod === method || (SECRET_METHODS.has(client.tokenEndpointAuthMethod) && SECRET_METHODS.has(method));
-  if (!sameKind) {
-    throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
-  }
-  if (method !== 'none') {
-    const secret = basic?.secret ?? postSecret!;
-    // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
-    if (client.clientSecretHash === null || !secretMatchesHash(secret, client.clientSecretHash)) {
-      throw failure(basic !== null, `wrong secret for client ${clientId}`);
+  const verify = (client: ClientRecord | undefined): AuthenticatedClient => {
+    if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
+    // A confidential client may present its secret either way: the original demo's documented curl posts it in
+    // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
+    // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
+    const sameKind = client.tokenEndpointAuthMethod === method || (SECRET_METHODS.has(client.tokenEndpointAuthMethod) && SECRET_METHODS.has(method));
+    if (!sameKind) {
+      throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
     }
-  }
-  return { client, method };
+    if (method !== 'none') {
+      const secret = basic?.secret ?? postSecret!;
+      // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
+      if (client.clientSecretHash === null || !secretMatchesHash(secret, client.clientSecretHash)) {
+        throw failure(basic !== null, `wrong secret for client ${clientId}`);
+      }
+    }
+    return { client, method };
+  };
+  const found = findClientNow(deps, clientId);
+  return found instanceof Promise ? found.then(verify) : verify(found);
 }

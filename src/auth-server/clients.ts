@@ -12,12 +12,18 @@ import type { AuthServerDeps } from './deps.js';
  * metadata document cannot be fetched or breaks a rule.
  */
 export async function findClient(deps: AuthServerDeps, clientId: string): Promise<ClientRecord | undefined> {
+  return findClientNow(deps, clientId);
+}
+
+/** `findClient`, answered at once from the client cache: a promise only when the store or a metadata document is asked. */
+export function findClientNow(deps: AuthServerDeps, clientId: string): ClientRecord | undefined | Promise<ClientRecord | undefined> {
   if (isClientIdMetadataUrl(clientId, deps.config.cimdAllowPrivateAddresses)) {
     return resolveMetadataClient(deps, clientId, deps.clientMetadataCache);
   }
   const cached = deps.clientCache.get(clientId);
   if (cached) return cached;
-  const client = await deps.store.getClient(clientId);
-  if (client) deps.clientCache.set(client.clientId, client);
-  return client;
+  return deps.store.getClient(clientId).then((client) => {
+    if (client) deps.clientCache.set(client.clientId, client);
+    return client;
+  });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
-import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
+import { fixedHeaders, writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { isUnlimited, overLimit } from '../http/rate-limit.js';
 import type { RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
@@ -35,7 +35,7 @@ export function registerDirectRoute(
   staticHeaders: Readonly<Record<string, string>>,
 ): DirectRoute {
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.register) ? undefined : deps.rateLimits.register;
-  const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
+  const fixed = fixedHeaders({ ...staticHeaders, ...PUBLIC_CORS_HEADERS });
   const refused = (err: unknown): RegistrationAnswer => errorAnswer(err, deps.logger, REGISTER_PATH);
 
   const answer = async (req: IncomingMessage, body: { read: boolean }): Promise<RegistrationAnswer> => {

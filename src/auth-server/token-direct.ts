@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimiterAbstract } from '../http/rate-limiter-flexible.js';
 import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
-import { writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
+import { fixedHeaders, writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { isUnlimited, overLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
@@ -36,48 +36,55 @@ const tooLarge = (deps: AuthServerDeps): TokenAnswer =>
  */
 export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, staticHeaders: Readonly<Record<string, string>>): DirectRoute {
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
-  const fixed = { ...staticHeaders, ...PUBLIC_CORS_HEADERS };
+  const fixed = fixedHeaders({ ...staticHeaders, ...PUBLIC_CORS_HEADERS });
 
-  const answer = async (req: IncomingMessage): Promise<TokenAnswer> => {
-    if (limiter) {
-      const ip = nodeClientIp(req, deps.config.trustedProxies);
-      const refusal = await overLimit(limiter, ip);
-      if (refusal) {
-        req.resume();
-        return tokenErrorAnswer(deps, refusal);
-      }
-    }
+  const limited = async (req: IncomingMessage, limiter: RateLimiterAbstract): Promise<TokenAnswer> => {
+    const refusal = await overLimit(limiter, nodeClientIp(req, deps.config.trustedProxies));
+    if (!refusal) return read(req);
+    req.resume();
+    return tokenErrorAnswer(deps, refusal);
+  };
+
+  const read = (req: IncomingMessage): TokenAnswer | Promise<TokenAnswer> => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
       req.resume();
       return tooLarge(deps);
     }
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === undefined) return tooLarge(deps);
-    return exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body });
+    return readBody(req, MAX_BODY_BYTES).then((body) =>
+      body === undefined ? tooLarge(deps) : exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body }),
+    );
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     const header = req.headers['x-request-id'];
     const reqId = requestIdFor(typeof header === 'string' ? header : undefined);
-    void runWithLogContext({ reqId }, async () => {
-      let out: TokenAnswer;
-      try {
-        out = await answer(req);
-      } catch (err) {
-        // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
-        // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
-        if (res.destroyed || req.socket.destroyed) {
-          // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
-          deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
-          out = { status: CLIENT_CLOSED, body: {}, headers: {} };
-        } else {
-          out = tokenErrorAnswer(deps, err);
-        }
-      }
+    const answered = (out: TokenAnswer): void => {
       writeJsonAnswer(res, out, fixed, reqId);
       recordRequest(deps, { method: 'POST', path: ROUTE, route: ROUTE, status: out.status, started });
+    };
+    const failed = (err: unknown): void => {
+      // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
+      // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
+      if (res.destroyed || req.socket.destroyed) {
+        // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
+        deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
+        answered({ status: CLIENT_CLOSED, body: {}, headers: {} });
+      } else {
+        answered(tokenErrorAnswer(deps, err));
+      }
+    };
+    // The request's promises are made inside its log context, so every line logged while it runs carries its id.
+    runWithLogContext({ reqId }, () => {
+      let out: TokenAnswer | Promise<TokenAnswer>;
+      try {
+        out = limiter ? limited(req, limiter) : read(req);
+      } catch (err) {
+        return failed(err);
+      }
+      if (out instanceof Promise) void out.then(answered, failed);
+      else answered(out);
     });
   };
   return { method: 'POST', path: ROUTE, handle };

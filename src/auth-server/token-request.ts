@@ -1,9 +1,9 @@
 import { errorAnswer } from '../http/error-answer.js';
 import { OAuthError } from '../oauth/errors.js';
-import { emit } from '../events/events.js';
+import { emit, emitNow } from '../events/events.js';
 import type { ClientRecord } from '../store/store.js';
 import type { IssuedTokens } from './access-token.js';
-import { authenticateClient, parseBasicAuthorization } from './client-auth.js';
+import { authenticateClientNow, parseBasicAuthorization } from './client-auth.js';
 import type { GrantType } from './client-metadata.js';
 import type { AuthServerDeps } from './deps.js';
 import { clientRequiresDpop, dpopNonceHeader, tokenRequestDpop } from './dpop.js';
@@ -32,7 +32,12 @@ export interface TokenAnswer {
 export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 /** `dpopJkt`: the DPoP key the tokens are bound to (RFC 9449 §5), when the request carried a proof. */
-type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => Promise<IssuedTokens>;
+type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => IssuedTokens | Promise<IssuedTokens>;
+
+/** `f` of `value` at once, or once `value` settles when it is a promise: the token path makes no promise where nothing waits. */
+function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
 
 /** The client_id a failed request claimed (not verified), for the audit trail. */
 function claimedClientId(authorization: string | undefined, posted: string | undefined): string | undefined {
@@ -43,8 +48,12 @@ function claimedClientId(authorization: string | undefined, posted: string | und
   }
 }
 
-/** The token endpoint's logic, made once per app (making it derives the refresh-rotation key) and shared by the Hono route and the direct one. */
-export type TokenExchange = (req: TokenRequest) => Promise<TokenAnswer>;
+/**
+ * The token endpoint's logic, made once per app (making it derives the refresh-rotation key) and shared by the Hono
+ * route and the direct one. The answer comes at once when nothing had to wait (a cached client's
+ * client_credentials), else as a promise; anything but a protocol error is thrown or rejected.
+ */
+export type TokenExchange = (req: TokenRequest) => TokenAnswer | Promise<TokenAnswer>;
 
 /**
  * The token endpoint's logic (AS-9 to AS-12): authorization_code, refresh_token, client_credentials. Protocol
@@ -60,28 +69,32 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
     client_credentials: clientCredentialsGrant(deps),
   };
 
-  const exchange = async (params: FormParams, req: TokenRequest, authenticated: (client: ClientRecord) => void): Promise<TokenAnswer> => {
+  const exchange = (params: FormParams, req: TokenRequest, authenticated: (client: ClientRecord) => void): TokenAnswer | Promise<TokenAnswer> => {
     const grantType = params.grant_type;
     // RFC 6749 §5.2: a missing required parameter is invalid_request; an unknown grant type is unsupported.
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
-    const { client } = await authenticateClient(deps, req.authorization, params);
-    authenticated(client);
-    // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
-    if (!client.grantTypes.includes(grantType)) {
-      throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
-    }
-    // Without a proof and not required to send one (tokenRequestDpop's first check), no promise to wait on.
-    const dpopJkt = req.dpop === undefined && !clientRequiresDpop(client) ? undefined : await tokenRequestDpop(deps, req.dpop, client);
-    const { body, subject, jti, flowId } = await grant(client, params, dpopJkt);
-    deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
-    await emit(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
-    return { status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } };
+    return then(authenticateClientNow(deps, req.authorization, params), ({ client }) => {
+      authenticated(client);
+      // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
+      if (!client.grantTypes.includes(grantType)) {
+        throw new OAuthError('unauthorized_client', `client is not registered for the ${grantType} grant`);
+      }
+      // Without a proof and not required to send one (tokenRequestDpop's first check), no promise to wait on.
+      const dpopJkt = req.dpop === undefined && !clientRequiresDpop(client) ? undefined : tokenRequestDpop(deps, req.dpop, client);
+      return then(dpopJkt, (jkt) =>
+        then(grant(client, params, jkt), ({ body, subject, jti, flowId }) => {
+          deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
+          const issued = emitNow(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
+          return then(issued, (): TokenAnswer => ({ status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } }));
+        }),
+      );
+    });
   };
 
-  return async (req) => {
+  return (req) => {
     let params: FormParams;
     try {
       checkFormContentType(req.contentType);
@@ -91,15 +104,19 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
       throw err;
     }
     let client: ClientRecord | undefined;
-    try {
-      return await exchange(params, req, (authenticated) => (client = authenticated));
-    } catch (err) {
+    const refused = async (err: unknown): Promise<TokenAnswer> => {
       if (!(err instanceof OAuthError)) throw err;
       const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
       await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
       const answer = tokenErrorAnswer(deps, err);
       // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
       return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };
+    };
+    try {
+      const out = exchange(params, req, (authenticated) => (client = authenticated));
+      return out instanceof Promise ? out.catch(refused) : out;
+    } catch (err) {
+      return refused(err);
     }
   };
 }

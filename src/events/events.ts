@@ -64,3 +64,12 @@ export interface EventSink {
 export async function emit(sink: EventSink | undefined, event: AuthEvent): Promise<string | undefined> {
   return (sink ? await sink.emit(event) : undefined) ?? undefined;
 }
+
+/**
+ * `emit` for a path that waits on nothing when the sink answers at once (the token endpoint's): a promise only
+ * when the sink returned one. A sink that throws throws here.
+ */
+export function emitNow(sink: EventSink | undefined, event: AuthEvent): string | undefined | Promise<string | undefined> {
+  const answered = sink?.emit(event);
+  return answered instanceof Promise ? answered.then((id) => id ?? undefined) : (answered ?? undefined);
+}

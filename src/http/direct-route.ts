@@ -43,24 +43,44 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
   };
 }
 
+/** A route's fixed headers, flattened once into writeHead's raw form (name, value, name, value, ...). */
+export interface FixedHeaders {
+  readonly flat: readonly string[];
+  readonly names: ReadonlySet<string>;
+}
+
+export function fixedHeaders(headers: Readonly<Record<string, string>>): FixedHeaders {
+  return { flat: Object.entries(headers).flat(), names: new Set(Object.keys(headers)) };
+}
+
+/** Written after the answer's own headers, over any of the same name. */
+const LAST = new Set(['Content-Type', 'Content-Length', 'X-Request-Id']);
+
 /**
  * Writes a JSON answer of a direct route as the Hono app would: the route's fixed headers, then the answer's own,
  * then Content-Type, Content-Length and X-Request-Id over both. Nothing is written to a destroyed response.
+ * The head goes to writeHead as one flat list, the fixed part built once (no object merged per answer, which
+ * node would then walk key by key); an answer header that replaces a fixed one takes the merging path, where
+ * it keeps the fixed header's place, so the bytes are the same either way.
  */
 export function writeJsonAnswer(
   res: ServerResponse,
   out: { status: number; body: unknown; headers: Record<string, string> },
-  fixed: Readonly<Record<string, string>>,
+  fixed: FixedHeaders,
   reqId: string,
 ): void {
   const json = JSON.stringify(out.body);
   if (res.destroyed) return;
-  res.writeHead(out.status, {
-    ...fixed,
-    ...out.headers,
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(json),
-    'X-Request-Id': reqId,
-  });
+  const own = Object.keys(out.headers);
+  if (own.some((name) => fixed.names.has(name) || LAST.has(name))) {
+    const merged: Record<string, string | number> = {};
+    for (let i = 0; i < fixed.flat.length; i += 2) merged[fixed.flat[i]!] = fixed.flat[i + 1]!;
+    res.writeHead(out.status, { ...merged, ...out.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'X-Request-Id': reqId });
+  } else {
+    const head: Array<string | number> = [...fixed.flat];
+    for (const name of own) head.push(name, out.headers[name]!);
+    head.push('Content-Type', 'application/json', 'Content-Length', Buffer.byteLength(json), 'X-Request-Id', reqId);
+    res.writeHead(out.status, head as string[]);
+  }
   res.end(json);
 }

@@ -180,8 +180,8 @@ export function auditEventSink(audit: AuditLog, store: McpFlowStore, clock: Cloc
     emit(event) {
       if (event.type === 'mcp.called' || event.type === 'authorization.refused' || event.type === 'token.refused' || event.type === 'code.replayed') return special(event);
       // The flow the trail found or started: handed back so the request carries it (authorization.requested).
-      // Returned, not awaited: a token request's event is one promise, not two.
-      return audit.record(auditInputOf(event));
+      // Returned, not awaited; answered at once when the flow is in memory (a token request's event: no promise).
+      return audit.recordNow(auditInputOf(event));
     },
   };
 }

@@ -132,10 +132,31 @@ export class AuditLog {
   }
 
   async record(input: AuditInput): Promise<string | null> {
-    const outcome = input.outcome ?? 'success';
+    return this.recordNow(input);
+  }
+
+  /**
+   * `record`, answered at once when the flow is known in memory (most events): no promise on the token endpoint's
+   * path for work that never waits. A promise only when the flow takes the store.
+   */
+  recordNow(input: AuditInput): string | null | Promise<string | null> {
     const now = this.deps.clock();
     const clientId = clip(input.clientId, 200);
-    let flowId: string | null = input.flowId ?? null;
+    const flowId: string | null = input.flowId ?? null;
+    if (flowId || !clientId) return this.enqueue(input, now, clientId, flowId);
+    const policy = input.flow ?? DEFAULT_POLICY[input.type];
+    // Most events find their flow in memory: no store read, and no promise to wait on.
+    const known = this.flowFromMemory(clientId, policy);
+    if (known !== undefined) return this.enqueue(input, now, clientId, known);
+    return this.resolveFlow(clientId, policy, now).then(
+      (found) => this.enqueue(input, now, clientId, found),
+      (err: unknown) => this.enqueue(input, now, clientId, null, { err }),
+    );
+  }
+
+  /** The event's row queued (unless finding its flow failed: `failed`), its log line and metrics; its flow id. */
+  private enqueue(input: AuditInput, now: number, clientId: string | null, flowId: string | null, failed?: { err: unknown }): string | null {
+    const outcome = input.outcome ?? 'success';
     // The log fields, built only when a line is written (a token request at LOG_LEVEL=warn writes none).
     const event = () => ({
       audit: input.type,
@@ -147,12 +168,7 @@ export class AuditLog {
       ...(input.detail && { detail: input.detail }),
     });
     try {
-      if (!flowId && clientId) {
-        const policy = input.flow ?? DEFAULT_POLICY[input.type];
-        // Most events find their flow in memory: no store read, and no promise to wait on.
-        const known = this.flowFromMemory(clientId, policy);
-        flowId = known !== undefined ? known : await this.resolveFlow(clientId, policy, now);
-      }
+      if (failed) throw failed.err;
       const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
       // A flow with a token is no longer one a new authorization request joins.
       if (tokenAt !== undefined && clientId && this.latestFlows.get(clientId)?.flowId === flowId) this.latestFlows.set(clientId, { flowId: flowId!, open: false });

@@ -23,6 +23,7 @@ export interface BoundStatement {
  */
 export interface SqliteDirect {
   dialect: 'sqlite';
+  /** One statement, at once unless a transaction is open on the connection (then after it). */
   query<R>(statement: BoundStatement): Promise<DirectResult<R>>;
   /**
    * Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. The

@@ -5,6 +5,8 @@ import type { Database } from './schema.js';
 
 type Run = <R>(statement: BoundStatement) => DirectResult<R>;
 
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
 interface Waiting {
   fn: (run: Run) => unknown;
   resolve: (value: unknown) => void;
@@ -20,8 +22,9 @@ interface Waiting {
  *
  * Transactions asked for in the same turn of the event loop share one commit (group commit): a commit writes
  * each changed page to the WAL with its own system calls, and the pages the transactions share (the table's
- * last page) once. Each one runs in its own SAVEPOINT, so one that throws is rolled back alone and only its caller
- * sees the error; each caller's promise settles after the COMMIT, so nothing is answered before it is durable.
+ * last page) once. One that throws is rolled back alone and only its caller sees the error (the batch is run
+ * again with a SAVEPOINT each; a batch where nothing throws needs none); each caller's promise settles after the
+ * COMMIT, so nothing is answered before it is durable.
  */
 export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, statements: SqliteDatabase): SqliteDirect {
   const run: Run = <R>({ sql, parameters }: BoundStatement): DirectResult<R> => {
@@ -31,7 +34,11 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
   };
   // better-sqlite3: BEGIN ... COMMIT (ROLLBACK if it throws); called inside a transaction, SAVEPOINT ... RELEASE.
   const one = db.transaction((fn: (r: Run) => unknown) => fn(run));
-  const all = db.transaction((batch: Waiting[]) =>
+  // The usual batch, where nothing throws: the transactions one after the other without a savepoint each (their
+  // SAVEPOINT and RELEASE were two of a rotation's five statements). If one throws, BEGIN ... ROLLBACK undoes them
+  // all and `isolated` runs the batch again, each in its own savepoint: the same outcomes, in the same order.
+  const together = db.transaction((batch: Waiting[]): Outcome[] => batch.map(({ fn }) => ({ ok: true, value: fn(run) })));
+  const isolated = db.transaction((batch: Waiting[]): Outcome[] =>
     batch.map(({ fn }) => {
       try {
         return { ok: true as const, value: one(fn) };
@@ -51,7 +58,13 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
     waiting = [];
     return kysely
       .connection()
-      .execute(async () => all(batch))
+      .execute(async (): Promise<Outcome[]> => {
+        try {
+          return together(batch);
+        } catch {
+          return isolated(batch);
+        }
+      })
       .then(
         (outcomes) => outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.err))),
         (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -60,7 +73,17 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
 
   return {
     dialect: 'sqlite',
-    query: (statement) => kysely.connection().execute(async () => run(statement)),
+    query: <R>(statement: BoundStatement): Promise<DirectResult<R>> => {
+      // A transaction open on the connection (Kysely's, spanning awaits) is waited for. Without one, nothing holds
+      // the connection mid-way: a holder of Kysely's lock runs its statements synchronously, as this one does, so
+      // running it now is running it first. Waiting its turn cost most of a refresh's SELECT (the lock's promises).
+      if (db.inTransaction) return kysely.connection().execute(async () => run<R>(statement));
+      try {
+        return Promise.resolve(run<R>(statement));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
     transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
     flushed: () => flushed,
     transaction: <T>(fn: (r: Run) => T) =>

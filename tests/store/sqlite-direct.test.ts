@@ -8,7 +8,7 @@ import { openSqliteConnection } from '../../src/store/sqlite.js';
 /**
  * The SQLite runner of the refresh grant's statements (store/sqlite-direct.ts): past Kysely's per-query work,
  * on the same connection, behind Kysely's lock; transactions asked for in one turn of the event loop share a
- * commit, each in its own savepoint. The Store suite holds the refresh-token methods to the same answers on
+ * commit (each in its own savepoint only when one of them throws). The Store suite holds the refresh-token methods to the same answers on
  * every database; these are the runner's own promises.
  */
 describe('the SQLite direct runner', () => {
@@ -66,6 +66,30 @@ describe('the SQLite direct runner', () => {
     ]);
   });
 
+  it('runs a batch once when nothing throws; when one throws, the whole batch again, each in its own savepoint', async () => {
+    const { direct, insert, rows } = await open();
+    const ran: string[] = [];
+    const ok = await Promise.all(['a', 'b'].map((k, i) => direct.transaction((run) => (ran.push(k), run(insert(k, i)).changes))));
+    expect(ok).toEqual([1, 1]);
+    expect(ran).toEqual(['a', 'b']);
+
+    ran.length = 0;
+    const settled = await Promise.allSettled([
+      direct.transaction((run) => (ran.push('c'), run(insert('c', 1)).changes)),
+      direct.transaction((run) => (ran.push('a'), run(insert('a', 9)).changes)), // primary key taken
+      direct.transaction((run) => (ran.push('d'), run(insert('d', 2)).changes)),
+    ]);
+    // The first pass rolled back whole; the second kept c and d and refused a alone.
+    expect(ran).toEqual(['c', 'a', 'c', 'a', 'd']);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await rows()).toEqual([
+      { k: 'a', v: 0 },
+      { k: 'b', v: 1 },
+      { k: 'c', v: 1 },
+      { k: 'd', v: 2 },
+    ]);
+  });
+
   it('waits for a transaction Kysely has open on the connection, and never lands inside it', async () => {
     const { db, direct, insert, rows } = await open();
     let release!: () => void;
@@ -87,6 +111,35 @@ describe('the SQLite direct runner', () => {
     // Queued behind Kysely's transaction before the commit that writes 'd' (asked for at the end of the turn): never saw 'k'.
     expect((await read).rows).toEqual([{ n: 0 }]);
     expect(await rows()).toEqual([{ k: 'd', v: 2 }]);
+  });
+
+  it('runs a query at once when no transaction is open; one asked for inside a Kysely transaction waits for it and never sees its writes', async () => {
+    const { db, direct, insert } = await open();
+    await direct.transaction((run) => run(insert('a', 1)));
+    const count = () => direct.query<{ n: number }>({ sql: 'select count(*) as n from t', parameters: [] });
+    let ran = false;
+    void count().then(() => (ran = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(ran).toBe(true); // no turn of Kysely's lock to wait for
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: Promise<{ rows: Array<{ n: number }> }>;
+    const kyselyTx = db.transaction().execute(async (trx) => {
+      await sql`insert into t (k, v) values ('k', 2)`.execute(trx);
+      asked = count(); // the transaction is open on the connection now
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    let settled = false;
+    void asked.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    release();
+    await expect(kyselyTx).rejects.toThrow('rolled back on purpose');
+    expect((await asked).rows).toEqual([{ n: 1 }]);
   });
 
   it('writes the transactions of one turn to the WAL in one commit: the frames of one transaction, not three', async () => {

@@ -31,7 +31,8 @@ function resolveResource(
  */
 export function clientCredentialsGrant(deps: AuthServerDeps) {
   const canonicalResource = rememberedCanonicalResource();
-  return async (client: ClientRecord, params: FormParams, dpopJkt?: string): Promise<IssuedTokens> => {
+  // Answered at once unless the client's last-used time is due for its write (touch.ts): no promise otherwise.
+  return (client: ClientRecord, params: FormParams, dpopJkt?: string): IssuedTokens | Promise<IssuedTokens> => {
     // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new OAuthError('unauthorized_client', 'client_credentials is for confidential clients only');
@@ -42,9 +43,8 @@ export function clientCredentialsGrant(deps: AuthServerDeps) {
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const { resource } = target;
     const now = deps.clock();
+    const issue = () => issuedTokens(mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) }), scopes);
     // Checked here as well, so a client touched in the last minute costs no promise (touch.ts).
-    if (isTouchStale(client.lastUsedAt, now)) await touchClientIfStale(deps, client, now);
-    const access = mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) });
-    return issuedTokens(access, scopes);
+    return isTouchStale(client.lastUsedAt, now) ? touchClientIfStale(deps, client, now).then(issue) : issue();
   };
 }

@@ -120,7 +120,8 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
     const next = successorRow(record, now, successor);
     const rotation = await deps.store.rotateRefreshToken(hash, now, next);
     if (rotation.rotated) {
-      successorRecord = await storedSuccessor(next, rotation.inserted);
+      // The usual case: the successor was written just now, no read and no promise.
+      successorRecord = rotation.inserted ? next : await storedSuccessor(next, false);
     } else {
       // Another request rotated this token first (or it was revoked meanwhile): read who won, and when.
       const current = await deps.store.getRefreshToken(hash);

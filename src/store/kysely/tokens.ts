@@ -135,11 +135,12 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       return r && toRefresh(r);
     },
 
-    async getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
-      const r = (await send('refresh_with_grant', withGrant, [tokenHash])).rows[0];
-      if (!r) return undefined;
-      const { row: token, grant } = withJoinedGrant(r);
-      return { token: toRefresh(token), grant };
+    getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
+      return send('refresh_with_grant', withGrant, [tokenHash]).then(({ rows: [r] }) => {
+        if (!r) return undefined;
+        const { row: token, grant } = withJoinedGrant(r);
+        return { token: toRefresh(token), grant };
+      });
     },
 
     rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
