@@ -608,6 +608,11 @@ async function scenario6() {
     notes: [
       `Time from spawn to the first 2xx on GET /health, polled every 2 ms; ${COLD_STARTS} interleaved starts after one warm-up each; idle RSS read ${idleWait / 1000} s after that answer.`,
       `The very first start, on an empty database (migrations + signing-key generation): ${first.coldStartMs} ms, idle RSS ${first.rssMiB} MiB.`,
+      // Node parses the bundle NODE_EXTRA_CA_CERTS names at every start (~400 M instructions for Debian's full bundle,
+      // BENCHMARKS.md round 2, fourth pass): every contender pays it, so it narrows the ratio; the reader should know.
+      process.env.NODE_EXTRA_CA_CERTS
+        ? `Every contender ran with NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS} from this machine's environment: node parses that file at each start, a cost all of them share, so the ratio reads lower than on a machine without it.`
+        : 'NODE_EXTRA_CA_CERTS was not set.',
     ],
   });
 }
