@@ -32,8 +32,10 @@ export class DataService {
     private readonly quota?: DataQuota,
   ) {}
 
-  async list(owner: string): Promise<DataItem[]> {
-    return (await this.store.listItems(owner)).map(toWire);
+  /** At once when the store answers at once (store.ts ItemStore.listItems): no promise on the hot read. */
+  list(owner: string): DataItem[] | Promise<DataItem[]> {
+    const records = this.store.listItems(owner);
+    return Array.isArray(records) ? records.map(toWire) : records.then((r) => r.map(toWire));
   }
 
   async get(owner: string, id: number): Promise<DataItem | undefined> {

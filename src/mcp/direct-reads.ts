@@ -23,8 +23,11 @@ export interface ReadAnswer {
 export interface DirectRead {
   path: string;
   bearer: BearerOptions;
-  answer(token: VerifiedToken): Promise<ReadAnswer>;
+  /** An answer at once where the route has it at once (a synchronous store read): no promise to wait on. */
+  answer(token: VerifiedToken): ReadAnswer | PromiseLike<ReadAnswer>;
 }
+
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>).then === 'function';
 
 /** What the MCP server's Hono app puts around every route (mcp/http/direct-layers.ts). */
 export type DirectReadContext = DirectLayersContext;
@@ -75,7 +78,8 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
         );
         if ('status' in result) out = { status: result.status, json: JSON.stringify(result.body), headers: challengeHeaders(result), cors: true };
         else {
-          const a = await read.answer(result);
+          const answer = read.answer(result);
+          const a = isPromiseLike(answer) ? await answer : answer;
           out = jsonOut(a.status, a.body, a.headers);
           token = result;
         }
