@@ -1,5 +1,6 @@
 import type { Clock } from '../index.js';
 import type { DataItemRecord, Store } from '../store/index.js';
+import { isoFromSeconds } from './iso-time.js';
 import { normaliseItem } from './items.js';
 import { assertWithinQuota, type DataQuota } from './quota.js';
 
@@ -13,9 +14,9 @@ export interface DataItem {
 }
 
 const toWire = (r: DataItemRecord): DataItem => {
-  const created = new Date(r.createdAt * 1000).toISOString();
+  const created = isoFromSeconds(r.createdAt);
   // An item never changed has both times equal: formatted once (every item of every list is formatted).
-  const updated = r.updatedAt === r.createdAt ? created : new Date(r.updatedAt * 1000).toISOString();
+  const updated = r.updatedAt === r.createdAt ? created : isoFromSeconds(r.updatedAt);
   return { id: r.id, name: r.name, value: r.value, created_at: created, updated_at: updated };
 };
 
