@@ -33,8 +33,12 @@ const closers = [() => mcpListening.close(0), mcp.close, auth.close];
 if (authOffPort !== undefined) {
   const resources = serverResources(config.mcpServer.url);
   /** Accepts any syntactically valid bearer token as one fixed caller; no signature, no store. */
-  const fixed: TokenVerifier = {
+  // verifyNow too, as the real verifier has (a cached token at once): both apps then take the same path.
+  const fixed: TokenVerifier & { verifyNow(token: string): VerifiedToken } = {
     async verify(token: string): Promise<VerifiedToken> {
+      return fixed.verifyNow(token);
+    },
+    verifyNow(token: string): VerifiedToken {
       return {
         token,
         subject: config.demo.clientId,

@@ -1,5 +1,6 @@
 import type { Clock } from '../index.js';
 import type { DataItemRecord, Store } from '../store/index.js';
+import { isoFromSeconds } from './iso-time.js';
 import { normaliseItem } from './items.js';
 import { assertWithinQuota, type DataQuota } from './quota.js';
 
@@ -13,9 +14,9 @@ export interface DataItem {
 }
 
 const toWire = (r: DataItemRecord): DataItem => {
-  const created = new Date(r.createdAt * 1000).toISOString();
+  const created = isoFromSeconds(r.createdAt);
   // An item never changed has both times equal: formatted once (every item of every list is formatted).
-  const updated = r.updatedAt === r.createdAt ? created : new Date(r.updatedAt * 1000).toISOString();
+  const updated = r.updatedAt === r.createdAt ? created : isoFromSeconds(r.updatedAt);
   return { id: r.id, name: r.name, value: r.value, created_at: created, updated_at: updated };
 };
 
@@ -32,8 +33,10 @@ export class DataService {
     private readonly quota?: DataQuota,
   ) {}
 
-  async list(owner: string): Promise<DataItem[]> {
-    return (await this.store.listItems(owner)).map(toWire);
+  /** At once when the store answers at once (store.ts ItemStore.listItems): no promise on the hot read. */
+  list(owner: string): DataItem[] | Promise<DataItem[]> {
+    const records = this.store.listItems(owner);
+    return Array.isArray(records) ? records.map(toWire) : records.then((r) => r.map(toWire));
   }
 
   async get(owner: string, id: number): Promise<DataItem | undefined> {

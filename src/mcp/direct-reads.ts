@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DirectRoute } from '../http/direct-route.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { checkBearer, type BearerOptions } from '../resource-server/bearer.js';
-import { challengeHeaders } from '../resource-server/challenge.js';
+import { challengeHeaders, type Challenge } from '../resource-server/challenge.js';
 import type { VerifiedToken } from '../resource-server/types.js';
 import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from './http/direct-layers.js';
 import { jsonRpcErrorBody } from './http/json-rpc-error.js';
@@ -23,8 +23,11 @@ export interface ReadAnswer {
 export interface DirectRead {
   path: string;
   bearer: BearerOptions;
-  answer(token: VerifiedToken): Promise<ReadAnswer>;
+  /** An answer at once where the route has it at once (a synchronous store read): no promise to wait on. */
+  answer(token: VerifiedToken): ReadAnswer | PromiseLike<ReadAnswer>;
 }
+
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>).then === 'function';
 
 /** What the MCP server's Hono app puts around every route (mcp/http/direct-layers.ts). */
 export type DirectReadContext = DirectLayersContext;
@@ -50,47 +53,69 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
   const { observer } = ctx;
   const layers = directLayers(ctx);
 
-  // One async function per request: the Host, Origin and bearer checks, the route's answer, then the observer,
-  // the metrics and the log line, and the write (every promise is one more turn of the promise hooks under the log
-  // context's AsyncLocalStorage).
-  const serve = async (read: DirectRead, req: IncomingMessage, res: ServerResponse, host: string, url: string, reqId: string, started: number) => {
-    let out: Out;
-    let token: VerifiedToken | undefined;
-    try {
-      const hostRefused = layers.hostRefusal(host);
-      const origin = req.headers.origin;
-      if (hostRefused !== undefined) out = jsonOut(403, jsonRpcErrorBody(-32000, hostRefused), {}, false);
-      else if (!layers.originOk(origin)) out = jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!)));
-      else {
-        const q = url.indexOf('?');
-        const result = await checkBearer(
-          {
-            method: 'GET',
-            pathname: read.path,
-            tokenInQuery: q !== -1 && new URLSearchParams(url.slice(q + 1)).has('access_token'),
-            authorization: headerValue(req, 'authorization'),
-            dpop: single(req.headers.dpop),
-          },
-          read.bearer,
-        );
-        if ('status' in result) out = { status: result.status, json: JSON.stringify(result.body), headers: challengeHeaders(result), cors: true };
-        else {
-          const a = await read.answer(result);
-          out = jsonOut(a.status, a.body, a.headers);
-          token = result;
-        }
-      }
-    } catch (err) {
-      const e = errorAnswer(err, observer.logger, read.path);
-      out = jsonOut(e.status, e.body, e.headers);
-      token = undefined;
-    }
+  // A request is answered in the turn it arrives in when nothing on its way waits (a cached token, an answer at
+  // once: the demo's list on a SQLite file), else it goes on when what it waits for settles: no promise, and no
+  // turn of the promise hooks under the log context's AsyncLocalStorage, where none is needed. Each step of the
+  // answer is the same either way: the Host, Origin and bearer checks, the route's answer, then the observer, the
+  // metrics and the log line, and the write.
+  type Decided = { out: Out; token?: VerifiedToken | undefined };
+
+  const failed = (read: DirectRead, err: unknown): Decided => {
+    const e = errorAnswer(err, observer.logger, read.path);
+    return { out: jsonOut(e.status, e.body, e.headers) };
+  };
+
+  const answered = (read: DirectRead, token: VerifiedToken | Challenge): Decided | PromiseLike<Decided> => {
+    if ('status' in token) return { out: { status: token.status, json: JSON.stringify(token.body), headers: challengeHeaders(token), cors: true } };
+    const answer = read.answer(token);
+    const done = (a: ReadAnswer): Decided => ({ out: jsonOut(a.status, a.body, a.headers), token });
+    return isPromiseLike(answer) ? answer.then(done) : done(answer);
+  };
+
+  const decide = (read: DirectRead, req: IncomingMessage, host: string, url: string): Decided | PromiseLike<Decided> => {
+    const hostRefused = layers.hostRefusal(host);
+    const origin = req.headers.origin;
+    if (hostRefused !== undefined) return { out: jsonOut(403, jsonRpcErrorBody(-32000, hostRefused), {}, false) };
+    if (!layers.originOk(origin)) return { out: jsonOut(403, jsonRpcErrorBody(-32000, originRefusal(origin!))) };
+    const q = url.indexOf('?');
+    const result = checkBearer(
+      {
+        method: 'GET',
+        pathname: read.path,
+        tokenInQuery: q !== -1 && new URLSearchParams(url.slice(q + 1)).has('access_token'),
+        authorization: headerValue(req, 'authorization'),
+        dpop: single(req.headers.dpop),
+      },
+      read.bearer,
+    );
+    return isPromiseLike(result) ? result.then((r) => answered(read, r)) : answered(read, result);
+  };
+
+  const write = (req: IncomingMessage, res: ServerResponse, reqId: string, out: Out) => {
+    if (res.destroyed) return;
+    res.writeHead(out.status, layers.headerLines(out, single(req.headers.origin), reqId, Buffer.byteLength(out.json)));
+    res.end(out.json);
+  };
+
+  const finish = (read: DirectRead, req: IncomingMessage, res: ServerResponse, reqId: string, started: number, d: Decided): void | Promise<void> => {
+    const { out, token } = d;
     const settling = layers.answered({ method: 'GET', path: read.path, status: out.status, challenge: out.headers['WWW-Authenticate'], token, started });
-    if (settling) await settling;
-    if (!res.destroyed) {
-      res.writeHead(out.status, layers.headerLines(out, single(req.headers.origin), reqId, Buffer.byteLength(out.json)));
-      res.end(out.json);
+    if (settling) return settling.then(() => write(req, res, reqId, out));
+    write(req, res, reqId, out);
+  };
+
+  const serve = (read: DirectRead, req: IncomingMessage, res: ServerResponse, host: string, url: string, reqId: string, started: number): void | Promise<void> => {
+    let decided: Decided | PromiseLike<Decided>;
+    try {
+      decided = decide(read, req, host, url);
+    } catch (err) {
+      decided = failed(read, err);
     }
+    if (!isPromiseLike(decided)) return finish(read, req, res, reqId, started, decided);
+    return Promise.resolve(decided).then(
+      (d) => finish(read, req, res, reqId, started, d),
+      (err: unknown) => finish(read, req, res, reqId, started, failed(read, err)),
+    );
   };
 
   return reads.map((read) => ({

@@ -39,7 +39,12 @@ export function directSessions(ctx: DirectLayersContext, o: DirectSessionsOption
 
   const serve = async (e: DirectSessionEndpoint, sessionId: string, req: IncomingMessage, res: ServerResponse, pass: (body?: Buffer) => void, reqId: string, started: number) => {
     // A refusal, or an error of ours (the app answers it with its 500), is the app's: the check has no side effect without DPoP.
-    const token = await checkBearer({ method: 'POST', pathname: e.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: single(req.headers.dpop) }, e.bearer).catch(() => undefined);
+    let token: Awaited<ReturnType<typeof checkBearer>> | undefined;
+    try {
+      token = await checkBearer({ method: 'POST', pathname: e.path, tokenInQuery: false, authorization: headerValue(req, 'authorization'), dpop: single(req.headers.dpop) }, e.bearer);
+    } catch {
+      token = undefined;
+    }
     if (token === undefined || 'status' in token) return pass();
     const raw = await readBody(req);
     if (raw === undefined) return void res.destroy(); // the client went away while sending

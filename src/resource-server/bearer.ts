@@ -102,9 +102,11 @@ export interface BearerRequest {
 
 /**
  * The check itself, framework-free: the verified token, or the challenge to answer with (challengeHeaders and
- * the body give the same answer as {@link authenticate}'s Response).
+ * the body give the same answer as {@link authenticate}'s Response). At once, without a promise, when the
+ * verifier has the token at once (TokenVerifier.verifyNow: a cached token) and no DPoP proof is to be checked;
+ * a promise otherwise. An error of ours (not the token's) throws, or rejects.
  */
-export async function checkBearer(request: BearerRequest, opts: BearerOptions): Promise<VerifiedToken | Challenge> {
+export function checkBearer(request: BearerRequest, opts: BearerOptions): VerifiedToken | Challenge | Promise<VerifiedToken | Challenge> {
   const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
   const header = request.authorization;
   const inQuery = request.tokenInQuery;
@@ -124,19 +126,49 @@ export async function checkBearer(request: BearerRequest, opts: BearerOptions): 
   if (parts.token === undefined) {
     return invalidRequestChallenge(ctx, `Authorization header must be "${dpop ? 'DPoP' : 'Bearer'} <token>"`);
   }
-  let token: VerifiedToken;
+  let verified: VerifiedToken | Promise<VerifiedToken>;
   try {
     // Cached after its first verification: a DPoP request adds only the proof check below.
-    token = await opts.verifier.verify(parts.token);
+    verified = opts.verifier.verifyNow ? opts.verifier.verifyNow(parts.token) : opts.verifier.verify(parts.token);
   } catch (err) {
-    // Only invalid_token is the token's fault; anything else is ours and must surface as a 500.
-    if (err instanceof OAuthError && err.code === 'invalid_token') return dpop ? dpopChallenge(ctx, err) : invalidTokenChallenge(ctx, err.description);
-    throw err;
+    return refusedToken(err, dpop, ctx);
+  }
+  if (dpop || isPromiseLike(verified)) return checkedLater(request, opts, ctx, verified, dpop);
+  return accepted(verified, opts, ctx, false);
+}
+
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>).then === 'function';
+
+/** The rest of the check once the verifier answered, and the DPoP proof's check (RFC 9449 §7) with `dpop`. */
+async function checkedLater(
+  request: BearerRequest,
+  opts: BearerOptions,
+  ctx: { resourceMetadataUrl: string },
+  verified: VerifiedToken | PromiseLike<VerifiedToken>,
+  dpop: ResourceDpop | undefined,
+): Promise<VerifiedToken | Challenge> {
+  let token: VerifiedToken;
+  try {
+    token = await verified;
+  } catch (err) {
+    return refusedToken(err, dpop, ctx);
   }
   if (dpop) {
     const refused = await checkDpopRequest(request, token, dpop, ctx);
     if (refused) return refused;
-  } else if (token.dpopJkt) {
+  }
+  return accepted(token, opts, ctx, dpop !== undefined);
+}
+
+/** Only invalid_token is the token's fault; anything else is ours and must surface as a 500 (thrown again). */
+function refusedToken(err: unknown, dpop: ResourceDpop | undefined, ctx: { resourceMetadataUrl: string }): Challenge {
+  if (err instanceof OAuthError && err.code === 'invalid_token') return dpop ? dpopChallenge(ctx, err) : invalidTokenChallenge(ctx, err.description);
+  throw err;
+}
+
+/** The checks on a verified token: its binding (RFC 9449 §7.2), its audience (RS-5), its scopes (RS-6). */
+function accepted(token: VerifiedToken, opts: BearerOptions, ctx: { resourceMetadataUrl: string }, proofChecked: boolean): VerifiedToken | Challenge {
+  if (!proofChecked && token.dpopJkt) {
     // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
     return opts.dpop
       ? dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is DPoP-bound: send it with Authorization: DPoP and a proof'))

@@ -34,6 +34,11 @@ export interface JwtVerifierOptions {
  * the hot path skips signature work. Every failure is an OAuthError('invalid_token') (RS-4), never a 500.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
+const revokedOr = (revoked: boolean, verified: VerifiedToken): VerifiedToken => {
+  if (revoked) throw new OAuthError('invalid_token', 'token revoked');
+  return verified;
+};
+
 export class JwtVerifier implements TokenVerifier {
   private readonly keys: SigningKeySource;
   private readonly audiences: string[];
@@ -58,20 +63,32 @@ export class JwtVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    const now = this.opts.clock();
-    const verified = this.cache.get(token) ?? (await this.verifyOnce(token, now));
-    if (this.opts.isRevoked) {
-      let revoked: boolean;
-      try {
-        const answer = this.opts.isRevoked(verified.jti, verified);
-        // A cached answer comes back as it is: awaiting it would cost a promise on every request.
-        revoked = typeof answer === 'boolean' ? answer : await answer;
-      } catch (cause) {
-        throw new OAuthError('invalid_token', 'token status could not be checked', { cause });
-      }
-      if (revoked) throw new OAuthError('invalid_token', 'token revoked');
+    return this.verifyNow(token);
+  }
+
+  /** verify's answer, at once for a cached token whose revocation answer is known (no promise on the hot path). */
+  verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
+    const verified = this.cache.get(token);
+    return verified ? this.notRevoked(verified) : this.verifyOnce(token, this.opts.clock()).then((v) => this.notRevoked(v));
+  }
+
+  /** The token, unless the revocation hook says it is revoked (consulted on every request, cached or not). */
+  private notRevoked(verified: VerifiedToken): VerifiedToken | Promise<VerifiedToken> {
+    if (!this.opts.isRevoked) return verified;
+    let answer: boolean | Promise<boolean>;
+    try {
+      answer = this.opts.isRevoked(verified.jti, verified);
+    } catch (cause) {
+      throw new OAuthError('invalid_token', 'token status could not be checked', { cause });
     }
-    return verified;
+    // A cached answer comes back as it is: awaiting it would cost a promise on every request.
+    if (typeof answer === 'boolean') return revokedOr(answer, verified);
+    return answer.then(
+      (revoked) => revokedOr(revoked, verified),
+      (cause: unknown) => {
+        throw new OAuthError('invalid_token', 'token status could not be checked', { cause });
+      },
+    );
   }
 
   private verifyOnce(token: string, now: number): Promise<VerifiedToken> {

@@ -20,6 +20,12 @@ export interface VerifiedToken {
 /** Verifies a bearer token; throws OAuthError('invalid_token') when it is not acceptable for this resource. */
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
+  /**
+   * Optional: verify's answer, at once when the verifier has it at once (a cached token whose revocation answer
+   * is known), else its promise; a refused token throws or rejects as verify does. The bearer check uses it, so
+   * a cached token costs no promise (resource-server/bearer.ts checkBearer).
+   */
+  verifyNow?(token: string): VerifiedToken | Promise<VerifiedToken>;
 }
 
 /**

@@ -152,7 +152,8 @@ export interface ProgramRead {
   path: string;
   verifier: TokenVerifier;
   protect: ProtectOptions;
-  answer(token: VerifiedToken): Promise<ReadAnswer>;
+  /** At once where the answer is known at once (the demo's list on a SQLite file): no promise on the hot read. */
+  answer(token: VerifiedToken): ReadAnswer | PromiseLike<ReadAnswer>;
 }
 
 export async function createMcpServer(options: McpServerOptions, internals: McpServerInternals = {}): Promise<ProtectedMcpServer> {

@@ -129,7 +129,8 @@ export interface KeyStore {
 
 /** Data items, always scoped to their owner. */
 export interface ItemStore {
-  listItems(owner: string): Promise<DataItemRecord[]>;
+  /** At once (no promise) where the store reads synchronously (a SQLite file's read-only connection). */
+  listItems(owner: string): DataItemRecord[] | Promise<DataItemRecord[]>;
   getItem(owner: string, id: number): Promise<DataItemRecord | undefined>;
   createItem(owner: string, item: { name: string; value: number }, at: number): Promise<DataItemRecord>;
   updateItem(owner: string, id: number, patch: { name?: string; value?: number }, at: number): Promise<DataItemRecord | undefined>;

@@ -211,6 +211,39 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
     }
   });
 
+  it('a store that answers at once (the read-only SQLite connection): the same items, and the same 500 when it throws', async () => {
+    // openSqliteReader's list returns its rows without a promise, and the direct route then answers in the same
+    // turn (mcp/direct-reads.ts); here the :memory: store is made to answer that way.
+    const at = 1_765_000_000;
+    const rows = [
+      { id: 7, owner: 'demo_client', name: 'now', value: 1.5, createdAt: at, updatedAt: at },
+      { id: 9, owner: 'demo_client', name: 'changed', value: -2, createdAt: at, updatedAt: at + 61 },
+    ];
+    const spy = vi.spyOn(s.store, 'listItems').mockReturnValue(rows);
+    try {
+      const [overNetwork, inProcess] = await both('/api/data', bearer(() => token));
+      expect(overNetwork).toMatchObject({
+        status: 200,
+        body: {
+          count: 2,
+          items: [
+            { id: 7, name: 'now', value: 1.5, created_at: '2025-12-06T05:46:40.000Z', updated_at: '2025-12-06T05:46:40.000Z' },
+            { id: 9, name: 'changed', value: -2, created_at: '2025-12-06T05:46:40.000Z', updated_at: '2025-12-06T05:47:41.000Z' },
+          ],
+        },
+      });
+      expect(overNetwork).toEqual(inProcess);
+      spy.mockImplementation(() => {
+        throw new Error('database is gone');
+      });
+      const [failedOver, failedIn] = await both('/api/data', bearer(() => token));
+      expect(failedOver).toMatchObject({ status: 500, body: { error: 'server_error', error_description: 'internal server error' } });
+      expect(failedOver).toEqual(failedIn);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('keeps a safe X-Request-Id and replaces an unsafe one, as the Hono routes do', async () => {
     const kept = await rawGet(direct.port, '/api/data', [['host', host], ['x-request-id', 'trace-42']]);
     expect(kept.requestId).toBe('trace-42');

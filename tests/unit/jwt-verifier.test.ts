@@ -229,6 +229,34 @@ describe('JwtVerifier: the verified-token cache', () => {
     await rejectsInvalidToken(verifier.verify(await kit.mint()), 'token status could not be checked');
   });
 
+  it('verifyNow: a cached token with a known revocation answer comes back at once (no promise); anything else as verify', async () => {
+    const revoked = new Set<string>();
+    let later = false;
+    const isRevoked = vi.fn((jti: string) => (later ? Promise.resolve(revoked.has(jti)) : revoked.has(jti)));
+    const verifier = new JwtVerifier({ issuer: kit.issuer, audiences: [kit.resources.mcp], clock: kit.clock, keys: kit.jwks, isRevoked });
+    const token = await kit.mint({ jti: 'jti-8' });
+    // Not cached yet: a promise, as verify's.
+    const first = verifier.verifyNow(token);
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).jti).toBe('jti-8');
+    const cached = verifier.verifyNow(token);
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect((cached as VerifiedToken).subject).toBe('user-1');
+    // Revoked: thrown at once when the answer is known at once, rejected when it comes later.
+    revoked.add('jti-8');
+    expect(() => verifier.verifyNow(token)).toThrow(OAuthError);
+    await rejectsInvalidToken(verifier.verify(token), 'token revoked');
+    later = true;
+    await rejectsInvalidToken(verifier.verifyNow(token) as Promise<VerifiedToken>, 'token revoked');
+    isRevoked.mockImplementationOnce(() => {
+      throw new Error('db down');
+    });
+    expect(() => verifier.verifyNow(token)).toThrow('token status could not be checked');
+    // Expired in the cache: checked again, and refused.
+    kit.clock.advance(3600 + 31);
+    await rejectsInvalidToken(Promise.resolve().then(() => verifier.verifyNow(token)), 'token expired');
+  });
+
   it('is bounded: at capacity the oldest entry is evicted', () => {
     const cache = new TtlCache<string, VerifiedToken>({ maxEntries: 3, now: () => 1000, sweepEvery: 60 });
     const entry = (t: string): VerifiedToken => ({ token: t, subject: 's', clientId: 'c', scopes: [], audience: 'a', expiresAt: 2000, issuedAt: 1000, jti: t });

@@ -86,8 +86,9 @@ export interface DirectLayers {
   headerLines(head: DirectHead, origin: string | undefined, reqId: string, contentLength: number | undefined): Array<string | number>;
   /**
    * Runs a route's work under the request's id and log context, as the app's request-id layer does. An error escaping `work` (errors are answers, so a failed write) leaves only the connection to end.
+   * `work` may finish in the same turn (no promise): then nothing waits on it.
    */
-  inContext(req: IncomingMessage, res: ServerResponse, path: string, work: (reqId: string) => Promise<void>): void;
+  inContext(req: IncomingMessage, res: ServerResponse, path: string, work: (reqId: string) => void | Promise<void>): void;
   /**
    * What the app does once an answer is known (observability/wire.ts): the flow and refusal hook, then the
    * request's metrics and log line. A promise only when the hook has work pending (no extra await per request).
@@ -141,12 +142,17 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
   const { observer } = ctx;
   const inContext: DirectLayers['inContext'] = (req, res, path, work) => {
     const reqId = requestIdFor(single(req.headers['x-request-id']));
-    void runWithLogContext({ reqId }, () =>
-      work(reqId).catch((err: unknown) => {
-        observer.logger.error({ err, path }, 'direct route failed');
-        res.destroy();
-      }),
-    );
+    const failed = (err: unknown) => {
+      observer.logger.error({ err, path }, 'direct route failed');
+      res.destroy();
+    };
+    runWithLogContext({ reqId }, () => {
+      try {
+        work(reqId)?.catch(failed);
+      } catch (err) {
+        failed(err);
+      }
+    });
   };
   const hookFailed = (err: unknown) => observer.logger.error({ err }, 'after-response hook failed');
   const record = (a: AnsweredRequest) => recordRequest(observer, { method: a.method, path: a.path, route: a.path, status: a.status, started: a.started });

@@ -7,16 +7,22 @@ import type { Row } from './rows.js';
 /** camelRow for this table's six columns, written out: it runs for every item of every list read. */
 const toItem = (r: Row<'data_items'>): DataItemRecord => ({ id: r.id, owner: r.owner, name: r.name, value: r.value, createdAt: r.created_at, updatedAt: r.updated_at });
 
+/** The list's columns, in the order the read-only connection returns them as arrays (toItemFromValues). */
+const COLUMNS = ['id', 'owner', 'name', 'value', 'created_at', 'updated_at'] as const;
+type Values = [number, string, string, number, number, number];
+const toItemFromValues = (r: Values): DataItemRecord => ({ id: r[0], owner: r[1], name: r[2], value: r[3], createdAt: r[4], updatedAt: r[5] });
+
 /** Data items over Kysely, always filtered on their owner. */
 export function itemStore(db: Kysely<Database>, reader?: SqliteReader): ItemStore {
   // The list is the hot read (GET /api/data, get_data): its SQL is compiled once here, for this database's dialect,
   // instead of being built and compiled on every call. Its one parameter is the owner. On a SQLite file it runs on
-  // the read-only connection (sqlite.ts openSqliteReader), outside Kysely's queue.
-  const listSql = db.selectFrom('data_items').selectAll().where('owner', '=', '').orderBy('id').compile().sql;
+  // the read-only connection (sqlite.ts openSqliteReader), outside Kysely's queue, rows as arrays, and answers
+  // at once: no promise (the direct GET /api/data then finishes in the same turn, mcp/direct-reads.ts).
+  const listSql = db.selectFrom('data_items').select(COLUMNS).where('owner', '=', '').orderBy('id').compile().sql;
   return {
-    async listItems(owner: string): Promise<DataItemRecord[]> {
-      const rows = reader ? reader.all<Row<'data_items'>>(listSql, [owner]) : (await db.executeQuery<Row<'data_items'>>(CompiledQuery.raw(listSql, [owner]))).rows;
-      return rows.map(toItem);
+    listItems(owner: string): DataItemRecord[] | Promise<DataItemRecord[]> {
+      if (reader) return reader.values<Values>(listSql, [owner]).map(toItemFromValues);
+      return db.executeQuery<Row<'data_items'>>(CompiledQuery.raw(listSql, [owner])).then((r) => r.rows.map(toItem));
     },
 
     async getItem(owner: string, id: number): Promise<DataItemRecord | undefined> {
