@@ -52,7 +52,7 @@ export function mintAccessToken(deps: { config: AuthServerSettings; keys: KeyRin
   Object.assign(claims, { iss: deps.config.authServer.issuer, sub: req.subject, aud: req.resource, iat: issuedAt, exp: expiresAt, jti });
   if (key.alg !== 'ES256') throw new Error(`signing key ${key.kid}: unsupported alg ${key.alg}`);
   // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
-  const token = signCompactEs256({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, claims, key.privateKey);
+  const token = signCompactEs256(key.jwsHeader(ACCESS_TOKEN_TYP), claims, key.privateKey);
   return { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn, ...(req.dpopJkt && { dpopJkt: req.dpopJkt }) };
 }
 
