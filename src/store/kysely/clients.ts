@@ -4,27 +4,21 @@ import type { Database } from '../schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from '../store.js';
 import { precompiled } from './compiled.js';
 import { directSend } from './direct-send.js';
-import { snakeRow, type Row } from './rows.js';
+import { camelRow, snakeRow, type Row } from './rows.js';
 
-/**
- * A `clients` row as its record; the RFC 7592 registration token hash stays in the store (client-registrations.ts).
- * Field by field, in the columns' order: the record is cached and read on every token request, and one made by
- * camelRow and rest destructuring was a slow object for every property read after it.
- */
-export const toClient = (r: Row<'clients'>): ClientRecord => ({
-  clientId: r.client_id,
-  clientSecretHash: r.client_secret_hash,
-  clientName: r.client_name,
-  redirectUris: JSON.parse(r.redirect_uris),
-  grantTypes: JSON.parse(r.grant_types),
-  responseTypes: JSON.parse(r.response_types),
-  tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
-  scope: r.scope,
-  applicationType: r.application_type as 'web' | 'native',
-  metadata: JSON.parse(r.metadata),
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-});
+/** A `clients` row as its record; the RFC 7592 registration token hash stays in the store (client-registrations.ts). */
+export const toClient = (r: Row<'clients'>): ClientRecord => {
+  const { registrationTokenHash: _, ...client } = camelRow(r);
+  return {
+    ...client,
+    redirectUris: JSON.parse(r.redirect_uris),
+    grantTypes: JSON.parse(r.grant_types),
+    responseTypes: JSON.parse(r.response_types),
+    tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    applicationType: r.application_type as 'web' | 'native',
+    metadata: JSON.parse(r.metadata),
+  };
+};
 
 /** A client's record as its `clients` columns, the JSON ones as text (docs/storage.md, "Conventions"). */
 export const clientRow = (c: ClientRecord) =>
