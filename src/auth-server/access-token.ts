@@ -45,15 +45,23 @@ export function mintAccessToken(deps: { config: AuthServerSettings; keys: KeyRin
   const expiresIn = deps.config.ttl.accessToken;
   const expiresAt = issuedAt + expiresIn;
   const jti = randomUUID();
+  // Claims set one by one, in this order (their order in the token): no temporary object to merge.
   const claims: Record<string, unknown> = { client_id: req.clientId, scope: req.scopes.join(' ') };
   if (req.grantId) claims.grant_id = req.grantId;
   // RFC 9449 §6.1: a DPoP-bound JWT carries the key's thumbprint in the confirmation claim.
   if (req.dpopJkt) claims.cnf = { jkt: req.dpopJkt };
-  Object.assign(claims, { iss: deps.config.authServer.issuer, sub: req.subject, aud: req.resource, iat: issuedAt, exp: expiresAt, jti });
+  claims.iss = deps.config.authServer.issuer;
+  claims.sub = req.subject;
+  claims.aud = req.resource;
+  claims.iat = issuedAt;
+  claims.exp = expiresAt;
+  claims.jti = jti;
   if (key.alg !== 'ES256') throw new Error(`signing key ${key.kid}: unsupported alg ${key.alg}`);
   // RFC 9068 §2.1: typ "at+jwt" so an access token cannot be mistaken for an ID token or another JWT.
-  const token = signCompactEs256({ alg: key.alg, typ: ACCESS_TOKEN_TYP, kid: key.kid }, claims, key.privateKey);
-  return { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn, ...(req.dpopJkt && { dpopJkt: req.dpopJkt }) };
+  const token = signCompactEs256(key.jwsHeader(ACCESS_TOKEN_TYP), claims, key.privateKey);
+  const minted: MintedAccessToken = { token, subject: req.subject, jti, issuedAt, expiresAt, expiresIn };
+  if (req.dpopJkt) minted.dpopJkt = req.dpopJkt;
+  return minted;
 }
 
 export interface TokenResponseBody {
@@ -69,14 +77,15 @@ export interface TokenResponseBody {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function tokenResponseBody(access: MintedAccessToken, scopes: readonly string[], refreshToken?: string): TokenResponseBody {
-  return {
+  const body: TokenResponseBody = {
     access_token: access.token,
     // RFC 9449 §5.1: a DPoP-bound access token has token_type DPoP.
     token_type: access.dpopJkt ? 'DPoP' : 'Bearer',
     expires_in: access.expiresIn,
     scope: scopes.join(' '),
-    ...(refreshToken !== undefined && { refresh_token: refreshToken }),
   };
+  if (refreshToken !== undefined) body.refresh_token = refreshToken;
+  return body;
 }
 
 /** What a grant hands back to the token endpoint: the response body, and for the audit trail whom and which token. */

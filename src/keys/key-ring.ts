@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import type { Clock } from '../clock.js';
 import type { SigningKeyRecord, Store } from '../store/store.js';
 import { decrypt, deriveKey, encrypt } from './encryption.js';
+import { encodedJwsHeader } from './jws.js';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -16,6 +17,11 @@ export interface SigningKey {
    * node:crypto, not a WebCrypto CryptoKey: importing through WebCrypto loaded its modules at every start (~1 ms).
    */
   privateKey: KeyObject;
+  /**
+   * The first segment of a compact JWS this key signs with `typ` (keys/jws.ts): `{ alg, typ, kid }` encoded once
+   * per typ instead of for every token (the token endpoint signs thousands a second with one key).
+   */
+  jwsHeader(typ: string): string;
 }
 
 /**
@@ -143,7 +149,16 @@ export class KeyRing {
         { cause },
       );
     }
-    return { kid: record.kid, alg: record.alg, createdAt: record.createdAt, privateKey: importPrivateJwk(jwk, record.alg, record.kid) };
+    const privateKey = importPrivateJwk(jwk, record.alg, record.kid);
+    const { kid, alg } = record;
+    // A key signs with a typ or two (access tokens, the gateway's identity JWTs): a map that stays that small.
+    const headers = new Map<string, string>();
+    const jwsHeader = (typ: string): string => {
+      let header = headers.get(typ);
+      if (header === undefined) headers.set(typ, (header = encodedJwsHeader({ alg: alg as 'ES256', typ, kid })));
+      return header;
+    };
+    return { kid, alg, createdAt: record.createdAt, privateKey, jwsHeader };
   }
 }
 

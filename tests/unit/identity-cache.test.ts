@@ -2,9 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { IdentityCache } from '../../src/gateway/identity-cache.js';
+import { encodedJwsHeader } from '../../src/keys/jws.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const signer = { issuer: 'https://as.example', signingKey: () => ({ kid: 'k1', alg: 'ES256', createdAt: 0, privateKey }) };
+const signer = { issuer: 'https://as.example', signingKey: () => ({ kid: 'k1', alg: 'ES256', createdAt: 0, privateKey, jwsHeader: (typ: string) => encodedJwsHeader({ alg: 'ES256', typ, kid: 'k1' }) }) };
 const alice = { subject: 'alice', clientId: 'c1', scopes: ['read'], expiresAt: 0, issuedAt: 0 };
 const jwtOf = (h: Record<string, string>) => h['authorization']!.replace(/^Bearer /, '');
 

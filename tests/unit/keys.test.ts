@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, expor
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { decrypt, deriveKey, encrypt } from '../../src/keys/encryption.js';
+import { signCompactEs256 } from '../../src/keys/jws.js';
 import { KeyRing, SIGNING_ALG } from '../../src/keys/key-ring.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -116,6 +117,19 @@ describe('KeyRing', () => {
     const ring = await open();
     expect(ring.signingKey().privateKey).toMatchObject({ type: 'private', asymmetricKeyType: 'ec', asymmetricKeyDetails: { namedCurve: 'prime256v1' } });
     await expect(verify(ring, await sign(ring))).resolves.toMatchObject({ protectedHeader: { kid: ring.signingKey().kid } });
+  });
+
+  it('jwsHeader(typ) is the encoded { alg, typ, kid } of the key, the same string on every call, per typ', async () => {
+    const ring = await open();
+    const key = ring.signingKey();
+    const header = key.jwsHeader('at+jwt');
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toStrictEqual({ alg: 'ES256', typ: 'at+jwt', kid: key.kid });
+    expect(key.jwsHeader('at+jwt')).toBe(header);
+    expect(JSON.parse(Buffer.from(key.jwsHeader('other+jwt'), 'base64url').toString())).toStrictEqual({ alg: 'ES256', typ: 'other+jwt', kid: key.kid });
+    // A token signed under the encoded header verifies as one signed from the header object.
+    const jwt = signCompactEs256(header, { iss: 'http://127.0.0.1:5000', aud: 'http://127.0.0.1:5001/mcp/v1', scope: 'read', iat: 1, exp: 4_102_444_800 }, key.privateKey);
+    expect(jwt.split('.')[0]).toBe(header);
+    await expect(verify(ring, jwt)).resolves.toMatchObject({ protectedHeader: { alg: 'ES256', typ: 'at+jwt', kid: key.kid } });
   });
 
   it('rotate() adds a new signing key; the old one stays published until its expiry, then disappears', async () => {

@@ -64,7 +64,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
 
   /** The successor's row: deterministic fields, so every request (or instance) that writes it writes the same. */
   function successorRow(old: RefreshTokenRecord, rotatedAt: number, successor: string): RefreshTokenRecord {
-    return {
+    const row: RefreshTokenRecord = {
       tokenHash: sha256(successor),
       grantId: old.grantId,
       clientId: old.clientId,
@@ -75,9 +75,10 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       rotatedAt: null,
       revokedAt: null,
       createdAt: rotatedAt,
-      // RFC 9449 §5: the successor stays bound to the same key.
-      ...(old.dpopJkt && { dpopJkt: old.dpopJkt }),
     };
+    // RFC 9449 §5: the successor stays bound to the same key.
+    if (old.dpopJkt) row.dpopJkt = old.dpopJkt;
+    return row;
   }
 
   /** The successor as stored: the row just written, or, when it was already there, as read (it may have been revoked meanwhile). */
@@ -174,6 +175,7 @@ export function refreshTokenGrant(deps: AuthServerDeps) {
       ...(dpopJkt && { dpopJkt }),
     });
     const issued = issuedTokens(access, scopes, successor);
-    return grant.flowId ? { ...issued, flowId: grant.flowId } : issued;
+    if (grant.flowId) issued.flowId = grant.flowId;
+    return issued;
   };
 }

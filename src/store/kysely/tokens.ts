@@ -5,12 +5,25 @@ import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../s
 import { precompiled, precompiledInsert, slotRow } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { rotationBatches } from './rotation-batches.js';
-import { JOINED_GRANT, withJoinedGrant } from './grants.js';
-import { camelRow, type Row } from './rows.js';
+import { JOINED_GRANT, joinedGrant } from './grants.js';
+import type { Row } from './rows.js';
 
+/** A refresh_tokens row as its record, field by field (one per refresh: no generic camelRow); no dpopJkt when unbound. */
 const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
-  const { dpopJkt, ...token } = camelRow(r);
-  return { ...token, ...(dpopJkt !== null && { dpopJkt }) };
+  const token: RefreshTokenRecord = {
+    tokenHash: r.token_hash,
+    grantId: r.grant_id,
+    clientId: r.client_id,
+    subject: r.subject,
+    scope: r.scope,
+    resource: r.resource,
+    expiresAt: r.expires_at,
+    rotatedAt: r.rotated_at,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
+  };
+  if (r.dpop_jkt !== null) token.dpopJkt = r.dpop_jkt;
+  return token;
 };
 
 const REFRESH_COLUMNS = ['token_hash', 'grant_id', 'client_id', 'subject', 'scope', 'resource', 'expires_at', 'rotated_at', 'revoked_at', 'created_at', 'dpop_jkt'] as const;
@@ -138,8 +151,8 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
     getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
       return send('refresh_with_grant', withGrant, [tokenHash]).then(({ rows: [r] }) => {
         if (!r) return undefined;
-        const { row: token, grant } = withJoinedGrant(r);
-        return { token: toRefresh(token), grant };
+        // The row carries the token's columns and the grant's (g_*): each record reads its own.
+        return { token: toRefresh(r), grant: joinedGrant(r) };
       });
     },
 
