@@ -1,8 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
 import { behindBodyParser } from '../helpers/body-parser-front.js';
+import { rawRequest, type Lines } from '../helpers/direct-parity.js';
 import { startFakeUpstream } from './fake-upstream.js';
 import { startGateway, type RunningGateway } from './gateway-servers.js';
 import { upstream } from './upstreams.js';
@@ -17,10 +17,9 @@ import { upstream } from './upstreams.js';
 
 const VERSION = '2025-11-25';
 const APP_ORIGIN = 'https://app.example';
-/** Headers that differ per request or per connection, not per answer. */
+/** Headers that differ per request or per connection, not per answer (the framing headers are compared here). */
 const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'x-request-id']);
 
-type Lines = Array<[string, string]>;
 interface Seen {
   status: number;
   headers: Record<string, string>;
@@ -29,22 +28,10 @@ interface Seen {
 }
 
 /** A POST over the network with exactly these header lines and body; `chunked` sends it without Content-Length. */
-function rawPost(port: number, path: string, lines: Lines, body: string, chunked = false): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const headers = [...lines.flat(), ...(chunked ? ['transfer-encoding', 'chunked'] : ['content-length', String(Buffer.byteLength(body))])];
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        const seen: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) if (!PER_REQUEST.has(name)) seen[name] = Array.isArray(value) ? value.join(', ') : value!;
-        resolve({ status: res.statusCode!, headers: seen, body: text, requestId: res.headers['x-request-id'] as string | undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function rawPost(port: number, path: string, lines: Lines, body: string, chunked = false): Promise<Seen> {
+  const framing: Lines = [chunked ? ['transfer-encoding', 'chunked'] : ['content-length', String(Buffer.byteLength(body))]];
+  const { status, headers, text, requestId } = await rawRequest(port, path, 'POST', [...lines, ...framing], body, PER_REQUEST);
+  return { status, headers, body: text, requestId };
 }
 
 const call = (name: string, id: number, extra: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {}, ...extra } });

@@ -6,8 +6,8 @@ import type { DirectRoute } from '../../src/http/direct-route.js';
 import type { ObservedServers } from './observed-servers.js';
 
 /**
- * What the parity tests of the MCP routes node:http answers directly share (mcp-stateless-direct.test.ts,
- * mcp-session-direct.test.ts): a POST sent with exact header lines, the answer as compared, the direct routes
+ * What the parity tests of the routes node:http answers directly share (mcp-stateless-direct.test.ts,
+ * mcp-session-direct.test.ts, api-direct.test.ts, gateway-direct.test.ts): a request sent with exact header lines, the answer as compared, the direct routes
  * counted, and the tokens they send.
  */
 
@@ -24,23 +24,31 @@ export interface Seen {
 /** Headers as a list of [name, value] lines, so a test can repeat one. */
 export type Lines = Array<[string, string]>;
 
-/** A POST over the network with exactly these header lines, and Content-Length unless `chunked`. */
-export function rawPost(port: number, path: string, lines: Lines, body: string, chunked = false): Promise<Seen & { requestId: string | undefined }> {
-  const length: Lines = chunked ? [] : [['content-length', String(Buffer.byteLength(body))]];
+/**
+ * A request over the network with exactly these header lines (fetch would add its own and refuse Host); the
+ * answer's headers without those in `ignored`, and its body as text.
+ */
+export function rawRequest(port: number, path: string, method: string, lines: Lines, body?: string, ignored: ReadonlySet<string> = PER_REQUEST): Promise<Seen & { requestId: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: [...lines, ...length].flat(), agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: lines.flat(), agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
       res.on('end', () => {
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) if (!PER_REQUEST.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value!;
+        for (const [name, value] of Object.entries(res.headers)) if (!ignored.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value!;
         resolve({ status: res.statusCode!, headers, text, requestId: res.headers['x-request-id'] as string | undefined });
       });
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A POST with exactly these header lines, and Content-Length unless `chunked`. */
+export function rawPost(port: number, path: string, lines: Lines, body: string, chunked = false): Promise<Seen & { requestId: string | undefined }> {
+  const length: Lines = chunked ? [] : [['content-length', String(Buffer.byteLength(body))]];
+  return rawRequest(port, path, 'POST', [...lines, ...length], body);
 }
 
 /** An in-process answer (`app.request()`) as compared with one over the network. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
 import { listen, type Listening } from '../../src/runtime/listen.js';
+import { rawRequest, seen as seenText, type Lines } from '../helpers/direct-parity.js';
 import { dpopKey } from '../helpers/dpop.js';
 import { startObservedServers, type ObservedServers } from '../helpers/observed-servers.js';
 
@@ -15,45 +15,26 @@ import { startObservedServers, type ObservedServers } from '../helpers/observed-
  * from what differs per request (date, request id).
  */
 
-/** Headers that differ per request or per transport, not per answer. */
-const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id']);
 const APP_ORIGIN = 'https://app.example';
 
+/** An answer as compared here: the JSON body parsed. */
 interface Seen {
   status: number;
   headers: Record<string, string>;
   body: unknown;
 }
 
-/** Headers as a list of [name, value] lines, so a test can repeat one. */
-type Lines = Array<[string, string]>;
+const parsed = (text: string): unknown => (text === '' ? '' : JSON.parse(text));
 
-/** A GET over the network with exactly these header lines (fetch would add its own and refuse Host). */
-function rawGet(port: number, path: string, lines: Lines, method = 'GET'): Promise<Seen & { requestId: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: lines.flat(), agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) if (!PER_REQUEST.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value!;
-        const requestId = res.headers['x-request-id'] as string | undefined;
-        resolve({ status: res.statusCode!, headers, body: text === '' ? '' : JSON.parse(text), requestId });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** A GET over the network with exactly these header lines. */
+async function rawGet(port: number, path: string, lines: Lines, method = 'GET'): Promise<Seen & { requestId: string | undefined }> {
+  const { status, headers, text, requestId } = await rawRequest(port, path, method, lines);
+  return { status, headers, body: parsed(text), requestId };
 }
 
 async function seen(res: Response): Promise<Seen> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    if (!PER_REQUEST.has(name)) headers[name] = value;
-  });
-  const text = await res.text();
-  return { status: res.status, headers, body: text === '' ? '' : JSON.parse(text) };
+  const { status, headers, text } = await seenText(res);
+  return { status, headers, body: parsed(text) };
 }
 
 describe('GET /api answered directly by node:http matches the Hono routes (RS-3 to RS-10, TR-5)', () => {
