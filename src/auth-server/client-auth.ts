@@ -5,6 +5,7 @@ import { findClient, findClientNow } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
 import { assertionClientId, JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion } from './private-key-jwt.js';
+import { thenMaybe } from '../maybe-promise.js';
 
 /** The client authentication methods authenticateClient implements, and so the ones metadata advertises (AS-12). */
 export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const satisfies readonly TokenEndpointAuthMethod[];
@@ -129,5 +130,5 @@ export function authenticateClientNow(
     return { client, method };
   };
   const found = findClientNow(deps, clientId);
-  return found instanceof Promise ? found.then(verify) : verify(found);
+  return thenMaybe(found, verify);
 }

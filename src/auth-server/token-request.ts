@@ -11,6 +11,7 @@ import { checkFormContentType, parseForm, type FormParams } from './form.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
+import { thenMaybe } from '../maybe-promise.js';
 
 /** A token request as read off the wire, by whichever server read it (token.ts on Hono, token-direct.ts on node:http). */
 export interface TokenRequest {
@@ -33,11 +34,6 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Contr
 
 /** `dpopJkt`: the DPoP key the tokens are bound to (RFC 9449 §5), when the request carried a proof. */
 type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => IssuedTokens | Promise<IssuedTokens>;
-
-/** `f` of `value` at once, or once `value` settles when it is a promise: the token path makes no promise where nothing waits. */
-function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(f) : f(value);
-}
 
 /** The client_id a failed request claimed (not verified), for the audit trail. */
 function claimedClientId(authorization: string | undefined, posted: string | undefined): string | undefined {
@@ -76,7 +72,7 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 40)} is not supported`);
 
-    return then(authenticateClientNow(deps, req.authorization, params), ({ client }) => {
+    return thenMaybe(authenticateClientNow(deps, req.authorization, params), ({ client }) => {
       authenticated(client);
       // RFC 6749 §5.2: unauthorized_client when the client may not use this grant type.
       if (!client.grantTypes.includes(grantType)) {
@@ -84,11 +80,11 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
       }
       // Without a proof and not required to send one (tokenRequestDpop's first check), no promise to wait on.
       const dpopJkt = req.dpop === undefined && !clientRequiresDpop(client) ? undefined : tokenRequestDpop(deps, req.dpop, client);
-      return then(dpopJkt, (jkt) =>
-        then(grant(client, params, jkt), ({ body, subject, jti, flowId }) => {
+      return thenMaybe(dpopJkt, (jkt) =>
+        thenMaybe(grant(client, params, jkt), ({ body, subject, jti, flowId }) => {
           deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
           const issued = emitNow(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
-          return then(issued, (): TokenAnswer => ({ status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } }));
+          return thenMaybe(issued, (): TokenAnswer => ({ status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } }));
         }),
       );
     });

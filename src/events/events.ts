@@ -1,4 +1,5 @@
 import type { OAuthError } from '../oauth/errors.js';
+import { thenMaybe } from '../maybe-promise.js';
 
 /**
  * What the protocol handlers report: one typed event per thing that happened, in protocol terms. Handlers emit
@@ -71,5 +72,5 @@ export async function emit(sink: EventSink | undefined, event: AuthEvent): Promi
  */
 export function emitNow(sink: EventSink | undefined, event: AuthEvent): string | undefined | Promise<string | undefined> {
   const answered = sink?.emit(event);
-  return answered instanceof Promise ? answered.then((id) => id ?? undefined) : (answered ?? undefined);
+  return thenMaybe(answered, (id) => id ?? undefined);
 }

@@ -7,6 +7,7 @@ import type { VerifiedToken } from '../resource-server/types.js';
 import { directLayers, headerValue, PLAIN_HOST, PLAIN_TARGET, single, type DirectLayersContext, type DirectOut } from './http/direct-layers.js';
 import { jsonRpcErrorBody } from './http/json-rpc-error.js';
 import { originRefusal } from './http/origin-check.js';
+import { isPromiseLike } from '../maybe-promise.js';
 
 /** What a protected GET answers a verified caller: status, JSON body and headers (no Content-Type: it is JSON). */
 export interface ReadAnswer {
@@ -27,7 +28,6 @@ export interface DirectRead {
   answer(token: VerifiedToken): ReadAnswer | PromiseLike<ReadAnswer>;
 }
 
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>).then === 'function';
 
 /** What the MCP server's Hono app puts around every route (mcp/http/direct-layers.ts). */
 export type DirectReadContext = DirectLayersContext;

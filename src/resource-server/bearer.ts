@@ -12,6 +12,7 @@ import {
 } from './challenge.js';
 import { checkDpopRequest, dpopChallenge, dpopNoTokenChallenge, type ResourceDpop } from './dpop.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
+import { isPromiseLike } from '../maybe-promise.js';
 
 /** Hono context variables set by {@link bearerAuth}: `c.get('auth')` is the verified token. */
 export type AuthVariables = { auth: VerifiedToken };
@@ -136,8 +137,6 @@ export function checkBearer(request: BearerRequest, opts: BearerOptions): Verifi
   if (dpop || isPromiseLike(verified)) return checkedLater(request, opts, ctx, verified, dpop);
   return accepted(verified, opts, ctx, false);
 }
-
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>).then === 'function';
 
 /** The rest of the check once the verifier answered, and the DPoP proof's check (RFC 9449 §7) with `dpop`. */
 async function checkedLater(
