@@ -28,6 +28,8 @@ export interface SqliteDirect {
   /**
    * Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. The
    * transaction waits for the end of the event loop's turn, to share its commit with the others asked for in it.
+   * `fn` may run twice on SQLite (a shared batch in which one throws is rolled back and run again, each in its own
+   * savepoint), so it does nothing but run statements and compute from their results.
    */
   transaction<T>(fn: (run: <R>(statement: BoundStatement) => DirectResult<R>) => T): Promise<T>;
   /** The same, at once and with a commit of its own: for work nobody waits on (the audit write-behind batch). */
