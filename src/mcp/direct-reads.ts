@@ -28,7 +28,6 @@ export interface DirectRead {
   answer(token: VerifiedToken): ReadAnswer | PromiseLike<ReadAnswer>;
 }
 
-
 /** What the MCP server's Hono app puts around every route (mcp/http/direct-layers.ts). */
 export type DirectReadContext = DirectLayersContext;
 
