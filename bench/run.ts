@@ -30,7 +30,9 @@ const WARMUP = QUICK ? 1 : 2;
 const CONNECTIONS = 16;
 const SOAK_SEC = QUICK ? 15 : 60;
 const SOAK_WARMUP_SEC = QUICK ? 5 : 10;
-const COLD_STARTS = QUICK ? 3 : 5;
+// Scenario 6's starts per contender. A start is one sample, not a round of seconds: with 5, bare Hono's own median
+// moved 91-110 ms between runs (BENCHMARKS.md, round 2, fourth pass), as much as the gap it is measured against.
+const COLD_STARTS = QUICK ? 3 : 11;
 /** G3's processes (~65 MiB each): 100 in BENCHMARKS.md's by-hand run (`--g3-users 100`), fewer by default. */
 const G3_USERS = argv.includes('--g3-users') ? Number(argv[argv.indexOf('--g3-users') + 1]) : QUICK ? 10 : 25;
 
