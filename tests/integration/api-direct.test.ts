@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DirectRoute } from '../../src/http/direct-route.js';
@@ -37,7 +40,15 @@ async function seen(res: Response): Promise<Seen> {
   return { status, headers, body: parsed(text) };
 }
 
-describe('GET /api answered directly by node:http matches the Hono routes (RS-3 to RS-10, TR-5)', () => {
+// On a SQLite file the demo's reads go through the read-only connection, which answers without a promise, so the
+// direct route answers in the turn the request arrives (mcp/direct-reads.ts); on :memory: they take a promise.
+const STORES: Array<[string, boolean]> = [
+  ['an in-memory store', false],
+  ['a SQLite file', true],
+];
+
+describe.each(STORES)('GET /api answered directly by node:http matches the Hono routes (RS-3 to RS-10, TR-5), on %s', (_store, onFile) => {
+  let dir: string | undefined;
   let s: ObservedServers;
   let direct: Listening;
   let directHits = 0;
@@ -68,7 +79,8 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
   };
 
   beforeAll(async () => {
-    s = await startObservedServers({ LOG_LEVEL: 'silent', CORS_ORIGINS: APP_ORIGIN });
+    dir = onFile ? mkdtempSync(join(tmpdir(), 'api-direct-')) : undefined;
+    s = await startObservedServers({ LOG_LEVEL: 'silent', CORS_ORIGINS: APP_ORIGIN, DATABASE_URL: dir ? `sqlite:${dir}/store.db` : 'sqlite::memory:' });
     // The same app served as listen() serves it, counting what the direct routes answer.
     const counted: DirectRoute[] = s.mcp.directRoutes.map((r) => ({
       ...r,
@@ -94,6 +106,7 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
   afterAll(async () => {
     await direct?.close(0);
     await s?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** The same request over the network (must be answered directly) and in process on the Hono app. */
@@ -179,6 +192,11 @@ describe('GET /api answered directly by node:http matches the Hono routes (RS-3 
       const again = await rawGet(direct.port, '/api/data', [['host', host], ['authorization', `DPoP ${bound}`], ['dpop', once]]);
       expect(again).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof' } });
     });
+  });
+
+  it('the store answers the list read as this case says: at once on a file, with a promise on :memory:', () => {
+    const answer = s.store.listItems('demo_client');
+    expect(Array.isArray(answer)).toBe(onFile);
   });
 
   it('an internal error: 500 server_error on both, logged, with the same headers', async () => {
