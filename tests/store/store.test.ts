@@ -733,7 +733,7 @@ describeEachDatabase('Store', (target) => {
       expect(await store.getFlow(f1.flowId)).toStrictEqual(f1);
     });
 
-    it('writeAudit: a batch of 300 events (chunks 256, 32, 8, 4) stored in order with every field, each flow touched once with its first token time', async () => {
+    it('writeAudit: a batch of 300 events (on SQLite chunks of 256, 32, 8, 4; on PostgreSQL one statement over arrays) stored in order with every field, each flow touched once with its first token time', async () => {
       await withFreshStore(async (s) => {
         const f1 = flow({ clientId: 'c-1' });
         const f2 = flow({ clientId: 'c-2', tokenAt: T - 5 });
@@ -749,6 +749,16 @@ describeEachDatabase('Store', (target) => {
         expect(got.map(({ id: _id, ...rest }) => rest)).toStrictEqual([...batch.map((w) => w.event), event({ flowId: null, detail: 'no flow' })]);
         expect(await s.getFlow(f1.flowId)).toStrictEqual({ ...f1, updatedAt: T + 298, expiresAt: T + 298 + 99, tokenAt: T + 10 });
         expect(await s.getFlow(f2.flowId)).toStrictEqual({ ...f2, updatedAt: T + 299, expiresAt: T + 299 + 99 });
+      });
+    });
+
+    it('writeAudit stores text fields exactly: quotes, backslashes, braces, commas, the word NULL, an empty string, non-ASCII', async () => {
+      await withFreshStore(async (s) => {
+        const awkward = ['say "hi"', 'back\\slash \\"', '{a,b}', 'NULL', 'null', '', ' spaced ', 'caf\u00e9 \u2014 \u{1F512}', "it's", 'line\nbreak\ttab'];
+        const batch = awkward.map((text, i) => ({ event: event({ at: T + i, detail: text, subject: text, rule: i % 2 ? null : text, requestId: text }) }));
+        await s.writeAudit(batch);
+        const got = await s.listAuditEvents({ limit: 50 });
+        expect(got.map(({ id: _id, ...rest }) => rest)).toStrictEqual(batch.map((w) => w.event));
       });
     });
 

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { BoundStatement, DirectStatements } from '../direct.js';
 import type { Database } from '../schema.js';
 import type { AuditEventQuery, AuditEventRecord, AuditStore, AuditWrite, FlowRecord } from '../store.js';
@@ -34,7 +34,7 @@ const eventValues = (e: Omit<AuditEventRecord, 'id'>): unknown[] => [
   e.expiresAt,
 ];
 
-/** Rows per INSERT: 256, 128, ..., 1 (11 values a row keeps each under SQLite's and PostgreSQL's parameter limits). */
+/** SQLite: rows per INSERT, 256, 128, ..., 1 (11 values a row keeps each under SQLite's parameter limit). */
 const CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
 
 /**
@@ -62,8 +62,39 @@ export function auditStore(db: Kysely<Database>, direct: DirectStatements): Audi
   const touchFlow = precompiled((slot) => db.updateTable('flows').set({ updated_at: slot<number>(1), expires_at: slot<number>(2) }).where('flow_id', '=', slot<string>(0)).compile());
   const markFlowToken = precompiled((slot) => db.updateTable('flows').set({ token_at: slot<number>(1) }).where('flow_id', '=', slot<string>(0)).where('token_at', 'is', null).compile());
 
-  /** The batch's statements in order: its events in chunks, then one update per flow (and its first token time). */
-  const batchStatements = (batch: readonly AuditWrite[]): Array<[Precompiled<unknown>, unknown[]]> => {
+  /**
+   * PostgreSQL: a batch's events in one INSERT over one array per column, whatever the batch's size. The chunked
+   * VALUES lists below cost PostgreSQL a parse and plan of up to 2,816 parameters per chunk: per row about twice
+   * the server's CPU of this statement and twice the driver's (BENCHMARKS.md, round 2, fifth pass: the audit
+   * batch on PostgreSQL). WITH ORDINALITY and the ORDER BY keep the ids in the order the events happened.
+   */
+  const insertEventArrays = precompiled((slot) => {
+    const columns = sql.join(EVENT_COLUMNS.map((c) => sql.ref(c)));
+    const arrays = sql.join(EVENT_COLUMNS.map((c, i) => sql`${slot(i)}::${sql.raw(c === 'at' || c === 'expires_at' ? 'bigint' : 'text')}[]`));
+    return sql`INSERT INTO audit_events (${columns}) SELECT ${columns} FROM unnest(${arrays}) WITH ORDINALITY AS e(${columns}, n) ORDER BY n`.compile(db);
+  });
+
+  /** SQLite: the batch's events as chunked INSERTs of EVENT_COLUMNS rows. */
+  const eventChunks = (batch: readonly AuditWrite[]): Array<[Precompiled<unknown>, unknown[]]> => {
+    const out: Array<[Precompiled<unknown>, unknown[]]> = [];
+    for (let i = 0; i < batch.length; ) {
+      const rows = CHUNKS.find((n) => n <= batch.length - i)!;
+      const args: unknown[] = [];
+      for (let r = i; r < i + rows; r++) args.push(...eventValues(batch[r]!.event));
+      out.push([inserts.get(rows)!, args]);
+      i += rows;
+    }
+    return out;
+  };
+
+  /** PostgreSQL: the batch's events as one array per column, in EVENT_COLUMNS order (insertEventArrays). */
+  const eventArrays = (batch: readonly AuditWrite[]): unknown[][] => {
+    const rows = batch.map((w) => eventValues(w.event));
+    return EVENT_COLUMNS.map((_, column) => rows.map((row) => row[column]));
+  };
+
+  /** One update per flow of the batch (and its first token time), after its events. */
+  const flowStatements = (batch: readonly AuditWrite[]): Array<[Precompiled<unknown>, unknown[]]> => {
     // One update per flow, with what touching it once per event in order would leave: the last activity
     // and expiry, and the first token time (token_at is set only while it is null).
     const flows = new Map<string, { at: number; expiresAt: number; tokenAt?: number }>();
@@ -74,13 +105,6 @@ export function auditStore(db: Kysely<Database>, direct: DirectStatements): Audi
       flows.set(flow.flowId, { at: flow.at, expiresAt: flow.expiresAt, ...(tokenAt !== undefined && { tokenAt }) });
     }
     const out: Array<[Precompiled<unknown>, unknown[]]> = [];
-    for (let i = 0; i < batch.length; ) {
-      const rows = CHUNKS.find((n) => n <= batch.length - i)!;
-      const args: unknown[] = [];
-      for (let r = i; r < i + rows; r++) args.push(...eventValues(batch[r]!.event));
-      out.push([inserts.get(rows)!, args]);
-      i += rows;
-    }
     for (const [flowId, f] of flows) {
       out.push([touchFlow, [flowId, f.at, f.expiresAt]]);
       if (f.tokenAt !== undefined) out.push([markFlowToken, [flowId, f.tokenAt]]);
@@ -95,16 +119,17 @@ export function auditStore(db: Kysely<Database>, direct: DirectStatements): Audi
 
     async writeAudit(batch: readonly AuditWrite[]): Promise<void> {
       if (batch.length === 0) return;
-      const statements = batchStatements(batch);
       if (direct.dialect === 'sqlite') {
-        const bound: BoundStatement[] = statements.map(([statement, args]) => statement.bind(args));
+        const bound: BoundStatement[] = [...eventChunks(batch), ...flowStatements(batch)].map(([statement, args]) => statement.bind(args));
         await direct.transactionNow((run) => {
           for (const statement of bound) run(statement);
         });
         return;
       }
+      const flows = flowStatements(batch);
       await db.transaction().execute(async (trx) => {
-        for (const [statement, args] of statements) await statement(trx, args);
+        await insertEventArrays(trx, eventArrays(batch));
+        for (const [statement, args] of flows) await statement(trx, args);
       });
     },
 
