@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { bundleOursServer } from './lib/ours-bundle.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
@@ -57,7 +58,7 @@ async function start(tree: string, i: number): Promise<Subject> {
   };
   const cwd = process.cwd();
   process.chdir(tree); // spawnServer runs the child in the current directory
-  const server = spawnServer(`ours-${i}`, process.execPath, [...profArgs(i), '--import', 'tsx', 'bench/servers/oauth-mcp.ts'], env, `${WORK}/logs`);
+  const server = spawnServer(`ours-${i}`, process.execPath, [...profArgs(i), bundleOursServer(tree)], env, `${WORK}/logs`);
   process.chdir(cwd);
   await waitReady(server, `${issuer}/health`);
   return { tree, server, endpoints: { register: `${issuer}/oauth/register`, authorize: `${issuer}/oauth/authorize`, token: `${issuer}/oauth/token`, resource: `http://127.0.0.1:${mcpPort}/mcp/v1` } };

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { runLoad, loadTool, type LoadResult, type LoadSpec } from './lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from './lib/mcp.js';
 import { clientCredentials } from './lib/oauth.js';
+import { bundleOursServer } from './lib/ours-bundle.js';
 import { canPin, freePort, LOAD_CORE, pinned, rssBytes, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round, slope } from './lib/stats.js';
 import { manyClients } from './scenarios/many-clients.js';
@@ -53,6 +54,9 @@ interface OursServer {
   tokenUrl: string;
 }
 
+/** bench/servers/oauth-mcp.ts compiled once per run (lib/ours-bundle.ts), under plain node as `oauth-mcp start` runs. */
+let oursBundle: string | undefined;
+
 /** bench/servers/oauth-mcp.ts: both servers in one process, as `oauth-mcp start`; rate limits off. */
 async function startOurs(name: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<OursServer> {
   const [authPort, mcpPort] = [await freePort(), await freePort()];
@@ -69,7 +73,8 @@ async function startOurs(name: string, databaseUrl: string, extraEnv: Record<str
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const server = spawnServer(name, process.execPath, ['--import', 'tsx', 'bench/servers/oauth-mcp.ts'], env, LOGS);
+  oursBundle ??= bundleOursServer(ROOT);
+  const server = spawnServer(name, process.execPath, [oursBundle], env, LOGS);
   await waitReady(server, `${mcpBase}/health`);
   await waitReady(server, `${issuer}/health`);
   return { server, issuer, mcpBase, mcpUrl: `${mcpBase}/mcp/v1`, tokenUrl: `${issuer}/oauth/token` };

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { runLoad } from './lib/load.js';
 import { clientCredentials } from './lib/oauth.js';
+import { bundleOursServer } from './lib/ours-bundle.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
@@ -79,7 +80,7 @@ async function startOurs(tree: string, i: number): Promise<Ours> {
   };
   const cwd = process.cwd();
   process.chdir(tree); // spawnServer runs the child in the current directory
-  const server = spawnServer(`ours-${i}`, process.execPath, ['--import', 'tsx', 'bench/servers/oauth-mcp.ts'], env, `${WORK}/logs`);
+  const server = spawnServer(`ours-${i}`, process.execPath, [bundleOursServer(tree)], env, `${WORK}/logs`);
   process.chdir(cwd);
   await waitReady(server, `${issuer}/health`);
   await waitReady(server, `http://127.0.0.1:${mcpPort}/health`);

@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { runLoad } from '../lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
+import { bundleOursServer } from '../lib/ours-bundle.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
 import { abSummary } from '../lib/stats.js';
@@ -94,8 +95,7 @@ async function start(root: string, i: number): Promise<Tree> {
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
   };
-  const tsx = resolve(root, 'node_modules/tsx/dist/esm/index.mjs');
-  const server = spawnServer(`tree${i}`, process.execPath, [...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), '--import', tsx, resolve(root, 'bench/servers/oauth-mcp.ts')], env, LOGS);
+  const server = spawnServer(`tree${i}`, process.execPath, [...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), bundleOursServer(root)], env, LOGS);
   await waitReady(server, `http://127.0.0.1:${m}/health`);
   await waitReady(server, `http://127.0.0.1:${a}/health`);
   const mcpUrl = `http://127.0.0.1:${m}/mcp/v1`;
