@@ -38,21 +38,67 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
   const limiter: RateLimiterAbstract | undefined = isUnlimited(deps.rateLimits.token) ? undefined : deps.rateLimits.token;
   const fixed = fixedHeaders({ ...staticHeaders, ...PUBLIC_CORS_HEADERS });
 
-  const limited = async (req: IncomingMessage, limiter: RateLimiterAbstract): Promise<TokenAnswer> => {
-    const refusal = await overLimit(limiter, nodeClientIp(req, deps.config.trustedProxies));
-    if (!refusal) return read(req);
-    req.resume();
-    return tokenErrorAnswer(deps, refusal);
+  // The answer's write, metrics and log line, and the refusal of a request that failed: made once for the route,
+  // not as closures per request.
+  const answered = (res: ServerResponse, out: TokenAnswer, reqId: string, started: number): void => {
+    writeJsonAnswer(res, out, fixed, reqId);
+    recordRequest(deps, { method: 'POST', path: ROUTE, route: ROUTE, status: out.status, started });
+  };
+  const failed = (req: IncomingMessage, res: ServerResponse, err: unknown, reqId: string, started: number): void => {
+    // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
+    // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
+    if (res.destroyed || req.socket.destroyed) {
+      // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
+      deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
+      answered(res, { status: CLIENT_CLOSED, body: {}, headers: {} }, reqId, started);
+    } else {
+      answered(res, tokenErrorAnswer(deps, err), reqId, started);
+    }
+  };
+  /** `answer`, at once or once it settles: an exchange that waited on nothing answers in the turn its body arrived. */
+  const respond = (req: IncomingMessage, res: ServerResponse, answer: () => TokenAnswer | Promise<TokenAnswer>, reqId: string, started: number): void => {
+    let out: TokenAnswer | Promise<TokenAnswer>;
+    try {
+      out = answer();
+    } catch (err) {
+      return failed(req, res, err, reqId, started);
+    }
+    if (out instanceof Promise) {
+      void out.then(
+        (settled) => answered(res, settled, reqId, started),
+        (err: unknown) => failed(req, res, err, reqId, started),
+      );
+    } else answered(res, out, reqId, started);
   };
 
-  const read = (req: IncomingMessage): TokenAnswer | Promise<TokenAnswer> => {
+  const read = (req: IncomingMessage, res: ServerResponse, reqId: string, started: number): void => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
       req.resume();
-      return tooLarge(deps);
+      return answered(res, tooLarge(deps), reqId, started);
     }
-    return readBody(req, MAX_BODY_BYTES).then((body) =>
-      body === undefined ? tooLarge(deps) : exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body }),
+    // The exchange runs in the body's own callback: one promise (the body's) for a request that waits on nothing else.
+    void readBody(req, MAX_BODY_BYTES).then(
+      (body) =>
+        respond(
+          req,
+          res,
+          () => (body === undefined ? tooLarge(deps) : exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body })),
+          reqId,
+          started,
+        ),
+      (err: unknown) => failed(req, res, err, reqId, started),
+    );
+  };
+
+  const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiterAbstract, reqId: string, started: number): void => {
+    void overLimit(limiter, nodeClientIp(req, deps.config.trustedProxies)).then(
+      (refusal) => {
+        if (!refusal) return read(req, res, reqId, started);
+        req.resume();
+        answered(res, tokenErrorAnswer(deps, refusal), reqId, started);
+      },
+      (err: unknown) => failed(req, res, err, reqId, started),
     );
   };
 
@@ -60,31 +106,14 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
     const started = performance.now();
     const header = req.headers['x-request-id'];
     const reqId = requestIdFor(typeof header === 'string' ? header : undefined);
-    const answered = (out: TokenAnswer): void => {
-      writeJsonAnswer(res, out, fixed, reqId);
-      recordRequest(deps, { method: 'POST', path: ROUTE, route: ROUTE, status: out.status, started });
-    };
-    const failed = (err: unknown): void => {
-      // req.destroyed says nothing here: node destroys every request once its body has been read. Only a closed
-      // socket means the client went away; anything else is ours, and RFC 6749 §5.2 has no code for it: 500.
-      if (res.destroyed || req.socket.destroyed) {
-        // The client closed the connection mid-request: nobody to answer, nothing went wrong here.
-        deps.logger.debug({ err, path: ROUTE }, 'client closed the request');
-        answered({ status: CLIENT_CLOSED, body: {}, headers: {} });
-      } else {
-        answered(tokenErrorAnswer(deps, err));
-      }
-    };
     // The request's promises are made inside its log context, so every line logged while it runs carries its id.
     runWithLogContext({ reqId }, () => {
-      let out: TokenAnswer | Promise<TokenAnswer>;
       try {
-        out = limiter ? limited(req, limiter) : read(req);
+        if (limiter) limited(req, res, limiter, reqId, started);
+        else read(req, res, reqId, started);
       } catch (err) {
-        return failed(err);
+        failed(req, res, err, reqId, started);
       }
-      if (out instanceof Promise) void out.then(answered, failed);
-      else answered(out);
     });
   };
   return { method: 'POST', path: ROUTE, handle };
