@@ -4,9 +4,9 @@ import { nodeClientIp } from '../http/client-ip.js';
 import { PUBLIC_CORS_HEADERS } from '../http/cors.js';
 import { fixedHeaders, writeJsonAnswer, type DirectRoute } from '../http/direct-route.js';
 import { isUnlimited, overLimit } from '../http/rate-limit.js';
-import { readBody } from '../http/read-body.js';
+import { readBodyThen } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
-import { runWithLogContext } from '../log/context.js';
+import { runWithLogContext, type LogContext } from '../log/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
@@ -55,11 +55,11 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
       answered(res, tokenErrorAnswer(deps, err), reqId, started);
     }
   };
-  /** `answer`, at once or once it settles: an exchange that waited on nothing answers in the turn its body arrived. */
-  const respond = (req: IncomingMessage, res: ServerResponse, answer: () => TokenAnswer | Promise<TokenAnswer>, reqId: string, started: number): void => {
+  /** The body's answer, at once or once it settles: an exchange that waited on nothing answers in the turn its body arrived. */
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string | undefined, reqId: string, started: number): void => {
     let out: TokenAnswer | Promise<TokenAnswer>;
     try {
-      out = answer();
+      out = body === undefined ? tooLarge(deps) : exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body });
     } catch (err) {
       return failed(req, res, err, reqId, started);
     }
@@ -71,50 +71,40 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
     } else answered(res, out, reqId, started);
   };
 
-  const read = (req: IncomingMessage, res: ServerResponse, reqId: string, started: number): void => {
+  const read = (req: IncomingMessage, res: ServerResponse, context: LogContext, started: number): void => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
       req.resume();
-      return answered(res, tooLarge(deps), reqId, started);
+      return runWithLogContext(context, () => answered(res, tooLarge(deps), context.reqId, started));
     }
-    // The exchange runs in the body's own callback: one promise (the body's) for a request that waits on nothing else.
-    void readBody(req, MAX_BODY_BYTES).then(
-      (body) =>
-        respond(
-          req,
-          res,
-          () => (body === undefined ? tooLarge(deps) : exchange({ contentType: req.headers['content-type'], authorization: req.headers.authorization, dpop: dpopHeader(req), body })),
-          reqId,
-          started,
-        ),
-      (err: unknown) => failed(req, res, err, reqId, started),
+    // The exchange runs in the body's own callback, inside the request's log context (so every line logged while
+    // it runs carries its id): no promise for a request that waits on nothing else.
+    readBodyThen(
+      req,
+      MAX_BODY_BYTES,
+      (body) => runWithLogContext(context, () => respond(req, res, body, context.reqId, started)),
+      (err) => runWithLogContext(context, () => failed(req, res, err, context.reqId, started)),
     );
   };
 
-  const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiterAbstract, reqId: string, started: number): void => {
+  const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiterAbstract, context: LogContext, started: number): void => {
     void overLimit(limiter, nodeClientIp(req, deps.config.trustedProxies)).then(
       (refusal) => {
-        if (!refusal) return read(req, res, reqId, started);
+        if (!refusal) return read(req, res, context, started);
         req.resume();
-        answered(res, tokenErrorAnswer(deps, refusal), reqId, started);
+        answered(res, tokenErrorAnswer(deps, refusal), context.reqId, started);
       },
-      (err: unknown) => failed(req, res, err, reqId, started),
+      (err: unknown) => failed(req, res, err, context.reqId, started),
     );
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     const header = req.headers['x-request-id'];
-    const reqId = requestIdFor(typeof header === 'string' ? header : undefined);
-    // The request's promises are made inside its log context, so every line logged while it runs carries its id.
-    runWithLogContext({ reqId }, () => {
-      try {
-        if (limiter) limited(req, res, limiter, reqId, started);
-        else read(req, res, reqId, started);
-      } catch (err) {
-        failed(req, res, err, reqId, started);
-      }
-    });
+    const context: LogContext = { reqId: requestIdFor(typeof header === 'string' ? header : undefined) };
+    // The rate limit's check runs in the request's log context; without one, the body's callback enters it.
+    if (limiter) runWithLogContext(context, () => limited(req, res, limiter, context, started));
+    else read(req, res, context, started);
   };
   return { method: 'POST', path: ROUTE, handle };
 }
