@@ -48,8 +48,8 @@ export interface FixedHeaders {
   readonly flat: readonly string[];
   readonly names: ReadonlySet<string>;
   /**
-   * The fixed headers followed by `own`, flat; null when one of `own` replaces a fixed or a last header (the
-   * merging path). Remembered for the last frozen `own` (one that cannot change): the answers of a route mostly
+   * The fixed headers followed by `own`, then Content-Type, Content-Length and X-Request-Id (the last two values
+   * left to fill), flat; null when one of `own` replaces a fixed or a last header (the merging path). Remembered for the last frozen `own` (one that cannot change): the answers of a route mostly
    * share one (no-store).
    */
   headWith(own: Readonly<Record<string, string>>): readonly string[] | null;
@@ -60,12 +60,14 @@ export function fixedHeaders(headers: Readonly<Record<string, string>>): FixedHe
   const names = new Set(Object.keys(headers));
   let lastOwn: Readonly<Record<string, string>> | undefined;
   let lastHead: readonly string[] | null = null;
+  // The head as writeHead takes it, with the last three headers' slots at its end (their values set per answer).
   const build = (own: Readonly<Record<string, string>>): readonly string[] | null => {
     const head = [...flat];
     for (const name of Object.keys(own)) {
       if (names.has(name) || LAST.has(name)) return null;
       head.push(name, own[name]!);
     }
+    head.push('Content-Type', 'application/json', 'Content-Length', '', 'X-Request-Id', '');
     return head;
   };
   return {
@@ -107,8 +109,10 @@ export function writeJsonAnswer(
     for (let i = 0; i < fixed.flat.length; i += 2) merged[fixed.flat[i]!] = fixed.flat[i + 1]!;
     res.writeHead(out.status, { ...merged, ...out.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'X-Request-Id': reqId });
   } else {
+    // A copy of exactly its size (nothing pushed after it, so no second allocation); writeHead keeps none of it.
     const head: Array<string | number> = prefix.slice();
-    head.push('Content-Type', 'application/json', 'Content-Length', Buffer.byteLength(json), 'X-Request-Id', reqId);
+    head[head.length - 3] = Buffer.byteLength(json);
+    head[head.length - 1] = reqId;
     res.writeHead(out.status, head as string[]);
   }
   res.end(json);
