@@ -5,7 +5,7 @@ import { findClient, findClientNow } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
 import type { FormParams } from './form.js';
 import { assertionClientId, JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion } from './private-key-jwt.js';
-import { thenMaybe } from '../maybe-promise.js';
+import { isPromiseLike } from '../maybe-promise.js';
 
 /** The client authentication methods authenticateClient implements, and so the ones metadata advertises (AS-12). */
 export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const satisfies readonly TokenEndpointAuthMethod[];
@@ -34,6 +34,12 @@ function failure(basic: boolean, cause: string): OAuthError {
   });
 }
 
+/** RFC 6749 §2.3.1: client_id and client_secret are encoded with application/x-www-form-urlencoded. */
+function decodeBasicPart(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s; // nothing to decode
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
 /**
  * Parses `Authorization: Basic`, where the client id and secret are each form-urlencoded before being joined
  * with a colon and base64-encoded. Returns null when the header is absent or uses another scheme.
@@ -50,9 +56,7 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   const colon = decoded.indexOf(':');
   if (colon < 1) throw failure(true, 'malformed Basic credentials');
   try {
-    // RFC 6749 §2.3.1: client_id and client_secret are encoded with application/x-www-form-urlencoded.
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+    return { clientId: decodeBasicPart(decoded.slice(0, colon)), secret: decodeBasicPart(decoded.slice(colon + 1)) };
   } catch {
     throw failure(true, 'malformed Basic credentials');
   }
@@ -111,24 +115,34 @@ export function authenticateClientNow(
   const clientId = basic?.clientId ?? params.client_id;
   if (clientId === undefined) throw failure(false, 'no client identification');
 
-  const verify = (client: ClientRecord | undefined): AuthenticatedClient => {
-    if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
-    // A confidential client may present its secret either way: the original demo's documented curl posts it in
-    // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
-    // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
-    const sameKind = client.tokenEndpointAuthMethod === method || (SECRET_METHODS.has(client.tokenEndpointAuthMethod) && SECRET_METHODS.has(method));
-    if (!sameKind) {
-      throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
-    }
-    if (method !== 'none') {
-      const secret = basic?.secret ?? postSecret!;
-      // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
-      if (client.clientSecretHash === null || !secretMatchesHash(secret, client.clientSecretHash)) {
-        throw failure(basic !== null, `wrong secret for client ${clientId}`);
-      }
-    }
-    return { client, method };
-  };
   const found = findClientNow(deps, clientId);
-  return thenMaybe(found, verify);
+  // The cached client (the usual case) is checked at once, without a closure for it.
+  if (!isPromiseLike(found)) return verifyClient(found, clientId, method, basic, postSecret);
+  return Promise.resolve(found).then((client) => verifyClient(client, clientId, method, basic, postSecret));
+}
+
+/** The client found for `clientId` (if any) checked against how it authenticated (AS-12). */
+function verifyClient(
+  client: ClientRecord | undefined,
+  clientId: string,
+  method: TokenEndpointAuthMethod,
+  basic: BasicCredentials | null,
+  postSecret: string | undefined,
+): AuthenticatedClient {
+  if (!client) throw failure(basic !== null, `unknown client ${clientId}`);
+  // A confidential client may present its secret either way: the original demo's documented curl posts it in
+  // the body while registration defaults to Basic (RFC 7591 §2), and several MCP clients ignore the registered
+  // method (interop note 13). A public client can never use a secret, nor a confidential one go without.
+  const sameKind = client.tokenEndpointAuthMethod === method || (SECRET_METHODS.has(client.tokenEndpointAuthMethod) && SECRET_METHODS.has(method));
+  if (!sameKind) {
+    throw failure(basic !== null, `client ${clientId} registered ${client.tokenEndpointAuthMethod} but used ${method}`);
+  }
+  if (method !== 'none') {
+    const secret = basic?.secret ?? postSecret!;
+    // Secrets are stored as SHA-256 only; compare the hashes in constant time (docs/security.md).
+    if (client.clientSecretHash === null || !secretMatchesHash(secret, client.clientSecretHash)) {
+      throw failure(basic !== null, `wrong secret for client ${clientId}`);
+    }
+  }
+  return { client, method };
 }

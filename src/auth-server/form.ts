@@ -5,9 +5,10 @@ import { OAuthError } from '../oauth/errors.js';
 export type FormParams = Readonly<Record<string, string>>;
 
 function decodeFormComponent(raw: string): string {
-  if (!raw.includes('%') && !raw.includes('+')) return raw; // most names and many values: nothing to decode
+  const plus = raw.includes('+');
+  if (!plus && !raw.includes('%')) return raw; // most names and many values: nothing to decode
   // application/x-www-form-urlencoded: '+' is a space, then percent-decoding (WHATWG URL §5.1).
-  return decodeURIComponent(raw.replace(/\+/g, ' '));
+  return decodeURIComponent(plus ? raw.replace(/\+/g, ' ') : raw);
 }
 
 /**
@@ -32,27 +33,34 @@ export function checkFormContentType(header: string | undefined): void {
 /** Parses a form body by the rules of readForm(). */
 export function parseForm(body: string): FormParams {
   const params: Record<string, string> = Object.create(null);
-  const seen = new Set<string>();
-  for (const pair of body.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    let name: string;
-    let value: string;
-    try {
-      name = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
-      value = decodeFormComponent(eq === -1 ? '' : pair.slice(eq + 1));
-    } catch {
-      throw new OAuthError('invalid_request', 'the request body is not valid form encoding');
+  // Names sent without a value: absent from params, but still sent (a repeat of one is refused too).
+  let empty: Set<string> | undefined;
+  // Pair by pair with indexOf: no array of pairs, and no set of names beside params.
+  for (let start = 0; start < body.length; ) {
+    const amp = body.indexOf('&', start);
+    const end = amp === -1 ? body.length : amp;
+    if (end > start) {
+      const eq = body.indexOf('=', start);
+      const split = eq !== -1 && eq < end;
+      let name: string;
+      let value: string;
+      try {
+        name = decodeFormComponent(body.slice(start, split ? eq : end));
+        value = split ? decodeFormComponent(body.slice(eq + 1, end)) : '';
+      } catch {
+        throw new OAuthError('invalid_request', 'the request body is not valid form encoding');
+      }
+      if (name in params || empty?.has(name)) {
+        // RFC 8707 §2 allows several resources, but a token here has one audience: say so precisely.
+        if (name === 'resource') throw new OAuthError('invalid_target', 'only one resource per request is supported');
+        // RFC 6749 §3.2: request parameters MUST NOT be included more than once.
+        throw new OAuthError('invalid_request', `parameter ${name.slice(0, 40)} is repeated`);
+      }
+      // RFC 6749 §3.2: parameters sent without a value MUST be treated as if they were omitted.
+      if (value !== '') params[name] = value;
+      else (empty ??= new Set()).add(name);
     }
-    if (seen.has(name)) {
-      // RFC 8707 §2 allows several resources, but a token here has one audience: say so precisely.
-      if (name === 'resource') throw new OAuthError('invalid_target', 'only one resource per request is supported');
-      // RFC 6749 §3.2: request parameters MUST NOT be included more than once.
-      throw new OAuthError('invalid_request', `parameter ${name.slice(0, 40)} is repeated`);
-    }
-    seen.add(name);
-    // RFC 6749 §3.2: parameters sent without a value MUST be treated as if they were omitted.
-    if (value !== '') params[name] = value;
+    start = end + 1;
   }
   return params;
 }

@@ -30,7 +30,7 @@ export interface TokenAnswer {
 }
 
 /** AS-9, RFC 6749 §5.1 and §5.2: token responses, errors included, are never cached. */
-export const NO_STORE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 
 /** `dpopJkt`: the DPoP key the tokens are bound to (RFC 9449 §5), when the request carried a proof. */
 type GrantHandler = (client: ClientRecord, params: FormParams, dpopJkt: string | undefined) => IssuedTokens | Promise<IssuedTokens>;
@@ -84,7 +84,7 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
         thenMaybe(grant(client, params, jkt), ({ body, subject, jti, flowId }) => {
           deps.logger.info({ clientId: client.clientId, grantType }, 'token issued');
           const issued = emitNow(deps.events, { type: 'token.issued', clientId: client.clientId, subject, grantType, scope: body.scope, withRefreshToken: !!body.refresh_token, jti, flowId });
-          return thenMaybe(issued, (): TokenAnswer => ({ status: 200, body, headers: { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } }));
+          return thenMaybe(issued, (): TokenAnswer => ({ status: 200, body, headers: deps.dpopNonces ? { ...NO_STORE_HEADERS, ...dpopNonceHeader(deps) } : NO_STORE_HEADERS }));
         }),
       );
     });
@@ -99,22 +99,25 @@ export function tokenExchange(deps: AuthServerDeps): TokenExchange {
       if (err instanceof OAuthError) return tokenErrorAnswer(deps, err);
       throw err;
     }
+    // The authenticated client, once known, for the audit row of a refusal that comes after.
     let client: ClientRecord | undefined;
-    const refused = async (err: unknown): Promise<TokenAnswer> => {
-      if (!(err instanceof OAuthError)) throw err;
-      const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
-      await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
-      const answer = tokenErrorAnswer(deps, err);
-      // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
-      return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };
-    };
     try {
       const out = exchange(params, req, (authenticated) => (client = authenticated));
-      return out instanceof Promise ? out.catch(refused) : out;
+      return out instanceof Promise ? out.catch((err: unknown) => refused(req, params, client, err)) : out;
     } catch (err) {
-      return refused(err);
+      return refused(req, params, client, err);
     }
   };
+
+  /** A protocol error emitted as token.refused and answered (RFC 6749 §5.2); anything else rethrown. */
+  async function refused(req: TokenRequest, params: FormParams, client: ClientRecord | undefined, err: unknown): Promise<TokenAnswer> {
+    if (!(err instanceof OAuthError)) throw err;
+    const clientId = client?.clientId ?? claimedClientId(req.authorization, params.client_id);
+    await emit(deps.events, { type: 'token.refused', grantType: params.grant_type, clientId, authenticated: client !== undefined, error: err });
+    const answer = tokenErrorAnswer(deps, err);
+    // RFC 9449 §8: with nonces on, a refused request also learns the current nonce (use_dpop_nonce sets its own).
+    return { ...answer, headers: { ...dpopNonceHeader(deps), ...answer.headers } };
+  }
 }
 
 /** RFC 6749 §5.2: the error as JSON, with its status and headers (a Basic challenge on a failed Basic login). */

@@ -35,9 +35,9 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const pass = (body?: Buffer) => passOn(req, res, body);
     for (const route of direct) {
-      if (route.path === path && route.method === req.method && route.handle(req, res, pass) !== false) return;
+      // `pass` made only for a route that may answer (an anonymous closure: nothing more per request).
+      if (route.path === path && route.method === req.method && route.handle(req, res, (body?: Buffer) => passOn(req, res, body)) !== false) return;
     }
     void viaHono(req, res);
   };
@@ -47,10 +47,42 @@ export function requestListener(app: Hono, direct: readonly DirectRoute[] = [], 
 export interface FixedHeaders {
   readonly flat: readonly string[];
   readonly names: ReadonlySet<string>;
+  /**
+   * The fixed headers followed by `own`, then Content-Type, Content-Length and X-Request-Id (the last two values
+   * left to fill), flat; null when one of `own` replaces a fixed or a last header (the merging path). Remembered for the last frozen `own` (one that cannot change): the answers of a route mostly
+   * share one (no-store).
+   */
+  headWith(own: Readonly<Record<string, string>>): readonly string[] | null;
 }
 
 export function fixedHeaders(headers: Readonly<Record<string, string>>): FixedHeaders {
-  return { flat: Object.entries(headers).flat(), names: new Set(Object.keys(headers)) };
+  const flat = Object.entries(headers).flat();
+  const names = new Set(Object.keys(headers));
+  let lastOwn: Readonly<Record<string, string>> | undefined;
+  let lastHead: readonly string[] | null = null;
+  // The head as writeHead takes it, with the last three headers' slots at its end (their values set per answer).
+  const build = (own: Readonly<Record<string, string>>): readonly string[] | null => {
+    const head = [...flat];
+    for (const name of Object.keys(own)) {
+      if (names.has(name) || LAST.has(name)) return null;
+      head.push(name, own[name]!);
+    }
+    head.push('Content-Type', 'application/json', 'Content-Length', '', 'X-Request-Id', '');
+    return head;
+  };
+  return {
+    flat,
+    names,
+    headWith(own) {
+      if (own === lastOwn) return lastHead;
+      const head = build(own);
+      if (Object.isFrozen(own)) {
+        lastOwn = own;
+        lastHead = head;
+      }
+      return head;
+    },
+  };
 }
 
 /** Written after the answer's own headers, over any of the same name. */
@@ -71,15 +103,16 @@ export function writeJsonAnswer(
 ): void {
   const json = JSON.stringify(out.body);
   if (res.destroyed) return;
-  const own = Object.keys(out.headers);
-  if (own.some((name) => fixed.names.has(name) || LAST.has(name))) {
+  const prefix = fixed.headWith(out.headers);
+  if (prefix === null) {
     const merged: Record<string, string | number> = {};
     for (let i = 0; i < fixed.flat.length; i += 2) merged[fixed.flat[i]!] = fixed.flat[i + 1]!;
     res.writeHead(out.status, { ...merged, ...out.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'X-Request-Id': reqId });
   } else {
-    const head: Array<string | number> = [...fixed.flat];
-    for (const name of own) head.push(name, out.headers[name]!);
-    head.push('Content-Type', 'application/json', 'Content-Length', Buffer.byteLength(json), 'X-Request-Id', reqId);
+    // A copy of exactly its size (nothing pushed after it, so no second allocation); writeHead keeps none of it.
+    const head: Array<string | number> = prefix.slice();
+    head[head.length - 3] = Buffer.byteLength(json);
+    head[head.length - 1] = reqId;
     res.writeHead(out.status, head as string[]);
   }
   res.end(json);

@@ -4,7 +4,7 @@ import { logContext, setLogFlow } from '../log/context.js';
 import type { Logger } from '../log/logger.js';
 import { OAuthError } from '../oauth/errors.js';
 import { defaultRule } from '../oauth/rules.js';
-import type { FlowRecord, Store } from '../store/store.js';
+import type { AuditWrite, FlowRecord, Store } from '../store/store.js';
 import { AuditWriteQueue, type AuditQueueOptions } from './audit-queue.js';
 import { createLatestFlows, type LatestFlows } from './latest-flows.js';
 import type { Metrics } from './metrics.js';
@@ -90,6 +90,19 @@ const ENDPOINT: Partial<Record<AuditEventType, string>> = {
   reuse_detected: 'token',
 };
 
+/** An event's log fields, built only when a line is written (a token request at LOG_LEVEL=warn writes none). */
+function logFields(input: AuditInput, outcome: 'success' | 'failure', clientId: string | null) {
+  return {
+    audit: input.type,
+    outcome,
+    ...(clientId && { clientId }),
+    ...(input.subject && { subject: input.subject }),
+    ...(input.rule && { rule: input.rule }),
+    ...(input.error && { error: input.error }),
+    ...(input.detail && { detail: input.detail }),
+  };
+}
+
 const clip = (s: string | null | undefined, n = 300) => (s == null ? null : s.length > n ? `${s.slice(0, n)}...` : s);
 
 /**
@@ -157,23 +170,13 @@ export class AuditLog {
   /** The event's row queued (unless finding its flow failed: `failed`), its log line and metrics; its flow id. */
   private enqueue(input: AuditInput, now: number, clientId: string | null, flowId: string | null, failed?: { err: unknown }): string | null {
     const outcome = input.outcome ?? 'success';
-    // The log fields, built only when a line is written (a token request at LOG_LEVEL=warn writes none).
-    const event = () => ({
-      audit: input.type,
-      outcome,
-      ...(clientId && { clientId }),
-      ...(input.subject && { subject: input.subject }),
-      ...(input.rule && { rule: input.rule }),
-      ...(input.error && { error: input.error }),
-      ...(input.detail && { detail: input.detail }),
-    });
     try {
       if (failed) throw failed.err;
       const tokenAt = input.type === 'token_issued' && outcome === 'success' ? now : undefined;
       // A flow with a token is no longer one a new authorization request joins.
       if (tokenAt !== undefined && clientId && this.latestFlows.get(clientId)?.flowId === flowId) this.latestFlows.set(clientId, { flowId: flowId!, open: false });
       // Written behind the response, in batches (audit-queue.ts); the flow was found or started above.
-      this.queue.push({
+      const write: AuditWrite = {
         event: {
           at: now,
           type: input.type,
@@ -187,15 +190,19 @@ export class AuditLog {
           requestId: logContext()?.reqId ?? null,
           expiresAt: now + AUDIT_RETENTION_SECONDS,
         },
-        ...(flowId && { flow: { flowId, at: now, expiresAt: now + AUDIT_RETENTION_SECONDS, ...(tokenAt !== undefined && { tokenAt }) } }),
-      });
+      };
+      if (flowId) {
+        write.flow = { flowId, at: now, expiresAt: now + AUDIT_RETENTION_SECONDS };
+        if (tokenAt !== undefined) write.flow.tokenAt = tokenAt;
+      }
+      this.queue.push(write);
     } catch (err) {
-      this.deps.logger.error({ err, ...event() }, 'audit event could not be stored');
+      this.deps.logger.error({ err, ...logFields(input, outcome, clientId) }, 'audit event could not be stored');
     }
     setLogFlow(flowId, clientId);
     const level = outcome === 'failure' ? 'warn' : 'info';
     if (this.deps.logger.isLevelEnabled(level)) {
-      this.deps.logger[level]({ ...event(), ...(flowId && { flowId }) }, outcome === 'failure' ? `audit: ${input.type} refused` : `audit: ${input.type}`);
+      this.deps.logger[level]({ ...logFields(input, outcome, clientId), ...(flowId && { flowId }) }, outcome === 'failure' ? `audit: ${input.type} refused` : `audit: ${input.type}`);
     }
     this.count(input, outcome);
     return flowId;

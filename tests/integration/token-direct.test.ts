@@ -268,3 +268,31 @@ describe('an internal error at the direct token route', () => {
     }
   });
 });
+
+describe('the direct token route in its log context', () => {
+  it('logs every line of a request (the exchange, its audit line, the request line) with its request id, a refused one too', async () => {
+    const s = await startObservedServers({ LOG_LEVEL: 'trace' });
+    try {
+      const post = (reqId: string, headers: Record<string, string>, body: string) =>
+        fetch(`${s.issuer}/oauth/token`, { method: 'POST', headers: { 'x-request-id': reqId, 'content-type': FORM, ...headers }, body });
+      const issued = await post('req-issued', { authorization: DEMO_BASIC }, 'grant_type=client_credentials');
+      expect(issued.status).toBe(200);
+      expect(issued.headers.get('x-request-id')).toBe('req-issued');
+      const refused = await post('req-refused', { authorization: `Basic ${Buffer.from('demo_client:wrong').toString('base64')}` }, 'grant_type=client_credentials');
+      expect(refused.status).toBe(401);
+      const tooLarge = await post('req-large', { authorization: DEMO_BASIC, 'content-length': '70000' }, 'a'.repeat(70_000));
+      expect(tooLarge.status).toBe(413);
+      const parsed = () => s.lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; flowId?: string; status?: number });
+      await vi.waitFor(() => {
+        if (!parsed().some((l) => l.msg === 'request' && l.status === 413)) throw new Error('no 413 request line yet');
+      });
+      const of = (reqId: string) => parsed().filter((l) => l.reqId === reqId).map((l) => l.msg);
+      expect(of('req-issued')).toEqual(expect.arrayContaining(['token issued', 'audit: token_issued', 'request']));
+      expect(parsed().find((l) => l.reqId === 'req-issued' && l.msg === 'request')?.flowId).toMatch(/^fl_/);
+      expect(of('req-refused')).toEqual(expect.arrayContaining(['audit: token_issued refused', 'request']));
+      expect(of('req-large')).toContain('request');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -14,6 +14,12 @@ describe('scopes (interop note 7, RFC 6749 §3.3)', () => {
     expect(formatScope(['read', 'write'])).toBe('read write');
   });
 
+  it('parseScope keeps the first occurrence order, for a short list and for a long one alike', () => {
+    expect(parseScope(' write read  write admin read ')).toEqual(['write', 'read', 'admin']);
+    const long = Array.from({ length: 40 }, (_, i) => `s${i % 25}`).join('  ');
+    expect(parseScope(long)).toEqual(Array.from({ length: 25 }, (_, i) => `s${i}`));
+  });
+
   it('interop note 7: no scope asked means the default scopes', () => {
     expect(resolveRequestedScopes(demo, undefined)).toEqual(['read', 'write']);
     expect(resolveRequestedScopes(demo, '')).toEqual(['read', 'write']);

@@ -2,7 +2,7 @@ import { OAuthError } from '../../oauth/errors.js';
 import { rememberedCanonicalResource } from '../../oauth/resource.js';
 import { parseScope, resolveRequestedScopes } from '../../oauth/scopes.js';
 import type { ClientRecord } from '../../store/store.js';
-import { issuedTokens, mintAccessToken, type IssuedTokens } from '../access-token.js';
+import { issuedTokens, mintAccessToken, type AccessTokenRequest, type IssuedTokens } from '../access-token.js';
 import type { AuthServerDeps } from '../deps.js';
 import { isTouchStale, touchClientIfStale } from '../touch.js';
 import type { FormParams } from '../form.js';
@@ -43,8 +43,14 @@ export function clientCredentialsGrant(deps: AuthServerDeps) {
     if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
     const { resource } = target;
     const now = deps.clock();
-    const issue = () => issuedTokens(mintAccessToken(deps, { subject: client.clientId, clientId: client.clientId, scopes, resource, ...(dpopJkt && { dpopJkt }) }), scopes);
     // Checked here as well, so a client touched in the last minute costs no promise (touch.ts).
-    return isTouchStale(client.lastUsedAt, now) ? touchClientIfStale(deps, client, now).then(issue) : issue();
+    if (isTouchStale(client.lastUsedAt, now)) return touchClientIfStale(deps, client, now).then(() => issue(client, scopes, resource, dpopJkt));
+    return issue(client, scopes, resource, dpopJkt);
   };
+
+  function issue(client: ClientRecord, scopes: readonly string[], resource: string, dpopJkt: string | undefined): IssuedTokens {
+    const request: AccessTokenRequest = { subject: client.clientId, clientId: client.clientId, scopes, resource };
+    if (dpopJkt) request.dpopJkt = dpopJkt;
+    return issuedTokens(mintAccessToken(deps, request), scopes);
+  }
 }
