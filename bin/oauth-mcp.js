@@ -8,5 +8,5 @@
 const { currentBuild, runBundle } = require('../scripts/run-bundle.cjs');
 
 const current = currentBuild();
-if (current) runBundle(current.entry, current);
-else import('../scripts/build.mjs').then(({ buildBundle }) => buildBundle()).then((built) => runBundle(built.entry, built));
+if (current) runBundle(current.entry, { ascii: current.ascii });
+else import('../scripts/build.mjs').then(({ buildBundle }) => buildBundle()).then(({ entry, ascii }) => runBundle(entry, { ascii }));

@@ -9,7 +9,7 @@ import { isAscii } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentBuild, pointer, WRAPPER_HEAD } from './run-bundle.cjs';
+import { currentBuild, pointer } from './run-bundle.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -17,8 +17,8 @@ const dist = join(root, 'dist');
 const KEEP_OLD_BUILDS_MS = 10 * 60_000;
 
 /**
- * Builds into a fresh folder, then points dist/current.json at it; returns the entry file, whether it is ASCII
- * (recorded in dist/current.json, so a start need not scan the file to know) and that it holds its CommonJS wrapper.
+ * Builds into a fresh folder, then points dist/current.json at it; returns the entry file and whether it is ASCII
+ * (recorded in dist/current.json, so a start need not scan the file to know).
  */
 export async function buildBundle() {
   const dir = `build-${Date.now()}-${process.pid}`;
@@ -56,16 +56,16 @@ export async function buildBundle() {
     logLevel: 'error',
   });
   const entry = join(outdir, 'oauth-mcp.js');
-  const code = Buffer.from(commonJsWrapped(asciiComments(readFileSync(entry, 'utf8'))));
+  const code = Buffer.from(asciiComments(readFileSync(entry, 'utf8')));
   writeFileSync(entry, code);
   const ascii = isAscii(code);
   const temp = `${pointer}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify({ dir, ascii, wrapped: true }));
+  writeFileSync(temp, JSON.stringify({ dir, ascii }));
   renameSync(temp, pointer);
   for (const old of readdirSync(dist).filter((d) => d.startsWith('build-') && d !== dir)) {
     if (Date.now() - Number(old.split('-')[1]) > KEEP_OLD_BUILDS_MS) rmSync(join(dist, old), { recursive: true, force: true });
   }
-  return { entry, ascii, wrapped: true };
+  return { entry, ascii };
 }
 
 /**
@@ -78,21 +78,7 @@ function asciiComments(code) {
   return code.replace(/[^\x00-\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/**
- * Node's CommonJS wrapper, written into the bundle: scripts/run-bundle.cjs hands the file's string to vm.Script as it
- * is. Wrapped there instead, the source was a concatenation that V8 flattened into a copy of the whole bundle at
- * every start (~5 ms on the 2-core machine of round 2). The wrapper's head goes on the first line (the banner's), so
- * line numbers in stack traces and the source map stay those of the file; its end goes before the source map's
- * comment, which stays last. The file is therefore only runnable through runBundle: as a script, it only defines
- * a function and exits.
- */
-function commonJsWrapped(code) {
-  const map = code.lastIndexOf('\n//# sourceMappingURL=');
-  const [body, tail] = map === -1 ? [code, ''] : [code.slice(0, map), code.slice(map)];
-  return `${WRAPPER_HEAD}${body}\n})${tail}`;
-}
-
-/** The current bundle, built first if a source is newer: `{ entry, ascii, wrapped }` for scripts/run-bundle.cjs. */
+/** The current bundle, built first if a source is newer: `{ entry, ascii }` for scripts/run-bundle.cjs. */
 export async function ensureBuilt() {
   return currentBuild() ?? buildBundle();
 }

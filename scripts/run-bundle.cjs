@@ -17,8 +17,6 @@ const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 /** Names the folder of the newest complete build; replaced atomically, so a start never sees half a build. */
 const pointer = join(dist, 'current.json');
-/** Node's CommonJS wrapper, up to the module's first line; runBundle calls the function with these five. */
-const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 
 function newestSourceMtime(dir) {
   let newest = 0;
@@ -30,21 +28,20 @@ function newestSourceMtime(dir) {
 }
 
 /**
- * The bundle dist/current.json names, as `{ entry, ascii, wrapped }`, if no source file (nor package-lock.json) is newer;
+ * The bundle dist/current.json names, as `{ entry, ascii }`, if no source file (nor package-lock.json) is newer;
  * otherwise undefined, and scripts/build.mjs builds a new one.
  */
 function currentBuild() {
   try {
-    const { dir, ascii, wrapped } = JSON.parse(readFileSync(pointer, 'utf8'));
+    const { dir, ascii } = JSON.parse(readFileSync(pointer, 'utf8'));
     const entry = join(dist, dir, 'oauth-mcp.js');
     const built = statSync(entry).mtimeMs;
     // An installed package has no package-lock.json (npm never packs one): without it only src/ counts, instead of
     // every start rebuilding the bundle with esbuild.
     const lock = statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false });
     const inputs = Math.max(newestSourceMtime(join(root, 'src')), lock?.mtimeMs ?? 0);
-    // A pointer written before the build recorded `ascii` leaves the check to runBundle; one written before the
-    // build wrapped the bundle (scripts/build.mjs) names a bundle that runBundle wraps.
-    return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined, wrapped: wrapped === true } : undefined;
+    // A pointer written before the build recorded `ascii` leaves the check to runBundle.
+    return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined } : undefined;
   } catch {
     return undefined;
   }
@@ -54,10 +51,9 @@ function currentBuild() {
  * Runs the bundle at `entry` as a CommonJS module. Returns what became of the code cache: 'none' (no file),
  * 'accepted', or 'rejected' (V8 did not take it). Unless accepted, the cache is written when the bundle calls
  * `globalThis.__oauthMcpStarted()` (src/cli/start.ts, once the servers listen). `ascii`: the build says the file is
- * ASCII (scripts/build.mjs); otherwise it is checked here. `wrapped`: the file holds Node's CommonJS wrapper
- * (WRAPPER_HEAD ... `})`, written by scripts/build.mjs); otherwise it is wrapped here.
+ * ASCII (scripts/build.mjs); otherwise it is checked here.
  */
-function runBundle(entry, { ascii, wrapped } = {}) {
+function runBundle(entry, { ascii } = {}) {
   const cacheFile = `${entry}.v8cache`;
   let cachedData;
   try {
@@ -69,9 +65,8 @@ function runBundle(entry, { ascii, wrapped } = {}) {
   // Scanning 3 MB to find that out costs a few more, so the build records it.
   const bytes = readFileSync(entry);
   const code = (ascii ?? isAscii(bytes)) ? bytes.toString('latin1') : bytes.toString('utf8');
-  // The wrapper's head on the bundle's first line, so that line numbers in stack traces stay those of the file.
-  // Concatenated here, the source is a string V8 flattens into a full copy: the build writes the wrapper instead.
-  const source = wrapped ? code : `${WRAPPER_HEAD}${code}\n})`;
+  // Node's CommonJS wrapper, on the bundle's first line so that line numbers in stack traces stay those of the file.
+  const source = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
   const script = new vm.Script(source, { filename: entry, cachedData });
   const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
   if (cache !== 'accepted') globalThis.__oauthMcpStarted = () => saveCache(script, cacheFile);
@@ -96,4 +91,4 @@ function saveCache(script, cacheFile) {
   }
 }
 
-module.exports = { currentBuild, pointer, runBundle, WRAPPER_HEAD };
+module.exports = { currentBuild, pointer, runBundle };

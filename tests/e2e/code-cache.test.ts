@@ -72,14 +72,6 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     expect(isAscii(readFileSync(currentBundle()))).toBe(true);
   });
 
-  it('the bundle holds its CommonJS wrapper (vm.Script gets the file as it is) and ends with its source map comment', () => {
-    const code = readFileSync(currentBundle(), 'latin1');
-    expect(code.startsWith('(function (exports, require, module, __filename, __dirname) {')).toBe(true);
-    expect(code.endsWith('\n})\n//# sourceMappingURL=oauth-mcp.js.map\n')).toBe(true);
-    const { wrapped } = JSON.parse(readFileSync(join(ROOT, 'dist', 'current.json'), 'utf8')) as { wrapped?: boolean };
-    expect(wrapped).toBe(true);
-  });
-
   it("the bundle leaves out zod's locales but the English one (zod is imported as a namespace, not as { z })", () => {
     const code = readFileSync(currentBundle(), 'latin1');
     expect(code).toContain('node_modules/zod/v4/locales/en.js');

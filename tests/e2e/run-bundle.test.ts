@@ -33,16 +33,9 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * Runs the bundle in a new node process; resolves with its output and what became of the cache. `wrapped`: the file
- * holds the CommonJS wrapper, as scripts/build.mjs writes it.
- */
+/** Runs the bundle in a new node process; resolves with its output and what became of the cache. */
 function run(...args: string[]): Promise<{ code: number | null; out: string; cache: string }> {
-  return runWith({ wrapped: false }, ...args);
-}
-
-function runWith(options: { wrapped: boolean }, ...args: string[]): Promise<{ code: number | null; out: string; cache: string }> {
-  const driver = `const { runBundle } = await import(${JSON.stringify(RUN_BUNDLE)}); console.log('cache ' + runBundle(${JSON.stringify(entry)}, ${JSON.stringify(options)}));`;
+  const driver = `const { runBundle } = await import(${JSON.stringify(RUN_BUNDLE)}); console.log('cache ' + runBundle(${JSON.stringify(entry)}));`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', driver, '--', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -57,20 +50,6 @@ describe('scripts/run-bundle.cjs: the V8 code cache of the bundle', () => {
     const r = await run();
     expect(r.code).toBe(0);
     expect(r.out).toContain(`ran bundle.js ${basename(dir)} object`);
-  });
-
-  it('runs a bundle that holds its wrapper as it is, and a stack trace names the line of the file', async () => {
-    const { WRAPPER_HEAD } = (await import(RUN_BUNDLE)) as { WRAPPER_HEAD: string };
-    const throwing = `${BUNDLE}if (process.argv.includes('--throw')) console.log('at line ' + /bundle\\.js:(\\d+)/.exec(new Error().stack)[1]);\n`;
-    writeFileSync(entry, `${WRAPPER_HEAD}${throwing}\n})\n//# sourceMappingURL=bundle.js.map\n`);
-    const r = await runWith({ wrapped: true }, '--start', '--throw');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain(`ran bundle.js ${basename(dir)} object`);
-    expect(r.out).toContain(`at line ${throwing.split('\n').length - 1}`);
-    expect((await runWith({ wrapped: true })).cache).toBe('accepted');
-    // Unwrapped, the same line: runBundle puts the wrapper's head on the first line.
-    writeFileSync(entry, throwing);
-    expect((await run('--throw')).out).toContain(`at line ${throwing.split('\n').length - 1}`);
   });
 
   it('writes no cache for a command that never signals a start', async () => {
