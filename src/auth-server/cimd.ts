@@ -6,11 +6,11 @@ import {
   acceptedClientScope,
   assertRedirectUris,
   describeIssues,
-  descriptiveMetadataShape,
+  metadataShapes,
   pickDescriptive,
-  protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { assertCimdHostAllowed } from './cimd-domains.js';
 import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
 import type { FetchedDocument } from './cimd-fetch.js';
@@ -63,14 +63,18 @@ export function cacheLifetime(cacheControl: string | undefined): number {
   return CIMD_DEFAULT_TTL_SECONDS;
 }
 
-const documentSchema = z.object({
-  client_id: z.string({ error: 'is required and must be a string' }),
-  ...protocolMetadataShape,
-  token_endpoint_auth_method: z.string({ error: 'must be a string' }).optional(),
-  client_secret: z.unknown().optional(),
-  jwks: jwksSchema.optional(),
-  jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
-  ...descriptiveMetadataShape,
+/** The document's fields; built on the first document (src/built-on-first-use.ts). */
+const documentSchema = builtOnFirstUse(() => {
+  const { descriptive, protocol } = metadataShapes();
+  return z.object({
+    client_id: z.string({ error: 'is required and must be a string' }),
+    ...protocol,
+    token_endpoint_auth_method: z.string({ error: 'must be a string' }).optional(),
+    client_secret: z.unknown().optional(),
+    jwks: jwksSchema().optional(),
+    jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
+    ...descriptive,
+  });
 });
 
 /**
@@ -80,7 +84,7 @@ const documentSchema = z.object({
 export function clientFromMetadataDocument(url: string, document: unknown, now: number, scopes: ScopeCatalog): ClientRecord {
   const bad = (why: string) => new OAuthError('invalid_client', `client metadata document ${url}: ${why}`);
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw bad('must be a JSON object');
-  const parsed = documentSchema.safeParse(document);
+  const parsed = documentSchema().safeParse(document);
   if (!parsed.success) throw bad(describeIssues(parsed.error));
   const d = parsed.data;
   // The document's client_id must be exactly the URL it was fetched from (else anyone could impersonate it).

@@ -63,7 +63,7 @@ export function clientConfigurationRoute(deps: AuthServerDeps): Hono {
     for (const field of ['registration_access_token', 'registration_client_uri', 'client_secret_expires_at', 'client_id_issued_at']) {
       if (field in body) throw new OAuthError('invalid_request', `${field} must not be included in an update`);
     }
-    const parsed = registrationSchema.safeParse(body);
+    const parsed = registrationSchema().safeParse(body);
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
     const fields = registeredFields({ ...parsed.data, token_endpoint_auth_method: parsed.data.token_endpoint_auth_method ?? client.tokenEndpointAuthMethod }, deps.scopes);
     if (fields.tokenEndpointAuthMethod !== client.tokenEndpointAuthMethod) {

@@ -3,6 +3,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
 import type { ScopeCatalog } from '../oauth/scope-catalog.js';
 import { formatScope, resolveRequestedScopes } from '../oauth/scopes.js';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 
 /**
  * Client metadata shared by Dynamic Client Registration (register.ts) and Client ID Metadata Documents
@@ -13,46 +14,52 @@ export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'cl
 export type GrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
 
 const MAX_URI = 2000;
-const text = (max: number) =>
-  z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const webUrl = z
-  .string({ error: 'must be a string' })
-  .max(MAX_URI, `must be at most ${MAX_URI} characters`)
-  .refine((u) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(u).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
 
 /** RFC 7591 §2 human-facing metadata: kept as given and echoed back; shown on the consent page. */
-export const descriptiveMetadataShape = {
-  client_name: text(200).optional(),
-  client_uri: webUrl.optional(),
-  logo_uri: webUrl.optional(),
-  tos_uri: webUrl.optional(),
-  policy_uri: webUrl.optional(),
-  contacts: z.array(text(320), { error: 'must be an array of strings' }).max(20, 'at most 20 entries').optional(),
-  software_id: text(200).optional(),
-  software_version: text(100).optional(),
-};
-export const DESCRIPTIVE_FIELDS = Object.keys(descriptiveMetadataShape) as (keyof typeof descriptiveMetadataShape)[];
+export const DESCRIPTIVE_FIELDS = ['client_name', 'client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'contacts', 'software_id', 'software_version'] as const;
 
-const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.enum(values, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${values.join(', ')}` });
-
-/** Fields common to both kinds of client metadata; redirect URIs are checked one by one afterwards. */
-export const protocolMetadataShape = {
-  redirect_uris: z
-    .array(z.string({ error: 'must be a string' }).max(MAX_URI, `must be at most ${MAX_URI} characters`), { error: 'must be an array of strings' })
-    .max(20, 'at most 20 redirect URIs')
-    .optional(),
-  grant_types: z.array(oneOf(SUPPORTED_GRANT_TYPES), { error: 'must be an array of strings' }).max(10).optional(),
-  response_types: z.array(oneOf(['code']), { error: 'must be an array of strings' }).max(5).optional(),
-  scope: z.string({ error: 'must be a space-delimited string' }).max(1000, 'must be at most 1000 characters').optional(),
-  application_type: oneOf(['web', 'native']).optional(),
-};
+/**
+ * The field rules as zod shapes: `descriptive` (DESCRIPTIVE_FIELDS) and `protocol` (fields common to both kinds of
+ * client metadata; redirect URIs are checked one by one afterwards). Built on the first registration or metadata
+ * document, not at start (src/built-on-first-use.ts).
+ */
+export const metadataShapes = builtOnFirstUse(() => {
+  const text = (max: number) =>
+    z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  const webUrl = z
+    .string({ error: 'must be a string' })
+    .max(MAX_URI, `must be at most ${MAX_URI} characters`)
+    .refine((u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    }, 'must be an absolute http(s) URL');
+  const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+    z.enum(values, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${values.join(', ')}` });
+  const descriptive = {
+    client_name: text(200).optional(),
+    client_uri: webUrl.optional(),
+    logo_uri: webUrl.optional(),
+    tos_uri: webUrl.optional(),
+    policy_uri: webUrl.optional(),
+    contacts: z.array(text(320), { error: 'must be an array of strings' }).max(20, 'at most 20 entries').optional(),
+    software_id: text(200).optional(),
+    software_version: text(100).optional(),
+  } satisfies Record<(typeof DESCRIPTIVE_FIELDS)[number], z.ZodType>;
+  const protocol = {
+    redirect_uris: z
+      .array(z.string({ error: 'must be a string' }).max(MAX_URI, `must be at most ${MAX_URI} characters`), { error: 'must be an array of strings' })
+      .max(20, 'at most 20 redirect URIs')
+      .optional(),
+    grant_types: z.array(oneOf(SUPPORTED_GRANT_TYPES), { error: 'must be an array of strings' }).max(10).optional(),
+    response_types: z.array(oneOf(['code']), { error: 'must be an array of strings' }).max(5).optional(),
+    scope: z.string({ error: 'must be a space-delimited string' }).max(1000, 'must be at most 1000 characters').optional(),
+    application_type: oneOf(['web', 'native']).optional(),
+  };
+  return { descriptive, protocol };
+});
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

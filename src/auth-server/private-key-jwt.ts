@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as z from 'zod';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import type { AuthServerDeps } from './deps.js';
@@ -14,10 +15,12 @@ export const ASSERTION_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS25
 const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 const CLOCK_SKEW_SECONDS = 30;
 
-/** RFC 7591 §2: jwks is a JWK Set of public keys, given by value. */
-export const jwksSchema = z
-  .object({ keys: z.array(z.object({ kty: z.string() }).passthrough(), { error: 'must be an array of JWKs' }).min(1).max(10) }, { error: 'must be a JWK Set' })
-  .refine((set) => set.keys.every((k) => !('d' in k) && !('k' in k)), 'must hold public keys only');
+/** RFC 7591 §2: jwks is a JWK Set of public keys, given by value. Built on first use (src/built-on-first-use.ts). */
+export const jwksSchema = builtOnFirstUse(() =>
+  z
+    .object({ keys: z.array(z.object({ kty: z.string() }).passthrough(), { error: 'must be an array of JWKs' }).min(1).max(10) }, { error: 'must be a JWK Set' })
+    .refine((set) => set.keys.every((k) => !('d' in k) && !('k' in k)), 'must hold public keys only'),
+);
 
 /**
  * RFC 7591 §2: jwks and jwks_uri MUST NOT both be present; private_key_jwt needs one of them (RFC 7523 §2.2).
@@ -54,7 +57,7 @@ async function keysOf(deps: AuthServerDeps, client: ClientRecord): Promise<JSONW
   // Same SSRF guards as Client ID Metadata Documents: public addresses only, https, no redirects, size and time limits.
   const { fetchMetadataDocument } = await import('./cimd-fetch.js'); // loaded when first used, as in cimd.ts
   const { document } = await fetchMetadataDocument(jwksUri, { allowPrivateAddresses: deps.config.cimdAllowPrivateAddresses });
-  const parsed = jwksSchema.safeParse(document);
+  const parsed = jwksSchema().safeParse(document);
   if (!parsed.success) throw new OAuthError('invalid_client', 'client authentication failed', { cause: new Error(`jwks_uri ${jwksUri}: not a JWK Set of public keys`) });
   return parsed.data as JSONWebKeySet;
 }

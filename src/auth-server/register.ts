@@ -11,11 +11,11 @@ import {
   acceptedClientScope,
   assertRedirectUris,
   describeIssues,
-  descriptiveMetadataShape,
+  metadataShapes,
   pickDescriptive,
-  protocolMetadataShape,
   resolveGrantTypes,
 } from './client-metadata.js';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import type { AuthServerDeps } from './deps.js';
 import { clientKeysMetadata, jwksSchema } from './private-key-jwt.js';
@@ -23,22 +23,28 @@ import { assertRegistrationAllowed } from './registration-policy.js';
 
 const AUTH_METHODS = CLIENT_AUTH_METHODS;
 
-/** RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). */
-export const registrationSchema = z.object({
-  ...protocolMetadataShape,
-  token_endpoint_auth_method: z
-    .enum(AUTH_METHODS, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${AUTH_METHODS.join(', ')}` })
-    .optional(),
-  ...descriptiveMetadataShape,
-  // RFC 9449 §5.2: a client that always uses DPoP; kept in metadata and enforced at the token endpoint.
-  dpop_bound_access_tokens: z.boolean({ error: 'must be true or false' }).optional(),
-  // RFC 7591 §2: the client's public keys for private_key_jwt, by value or by reference (not both).
-  jwks: jwksSchema.optional(),
-  jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
+/**
+ * RFC 7591 §2: metadata the server does not understand is ignored (zod strips unknown keys). Built on the first
+ * registration or configuration update (src/built-on-first-use.ts).
+ */
+export const registrationSchema = builtOnFirstUse(() => {
+  const { descriptive, protocol } = metadataShapes();
+  return z.object({
+    ...protocol,
+    token_endpoint_auth_method: z
+      .enum(AUTH_METHODS, { error: (iss) => `unsupported value ${JSON.stringify(iss.input)}; supported: ${AUTH_METHODS.join(', ')}` })
+      .optional(),
+    ...descriptive,
+    // RFC 9449 §5.2: a client that always uses DPoP; kept in metadata and enforced at the token endpoint.
+    dpop_bound_access_tokens: z.boolean({ error: 'must be true or false' }).optional(),
+    // RFC 7591 §2: the client's public keys for private_key_jwt, by value or by reference (not both).
+    jwks: jwksSchema().optional(),
+    jwks_uri: z.string({ error: 'must be a string' }).url('must be an absolute URL').max(2000).optional(),
+  });
 });
 
 /** The registered fields of a client from validated metadata (RFC 7591 §2 defaults applied); throws on a broken rule. */
-export function registeredFields(m: z.infer<typeof registrationSchema>, scopes: ScopeCatalog) {
+export function registeredFields(m: z.infer<ReturnType<typeof registrationSchema>>, scopes: ScopeCatalog) {
   // RFC 7591 §2: token_endpoint_auth_method defaults to client_secret_basic.
   const authMethod: TokenEndpointAuthMethod = m.token_endpoint_auth_method ?? 'client_secret_basic';
   const { grantTypes, responseTypes } = resolveGrantTypes(m.grant_types, m.response_types, authMethod !== 'none');
@@ -128,7 +134,7 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
  */
 export function registration(deps: AuthServerDeps): (req: RegistrationRequest) => Promise<RegistrationAnswer> {
   const register = async (req: RegistrationRequest): Promise<RegistrationAnswer> => {
-    const parsed = registrationSchema.safeParse(await parseJsonObject(req.contentType, req.readBody));
+    const parsed = registrationSchema().safeParse(await parseJsonObject(req.contentType, req.readBody));
     if (!parsed.success) throw new OAuthError('invalid_client_metadata', describeIssues(parsed.error));
     const fields = registeredFields(parsed.data, deps.scopes);
     const { tokenEndpointAuthMethod: authMethod, redirectUris, grantTypes } = fields;

@@ -145,7 +145,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Validates the environment; throws a ConfigError whose message is one line naming the variable and the reason. */
 export function loadConfig(env: Env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
+  // Parsed once per process: zod's JIT fast path for objects (`new Function` code generated from the shape, which no
+  // code cache holds) would cost every start ~5 ms to compile for this one parse; `jitless` uses its plain parser
+  // (same issues, same messages). BENCHMARKS.md, round 2, fifth pass on cold start.
+  const parsed = envSchema.safeParse(present, { jitless: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);

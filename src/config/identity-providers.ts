@@ -1,34 +1,38 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { builtOnFirstUse } from '../built-on-first-use.js';
 import { IDP_PRESET_NAMES, IDP_PRESETS, type IdentityProviderConfig } from '../idp/presets.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-const strings = z.array(z.string().min(1));
-
-/** One provider as written in IDP_CONFIG_FILE (camelCase keys) or assembled from the IDP_* variables. */
-const providerSchema = z.object({
-  name: z.string().regex(NAME, 'must be 1 to 32 lowercase letters, digits or hyphens'),
-  preset: z.enum(IDP_PRESET_NAMES as [string, ...string[]]).default('oidc'),
-  label: z.string().min(1).max(40).optional(),
-  issuer: z.string().url('must be an absolute URL').optional(),
-  clientId: z.string().min(1, 'is required'),
-  clientSecret: z.string().min(1).optional(),
-  scopes: strings.optional(),
-  groupsClaim: z.string().min(1).optional(),
-  apiUrl: z.string().url('must be an absolute URL').optional(),
-  allowedDomains: strings.default([]),
-  allowedEmails: strings.default([]),
-  requiredGroup: z.string().min(1).optional(),
-  adminEmails: strings.default([]),
-  adminGroup: z.string().min(1).optional(),
-  tokenVault: z.boolean().default(false),
+/**
+ * One provider as written in IDP_CONFIG_FILE (camelCase keys) or assembled from the IDP_* variables; and the file.
+ * Built when the configuration names a provider (still at start), not on every start (src/built-on-first-use.ts).
+ */
+const schemas = builtOnFirstUse(() => {
+  const strings = z.array(z.string().min(1));
+  const provider = z.object({
+    name: z.string().regex(NAME, 'must be 1 to 32 lowercase letters, digits or hyphens'),
+    preset: z.enum(IDP_PRESET_NAMES as [string, ...string[]]).default('oidc'),
+    label: z.string().min(1).max(40).optional(),
+    issuer: z.string().url('must be an absolute URL').optional(),
+    clientId: z.string().min(1, 'is required'),
+    clientSecret: z.string().min(1).optional(),
+    scopes: strings.optional(),
+    groupsClaim: z.string().min(1).optional(),
+    apiUrl: z.string().url('must be an absolute URL').optional(),
+    allowedDomains: strings.default([]),
+    allowedEmails: strings.default([]),
+    requiredGroup: z.string().min(1).optional(),
+    adminEmails: strings.default([]),
+    adminGroup: z.string().min(1).optional(),
+    tokenVault: z.boolean().default(false),
+  });
+  return { provider, file: z.object({ providers: z.array(provider) }) };
 });
 
-const fileSchema = z.object({ providers: z.array(providerSchema) });
-
-export type RawProvider = z.input<typeof providerSchema>;
+export type RawProvider = z.input<ReturnType<typeof schemas>['provider']>;
 
 /** What the IDP_* variables say, already split; undefined values are left out. */
 export interface IdpEnv {
@@ -81,7 +85,7 @@ export function identityProviders(env: IdpEnv, opts: { demo: boolean }): Identit
     } catch (err) {
       throw new Error(`IDP_CONFIG_FILE: cannot read ${env.configFile} as JSON (${(err as Error).message})`);
     }
-    const file = fileSchema.safeParse(parsed);
+    const file = schemas().file.safeParse(parsed);
     if (!file.success) {
       const issue = file.error.issues[0]!;
       throw new Error(`IDP_CONFIG_FILE: ${issue.path.join('.')}: ${issue.message}`);
@@ -92,7 +96,7 @@ export function identityProviders(env: IdpEnv, opts: { demo: boolean }): Identit
   for (const { where, entry } of raw) {
     // Names an error after the variable (IDP_ALLOWED_DOMAINS) or the file entry (providers.1.allowedDomains).
     const at = (key: string) => (where === 'IDP_' ? `IDP_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` : `${where}${key}`);
-    const parsed = providerSchema.safeParse(entry);
+    const parsed = schemas().provider.safeParse(entry);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new Error(`${at(String(issue.path[0]))}: ${issue.message}`);
