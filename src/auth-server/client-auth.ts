@@ -3,7 +3,7 @@ import { OAuthError } from '../oauth/errors.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../store/store.js';
 import { findClient, findClientNow } from './clients.js';
 import type { AuthServerDeps } from './deps.js';
-import type { FormParams } from './form.js';
+import { decodeFormComponent, type FormParams } from './form.js';
 import { assertionClientId, JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion } from './private-key-jwt.js';
 import { isPromiseLike } from '../maybe-promise.js';
 
@@ -34,12 +34,6 @@ function failure(basic: boolean, cause: string): OAuthError {
   });
 }
 
-/** RFC 6749 §2.3.1: client_id and client_secret are encoded with application/x-www-form-urlencoded. */
-function decodeBasicPart(s: string): string {
-  if (!s.includes('%') && !s.includes('+')) return s; // nothing to decode
-  return decodeURIComponent(s.replace(/\+/g, ' '));
-}
-
 /**
  * Parses `Authorization: Basic`, where the client id and secret are each form-urlencoded before being joined
  * with a colon and base64-encoded. Returns null when the header is absent or uses another scheme.
@@ -56,7 +50,8 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   const colon = decoded.indexOf(':');
   if (colon < 1) throw failure(true, 'malformed Basic credentials');
   try {
-    return { clientId: decodeBasicPart(decoded.slice(0, colon)), secret: decodeBasicPart(decoded.slice(colon + 1)) };
+    // RFC 6749 §2.3.1: client_id and client_secret are encoded with application/x-www-form-urlencoded.
+    return { clientId: decodeFormComponent(decoded.slice(0, colon)), secret: decodeFormComponent(decoded.slice(colon + 1)) };
   } catch {
     throw failure(true, 'malformed Basic credentials');
   }

@@ -4,7 +4,8 @@ import { OAuthError } from '../oauth/errors.js';
 /** Parameters of a form-encoded request, each present at most once and never empty. */
 export type FormParams = Readonly<Record<string, string>>;
 
-function decodeFormComponent(raw: string): string {
+/** One application/x-www-form-urlencoded name or value, decoded (throws URIError on a bad escape). */
+export function decodeFormComponent(raw: string): string {
   const plus = raw.includes('+');
   if (!plus && !raw.includes('%')) return raw; // most names and many values: nothing to decode
   // application/x-www-form-urlencoded: '+' is a space, then percent-decoding (WHATWG URL §5.1).

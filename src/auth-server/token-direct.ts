@@ -7,6 +7,7 @@ import { isUnlimited, overLimit } from '../http/rate-limit.js';
 import { readBodyThen } from '../http/read-body.js';
 import { recordRequest, requestIdFor } from '../http/request-context.js';
 import { runWithLogContext, type LogContext } from '../log/context.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import { OAuthError } from '../oauth/errors.js';
 import { MAX_BODY_BYTES } from './app.js';
 import type { AuthServerDeps } from './deps.js';
@@ -63,7 +64,7 @@ export function tokenDirectRoute(deps: AuthServerDeps, exchange: TokenExchange, 
     } catch (err) {
       return failed(req, res, err, reqId, started);
     }
-    if (out instanceof Promise) {
+    if (isPromiseLike(out)) {
       void out.then(
         (settled) => answered(res, settled, reqId, started),
         (err: unknown) => failed(req, res, err, reqId, started),
