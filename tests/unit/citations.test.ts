@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 // that a person who clones the repository does not have.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const scanned = ['src', 'tests', 'docs', 'bench', 'scripts', 'README.md'];
-const textExtensions = new Set(['.ts', '.tsx', '.md', '.mjs', '.js', '.cjs', '.json', '.lua', '.conf', '.sh']);
+const scanned = ['src', 'tests', 'docs', 'bench', 'scripts', 'bin', 'examples', 'deploy', '.ci', 'README.md', '.env.example', 'vitest.config.ts', 'vitest.fast.config.ts'];
+const textExtensions = new Set(['.ts', '.tsx', '.md', '.mjs', '.js', '.cjs', '.json', '.lua', '.conf', '.sh', '.service']);
+/** BENCHMARKS.md is checked for requirement ids and notes; it names the rounds it records by their tracker numbers. */
+const benchmarks = 'BENCHMARKS.md';
 
 function filesUnder(path: string): string[] {
   const full = join(root, path);
@@ -17,7 +19,7 @@ function filesUnder(path: string): string[] {
   try {
     entries = readdirSync(full, { withFileTypes: true });
   } catch {
-    return textExtensions.has(extname(path)) ? [path] : [];
+    return [path]; // a file named in the list above, whatever its extension
   }
   return entries.flatMap((entry) =>
     entry.isDirectory()
@@ -36,8 +38,13 @@ function definedNoteNumbers(markdown: string): Set<number> {
   return new Set([...markdown.matchAll(/^(\d+)\.\s/gm)].map((m) => Number(m[1])));
 }
 
+/** "AS-12", and every id of a range "RS-1..3". */
 function citedRequirementIds(text: string): string[] {
-  return [...text.matchAll(/\b(?:AS|RS|TR)-\d+\b/g)].map((m) => m[0]);
+  return [...text.matchAll(/\b(AS|RS|TR)-(\d+)(?:\.\.(\d+))?\b/g)].flatMap((m) => {
+    const first = Number(m[2]);
+    const last = m[3] === undefined ? first : Number(m[3]);
+    return Array.from({ length: Math.max(1, last - first + 1) }, (_, i) => `${m[1]}-${first + i}`);
+  });
 }
 
 /** "interop note 7", "note 12", "notes 1, 3", "notes 1-3, 6", "interop notes 1 and 2": every number named. */
@@ -66,19 +73,21 @@ describe('citations resolve inside the repository', () => {
   const notes = definedNoteNumbers(readFileSync(join(root, 'docs/client-notes.md'), 'utf8'));
   // This file cites made-up ids and notes on purpose (to prove the patterns match); it is left out.
   const self = relative(root, fileURLToPath(import.meta.url));
-  const files = scanned.flatMap(filesUnder).filter((path) => relative(root, join(root, path)) !== self).map((path) => ({
-    path: relative(root, join(root, path)),
-    lines: readFileSync(join(root, path), 'utf8').split('\n'),
-  }));
+  const read = (path: string) => ({ path, lines: readFileSync(join(root, path), 'utf8').split('\n') });
+  const files = scanned.flatMap(filesUnder).map((path) => relative(root, join(root, path))).filter((path) => path !== self).map(read);
+  const withBenchmarks = [...files, read(benchmarks)];
 
   it('reads the definitions and the files to check', () => {
     expect(requirements.size).toBeGreaterThanOrEqual(35);
     expect(notes.size).toBeGreaterThanOrEqual(18);
     expect(files.length).toBeGreaterThan(200);
+    for (const path of ['examples/one-origin.mjs', 'deploy/nginx-oauth-mcp.conf', 'deploy/oauth-mcp.service', '.env.example', 'bin/oauth-mcp.js']) {
+      expect(files.map((f) => f.path)).toContain(path);
+    }
   });
 
   it('every AS-*, RS-* and TR-* id cited is defined in docs/requirements.md', () => {
-    const undefinedIds = files.flatMap(({ path, lines }) =>
+    const undefinedIds = withBenchmarks.flatMap(({ path, lines }) =>
       lines.flatMap((line, i) =>
         citedRequirementIds(line).filter((id) => !requirements.has(id)).map((id) => `${path}:${i + 1} ${id}`),
       ),
@@ -87,7 +96,7 @@ describe('citations resolve inside the repository', () => {
   });
 
   it('every interop note cited is defined in docs/client-notes.md', () => {
-    const undefinedNotes = files.flatMap(({ path, lines }) =>
+    const undefinedNotes = withBenchmarks.flatMap(({ path, lines }) =>
       lines.flatMap((line, i) =>
         citedNoteNumbers(line).filter((n) => !notes.has(n)).map((n) => `${path}:${i + 1} note ${n}`),
       ),
@@ -106,6 +115,8 @@ describe('citations resolve inside the repository', () => {
 
   it('recognises the citation forms in use (so the checks above cannot pass by matching nothing)', () => {
     expect(citedRequirementIds("rule: 'RS-2, note 6'; AS-12 and TR-11")).toEqual(['RS-2', 'AS-12', 'TR-11']);
+    expect(citedRequirementIds('every probe passes: RS-1..3, AS-1')).toEqual(['RS-1', 'RS-2', 'RS-3', 'AS-1']);
+    expect(citedRequirementIds('RS-9..12')).toEqual(['RS-9', 'RS-10', 'RS-11', 'RS-12']);
     expect(citedNoteNumbers('interop note 7')).toEqual([7]);
     expect(citedNoteNumbers('RS-1..3, notes 1-3, 6, 12, 16')).toEqual([1, 2, 3, 6, 12, 16]);
     expect(citedNoteNumbers('(interop notes 1 and 2)')).toEqual([1, 2]);
