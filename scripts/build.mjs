@@ -3,7 +3,7 @@
 // can load it with a V8 code cache (Node 20 has none for ES modules):
 // - oauth-mcp.js, every command (src/cli/bin.ts and everything it imports);
 // - start.js, `oauth-mcp start` alone (src/cli/start-bin.ts), which bin/oauth-mcp.js runs for a start: a start
-//   then reads, compiles and deserializes none of the other commands' code (~4% of its CPU; BENCHMARKS.md, round 2,
+//   then reads, compiles and deserializes none of the other commands' code (~2.5% of its CPU; BENCHMARKS.md, round 2,
 //   sixth pass). esbuild's `splitting`, which would share the modules both hold, is for ES modules only.
 // Code reached only through a dynamic import() (the other commands in oauth-mcp.js, the PostgreSQL driver on
 // SQLite, Redis, ...) is still run only when used: esbuild wraps such modules in functions that run on the
