@@ -1,8 +1,13 @@
-// Bundles the CLI (src/cli/bin.ts and everything it imports) with esbuild, so the servers start under plain node:
-// no TypeScript loader at run time (BENCHMARKS.md, scenario 6). The bundle is one CommonJS file, so that
-// scripts/run-bundle.cjs can load it with a V8 code cache (Node 20 has none for ES modules). Code reached only
-// through a dynamic import() (the other commands, the PostgreSQL driver on SQLite, Redis, ...) is still run only
-// when used: esbuild wraps such modules in functions that run on the import(). Native addons stay external.
+// Bundles the CLI with esbuild, so the servers start under plain node: no TypeScript loader at run time
+// (BENCHMARKS.md, scenario 6). One build makes two bundles, each one CommonJS file, so that scripts/run-bundle.cjs
+// can load it with a V8 code cache (Node 20 has none for ES modules):
+// - oauth-mcp.js, every command (src/cli/bin.ts and everything it imports);
+// - start.js, `oauth-mcp start` alone (src/cli/start-bin.ts), which bin/oauth-mcp.js runs for a start: a start
+//   then reads, compiles and deserializes none of the other commands' code (~2.5% of its CPU; BENCHMARKS.md, round 2,
+//   sixth pass). esbuild's `splitting`, which would share the modules both hold, is for ES modules only.
+// Code reached only through a dynamic import() (the other commands in oauth-mcp.js, the PostgreSQL driver on
+// SQLite, Redis, ...) is still run only when used: esbuild wraps such modules in functions that run on the
+// import(). Native addons stay external.
 // `ensureBuilt()` rebuilds only when a source file is newer than the bundle (currentBuild, scripts/run-bundle.cjs),
 // so `npm start` and `npx oauth-mcp` always run the current source.
 import { isAscii } from 'node:buffer';
@@ -16,9 +21,12 @@ const dist = join(root, 'dist');
 /** Older builds are deleted only past this age, so a process that started from one can still save its code cache there. */
 const KEEP_OLD_BUILDS_MS = 10 * 60_000;
 
+/** The bundles of a build: their file name in the build's folder (without .js) and their entry point. */
+const ENTRIES = { 'oauth-mcp': join(root, 'src', 'cli', 'bin.ts'), start: join(root, 'src', 'cli', 'start-bin.ts') };
+
 /**
- * Builds into a fresh folder, then points dist/current.json at it; returns the entry file and whether it is ASCII
- * (recorded in dist/current.json, so a start need not scan the file to know).
+ * Builds both bundles into a fresh folder, then points dist/current.json at it; returns the path of each bundle by
+ * name (`entries`) and whether both are ASCII (recorded in dist/current.json, so a start need not scan its file).
  */
 export async function buildBundle() {
   const dir = `build-${Date.now()}-${process.pid}`;
@@ -27,7 +35,7 @@ export async function buildBundle() {
   // Loaded here, not at the top: a start whose bundle is current never needs esbuild (~20 ms of cold start).
   const { build } = await import('esbuild');
   await build({
-    entryPoints: { 'oauth-mcp': join(root, 'src', 'cli', 'bin.ts') },
+    entryPoints: ENTRIES,
     outdir,
     bundle: true,
     platform: 'node',
@@ -55,17 +63,22 @@ export async function buildBundle() {
     logOverride: { 'empty-import-meta': 'error' },
     logLevel: 'error',
   });
-  const entry = join(outdir, 'oauth-mcp.js');
-  const code = Buffer.from(asciiComments(readFileSync(entry, 'utf8')));
-  writeFileSync(entry, code);
-  const ascii = isAscii(code);
+  const entries = {};
+  let ascii = true;
+  for (const name of Object.keys(ENTRIES)) {
+    const entry = join(outdir, `${name}.js`);
+    const code = Buffer.from(asciiComments(readFileSync(entry, 'utf8')));
+    writeFileSync(entry, code);
+    ascii &&= isAscii(code);
+    entries[name] = entry;
+  }
   const temp = `${pointer}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify({ dir, ascii }));
   renameSync(temp, pointer);
   for (const old of readdirSync(dist).filter((d) => d.startsWith('build-') && d !== dir)) {
     if (Date.now() - Number(old.split('-')[1]) > KEEP_OLD_BUILDS_MS) rmSync(join(dist, old), { recursive: true, force: true });
   }
-  return { entry, ascii };
+  return { entries, ascii };
 }
 
 /**
@@ -78,11 +91,14 @@ function asciiComments(code) {
   return code.replace(/[^\x00-\x7f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The current bundle, built first if a source is newer: `{ entry, ascii }` for scripts/run-bundle.cjs. */
-export async function ensureBuilt() {
-  return currentBuild() ?? buildBundle();
+/** The current bundle `name`, built first if a source is newer: `{ entry, ascii }` for scripts/run-bundle.cjs. */
+export async function ensureBuilt(name = 'oauth-mcp') {
+  const current = currentBuild(name);
+  if (current) return current;
+  const { entries, ascii } = await buildBundle();
+  return { entry: entries[name], ascii };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(`built ${(await buildBundle()).entry}`);
+  console.log(`built ${Object.values((await buildBundle()).entries).join(', ')}`);
 }

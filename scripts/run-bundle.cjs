@@ -1,7 +1,9 @@
-// Finds the current bundle that scripts/build.mjs made and runs it, with a V8 code cache of it kept next to it. Node
-// 20 has no compile cache of its own (module.enableCompileCache is Node 22), and compiling the bundle was ~50 ms of
-// every start (BENCHMARKS.md, scenario 6). `oauth-mcp start` saves the cache once its servers listen, so it holds the
-// functions a start compiles; later processes of the same build load them instead of compiling them.
+// Finds the current build that scripts/build.mjs made and runs one of its two bundles, with a V8 code cache of it
+// kept next to it. Node 20 has no compile cache of its own (module.enableCompileCache is Node 22), and compiling
+// the bundle was ~50 ms of every start (BENCHMARKS.md, scenario 6). `start.js` runs `oauth-mcp start` only, and
+// saves its cache once the servers listen, so it holds the functions a start compiles; `oauth-mcp.js` runs every
+// command (bundleFor chooses) and saves its cache when the first command that ran from it ends. Later processes of
+// the same build load the cache instead of compiling.
 // A build folder never changes once made (a new build goes to a new folder), so its cache cannot go stale. V8
 // rejects a cache from another node version, other V8 flags or a damaged file; the next start then replaces it.
 // CommonJS, not an ES module: bin/oauth-mcp.js loads it with require(), which costs a start less than importing
@@ -28,19 +30,32 @@ function newestSourceMtime(dir) {
 }
 
 /**
- * The bundle dist/current.json names, as `{ entry, ascii }`, if no source file (nor package-lock.json) is newer;
- * otherwise undefined, and scripts/build.mjs builds a new one.
+ * The bundle that runs a command line (process.argv.slice(2)): 'start' (src/cli/start-bin.ts) for `start`, unless
+ * an argument asks for its help or --json, which `main` answers (src/cli/main.ts); 'oauth-mcp' (every command,
+ * src/cli/bin.ts) for the rest. Sending more to 'oauth-mcp' than needed would only cost that start some time: it
+ * runs `start` the same way.
  */
-function currentBuild() {
+function bundleFor(args) {
+  if (args[0] !== 'start') return 'oauth-mcp';
+  return args.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--json') ? 'oauth-mcp' : 'start';
+}
+
+/**
+ * The bundle `name` ('oauth-mcp' or 'start') of the build dist/current.json names, as `{ entry, ascii }`, if no
+ * source file (nor package-lock.json) is newer; otherwise undefined, and scripts/build.mjs builds a new one. A build
+ * made before there was a start bundle has no `start.js`: that counts as stale too.
+ */
+function currentBuild(name = 'oauth-mcp') {
   try {
     const { dir, ascii } = JSON.parse(readFileSync(pointer, 'utf8'));
-    const entry = join(dist, dir, 'oauth-mcp.js');
+    const entry = join(dist, dir, `${name}.js`);
     const built = statSync(entry).mtimeMs;
     // An installed package has no package-lock.json (npm never packs one): without it only src/ counts, instead of
     // every start rebuilding the bundle with esbuild.
     const lock = statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false });
     const inputs = Math.max(newestSourceMtime(join(root, 'src')), lock?.mtimeMs ?? 0);
-    // A pointer written before the build recorded `ascii` leaves the check to runBundle.
+    // `ascii` holds for both bundles of the build. A pointer written before the build recorded it leaves the check to
+    // runBundle.
     return built >= inputs ? { entry, ascii: typeof ascii === 'boolean' ? ascii : undefined } : undefined;
   } catch {
     return undefined;
@@ -91,4 +106,4 @@ function saveCache(script, cacheFile) {
   }
 }
 
-module.exports = { currentBuild, pointer, runBundle };
+module.exports = { bundleFor, currentBuild, pointer, runBundle };

@@ -1,21 +1,8 @@
-import type { CliIo } from './context.js';
 import { main } from './main.js';
+import { exitWith, processIo } from './process-io.js';
 
-// stdin is read only by `users add`/`passwd`: node builds process.stdin on first use (a stream, and for a file or
-// /dev/null node's fs streams with it, ~4 ms of every start), so it is looked up when asked for.
-const io: CliIo = {
-  get stdin() {
-    return process.stdin;
-  },
-  stdout: process.stdout,
-  stderr: process.stderr,
-};
-main(process.argv.slice(2), io).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    io.stderr.write(`mcp-auth-server: ${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+// Every command of the CLI (bin/oauth-mcp.js runs `start` from its own bundle, src/cli/start-bin.ts, unless it is
+// asked for help or --json). A command that ran to its end saves the V8 code cache of this bundle if it has none
+// yet (scripts/run-bundle.cjs): `start` no longer runs from this bundle to save it, and the next command, e.g. a
+// gateway, then compiles less.
+exitWith(main(process.argv.slice(2), processIo), processIo, () => (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.());

@@ -31,8 +31,9 @@ function version(): string {
 
 /**
  * The `oauth-mcp` command. Returns the exit code; `start` resolves only when the servers have stopped.
- * Each command is imported when it runs, so `start` does not run the modules of the client-side code (doctor,
- * flow): in the bundle they run on the import() only (cold start, BENCHMARKS.md scenario 6).
+ * Each command is imported when it runs, so a command does not run the modules of the others: in the bundle they run
+ * on the import() only. bin/oauth-mcp.js runs `start` from a bundle without this function (src/cli/start-bin.ts)
+ * unless its arguments ask for the help or --json answered here (cold start, BENCHMARKS.md scenario 6).
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;

@@ -110,7 +110,8 @@ export async function runStartCommand(args: string[], io: CliIo): Promise<number
   }
   for (const t of timers) t.unref();
   io.stdout.write(banner(config, only, notices));
-  // Set by bin/oauth-mcp.js when the bundle has no usable V8 code cache (scripts/run-bundle.cjs): it saves one.
+  // Set by scripts/run-bundle.cjs when the bundle (bin/oauth-mcp.js runs the start bundle) has no usable V8 code
+  // cache: it saves one.
   // Not at once: writing it blocks for tens of milliseconds, and the first requests should not wait for that
   // (nor miss the cache: their code gets compiled first and saved with it). At shutdown if that comes sooner.
   const saveCodeCache = () => (globalThis as { __oauthMcpStarted?: () => void }).__oauthMcpStarted?.();

@@ -1,23 +1,27 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { isAscii } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 
 /**
- * `oauth-mcp start` from the real bundle leaves a V8 code cache next to it, which the next start uses as it is
- * (scripts/run-bundle.cjs; BENCHMARKS.md, scenario 6). The cache logic itself: tests/e2e/run-bundle.test.ts.
+ * `oauth-mcp start` runs from the start bundle and leaves a V8 code cache next to it, which the next start uses as
+ * it is (scripts/run-bundle.cjs; BENCHMARKS.md, scenario 6); the other commands run from the full bundle, with a
+ * cache of its own. The cache logic itself: tests/e2e/run-bundle.test.ts; bin's choice: tests/e2e/bin-bundles.test.ts.
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 
-/** The bundle `node bin/oauth-mcp.js` runs now (scripts/build.mjs keeps dist/current.json pointing at it). */
-function currentBundle(): string {
+/**
+ * A bundle of the build `node bin/oauth-mcp.js` runs now (scripts/build.mjs keeps dist/current.json pointing at
+ * it): 'oauth-mcp', every command, or 'start'.
+ */
+function currentBundle(name: 'oauth-mcp' | 'start' = 'oauth-mcp'): string {
   const { dir } = JSON.parse(readFileSync(join(ROOT, 'dist', 'current.json'), 'utf8')) as { dir: string };
-  return join(ROOT, 'dist', dir, 'oauth-mcp.js');
+  return join(ROOT, 'dist', dir, `${name}.js`);
 }
 
 describe('oauth-mcp start and the code cache of the bundle', () => {
@@ -57,9 +61,9 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     return exited;
   }
 
-  it('the first start leaves a cache next to the bundle; the second uses it and does not rewrite it', async () => {
+  it('the first start leaves a cache next to the start bundle; the second uses it and does not rewrite it', async () => {
     expect(await startAndStop()).toBe(0);
-    const bundle = currentBundle();
+    const bundle = currentBundle('start');
     const cache = `${bundle}.v8cache`;
     const first = statSync(cache);
     expect(first.size).toBeGreaterThan(100_000);
@@ -68,8 +72,9 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     expect(statSync(cache).mtimeMs).toBe(first.mtimeMs);
   }, 60_000);
 
-  it('the bundle is ASCII, so it is read without UTF-8 decoding', () => {
+  it('both bundles are ASCII, so they are read without UTF-8 decoding', () => {
     expect(isAscii(readFileSync(currentBundle()))).toBe(true);
+    expect(isAscii(readFileSync(currentBundle('start')))).toBe(true);
   });
 
   it("the bundle leaves out zod's locales but the English one (zod is imported as a namespace, not as { z })", () => {
@@ -78,7 +83,32 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     expect(code).not.toContain('node_modules/zod/v4/locales/de.js');
   });
 
-  it('the other commands still run from the bundle', () => {
+  it("the start bundle holds none of the other commands' code; the full bundle holds every command", () => {
+    const start = readFileSync(currentBundle('start'), 'latin1');
+    const full = readFileSync(currentBundle(), 'latin1');
+    // esbuild names each module it wraps for a dynamic import(); the full bundle imports every command that way.
+    for (const command of ['doctor', 'flow', 'gateway', 'keys', 'users', 'clients', 'audit', 'backup', 'migrate']) {
+      expect(full).toContain(`src/cli/${command}.ts`);
+      expect(start).not.toContain(`src/cli/${command}.ts`);
+    }
+    expect(start.length).toBeLessThan(full.length);
+  });
+
+  it('the start bundle refuses a bad command line as `main` does in the full bundle', () => {
+    // Each bundle run as bin/oauth-mcp.js runs it, but chosen here: `node <driver> start <args>`.
+    const driver = join(dir, 'driver.cjs');
+    writeFileSync(driver, `require(${JSON.stringify(join(ROOT, 'scripts', 'run-bundle.cjs'))}).runBundle(process.env.BUNDLE);\n`);
+    for (const args of [['--only', 'both'], ['--only'], ['--only', 'auth', '--one-origin']]) {
+      const [full, start] = (['oauth-mcp', 'start'] as const).map((name) =>
+        spawnSync(process.execPath, [driver, 'start', ...args], { cwd: ROOT, env: { ...env, BUNDLE: currentBundle(name) }, encoding: 'utf8' }),
+      );
+      expect(start!.status, args.join(' ')).toBe(2);
+      expect(start!.stderr).toMatch(/^mcp-auth-server: --/);
+      expect([start!.status, start!.stdout, start!.stderr]).toEqual([full!.status, full!.stdout, full!.stderr]);
+    }
+  });
+
+  it('the other commands run from the full bundle, which then has a cache of its own', () => {
     const help = spawnSync(process.execPath, ['bin/oauth-mcp.js', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('usage: mcp-auth-server <command>');
@@ -86,5 +116,7 @@ describe('oauth-mcp start and the code cache of the bundle', () => {
     expect(keys.stderr).toBe('');
     expect(keys.status).toBe(0);
     expect(keys.stdout).toMatch(/ES256 .* active/);
+    // The first command of a build that ran from the full bundle to its end saved its cache (src/cli/bin.ts).
+    expect(statSync(`${currentBundle()}.v8cache`).size).toBeGreaterThan(10_000);
   });
 });
