@@ -10,11 +10,15 @@ export interface ReplayCache {
 }
 
 /**
- * A replay cache in this process (one instance). Bounded: past `maxEntries` expired keys are swept; a cache full
- * of live keys refuses new ones (a refusal is safe, forgetting a live key is not).
+ * A replay cache in this process (one instance). Bounded: a cache full of live keys refuses new ones (a refusal is
+ * safe, forgetting a live key is not). Expired keys leave from the oldest end at each claim: keys arrive in about
+ * the order they expire (a proof's key lives a fixed time past its iat), so the map stays the size of the live
+ * window at O(1) a claim. A key that outlives those behind it only delays their removal; when the map is full, one
+ * scan of the whole map runs at most once a second, so a full cache under load never scans per request.
  */
 export class MemoryReplayCache implements ReplayCache {
   private readonly seen = new Map<string, number>();
+  private lastFullSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly clock: () => number,
@@ -25,12 +29,24 @@ export class MemoryReplayCache implements ReplayCache {
     const now = this.clock();
     const until = this.seen.get(key);
     if (until !== undefined && until > now) return false;
-    if (this.seen.size >= this.maxEntries) {
-      for (const [k, v] of this.seen) if (v <= now) this.seen.delete(k);
-      if (this.seen.size >= this.maxEntries) return false;
+    for (const [k, v] of this.seen) {
+      if (v > now) break;
+      this.seen.delete(k);
     }
+    if (this.seen.size >= this.maxEntries && now - this.lastFullSweep >= 1) {
+      this.lastFullSweep = now;
+      for (const [k, v] of this.seen) if (v <= now) this.seen.delete(k);
+    }
+    if (this.seen.size >= this.maxEntries) return false;
+    // An expired entry of the same key is gone by now or is replaced here at the newest end.
+    this.seen.delete(key);
     this.seen.set(key, expiresAt);
     return true;
+  }
+
+  /** How many keys are remembered (expired ones not yet removed included). */
+  get size(): number {
+    return this.seen.size;
   }
 
   async close(): Promise<void> {
