@@ -32,6 +32,8 @@ setup = function(thread)
 end
 
 init = function(args)
+  -- JSON-RPC ids: thread k sends k+1, k+1+BENCH_THREADS, ...: unique across threads too.
+  counter = slice - threadCount + 1
   if not proofsFile then return end
   local file = assert(io.open(proofsFile, "r"))
   local i = 0
@@ -46,7 +48,7 @@ init = function(args)
 end
 
 request = function()
-  counter = counter + 1
+  counter = counter + threadCount
   if proofsFile then
     if nextProof <= count then
       headers["DPoP"] = proofs[nextProof]
