@@ -32,13 +32,20 @@ export interface ProofLoadResult extends LoadResult {
   signMs: number;
 }
 
-/** One POST run; the proofs' file lives in a temporary directory for the run's length (too big for the environment). */
-export async function runProofLoad(spec: ProofLoadSpec, threads = 1): Promise<ProofLoadResult> {
+/**
+ * One POST run; the proofs' file lives in a temporary directory for the run's length (too big for the environment).
+ * `starting` is called once the proofs are signed, right before wrk starts (bench/load/mcp-cpu.ts reads the
+ * server's CPU time there).
+ */
+export async function runProofLoad(spec: ProofLoadSpec, threads = 1, starting: () => void = () => {}): Promise<ProofLoadResult> {
   if (loadTool() !== 'wrk') throw new Error('scenario 8 needs wrk: a fresh DPoP proof per request is sent by bench/lib/wrk-dpop.lua');
   const { token, dpopKey, proofsPerSec, ...load } = spec;
   const headers = { ...load.headers, authorization: `${dpopKey ? 'DPoP' : 'Bearer'} ${token}` };
   const run: LoadSpec = { ...load, method: 'POST', headers };
-  if (!dpopKey) return { ...(await runWrk(WRK_DPOP_LUA, run, {}, threads)), proofs: 0, signMs: 0 };
+  if (!dpopKey) {
+    starting();
+    return { ...(await runWrk(WRK_DPOP_LUA, run, {}, threads)), proofs: 0, signMs: 0 };
+  }
   // wrk asks each thread's script for one request before the run (to count pipelined ones): one more per thread.
   const count = Math.ceil(proofsPerSec * spec.durationSec) + spec.connections + threads;
   const t0 = performance.now();
@@ -47,9 +54,11 @@ export async function runProofLoad(spec: ProofLoadSpec, threads = 1): Promise<Pr
   try {
     writeFileSync(`${dir}/proofs`, `${proofs.join('\n')}\n`);
     const signMs = performance.now() - t0;
-    // RFC 9449 §4.3 check 11: the server refuses a proof older than its window; the last one sent must be inside it.
+    // RFC 9449 §4.3 check 11: the server refuses a proof older than its window; the last one sent (up to wrk's 10 s
+    // timeout after the run) must be inside it.
     if (signMs / 1000 + spec.durationSec + 10 > DPOP_MAX_AGE_SECONDS) throw new Error(`${count} proofs took ${Math.round(signMs)} ms to sign: too long for their iat window`);
     const env = { BENCH_PROOFS: `${dir}/proofs`, BENCH_THREADS: String(threads) };
+    starting();
     return { ...(await runWrk(WRK_DPOP_LUA, run, env, threads)), proofs: count, signMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
