@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,13 +15,21 @@ import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 // slowly, so that one-second runs need few proofs.
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
 
+interface Run {
+  replay: MemoryReplayCache;
+  withProof: number;
+  withoutProof: number;
+  refused: number;
+  bearer: number;
+  bodies: Set<string>;
+}
+
 describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (needs wrk, as scenario 8 does)', () => {
   const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-  const token = 'a.b.c';
   let server: Server;
   let url: string;
-  let replay: MemoryReplayCache;
-  const seen = { withProof: 0, withoutProof: 0, refused: 0, bearer: 0, bodies: new Set<string>() };
+  // Each test sends its own access token: answers still in flight when an earlier run stopped count for that run.
+  const runs = new Map<string, Run>();
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -29,19 +37,22 @@ describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (needs wrk, as scenario 8 does)', 
       req.on('data', (d) => (body += d));
       req.on('end', async () => {
         await sleep(5);
-        seen.bodies.add(body);
-        if (req.headers.authorization === `Bearer ${token}` && req.headers.dpop === undefined) {
-          seen.bearer++;
+        const [scheme, token = ''] = (req.headers.authorization ?? '').split(' ');
+        const run = runs.get(token);
+        if (!run) return void res.writeHead(400).end();
+        run.bodies.add(body);
+        if (scheme === 'Bearer' && req.headers.dpop === undefined) {
+          run.bearer++;
           return void res.end('{}');
         }
-        if (req.headers.dpop === undefined) seen.withoutProof++;
-        else seen.withProof++;
+        if (req.headers.dpop === undefined) run.withoutProof++;
+        else run.withProof++;
         try {
-          if (req.headers.authorization !== `DPoP ${token}`) throw new Error('not a DPoP request');
-          await verifyDpopProof(req.headers.dpop as string | undefined, { htm: 'POST', htu: url, now: systemClock(), accessToken: token, replay });
+          if (scheme !== 'DPoP') throw new Error('not a DPoP request');
+          await verifyDpopProof(req.headers.dpop as string | undefined, { htm: 'POST', htu: url, now: systemClock(), accessToken: token, replay: run.replay });
           res.end('{}');
         } catch {
-          seen.refused++;
+          run.refused++;
           res.writeHead(401).end();
         }
       });
@@ -51,49 +62,42 @@ describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (needs wrk, as scenario 8 does)', 
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const reset = () => {
-    replay = new MemoryReplayCache(systemClock);
-    Object.assign(seen, { withProof: 0, withoutProof: 0, refused: 0, bearer: 0, bodies: new Set<string>() });
+  const newRun = (proofsPerSec: number, dpop = true) => {
+    const token = `a.b.${randomUUID()}`;
+    const run: Run = { replay: new MemoryReplayCache(systemClock), withProof: 0, withoutProof: 0, refused: 0, bearer: 0, bodies: new Set() };
+    runs.set(token, run);
+    const spec = { url, headers: { 'content-type': 'application/json' }, body: '{"id":{{id}}}', token, ...(dpop && { dpopKey: key }), proofsPerSec, connections: 4, durationSec: 1 };
+    return { run, spec };
   };
-  const spec = (proofsPerSec: number, dpop = true) => ({
-    url,
-    headers: { 'content-type': 'application/json' },
-    body: '{"id":{{id}}}',
-    token,
-    ...(dpop && { dpopKey: key }),
-    proofsPerSec,
-    connections: 4,
-    durationSec: 1,
-  });
 
   it.each([1, 2])('sends each proof once, with %i wrk thread(s), and a fresh JSON-RPC id per request', async (threads) => {
-    reset();
-    const result = await runProofLoad(spec(2000), threads);
+    const { run, spec } = newRun(2000);
+    const result = await runProofLoad(spec, threads);
     expect(result.requests).toBeGreaterThan(50);
     expect(result.errors).toBe(0);
-    expect(seen).toMatchObject({ refused: 0, withoutProof: 0 });
-    expect(seen.withProof).toBeGreaterThanOrEqual(result.requests);
-    expect(seen.bodies.size).toBe(seen.withProof);
+    expect(run).toMatchObject({ refused: 0, withoutProof: 0 });
+    expect(run.withProof).toBeGreaterThanOrEqual(result.requests);
+    expect(run.bodies.size).toBe(run.withProof);
   });
 
   it('counts the requests beyond the proofs as errors: they go without one and are refused, never replayed', async () => {
-    reset();
-    const result = await runProofLoad(spec(10));
-    // 10 proofs for the second, one per connection more, one more that wrk asks for before the run.
+    const { run, spec } = newRun(10);
+    const result = await runProofLoad(spec);
+    // 10 proofs for the second, one per connection more, one more that wrk asks for before the run (never sent).
     expect(result.proofs).toBe(10 + 4 + 1);
-    expect(seen.withProof).toBeLessThanOrEqual(14);
-    expect(seen.withoutProof).toBeGreaterThan(0);
-    expect(seen.refused).toBe(seen.withoutProof);
+    expect(run.withProof).toBeLessThanOrEqual(14);
+    expect(run.withoutProof).toBeGreaterThan(0);
+    expect(run.refused).toBe(run.withoutProof);
     expect(result.errors).toBeGreaterThanOrEqual(result.requests - 14);
     expect(result.firstError).toMatch(/no proof left/);
   });
 
   it('sends the Bearer baseline through the same script without a DPoP header', async () => {
-    reset();
-    const result = await runProofLoad(spec(0, false));
+    const { run, spec } = newRun(0, false);
+    const result = await runProofLoad(spec);
     expect(result.errors).toBe(0);
     expect(result.proofs).toBe(0);
-    expect(seen.bearer).toBeGreaterThanOrEqual(result.requests);
-    expect(seen.withProof + seen.withoutProof).toBe(0);
+    expect(run.bearer).toBeGreaterThanOrEqual(result.requests);
+    expect(run.withProof + run.withoutProof).toBe(0);
   });
 });
