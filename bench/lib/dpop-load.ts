@@ -46,7 +46,8 @@ export async function runProofLoad(spec: ProofLoadSpec, threads = 1, starting: (
     starting();
     return { ...(await runWrk(WRK_DPOP_LUA, run, {}, threads)), proofs: 0, signMs: 0 };
   }
-  // wrk asks each thread's script for one request before the run (to count pipelined ones): one more per thread.
+  // One per connection, and one per thread: wrk asks the first thread's script for a request before the run (to
+  // count pipelined ones) and never sends it.
   const count = Math.ceil(proofsPerSec * spec.durationSec) + spec.connections + threads;
   const t0 = performance.now();
   const proofs = signProofs({ key: dpopKey, htm: 'POST', htu: new URL(spec.url).href, accessToken: token }, count);

@@ -20,7 +20,7 @@ local idAt = string.find(body, "{{id}}", 1, true)
 local before = idAt and string.sub(body, 1, idAt - 1) or body
 local after = idAt and string.sub(body, idAt + 6) or ""
 
--- Per thread (each wrk thread has its own Lua state).
+-- Per thread (each wrk thread has its own Lua state). `short` is global: done() reads it with thread:get.
 local proofs, count, nextProof, counter = {}, 0, 1, 0
 short = 0
 
