@@ -50,25 +50,37 @@ function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (loadTool() === 'wrk') return runWrk(WRK_LUA, spec);
   const timeoutMs = (spec.durationSec + 30) * 1000;
-  if (loadTool() === 'wrk') {
-    const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
-    const env: Record<string, string> = { BENCH_METHOD: spec.method ?? 'GET', BENCH_HEADERS: headers };
-    if (spec.body !== undefined) env['BENCH_BODY'] = spec.body;
-    const out = await run('wrk', ['-t1', `-c${spec.connections}`, `-d${spec.durationSec}s`, '--timeout', '10s', '-s', WRK_LUA, spec.url], env, timeoutMs);
-    const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
-    if (!line) throw new Error(`wrk gave no summary: ${out}`);
-    const j = JSON.parse(line.slice(8));
-    const e = j.errors;
-    return {
-      tool: 'wrk',
-      requests: j.requests,
-      rps: j.requests / (j.duration_us / 1e6),
-      p50Ms: j.latency_us.p50 / 1000,
-      p99Ms: j.latency_us.p99 / 1000,
-      errors: e.connect + e.read + e.write + e.status + e.timeout,
-    };
-  }
   const out = await run(process.execPath, [CANNON, JSON.stringify(spec)], {}, timeoutMs);
   return { tool: 'autocannon', ...JSON.parse(out.trim().split('\n').pop()!) };
+}
+
+/**
+ * wrk with a Lua script that reads the method, headers and body from the environment as wrk.lua does and prints
+ * its WRKJSON line; `env` adds what the script needs besides. A `proofs_short` in that line (wrk-dpop.lua) is
+ * counted as errors and named in firstError.
+ */
+export async function runWrk(script: string, spec: LoadSpec, env: Record<string, string> = {}, threads = 1): Promise<LoadResult & { firstError?: string }> {
+  const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+  const vars: Record<string, string> = { BENCH_METHOD: spec.method ?? 'GET', BENCH_HEADERS: headers, ...env };
+  if (spec.body !== undefined) vars['BENCH_BODY'] = spec.body;
+  const args = [`-t${threads}`, `-c${spec.connections}`, `-d${spec.durationSec}s`, '--timeout', '10s', '-s', script, spec.url];
+  const out = await run('wrk', args, vars, (spec.durationSec + 30) * 1000);
+  const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
+  if (!line) throw new Error(`wrk gave no summary: ${out}`);
+  const j = JSON.parse(line.slice(8));
+  const e = j.errors;
+  const short: number = j.proofs_short ?? 0;
+  const failed = e.connect + e.read + e.write + e.status + e.timeout;
+  return {
+    tool: 'wrk',
+    requests: j.requests,
+    rps: j.requests / (j.duration_us / 1e6),
+    p50Ms: j.latency_us.p50 / 1000,
+    p99Ms: j.latency_us.p99 / 1000,
+    // A request sent without a proof is refused, so already a status error; max() keeps it one even if it was not.
+    errors: Math.max(failed, short),
+    ...(short > 0 ? { firstError: `${short} requests found no proof left and went without one` } : failed > 0 ? { firstError: `${failed} failed (status ${e.status}, timeout ${e.timeout}, socket ${e.connect + e.read + e.write})` } : {}),
+  };
 }

@@ -4,21 +4,21 @@
  * this one), starts bench/servers/oauth-mcp.ts from it pinned to core 0, then for the 2025-11-25 session and
  * the 2026-07-28 stateless call runs wrk (core 1, 16 connections) and reads the server's utime+stime from
  * /proc around the run. Trees are interleaved round by round (ABBA). Prints one line per run and a JSON
- * summary: median µs of server CPU per call, and median req/s. MCP_CPU_KINDS=bearer-loop,dpop runs scenario 8's
- * pair instead: 2026-07-28 tools/call through the closed-loop client of bench/load/dpop-calls.ts (core 1), with
- * a Bearer token and with a DPoP-bound token and a fresh ES256 proof per request.
+ * summary: median µs of server CPU per call, and median req/s. MCP_CPU_KINDS=bearer-wrk,dpop runs scenario 8's
+ * pair instead: 2026-07-28 tools/call under wrk through bench/lib/wrk-dpop.lua (core 1), with a Bearer token and
+ * with a DPoP-bound token and a fresh ES256 proof per request.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { runProofLoad } from '../lib/dpop-load.js';
 import { runLoad } from '../lib/load.js';
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
 import { bundleOursServer } from '../lib/ours-bundle.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
+import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
 import { abSummary } from '../lib/stats.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
@@ -28,8 +28,8 @@ const TREES = roots.length ? roots.map((r) => resolve(r)) : [process.cwd()];
 const LOGS = mkdtempSync(`${tmpdir()}/mcp-cpu-`);
 /** Set: the servers run with --cpu-prof and write their profiles there when stopped. */
 const PROF_DIR = process.env.MCP_CPU_PROF_DIR;
-/** MCP_CPU_KINDS=legacy, modern, api (GET /api/data, scenario 2's request), bearer-loop or dpop: only those. */
-type Kind = 'legacy' | 'modern' | 'api' | 'bearer-loop' | 'dpop';
+/** MCP_CPU_KINDS=legacy, modern, api (GET /api/data, scenario 2's request), bearer-wrk or dpop: only those. */
+type Kind = 'legacy' | 'modern' | 'api' | 'bearer-wrk' | 'dpop';
 const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Kind[];
 
 interface Tree {
@@ -59,27 +59,16 @@ async function dpopToken(tokenUrl: string, resource: string): Promise<{ token: s
 }
 
 /**
- * One closed-loop run of bench/load/dpop-calls.ts on the load core (a fresh proof per request with `dpop`). The
- * server's CPU is read from when the loop says it starts (its proofs are signed by then) to when it ends.
+ * Scenario 8's pair under wrk (bench/lib/dpop-load.ts): the same script with a Bearer token, or a DPoP-bound one and
+ * a fresh proof per request. The server's CPU is read from when the proofs are signed to the end of the run.
  */
-async function loopCalls(t: Tree, dpop: boolean, seconds: number) {
+async function proofCalls(t: Tree, dpop: boolean, seconds: number) {
   const { headers, body } = modernCall(t.token, 'get_data', {});
   delete (headers as Record<string, string>).authorization;
-  const spec = { url: t.mcpUrl, headers, body, token: dpop ? t.dpop!.token : t.token, ...(dpop && { dpopKey: t.dpop!.key }), concurrency: 16, durationSec: seconds, maxOps: 3000 * seconds };
-  const [cmd, args] = pinned(LOAD_CORE, process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'dpop-calls.ts'), JSON.stringify(spec)]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let before: number | undefined;
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => {
-    err += d;
-    if (before === undefined && err.includes('loop start')) before = cpuMs(t.server.pid);
-  });
-  const code = await new Promise<number | null>((done) => child.once('close', done));
-  const used = cpuMs(t.server.pid) - (before ?? Number.NaN);
-  if (code !== 0) throw new Error(`dpop-calls: ${err || out}`);
-  const r = JSON.parse(out.trim().split('\n').pop()!) as { rps: number; requests: number; errors: number };
+  const spec = { url: t.mcpUrl, headers, body, token: dpop ? t.dpop!.token : t.token, ...(dpop && { dpopKey: t.dpop!.key }), proofsPerSec: 8000, connections: 16, durationSec: seconds };
+  let before = Number.NaN;
+  const r = await runProofLoad(spec, 1, () => (before = cpuMs(t.server.pid)));
+  const used = cpuMs(t.server.pid) - before;
   return { rps: r.rps, cpuUsPerCall: (used * 1000) / r.requests, errors: r.errors };
 }
 
@@ -112,7 +101,7 @@ async function start(root: string, i: number): Promise<Tree> {
 }
 
 async function once(t: Tree, kind: Kind, seconds: number) {
-  if (kind === 'bearer-loop' || kind === 'dpop') return loopCalls(t, kind === 'dpop', seconds);
+  if (kind === 'bearer-wrk' || kind === 'dpop') return proofCalls(t, kind === 'dpop', seconds);
   if (kind === 'api') {
     const url = t.mcpUrl.replace(/\/mcp\/v1$/, '/api/data');
     const headers = { authorization: `Bearer ${t.token}` };
