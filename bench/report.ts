@@ -10,6 +10,8 @@ export interface Sample {
   rssMiB: number;
   tool: string;
   coldStartMs?: number;
+  /** The server's CPU time per answered request over the run, where the scenario reads it (scenario 8). */
+  cpuUsPerCall?: number;
 }
 
 export interface Variant {
