@@ -16,19 +16,27 @@ const MAX_PROOF_LENGTH = 4096;
 export const invalidProof = (description: string, cause?: unknown) => new OAuthError('invalid_dpop_proof', description, { cause });
 const malformed = (cause?: unknown) => invalidProof('malformed DPoP proof', cause);
 
-/** A DPoP proof split into its compact JWS parts (RFC 7515 §7.1), the header decoded and checked. */
-export interface ParsedProof {
+/** A proof's JOSE header, decoded and checked: all that depends on the header segment alone. */
+export interface ProofHeader {
   alg: DpopAlgorithm;
   jwk: Record<string, unknown>;
   header: Record<string, unknown>;
-  /** What the signature covers: the first two segments as sent, with their dot (RFC 7515 §5.2 step 8). */
-  signingInput: Buffer;
-  payload: string;
-  signature: string;
   /** False only for a `crit: ["b64"]`, `b64: false` header (RFC 7797): a JWT cannot have one (refused after the signature, as jose did). */
   b64: boolean;
 }
 
+/** A DPoP proof split into its compact JWS parts (RFC 7515 §7.1). */
+export interface ProofParts {
+  /** The first segment as sent: a client sends the same one with each proof of a key (dpop-keys.ts caches by it). */
+  headerSegment: string;
+  /** What the signature covers: the first two segments as sent, with their dot (RFC 7515 §5.2 step 8). */
+  signingInput: Buffer;
+  payload: string;
+  signature: string;
+}
+
+/** A DPoP proof split into its parts, the header decoded and checked. */
+export type ParsedProof = ProofHeader & ProofParts;
 
 /** base64url without padding (RFC 7515 §2); a length of 4n+1 characters cannot encode whole bytes. */
 function decodeSegment(segment: string): Buffer {
@@ -69,36 +77,45 @@ function payloadIsEncoded(header: Record<string, unknown>): boolean {
 }
 
 /**
- * Splits a proof and checks its header: RFC 9449 §4.3 check 1 and 2 (one well-formed JWT: three base64url
- * segments), the header a JSON object, check 5 (alg one of DPOP_ALGORITHMS: never none or a MAC) and a `jwk`
- * object to import (check 6, dpop-keys.ts). `typ` is checked with the claims, after the signature, as before.
+ * Splits a proof: RFC 9449 §4.3 check 1 and 2 (one well-formed JWT: three base64url segments).
  */
-export function parseDpopProof(proof: string): ParsedProof {
+export function splitDpopProof(proof: string): ProofParts {
   // Node joins repeated DPoP headers with ", ", which this refuses too.
   if (proof.length > MAX_PROOF_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(proof)) {
     throw invalidProof('the DPoP header must hold exactly one JWT');
   }
   const first = proof.indexOf('.');
   const second = proof.indexOf('.', first + 1);
-  const header = decodeJsonObject(proof.slice(0, first));
+  return {
+    headerSegment: proof.slice(0, first),
+    signingInput: Buffer.from(proof.slice(0, second), 'latin1'),
+    payload: proof.slice(first + 1, second),
+    signature: proof.slice(second + 1),
+  };
+}
+
+/**
+ * Checks a proof's header segment: a JSON object, check 5 (alg one of DPOP_ALGORITHMS: never none or a MAC) and a
+ * `jwk` object to import (check 6, dpop-keys.ts). `typ` is checked with the claims, after the signature, as before.
+ */
+export function parseProofHeader(headerSegment: string): ProofHeader {
+  const header = decodeJsonObject(headerSegment);
   const b64 = payloadIsEncoded(header);
   const { alg, jwk } = header;
   if (typeof alg !== 'string' || alg === '') throw malformed();
   if (!(DPOP_ALGORITHMS as readonly string[]).includes(alg)) throw invalidProof('DPoP proof algorithm not allowed');
   if (!isJsonObject(jwk)) throw malformed();
-  return {
-    alg: alg as DpopAlgorithm,
-    jwk,
-    header,
-    signingInput: Buffer.from(proof.slice(0, second), 'latin1'),
-    payload: proof.slice(first + 1, second),
-    signature: proof.slice(second + 1),
-    b64,
-  };
+  return { alg: alg as DpopAlgorithm, jwk, header, b64 };
+}
+
+/** {@link splitDpopProof} and {@link parseProofHeader}: a proof split, its header checked. */
+export function parseDpopProof(proof: string): ParsedProof {
+  const parts = splitDpopProof(proof);
+  return { ...parseProofHeader(parts.headerSegment), ...parts };
 }
 
 /** The proof's signature, decoded; a segment that is not base64url is malformed (checked before verifying). */
-export function proofSignature(proof: ParsedProof): Buffer {
+export function proofSignature(proof: Pick<ParsedProof, 'signature'>): Buffer {
   return decodeSegment(proof.signature);
 }
 
@@ -110,7 +127,7 @@ const mediaType = (value: string) => (value.includes('/') ? value.toLowerCase() 
  * check 4), and the JWT time claims when present: iat, nbf and exp numbers, nbf not after now, exp after now.
  * The DPoP claims themselves (jti, htm, htu, iat window, ath, nonce) are dpop-proof.ts's.
  */
-export function proofClaims(proof: ParsedProof, now: number): Record<string, unknown> {
+export function proofClaims(proof: Pick<ParsedProof, 'b64' | 'payload' | 'header'>, now: number): Record<string, unknown> {
   // RFC 7797 §6: an unencoded payload is not a JWT.
   if (!proof.b64) throw malformed();
   const claims = decodeJsonObject(proof.payload);

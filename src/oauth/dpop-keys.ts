@@ -1,6 +1,7 @@
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { TtlCache } from '../cache/ttl-cache.js';
 import { sha256 } from './crypto.js';
+import type { ProofHeader } from './dpop-jwt.js';
 
 /**
  * Proof algorithms accepted (RFC 9449 §4.3 check 5: asymmetric, supported), each with the one key type it takes
@@ -71,21 +72,36 @@ export function signatureVerifies(key: DpopKey, signingInput: Buffer, signature:
 const MAX_KEYS = 1024;
 const KEY_TTL_SECONDS = 3600;
 
+/** A proof header seen before in a proof that passed every check: its decoded parts and its key, imported. */
+export interface KnownProofHeader {
+  header: ProofHeader;
+  key: DpopKey;
+}
+
 /**
  * Public keys of DPoP proofs already imported, so a client's next proof with the same key skips the JWK import
- * and thumbprint. The entry is keyed by the proof's alg and the whole `jwk` header as sent, so a hit is exactly
- * the input an earlier successful import had: the checks of the embedded key (RFC 9449 §4.3 check 5 and 6: a
- * public key, usable with that alg) gave the same answer then. A key is kept only once a proof it verified has
- * passed the signature and claim checks (`keep`), so refused proofs cannot fill the cache. Bounded (oldest
- * first out) and timed on the injected clock; one per server, built with it.
+ * and thumbprint. Two views, each bounded (oldest first out) and timed on the injected clock:
+ * - `resolve`: keyed by the proof's alg and the whole `jwk` header as sent, so a hit is exactly the input an
+ *   earlier successful import had: the checks of the embedded key (RFC 9449 §4.3 check 5 and 6: a public key,
+ *   usable with that alg) gave the same answer then.
+ * - `knownHeader`: keyed by the proof's header segment as sent (a client sends the same one with every proof of a
+ *   key), so a hit also skips decoding the header: the same characters decode to the same header, which passed
+ *   check 2 (a JSON object), check 5 (the alg) and check 6 (the key) then. The typ, the signature and the claims
+ *   are still checked on every proof.
+ * A key or header is kept only once a proof it verified has passed the signature and claim checks (`keep`), so
+ * refused proofs cannot fill the cache. One per server, built with it.
  */
 export class DpopKeyCache {
   private readonly keys: TtlCache<string, DpopKey>;
+  private readonly headers: TtlCache<string, KnownProofHeader>;
 
   constructor(clock: () => number, options: { maxEntries?: number; ttlSeconds?: number } = {}) {
-    this.keys = new TtlCache({ maxEntries: options.maxEntries ?? MAX_KEYS, now: clock, ttl: options.ttlSeconds ?? KEY_TTL_SECONDS });
+    const bounds = { maxEntries: options.maxEntries ?? MAX_KEYS, now: clock, ttl: options.ttlSeconds ?? KEY_TTL_SECONDS };
+    this.keys = new TtlCache(bounds);
+    this.headers = new TtlCache(bounds);
   }
 
+  /** Keys kept by `resolve`. */
   get size(): number {
     return this.keys.size;
   }
@@ -100,5 +116,15 @@ export class DpopKeyCache {
     if (hit) return { key: hit, keep: () => {} };
     const key = importDpopKey(alg, jwk);
     return key && { key, keep: () => this.keys.set(id, key) };
+  }
+
+  /** The header and key of an earlier accepted proof whose header segment was exactly `headerSegment`. */
+  knownHeader(headerSegment: string): KnownProofHeader | undefined {
+    return this.headers.get(headerSegment);
+  }
+
+  /** Remembers a header segment of a proof that passed every check, with what it decoded to and its key. */
+  keepHeader(headerSegment: string, known: KnownProofHeader): void {
+    this.headers.set(headerSegment, known);
   }
 }

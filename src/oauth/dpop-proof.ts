@@ -1,8 +1,9 @@
 import { sha256 } from './crypto.js';
-import { parseDpopProof, proofClaims, proofSignature, invalidProof as invalid } from './dpop-jwt.js';
+import { parseProofHeader, type ProofHeader, proofClaims, proofSignature, splitDpopProof, invalidProof as invalid } from './dpop-jwt.js';
 import { importDpopKey, signatureVerifies, type DpopKeyCache } from './dpop-keys.js';
 import type { DpopNonces } from './dpop-nonce.js';
 import { OAuthError } from './errors.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import type { ReplayCache } from './replay-cache.js';
 
 export { DPOP_ALGORITHMS } from './dpop-keys.js';
@@ -53,16 +54,33 @@ function normalisedUri(uri: string): string | undefined {
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
  */
 export async function verifyDpopProof(proof: string | undefined, check: DpopProofCheck): Promise<DpopProof> {
+  return verifyDpopProofNow(proof, check);
+}
+
+/**
+ * {@link verifyDpopProof}'s answer, at once when the replay cache answers at once (ReplayCache.claimNow): no
+ * promise, and no turn of the log context's promise hooks, on a resource server's hot path. A refusal throws
+ * (or rejects, when the replay cache's answer is a promise).
+ */
+export function verifyDpopProofNow(proof: string | undefined, check: DpopProofCheck): DpopProof | Promise<DpopProof> {
   if (proof === undefined || proof === '') throw invalid('a DPoP proof is required');
-  // Check 1 to 3 and 5: one JWT, its header a JSON object, an allowed asymmetric alg, a jwk (dpop-jwt.ts).
-  const parsed = parseDpopProof(proof);
+  // Check 1 and 2: one JWT (dpop-jwt.ts).
+  const parts = splitDpopProof(proof);
+  // A header segment seen in an accepted proof before decodes to the same header and key (dpop-keys.ts).
+  const known = check.keys?.knownHeader(parts.headerSegment);
+  // Check 2, 3 and 5: the header a JSON object, an allowed asymmetric alg, a jwk (dpop-jwt.ts).
+  const header = known ? known.header : parseProofHeader(parts.headerSegment);
   // Check 6: the jwk is a public key of the alg's type, imported once per server when a cache is given.
-  const resolved = check.keys ? check.keys.resolve(parsed.alg, parsed.jwk) : withoutCache(importDpopKey(parsed.alg, parsed.jwk));
+  const resolved = known
+    ? { key: known.key, keep: () => {} }
+    : check.keys
+      ? withHeader(check.keys, parts.headerSegment, header, check.keys.resolve(header.alg, header.jwk))
+      : withoutCache(importDpopKey(header.alg, header.jwk));
   if (!resolved) throw invalid('malformed DPoP proof');
   // Check 6: the signature verifies with that key.
-  if (!signatureVerifies(resolved.key, parsed.signingInput, proofSignature(parsed))) throw invalid('DPoP proof signature does not verify');
+  if (!signatureVerifies(resolved.key, parts.signingInput, proofSignature(parts))) throw invalid('DPoP proof signature does not verify');
   // Check 4 (typ) and the JWT time claims.
-  const payload = proofClaims(parsed, Math.floor(check.now));
+  const payload = proofClaims({ b64: header.b64, payload: parts.payload, header: header.header }, Math.floor(check.now));
   const { jti, htm, htu, iat, ath, nonce } = payload;
   // Check 7: the required claims.
   if (typeof jti !== 'string' || jti === '' || jti.length > 256) throw invalid('the DPoP proof needs a jti');
@@ -92,11 +110,29 @@ export async function verifyDpopProof(proof: string | undefined, check: DpopProo
   resolved.keep();
   const { jkt } = resolved.key;
   // RFC 9449 §11.1: a proof is used once; its jti is remembered for as long as its iat is acceptable.
-  const fresh = await check.replay.claim(`dpop:${jkt}:${jti}`, iat + DPOP_MAX_AGE_SECONDS + DPOP_FUTURE_SKEW_SECONDS + 1);
-  if (!fresh) throw invalid('the DPoP proof was already used (jti)');
-  return { jkt, jti, iat };
+  const key = `dpop:${jkt}:${jti}`;
+  const expiresAt = iat + DPOP_MAX_AGE_SECONDS + DPOP_FUTURE_SKEW_SECONDS + 1;
+  const fresh = check.replay.claimNow ? check.replay.claimNow(key, expiresAt) : check.replay.claim(key, expiresAt);
+  const proofIfFresh = (claimed: boolean): DpopProof => {
+    if (!claimed) throw invalid('the DPoP proof was already used (jti)');
+    return { jkt, jti, iat };
+  };
+  return isPromiseLike(fresh) ? Promise.resolve(fresh).then(proofIfFresh) : proofIfFresh(fresh);
 }
 
 function withoutCache(key: ReturnType<typeof importDpopKey>) {
   return key && { key, keep: () => {} };
+}
+
+/** A key resolved through the cache whose `keep` also remembers the header segment it came in. */
+function withHeader(keys: DpopKeyCache, headerSegment: string, header: ProofHeader, resolved: ReturnType<DpopKeyCache['resolve']>) {
+  return (
+    resolved && {
+      key: resolved.key,
+      keep: () => {
+        resolved.keep();
+        keys.keepHeader(headerSegment, { header, key: resolved.key });
+      },
+    }
+  );
 }

@@ -8,6 +8,8 @@ import { sha256 } from './crypto.js';
 export interface ReplayCache {
   /** True when `key` was not seen before (and is now remembered until `expiresAt`, Unix seconds); false on a replay. */
   claim(key: string, expiresAt: number): Promise<boolean>;
+  /** claim's answer, at once where the cache has it at once (this process's): no promise on the hot path. */
+  claimNow?(key: string, expiresAt: number): boolean | Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,10 @@ export class MemoryReplayCache implements ReplayCache {
   ) {}
 
   async claim(claimed: string, expiresAt: number): Promise<boolean> {
+    return this.claimNow(claimed, expiresAt);
+  }
+
+  claimNow(claimed: string, expiresAt: number): boolean {
     const key = sha256(claimed);
     const now = this.clock();
     const until = this.seen.get(key);

@@ -104,8 +104,8 @@ export interface BearerRequest {
 /**
  * The check itself, framework-free: the verified token, or the challenge to answer with (challengeHeaders and
  * the body give the same answer as {@link authenticate}'s Response). At once, without a promise, when the
- * verifier has the token at once (TokenVerifier.verifyNow: a cached token) and no DPoP proof is to be checked;
- * a promise otherwise. An error of ours (not the token's) throws, or rejects.
+ * verifier has the token at once (TokenVerifier.verifyNow: a cached token) and, for a DPoP request, the replay
+ * cache answers at once (ReplayCache.claimNow: this process's); a promise otherwise. An error of ours (not the token's) throws, or rejects.
  */
 export function checkBearer(request: BearerRequest, opts: BearerOptions): VerifiedToken | Challenge | Promise<VerifiedToken | Challenge> {
   const ctx = { resourceMetadataUrl: opts.resourceMetadataUrl };
@@ -134,11 +134,27 @@ export function checkBearer(request: BearerRequest, opts: BearerOptions): Verifi
   } catch (err) {
     return refusedToken(err, dpop, ctx);
   }
-  if (dpop || isPromiseLike(verified)) return checkedLater(request, opts, ctx, verified, dpop);
-  return accepted(verified, opts, ctx, false);
+  if (isPromiseLike(verified)) return checkedLater(request, opts, ctx, verified, dpop);
+  return dpop ? withProof(request, opts, ctx, verified, dpop) : accepted(verified, opts, ctx, false);
 }
 
-/** The rest of the check once the verifier answered, and the DPoP proof's check (RFC 9449 §7) with `dpop`. */
+/**
+ * The DPoP proof's check (RFC 9449 §7) of a verified token's request, then the token's own checks: at once when
+ * the proof's check answers at once (a replay cache in this process), a promise otherwise.
+ */
+function withProof(
+  request: BearerRequest,
+  opts: BearerOptions,
+  ctx: { resourceMetadataUrl: string },
+  token: VerifiedToken,
+  dpop: ResourceDpop,
+): VerifiedToken | Challenge | Promise<VerifiedToken | Challenge> {
+  const then = (refused: Challenge | undefined) => refused ?? accepted(token, opts, ctx, true);
+  const refused = checkDpopRequest(request, token, dpop, ctx);
+  return isPromiseLike(refused) ? Promise.resolve(refused).then(then) : then(refused);
+}
+
+/** The rest of the check once the verifier answered, with the DPoP proof's check (RFC 9449 §7) when `dpop`. */
 async function checkedLater(
   request: BearerRequest,
   opts: BearerOptions,
@@ -152,11 +168,7 @@ async function checkedLater(
   } catch (err) {
     return refusedToken(err, dpop, ctx);
   }
-  if (dpop) {
-    const refused = await checkDpopRequest(request, token, dpop, ctx);
-    if (refused) return refused;
-  }
-  return accepted(token, opts, ctx, dpop !== undefined);
+  return dpop ? withProof(request, opts, ctx, token, dpop) : accepted(token, opts, ctx, false);
 }
 
 /** Only invalid_token is the token's fault; anything else is ours and must surface as a 500 (thrown again). */

@@ -1,10 +1,11 @@
-import { DPOP_ALGORITHMS, verifyDpopProof } from '../oauth/dpop-proof.js';
+import { DPOP_ALGORITHMS, verifyDpopProofNow, type DpopProof } from '../oauth/dpop-proof.js';
 import type { DpopKeyCache } from '../oauth/dpop-keys.js';
 import type { DpopNonces } from '../oauth/dpop-nonce.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ReplayCache } from '../oauth/replay-cache.js';
 import type { Challenge, ChallengeContext } from './challenge.js';
 import type { VerifiedToken } from './types.js';
+import { isPromiseLike } from '../maybe-promise.js';
 
 /** What a resource needs to accept DPoP-bound tokens (RFC 9449 §7). */
 export interface ResourceDpop {
@@ -54,18 +55,27 @@ export function dpopNoTokenChallenge(ctx: ChallengeContext): string {
  * The resource server's DPoP check for `Authorization: DPoP <token>` (RFC 9449 §7.1): the token must be
  * DPoP-bound, and the request's proof must be valid for this method and URL, carry ath for this token and be
  * signed by the key the token is bound to (cnf.jkt, §6.1). The token itself was verified (and cached) before;
- * only the proof is checked per request. Returns a challenge, or undefined when the proof holds.
+ * only the proof is checked per request. Returns a challenge, or undefined when the proof holds: at once when the
+ * replay cache answers at once (verifyDpopProofNow), else a promise. An error of ours throws, or rejects.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
-export async function checkDpopRequest(
+export function checkDpopRequest(
   request: { method: string; pathname: string; dpop: string | null | undefined },
   token: VerifiedToken,
   dpop: ResourceDpop,
   ctx: ChallengeContext,
-): Promise<Challenge | undefined> {
+): Challenge | undefined | Promise<Challenge | undefined> {
   if (!token.dpopJkt) return dpopChallenge(ctx, new OAuthError('invalid_token', 'this access token is not DPoP-bound: send it as Bearer'));
+  const refused = (err: unknown): Challenge => {
+    if (err instanceof OAuthError) return dpopChallenge(ctx, err, dpop.nonces);
+    throw err;
+  };
+  // RFC 9449 §7.1: the proof's key must be the one the token is bound to.
+  const bound = (proof: DpopProof): Challenge | undefined =>
+    proof.jkt === token.dpopJkt ? undefined : dpopChallenge(ctx, new OAuthError('invalid_dpop_proof', 'the DPoP proof is signed by another key than the token is bound to'));
+  let proof: DpopProof | Promise<DpopProof>;
   try {
-    const proof = await verifyDpopProof(request.dpop ?? undefined, {
+    proof = verifyDpopProofNow(request.dpop ?? undefined, {
       htm: request.method,
       htu: `${dpop.publicUrl}${request.pathname}`,
       now: dpop.clock(),
@@ -74,11 +84,8 @@ export async function checkDpopRequest(
       ...(dpop.nonces && { nonces: dpop.nonces }),
       ...(dpop.keys && { keys: dpop.keys }),
     });
-    // RFC 9449 §7.1: the proof's key must be the one the token is bound to.
-    if (proof.jkt !== token.dpopJkt) return dpopChallenge(ctx, new OAuthError('invalid_dpop_proof', 'the DPoP proof is signed by another key than the token is bound to'));
-    return undefined;
   } catch (err) {
-    if (err instanceof OAuthError) return dpopChallenge(ctx, err, dpop.nonces);
-    throw err;
+    return refused(err);
   }
+  return isPromiseLike(proof) ? Promise.resolve(proof).then(bound, refused) : bound(proof);
 }
