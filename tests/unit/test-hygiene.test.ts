@@ -52,6 +52,7 @@ describe('no test that cannot fail, none left out', () => {
   const files = testFiles('tests');
 
   it('finds each shape it looks for (so the check below cannot pass by matching nothing)', () => {
+    // Scanner input, not tests: strings holding one of each form the check must find (and one it must allow).
     const source = [
       'it("a", async () => {',
       '  expect(1);',
