@@ -3,7 +3,7 @@ import { parseProofHeader, type ProofHeader, proofClaims, proofSignature, splitD
 import { importDpopKey, signatureVerifies, type DpopKeyCache } from './dpop-keys.js';
 import type { DpopNonces } from './dpop-nonce.js';
 import { OAuthError } from './errors.js';
-import { isPromiseLike } from '../maybe-promise.js';
+import { thenMaybe } from '../maybe-promise.js';
 import type { ReplayCache } from './replay-cache.js';
 
 export { DPOP_ALGORITHMS } from './dpop-keys.js';
@@ -117,7 +117,7 @@ export function verifyDpopProofNow(proof: string | undefined, check: DpopProofCh
     if (!claimed) throw invalid('the DPoP proof was already used (jti)');
     return { jkt, jti, iat };
   };
-  return isPromiseLike(fresh) ? Promise.resolve(fresh).then(proofIfFresh) : proofIfFresh(fresh);
+  return thenMaybe(fresh, proofIfFresh);
 }
 
 function withoutCache(key: ReturnType<typeof importDpopKey>) {

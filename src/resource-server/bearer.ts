@@ -12,7 +12,7 @@ import {
 } from './challenge.js';
 import { checkDpopRequest, dpopChallenge, dpopNoTokenChallenge, type ResourceDpop } from './dpop.js';
 import type { TokenVerifier, VerifiedToken } from './types.js';
-import { isPromiseLike } from '../maybe-promise.js';
+import { isPromiseLike, thenMaybe } from '../maybe-promise.js';
 
 /** Hono context variables set by {@link bearerAuth}: `c.get('auth')` is the verified token. */
 export type AuthVariables = { auth: VerifiedToken };
@@ -149,9 +149,7 @@ function withProof(
   token: VerifiedToken,
   dpop: ResourceDpop,
 ): VerifiedToken | Challenge | Promise<VerifiedToken | Challenge> {
-  const then = (refused: Challenge | undefined) => refused ?? accepted(token, opts, ctx, true);
-  const refused = checkDpopRequest(request, token, dpop, ctx);
-  return isPromiseLike(refused) ? Promise.resolve(refused).then(then) : then(refused);
+  return thenMaybe(checkDpopRequest(request, token, dpop, ctx), (refused) => refused ?? accepted(token, opts, ctx, true));
 }
 
 /** The rest of the check once the verifier answered, with the DPoP proof's check (RFC 9449 §7) when `dpop`. */
