@@ -1,4 +1,5 @@
 /** The shape of bench/results/*.json and its Markdown rendering (the results section of BENCHMARKS.md). */
+import { median } from './lib/stats.js';
 
 export interface Sample {
   rps: number;
@@ -10,7 +11,10 @@ export interface Sample {
   rssMiB: number;
   tool: string;
   coldStartMs?: number;
-  /** The server's CPU time per answered request over the run, where the scenario reads it (scenario 8). */
+  /**
+   * The server process's CPU time (user + system, from /proc) per answered request over the run. Not the machine's:
+   * a PostgreSQL backend's or an upstream's CPU is not in it.
+   */
   cpuUsPerCall?: number;
 }
 
@@ -54,6 +58,12 @@ export interface Results {
   scenarios: Scenario[];
 }
 
+/** The median of a contender's per-run server CPU per request; undefined where no run read it. */
+function medianCpu(v: Variant): number | undefined {
+  const xs = v.samples.map((x) => x.cpuUsPerCall).filter((x): x is number => x !== undefined);
+  return xs.length ? median(xs) : undefined;
+}
+
 const fmt = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
 export function renderMarkdown(r: Results): string {
@@ -89,11 +99,11 @@ export function renderMarkdown(r: Results): string {
         out.push(`| ${v.label} | ${v.role} | ${fmt(v.median.coldStartMs, 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.coldStartMs, 0)).join(', ')} |`);
       }
     } else if (s.variants.length) {
-      out.push('| contender | role | req/s (median) | p50 ms | p99 ms | server RSS MiB | req/s per round | errors |');
-      out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |');
+      out.push('| contender | role | req/s (median) | p50 ms | p99 ms | server CPU µs/request (median) | server RSS MiB | req/s per round | errors |');
+      out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
       for (const v of s.variants) {
         out.push(
-          `| ${v.label} | ${v.role} | ${fmt(v.median.rps)} | ${fmt(v.median.p50Ms, 2)} | ${fmt(v.median.p99Ms, 2)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.rps)).join(', ')} | ${v.errors} |`,
+          `| ${v.label} | ${v.role} | ${fmt(v.median.rps)} | ${fmt(v.median.p50Ms, 2)} | ${fmt(v.median.p99Ms, 2)} | ${fmt(medianCpu(v), 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.rps)).join(', ')} | ${v.errors} |`,
         );
       }
     }
