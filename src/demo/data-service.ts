@@ -1,5 +1,6 @@
 import type { Clock } from '../index.js';
 import type { DataItemRecord, Store } from '../store/index.js';
+import { isPromiseLike } from '../maybe-promise.js';
 import { isoFromSeconds } from './iso-time.js';
 import { normaliseItem } from './items.js';
 import { assertWithinQuota, type DataQuota } from './quota.js';
@@ -36,7 +37,7 @@ export class DataService {
   /** At once when the store answers at once (store.ts ItemStore.listItems): no promise on the hot read. */
   list(owner: string): DataItem[] | Promise<DataItem[]> {
     const records = this.store.listItems(owner);
-    return Array.isArray(records) ? records.map(toWire) : records.then((r) => r.map(toWire));
+    return isPromiseLike(records) ? records.then((r) => r.map(toWire)) : records.map(toWire);
   }
 
   async get(owner: string, id: number): Promise<DataItem | undefined> {
