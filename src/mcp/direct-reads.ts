@@ -13,7 +13,9 @@ import { isPromiseLike } from '../maybe-promise.js';
 export interface ReadAnswer {
   status: number;
   body: unknown;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
+  /** `JSON.stringify(body)` when the route has it already (an answer made once for many requests): written as it is. */
+  json?: string | undefined;
 }
 
 /**
@@ -33,9 +35,9 @@ export type DirectReadContext = DirectLayersContext;
 
 type Out = DirectOut;
 
-const jsonOut = (status: number, body: unknown, headers: Record<string, string> = {}, cors = true): Out => ({
+const jsonOut = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, cors = true, json = JSON.stringify(body)): Out => ({
   status,
-  json: JSON.stringify(body),
+  json,
   headers: { 'Content-Type': 'application/json', ...headers },
   cors,
 });
@@ -67,7 +69,7 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
   const answered = (read: DirectRead, token: VerifiedToken | Challenge): Decided | PromiseLike<Decided> => {
     if ('status' in token) return { out: { status: token.status, json: JSON.stringify(token.body), headers: challengeHeaders(token), cors: true } };
     const answer = read.answer(token);
-    const done = (a: ReadAnswer): Decided => ({ out: jsonOut(a.status, a.body, a.headers), token });
+    const done = (a: ReadAnswer): Decided => ({ out: jsonOut(a.status, a.body, a.headers, true, a.json), token });
     return isPromiseLike(answer) ? answer.then(done) : done(answer);
   };
 

@@ -194,6 +194,41 @@ describe.each(STORES)('GET /api answered directly by node:http matches the Hono 
     });
   });
 
+  // On a file the store keeps a list until a commit (kysely/data-items.ts keptLists), DataService its wire form and
+  // the direct route its answer, serialised once (demo/api/reads.ts keptListAnswers): a write must show at once.
+  it('answers a list anew after each write, with the same bytes as the Hono route (names JSON must escape)', async () => {
+    const names = ['quote " and \\ backslash', '</script><script>alert(1)</script>', 'line\u2028sep \u0007 bell', 'emoji \ud83d\ude00 é', 'lone \ud800 surrogate'];
+    const text = async (): Promise<[string, string]> => {
+      const overNetwork = await rawRequest(direct.port, '/api/data', 'GET', [['host', host], ['authorization', `Bearer ${token}`]]);
+      const inProcess = await s.mcp.app.request('/api/data', { headers: { host, authorization: `Bearer ${token}` } });
+      return [overNetwork.text, await inProcess.text()];
+    };
+    const send = (method: string, path: string, body?: unknown) =>
+      s.mcp.app.request(path, { method, headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const [before] = await text();
+    expect((await text())[0]).toBe(before);
+    const created: number[] = [];
+    for (const name of names) {
+      const res = await send('POST', '/api/data', { name, value: created.length + 0.5 });
+      expect(res.status).toBe(201);
+      created.push(((await res.json()) as { id: number }).id);
+      const [overNetwork, inProcess] = await text();
+      expect(overNetwork).toBe(inProcess);
+      expect((JSON.parse(overNetwork) as { count: number }).count).toBe(3 + created.length);
+    }
+    const [all] = await text();
+    expect(all).toBe(JSON.stringify(JSON.parse(all)));
+    expect(all).toContain('quote \\" and \\\\ backslash');
+    expect((await send('PUT', `/api/data/${created[0]}`, { name: 'renamed' })).status).toBe(200);
+    const [renamed, renamedHono] = await text();
+    expect(renamed).toBe(renamedHono);
+    expect(renamed).toContain('"renamed"');
+    for (const id of created) expect((await send('DELETE', `/api/data/${id}`)).status).toBe(200);
+    const [after, afterHono] = await text();
+    expect(after).toBe(afterHono);
+    expect(JSON.parse(after)).toEqual(JSON.parse(before));
+  });
+
   it('the store answers the list read as this case says: at once on a file, with a promise on :memory:', () => {
     const answer = s.store.listItems('demo_client');
     expect(Array.isArray(answer)).toBe(onFile);
