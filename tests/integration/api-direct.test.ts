@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +193,46 @@ describe.each(STORES)('GET /api answered directly by node:http matches the Hono 
       const again = await rawGet(direct.port, '/api/data', [['host', host], ['authorization', `DPoP ${bound}`], ['dpop', once]]);
       expect(again).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof' } });
     });
+  });
+
+  // The head of the answer as bytes on the wire: names, values and order (mcp/http/direct-layers.ts builds it once
+  // for answers sharing their headers, then copies it), the same for every request but the date, length and id.
+  it('writes the same head, line by line, on every answer', async () => {
+    const head = () =>
+      new Promise<string[]>((resolve, reject) => {
+        const socket = connect(direct.port, '127.0.0.1', () => socket.write(`GET /api/data HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`));
+        let raw = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (d: string) => (raw += d));
+        socket.on('error', reject);
+        socket.on('end', () => {
+          const [top, body] = raw.split('\r\n\r\n') as [string, string];
+          resolve(top.split('\r\n').map((l) => l.replace(/^(Date|X-Request-Id): .*/, '$1: *').replace(/^Content-Length: (\d+)$/, (_m, n: string) => `Content-Length: ${Number(n) === Buffer.byteLength(body) ? 'body' : n}`)));
+        });
+      });
+    const first = await head();
+    expect(first).toEqual([
+      'HTTP/1.1 200 OK',
+      'Content-Type: application/json',
+      'Cache-Control: no-store',
+      'Access-Control-Expose-Headers: WWW-Authenticate,Mcp-Session-Id,MCP-Protocol-Version,Retry-After,DPoP-Nonce',
+      'Vary: Origin',
+      'cross-origin-opener-policy: same-origin',
+      'origin-agent-cluster: ?1',
+      'referrer-policy: no-referrer',
+      'strict-transport-security: max-age=15552000; includeSubDomains',
+      'x-content-type-options: nosniff',
+      'x-dns-prefetch-control: off',
+      'x-download-options: noopen',
+      'x-frame-options: SAMEORIGIN',
+      'x-permitted-cross-domain-policies: none',
+      'x-xss-protection: 0',
+      'Content-Length: body',
+      'X-Request-Id: *',
+      'Date: *',
+      'Connection: close',
+    ]);
+    expect(await head()).toEqual(first);
   });
 
   // On a file the store keeps a list until a commit (kysely/data-items.ts keptLists), DataService its wire form and

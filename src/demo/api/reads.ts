@@ -10,7 +10,10 @@ export interface ReadAnswer {
   json?: string;
 }
 
-const listed = (items: readonly DataItem[]): ReadAnswer => ({ status: 200, body: { items, count: items.length }, headers: { 'Cache-Control': 'no-store' } });
+/** One object for every answer, frozen: a server writing many answers builds their head once (mcp/http/direct-layers.ts). */
+const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store' });
+
+const listed = (items: readonly DataItem[]): ReadAnswer => ({ status: 200, body: { items, count: items.length }, headers: NO_STORE });
 
 /**
  * The answers of the lists the store keeps (frozen, and the same list again while nothing changed: store.ts
@@ -24,7 +27,7 @@ export function keptListAnswers(): (items: readonly DataItem[]) => ReadAnswer {
     let answer = answers.get(items);
     if (answer === undefined) {
       const made = listed(items);
-      answer = Object.freeze({ ...made, headers: Object.freeze(made.headers), json: JSON.stringify(made.body) });
+      answer = Object.freeze({ ...made, json: JSON.stringify(made.body) });
       answers.set(items, answer);
     }
     return answer;
@@ -57,6 +60,6 @@ export function profileAnswer(token: VerifiedToken): ReadAnswer {
       issued_at: token.issuedAt,
       expires_at: token.expiresAt,
     },
-    headers: { 'Cache-Control': 'no-store' },
+    headers: NO_STORE,
   };
 }
