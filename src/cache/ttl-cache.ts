@@ -17,7 +17,7 @@ export interface TtlCacheOptions {
  * The one in-memory cache of the project: a Map in insertion order whose entries expire on an injected clock
  * and whose size is bounded (the oldest insertion is evicted first, as in an LRU without the reordering on
  * read). Each short-lived cache (client records, flows, verified tokens, revocation answers, client metadata
- * documents) is one of these with its own bound and lifetime, built where its owner is built.
+ * documents, kept item lists) is one of these with its own bound and lifetime, built where its owner is built.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();

@@ -33,10 +33,26 @@ export class DataService {
     private readonly quota?: DataQuota,
   ) {}
 
+  /**
+   * The wire form of each list the store keeps (frozen, and the same list again while nothing changed, store.ts
+   * listItems): made once per list, and dropped with it.
+   */
+  private readonly keptWire = new WeakMap<readonly DataItemRecord[], readonly DataItem[]>();
+
   /** At once when the store answers at once (store.ts ItemStore.listItems): no promise on the hot read. */
-  list(owner: string): DataItem[] | Promise<DataItem[]> {
+  list(owner: string): readonly DataItem[] | Promise<readonly DataItem[]> {
     const records = this.store.listItems(owner);
-    return Array.isArray(records) ? records.map(toWire) : records.then((r) => r.map(toWire));
+    return Array.isArray(records) ? this.wireOf(records) : (records as Promise<readonly DataItemRecord[]>).then((r) => r.map(toWire));
+  }
+
+  private wireOf(records: readonly DataItemRecord[]): readonly DataItem[] {
+    if (!Object.isFrozen(records)) return records.map(toWire);
+    let wire = this.keptWire.get(records);
+    if (wire === undefined) {
+      wire = Object.freeze(records.map((r) => Object.freeze(toWire(r))));
+      this.keptWire.set(records, wire);
+    }
+    return wire;
   }
 
   async get(owner: string, id: number): Promise<DataItem | undefined> {

@@ -13,7 +13,9 @@ import { isPromiseLike } from '../maybe-promise.js';
 export interface ReadAnswer {
   status: number;
   body: unknown;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
+  /** `JSON.stringify(body)` when the route has it already (an answer made once for many requests): written as it is. */
+  json?: string | undefined;
 }
 
 /**
@@ -33,12 +35,28 @@ export type DirectReadContext = DirectLayersContext;
 
 type Out = DirectOut;
 
-const jsonOut = (status: number, body: unknown, headers: Record<string, string> = {}, cors = true): Out => ({
+const jsonOut = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, cors = true, json = JSON.stringify(body)): Out => ({
   status,
-  json: JSON.stringify(body),
+  json,
   headers: { 'Content-Type': 'application/json', ...headers },
   cors,
 });
+
+/**
+ * jsonOut's headers for a route's answers, the same frozen object again for the same frozen `own` (answers made
+ * once for many requests share one, reads.ts NO_STORE), so their head is built once (DirectLayers.headerLines).
+ */
+function jsonHeaders(): (own: Readonly<Record<string, string>>) => Readonly<Record<string, string>> {
+  let lastOwn: Readonly<Record<string, string>> | undefined;
+  let last: Readonly<Record<string, string>> = {};
+  return (own) => {
+    if (own === lastOwn) return last;
+    const headers = { 'Content-Type': 'application/json', ...own };
+    if (!Object.isFrozen(own)) return headers;
+    lastOwn = own;
+    return (last = Object.freeze(headers));
+  };
+}
 
 /**
  * GET routes of the program's API answered by node:http directly (http/direct-route.ts), in the order the MCP
@@ -51,6 +69,7 @@ const jsonOut = (status: number, body: unknown, headers: Record<string, string> 
 export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]): DirectRoute[] {
   const { observer } = ctx;
   const layers = directLayers(ctx);
+  const answerHeaders = jsonHeaders();
 
   // A request is answered in the turn it arrives in when nothing on its way waits (a cached token, an answer at
   // once: the demo's list on a SQLite file), else it goes on when what it waits for settles: no promise, and no
@@ -67,7 +86,7 @@ export function directReads(ctx: DirectReadContext, reads: readonly DirectRead[]
   const answered = (read: DirectRead, token: VerifiedToken | Challenge): Decided | PromiseLike<Decided> => {
     if ('status' in token) return { out: { status: token.status, json: JSON.stringify(token.body), headers: challengeHeaders(token), cors: true } };
     const answer = read.answer(token);
-    const done = (a: ReadAnswer): Decided => ({ out: jsonOut(a.status, a.body, a.headers), token });
+    const done = (a: ReadAnswer): Decided => ({ out: { status: a.status, json: a.json ?? JSON.stringify(a.body), headers: answerHeaders(a.headers), cors: true }, token });
     return isPromiseLike(answer) ? answer.then(done) : done(answer);
   };
 

@@ -63,6 +63,13 @@ export interface SqliteReader {
    * object per row keyed by column names, which the driver looks up again for every row (a quarter of the read).
    */
   values<Row extends unknown[]>(sql: string, parameters: readonly unknown[]): Row[];
+  /**
+   * SQLite's data_version on this connection: it changes once another connection (this process's writer, or
+   * another process) has committed since this one last read, and only then; what SQLite itself checks before
+   * it reuses this connection's page cache. One read transaction, as a statement's.
+   * @see https://sqlite.org/pragma.html#pragma_data_version
+   */
+  dataVersion(): number;
   close(): void;
 }
 
@@ -87,10 +94,12 @@ export function openSqliteReader(path: string): SqliteReader | undefined {
     if (!stmt) rawStatements.set(sql, (stmt = db.prepare(sql).raw(true)));
     return stmt;
   };
+  const dataVersion = db.prepare('PRAGMA data_version').pluck(true);
   return {
     // Bound as Kysely's SQLite driver binds them (an array of positional parameters), so rows come back the same.
     all: <Row>(sql: string, parameters: readonly unknown[]) => statements.prepare(sql).all(parameters) as Row[],
     values: <Row extends unknown[]>(sql: string, parameters: readonly unknown[]) => rawStatement(sql).all(parameters) as Row[],
+    dataVersion: () => dataVersion.get() as number,
     close: () => db.close(),
   };
 }

@@ -129,8 +129,11 @@ export interface KeyStore {
 
 /** Data items, always scoped to their owner. */
 export interface ItemStore {
-  /** At once (no promise) where the store reads synchronously (a SQLite file's read-only connection). */
-  listItems(owner: string): DataItemRecord[] | Promise<DataItemRecord[]>;
+  /**
+   * At once (no promise) where the store reads synchronously (a SQLite file's read-only connection), and then
+   * possibly the same frozen list as the last call's while nothing was committed in between.
+   */
+  listItems(owner: string): readonly DataItemRecord[] | Promise<readonly DataItemRecord[]>;
   getItem(owner: string, id: number): Promise<DataItemRecord | undefined>;
   createItem(owner: string, item: { name: string; value: number }, at: number): Promise<DataItemRecord>;
   updateItem(owner: string, id: number, patch: { name?: string; value?: number }, at: number): Promise<DataItemRecord | undefined>;

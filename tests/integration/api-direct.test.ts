@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +193,81 @@ describe.each(STORES)('GET /api answered directly by node:http matches the Hono 
       const again = await rawGet(direct.port, '/api/data', [['host', host], ['authorization', `DPoP ${bound}`], ['dpop', once]]);
       expect(again).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof' } });
     });
+  });
+
+  // The head of the answer as bytes on the wire: names, values and order (mcp/http/direct-layers.ts builds it once
+  // for answers sharing their headers, then copies it), the same for every request but the date, length and id.
+  it('writes the same head, line by line, on every answer', async () => {
+    const head = () =>
+      new Promise<string[]>((resolve, reject) => {
+        const socket = connect(direct.port, '127.0.0.1', () => socket.write(`GET /api/data HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`));
+        let raw = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (d: string) => (raw += d));
+        socket.on('error', reject);
+        socket.on('end', () => {
+          const [top, body] = raw.split('\r\n\r\n') as [string, string];
+          resolve(top.split('\r\n').map((l) => l.replace(/^(Date|X-Request-Id): .*/, '$1: *').replace(/^Content-Length: (\d+)$/, (_m, n: string) => `Content-Length: ${Number(n) === Buffer.byteLength(body) ? 'body' : n}`)));
+        });
+      });
+    const first = await head();
+    expect(first).toEqual([
+      'HTTP/1.1 200 OK',
+      'Content-Type: application/json',
+      'Cache-Control: no-store',
+      'Access-Control-Expose-Headers: WWW-Authenticate,Mcp-Session-Id,MCP-Protocol-Version,Retry-After,DPoP-Nonce',
+      'Vary: Origin',
+      'cross-origin-opener-policy: same-origin',
+      'origin-agent-cluster: ?1',
+      'referrer-policy: no-referrer',
+      'strict-transport-security: max-age=15552000; includeSubDomains',
+      'x-content-type-options: nosniff',
+      'x-dns-prefetch-control: off',
+      'x-download-options: noopen',
+      'x-frame-options: SAMEORIGIN',
+      'x-permitted-cross-domain-policies: none',
+      'x-xss-protection: 0',
+      'Content-Length: body',
+      'X-Request-Id: *',
+      'Date: *',
+      'Connection: close',
+    ]);
+    expect(await head()).toEqual(first);
+  });
+
+  // On a file the store keeps a list until a commit (kysely/data-items.ts keptLists), DataService its wire form and
+  // the direct route its answer, serialised once (demo/api/reads.ts keptListAnswers): a write must show at once.
+  it('answers a list anew after each write, with the same bytes as the Hono route (names JSON must escape)', async () => {
+    const names = ['quote " and \\ backslash', '</script><script>alert(1)</script>', 'line\u2028sep \u0007 bell', 'emoji \ud83d\ude00 é', 'lone \ud800 surrogate'];
+    const text = async (): Promise<[string, string]> => {
+      const overNetwork = await rawRequest(direct.port, '/api/data', 'GET', [['host', host], ['authorization', `Bearer ${token}`]]);
+      const inProcess = await s.mcp.app.request('/api/data', { headers: { host, authorization: `Bearer ${token}` } });
+      return [overNetwork.text, await inProcess.text()];
+    };
+    const send = (method: string, path: string, body?: unknown) =>
+      s.mcp.app.request(path, { method, headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const [before] = await text();
+    expect((await text())[0]).toBe(before);
+    const created: number[] = [];
+    for (const name of names) {
+      const res = await send('POST', '/api/data', { name, value: created.length + 0.5 });
+      expect(res.status).toBe(201);
+      created.push(((await res.json()) as { id: number }).id);
+      const [overNetwork, inProcess] = await text();
+      expect(overNetwork).toBe(inProcess);
+      expect((JSON.parse(overNetwork) as { count: number }).count).toBe(3 + created.length);
+    }
+    const [all] = await text();
+    expect(all).toBe(JSON.stringify(JSON.parse(all)));
+    expect(all).toContain('quote \\" and \\\\ backslash');
+    expect((await send('PUT', `/api/data/${created[0]}`, { name: 'renamed' })).status).toBe(200);
+    const [renamed, renamedHono] = await text();
+    expect(renamed).toBe(renamedHono);
+    expect(renamed).toContain('"renamed"');
+    for (const id of created) expect((await send('DELETE', `/api/data/${id}`)).status).toBe(200);
+    const [after, afterHono] = await text();
+    expect(after).toBe(afterHono);
+    expect(JSON.parse(after)).toEqual(JSON.parse(before));
   });
 
   it('the store answers the list read as this case says: at once on a file, with a promise on :memory:', () => {

@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ describe('the SQLite read connection of listItems', () => {
     await (await openStore(`sqlite:${path}`)).close(); // creates and migrates the file
     const { db, direct } = openSqliteConnection(path);
     const store = new KyselyStore(db, { direct, sqlitePath: path, reader: openSqliteReader(path) });
-    return { db, store };
+    return { db, store, path };
   };
 
   it('is not opened for :memory: (another connection would be another database)', () => {
@@ -56,6 +57,59 @@ describe('the SQLite read connection of listItems', () => {
         expect((await store.listItems('bob')).map((i) => i.name)).toStrictEqual([before.name]);
       });
       expect((await store.listItems('bob')).map((i) => i.name)).toStrictEqual(['kept', 'pending']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  // kysely/data-items.ts keptLists: the list read last is answered again while the connection's data_version holds.
+  it('answers the same frozen list again while nothing is committed, and reads again after any commit', async () => {
+    const { store } = await fileStore();
+    try {
+      await store.createItem('carol', { name: 'one', value: 1 }, 100);
+      const first = await store.listItems('carol');
+      expect(await store.listItems('carol')).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+      // Any commit changes data_version, here another owner's item: carol's list is read again, with the same rows.
+      await store.createItem('dave', { name: 'elsewhere', value: 2 }, 100);
+      const again = await store.listItems('carol');
+      expect(again).not.toBe(first);
+      expect(again).toStrictEqual(first);
+      // Owners are kept apart.
+      expect((await store.listItems('dave')).map((i) => i.name)).toStrictEqual(['elsewhere']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("sees another process's commit at once (another connection to the file)", async () => {
+    const { store, path } = await fileStore();
+    const other = new SQLite(path);
+    try {
+      await store.createItem('erin', { name: 'mine', value: 1 }, 100);
+      expect((await store.listItems('erin')).map((i) => i.name)).toStrictEqual(['mine']);
+      other.prepare('INSERT INTO data_items (owner, name, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('erin', 'theirs', 2, 101, 101);
+      expect((await store.listItems('erin')).map((i) => i.name)).toStrictEqual(['mine', 'theirs']);
+      other.prepare('UPDATE data_items SET name = ? WHERE owner = ? AND name = ?').run('changed', 'erin', 'theirs');
+      expect((await store.listItems('erin')).map((i) => i.name)).toStrictEqual(['mine', 'changed']);
+      other.prepare('DELETE FROM data_items WHERE owner = ?').run('erin');
+      expect(await store.listItems('erin')).toStrictEqual([]);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('does not keep a list of more than 100 items (bounded memory), and reads it whole each time', async () => {
+    const { store } = await fileStore();
+    try {
+      for (let i = 0; i < 101; i++) await store.createItem('frank', { name: `item ${i}`, value: i }, 100);
+      const first = await store.listItems('frank');
+      const again = await store.listItems('frank');
+      expect(first).toHaveLength(101);
+      expect(again).not.toBe(first);
+      expect(again).toStrictEqual(first);
+      expect(Object.isFrozen(first)).toBe(false);
     } finally {
       await store.close();
     }

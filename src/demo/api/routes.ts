@@ -5,7 +5,7 @@ import type { DataService } from '../data-service.js';
 import type { AuthEnv } from './auth-env.js';
 import { dataRoutes } from './data.js';
 import { profileRoute } from './profile.js';
-import { listItemsAnswer, profileAnswer } from './reads.js';
+import { keptListAnswers, listItemsAnswer, profileAnswer } from './reads.js';
 import { apiError } from './respond.js';
 
 /** Data items are a name and a number; a few KiB is plenty. */
@@ -70,8 +70,9 @@ function protection(o: DemoApiOptions, scope: 'read' | 'write'): ProtectOptions 
  */
 export function demoApiReads(o: DemoApiOptions) {
   const protect = protection(o, 'read');
+  const answerOf = keptListAnswers();
   return [
-    { path: '/api/data', verifier: o.verifier, protect, answer: (token: VerifiedToken) => listItemsAnswer(o.data, token) },
+    { path: '/api/data', verifier: o.verifier, protect, answer: (token: VerifiedToken) => listItemsAnswer(o.data, token, answerOf) },
     { path: '/api/user/profile', verifier: o.verifier, protect, answer: (token: VerifiedToken) => profileAnswer(token) },
   ];
 }

@@ -16,6 +16,7 @@ export const getDataTool = (deps: ToolDeps) =>
       const items = await deps.data.list(caller.subject);
       const lines = items.map((i) => `#${i.id} ${i.name} = ${i.value}`);
       const text = items.length ? `${items.length} item(s):\n${lines.join('\n')}` : 'No data items yet.';
-      return { ok: true, data: { items, count: items.length }, text };
+      // A copy of the list: the same list may answer other calls (DataService.list).
+      return { ok: true, data: { items: [...items], count: items.length }, text };
     },
   });

@@ -96,6 +96,9 @@ export interface DirectLayers {
   answered(a: AnsweredRequest): Promise<void> | undefined;
 }
 
+/** Heads kept by DirectLayers.headerLines: as many frozen header objects as a server's routes answer with, and more. */
+const BUILT_HEADS = 64;
+
 export function directLayers(ctx: DirectLayersContext): DirectLayers {
   const corsFor = allowlistCorsHeaders(ctx.settings.corsOrigins);
   const originOk = originAllowed({ allowlist: ctx.settings.corsOrigins, publicUrl: ctx.settings.origin });
@@ -119,7 +122,7 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
   const outermost = new Set([...Object.keys(ctx.securityHeaders), 'content-length', 'x-request-id'].map((n) => n.toLowerCase()));
   const CORS_NAMES = new Set(['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers']);
   // The app runs its CORS layer once per request (mcp/app.ts), so one Vary: Origin.
-  const headerLines = (out: DirectHead, origin: string | undefined, reqId: string, contentLength: number | undefined): Array<string | number> => {
+  const linesOf = (out: DirectHead, origin: string | undefined, reqId: string, contentLength: number | undefined): Array<string | number> => {
     const cors = out.cors ? corsFor(origin) : [];
     const lines: Array<string | number> = [];
     let vary: string | undefined;
@@ -137,6 +140,21 @@ export function directLayers(ctx: DirectLayersContext): DirectLayers {
     if (contentLength !== undefined) lines.push('Content-Length', contentLength);
     lines.push('X-Request-Id', reqId);
     return lines;
+  };
+  // The lines of answers whose own headers are one frozen object (answers made once for many requests), with
+  // CORS and no Origin: built once, then copied with the answer's length and request id in the last two slots.
+  const built = new Map<Readonly<Record<string, string>>, ReadonlyArray<string | number>>();
+  const headerLines: DirectLayers['headerLines'] = (out, origin, reqId, contentLength) => {
+    if (origin !== undefined || contentLength === undefined || !out.cors || !Object.isFrozen(out.headers)) return linesOf(out, origin, reqId, contentLength);
+    let lines = built.get(out.headers);
+    if (lines === undefined) {
+      if (built.size >= BUILT_HEADS) built.clear();
+      built.set(out.headers, (lines = linesOf(out, undefined, '', 0)));
+    }
+    const head = lines.slice();
+    head[head.length - 3] = contentLength;
+    head[head.length - 1] = reqId;
+    return head;
   };
 
   const { observer } = ctx;

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { TtlCache } from '../../cache/ttl-cache.js';
 import type { Database } from '../schema.js';
 import type { SqliteReader } from '../sqlite.js';
 import type { DataItemRecord, ItemStore } from '../store.js';
@@ -12,16 +13,44 @@ const COLUMNS = ['id', 'owner', 'name', 'value', 'created_at', 'updated_at'] as 
 type Values = [number, string, string, number, number, number];
 const toItemFromValues = (r: Values): DataItemRecord => ({ id: r[0], owner: r[1], name: r[2], value: r[3], createdAt: r[4], updatedAt: r[5] });
 
+/** Lists kept on a SQLite file (keptLists): of this many owners at most, each of this many items at most. */
+const KEPT_OWNERS = 256;
+const KEPT_ITEMS = 100;
+
+/**
+ * The owner's list on the read-only connection, kept per owner with the connection's data_version it was read
+ * at and answered again while that version holds: no commit since, by any connection or process, so the SELECT
+ * would read the same rows (SQLite keeps its page cache on the same condition). The version is read first, in
+ * a read transaction of its own, so a commit that lands before the SELECT makes the next version differ and
+ * what is kept is never taken for newer than it is. A kept list is frozen: every caller gets the same one.
+ */
+function keptLists(reader: SqliteReader, listSql: string): (owner: string) => readonly DataItemRecord[] {
+  // Never stale by time (data_version says when a list is), so no expiry; bounded in owners and in items.
+  const lists = new TtlCache<string, { version: number; items: readonly DataItemRecord[] }>({ maxEntries: KEPT_OWNERS, now: Date.now });
+  return (owner) => {
+    const version = reader.dataVersion();
+    const kept = lists.get(owner);
+    if (kept !== undefined && kept.version === version) return kept.items;
+    const items = reader.values<Values>(listSql, [owner]).map(toItemFromValues);
+    if (items.length > KEPT_ITEMS) return items;
+    for (const item of items) Object.freeze(item);
+    lists.set(owner, { version, items: Object.freeze(items) });
+    return items;
+  };
+}
+
 /** Data items over Kysely, always filtered on their owner. */
 export function itemStore(db: Kysely<Database>, reader?: SqliteReader): ItemStore {
   // The list is the hot read (GET /api/data, get_data): its SQL is compiled once here, for this database's dialect,
   // instead of being built and compiled on every call. Its one parameter is the owner. On a SQLite file it runs on
   // the read-only connection (sqlite.ts openSqliteReader), outside Kysely's queue, rows as arrays, and answers
-  // at once: no promise (the direct GET /api/data then finishes in the same turn, mcp/direct-reads.ts).
+  // at once: no promise (the direct GET /api/data then finishes in the same turn, mcp/direct-reads.ts), and the
+  // same list again while no commit has come in between (keptLists).
   const listSql = db.selectFrom('data_items').select(COLUMNS).where('owner', '=', '').orderBy('id').compile().sql;
+  const kept = reader && keptLists(reader, listSql);
   return {
-    listItems(owner: string): DataItemRecord[] | Promise<DataItemRecord[]> {
-      if (reader) return reader.values<Values>(listSql, [owner]).map(toItemFromValues);
+    listItems(owner: string): readonly DataItemRecord[] | Promise<readonly DataItemRecord[]> {
+      if (kept) return kept(owner);
       return db.executeQuery<Row<'data_items'>>(CompiledQuery.raw(listSql, [owner])).then((r) => r.rows.map(toItem));
     },
 
