@@ -35,7 +35,7 @@ const CONNECTIONS = 16;
 const SOAK_SEC = QUICK ? 15 : 60;
 const SOAK_WARMUP_SEC = QUICK ? 5 : 10;
 // Scenario 6's starts per contender. A start is one sample, not a round of seconds: with 5, bare Hono's own median
-// moved 91-110 ms between runs (BENCHMARKS.md, round 2, fourth pass), as much as the gap it is measured against.
+// moved 91-110 ms between runs (bench/HISTORY.md, round 2, fourth pass), as much as the gap it is measured against.
 const COLD_STARTS = QUICK ? 3 : 11;
 /** G3's processes (~65 MiB each): 100 in BENCHMARKS.md's by-hand run (`--g3-users 100`), fewer by default. */
 const G3_USERS = argv.includes('--g3-users') ? Number(argv[argv.indexOf('--g3-users') + 1]) : QUICK ? 10 : 25;
@@ -700,11 +700,12 @@ async function scenario6() {
     notes: [
       `Time from spawn to the first 2xx on GET /health, polled every 2 ms; ${COLD_STARTS} interleaved starts after one warm-up each; idle RSS read ${idleWait / 1000} s after that answer.`,
       `The very first start, on an empty database (migrations + signing-key generation): ${first.coldStartMs} ms, idle RSS ${first.rssMiB} MiB.`,
-      // What a start no longer does before its first answer must be said next to the figure (BENCHMARKS.md, round 2,
-      // fifth pass on cold start): these are built by the first request that needs them, which pays for it once.
-      'Built on first use, not before the first answer: the client-metadata validators of dynamic registration (RFC 7591/7592), Client ID Metadata Documents and private_key_jwt jwks (src/built-on-first-use.ts); the first such request of a process builds them (the first registration after a start: ~6 ms more CPU than before, 14.4 against 8.5 ms, round 2 fifth pass). The MCP SDK, the store and the keys are ready before the first answer, as before.',
+      // What a start no longer does before its first answer must be said next to the figure (bench/HISTORY.md,
+      // round 2, fifth pass on cold start): these are built by the first request that needs them, which pays for it once.
+      'Built on first use, not before the first answer: the client-metadata validators of dynamic registration (RFC 7591/7592), Client ID Metadata Documents and private_key_jwt jwks (src/built-on-first-use.ts); the first such request of a process builds them (the first registration after a start: ~6 ms more CPU than before, 14.4 against 8.5 ms, bench/HISTORY.md, round 2, fifth pass). The MCP SDK, the store and the keys are ready before the first answer, as before.',
       // Node parses the bundle NODE_EXTRA_CA_CERTS names at every start (~400 M instructions for Debian's full bundle,
-      // BENCHMARKS.md round 2, fourth pass): every contender pays it, so it narrows the ratio; the reader should know.
+      // bench/HISTORY.md round 2, fourth pass): every contender pays it, so it narrows the ratio; the reader should
+      // know.
       process.env.NODE_EXTRA_CA_CERTS
         ? `Every contender ran with NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS} from this machine's environment: node parses that file at each start, a cost all of them share, so the ratio reads lower than on a machine without it.`
         : 'NODE_EXTRA_CA_CERTS was not set.',

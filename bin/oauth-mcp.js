@@ -4,7 +4,7 @@
 // runs from a bundle of its own, every other command line (and `start --help`) from the full one (bundleFor); each
 // runs with its own V8 code cache (scripts/run-bundle.cjs).
 // CommonJS (bin/package.json): node then runs this file without starting its ES module loader, which cost a start
-// ~10-15 ms (BENCHMARKS.md, round 2, cold start); only a rebuild imports the ES module build script.
+// ~10-15 ms (bench/HISTORY.md, round 2, cold start); only a rebuild imports the ES module build script.
 'use strict';
 const { bundleFor, currentBuild, runBundle } = require('../scripts/run-bundle.cjs');
 

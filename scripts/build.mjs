@@ -3,8 +3,8 @@
 // can load it with a V8 code cache (Node 20 has none for ES modules):
 // - oauth-mcp.js, every command (src/cli/bin.ts and everything it imports);
 // - start.js, `oauth-mcp start` alone (src/cli/start-bin.ts), which bin/oauth-mcp.js runs for a start: a start
-//   then reads, compiles and deserializes none of the other commands' code (~2.5% of its CPU; BENCHMARKS.md, round 2,
-//   sixth pass). esbuild's `splitting`, which would share the modules both hold, is for ES modules only.
+//   then reads, compiles and deserializes none of the other commands' code (~2.5% of its CPU; bench/HISTORY.md,
+//   round 2, sixth pass). esbuild's `splitting`, which would share the modules both hold, is for ES modules only.
 // Code reached only through a dynamic import() (the other commands in oauth-mcp.js, the PostgreSQL driver on
 // SQLite, Redis, ...) is still run only when used: esbuild wraps such modules in functions that run on the
 // import(). Native addons stay external.
@@ -48,7 +48,7 @@ export async function buildBundle() {
     minifyWhitespace: true,
     // Native addons, and packages that `start` on SQLite never loads (Redis and PostgreSQL clients, the common-
     // password list, the MCP client SDK of the gateway): left to node_modules (they are dependencies, installed
-    // with the package), so the bundle each start reads is that much smaller (BENCHMARKS.md, round 2, cold start).
+    // with the package), so the bundle each start reads is that much smaller (bench/HISTORY.md, round 2, cold start).
     // better-sqlite3's JavaScript is bundled (every start on SQLite runs it: from node_modules its 12 files were
     // resolved, read and compiled without the code cache); its addon is loaded by path (src/store/sqlite.ts), and
     // `bindings`, its fallback search, stays outside.

@@ -7,7 +7,7 @@
 // A build folder never changes once made (a new build goes to a new folder), so its cache cannot go stale. V8
 // rejects a cache from another node version, other V8 flags or a damaged file; the next start then replaces it.
 // CommonJS, not an ES module: bin/oauth-mcp.js loads it with require(), which costs a start less than importing
-// ES modules and their node: builtins through the ES module loader (BENCHMARKS.md, round 2, cold start).
+// ES modules and their node: builtins through the ES module loader (bench/HISTORY.md, round 2, cold start).
 'use strict';
 const { isAscii } = require('node:buffer');
 const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');

@@ -1,7 +1,7 @@
 /**
  * A value now, or a promise of it: the hot paths (the token endpoint, the bearer check, the direct reads) answer at
  * once when nothing had to wait, because every promise costs a turn and, on Node 20, the log context's promise
- * hooks (BENCHMARKS.md, round 2, fourth pass).
+ * hooks (bench/HISTORY.md, round 2, fourth pass).
  */
 export const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as Partial<PromiseLike<T>>)?.then === 'function';
 

@@ -2,7 +2,7 @@
  * Our bench server (bench/servers/oauth-mcp.ts) as plain JavaScript, so that it runs as `oauth-mcp start` does:
  * compiled ahead by esbuild, under plain node. Under `node --import tsx` every named function is wrapped in a
  * `__name(fn, "name")` call each time it is made (tsx keeps names), and closures made per request paid for it:
- * ~4% of a client_credentials request in a profile (BENCHMARKS.md, round 2, fifth pass). Our code is bundled;
+ * ~4% of a client_credentials request in a profile (bench/HISTORY.md, round 2, fifth pass). Our code is bundled;
  * packages stay in node_modules, loaded as node loads them (the same code the CLI bundle carries).
  */
 import { buildSync } from 'esbuild';

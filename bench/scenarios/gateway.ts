@@ -176,7 +176,7 @@ export async function g1(s: GatewayBenchSettings): Promise<Scenario> {
     notes: [
       `${s.connections} connections; the gateway and server-everything both on the server core, so the ratio is bounded by the upstream's CPU per call over the sum of both. ${cpuNote(cpuMsPerCall)}`,
       switchesNote(switchesPerCall),
-      'The bare-proxy row is a ruler, not a target: what any node:http hop on the same core costs the upstream. G1 cannot read above its ratio to the direct row (BENCHMARKS.md, round 2, "what bounds G1").',
+      'The bare-proxy row is a ruler, not a target: what any node:http hop on the same core costs the upstream. G1 cannot read above its ratio to the direct row (bench/HISTORY.md, round 2, fourth pass, "what bounds G1").',
       'RSS column: the gateway process for the gateway row, the proxy for the bare-proxy row, server-everything for the direct row.',
     ],
   };

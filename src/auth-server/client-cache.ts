@@ -7,7 +7,7 @@ const MAX_CLIENTS = 1000;
 
 /**
  * Registered clients read in the last second, by client_id, so that a burst of token requests from one client
- * reads its row once (a fifth of a token request's database time, BENCHMARKS.md). The cost, written down in
+ * reads its row once (a fifth of a token request's database time, bench/HISTORY.md). The cost, written down in
  * docs/security.md: a client removed or changed by another process (`oauth-mcp clients remove`, another
  * instance) can still authenticate for up to a second, well inside the 5 s a revoked token may still pass the
  * resource server. Unknown clients are never cached. One per app, on its deps (auth-server/clients.ts).

@@ -147,7 +147,7 @@ export function loadConfig(env: Env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   // Parsed once per process: zod's JIT fast path for objects (`new Function` code generated from the shape, which no
   // code cache holds) would cost every start ~5 ms to compile for this one parse; `jitless` uses its plain parser
-  // (same issues, same messages). BENCHMARKS.md, round 2, fifth pass on cold start.
+  // (same issues, same messages). bench/HISTORY.md, round 2, fifth pass on cold start.
   const parsed = envSchema.safeParse(present, { jitless: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -7,7 +7,7 @@ type CorsOptions = NonNullable<Parameters<typeof cors>[0]>;
 /**
  * Hono's cors() with its headers for simple requests set after the handler instead of before. Hono's version
  * touches the response before the handler runs, which makes Hono copy the handler's response into a full
- * web Response afterwards (about a tenth of a token request's CPU, BENCHMARKS.md). Preflights (OPTIONS) are
+ * web Response afterwards (about a tenth of a token request's CPU, bench/HISTORY.md). Preflights (OPTIONS) are
  * Hono's own; the headers of every other answer, errors included, are the same as Hono's.
  */
 function corsAfter(opts: CorsOptions & { origin: string | ((origin: string) => string | null) }): MiddlewareHandler {

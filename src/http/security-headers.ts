@@ -10,7 +10,7 @@ export const AUTH_SERVER_SECURE_HEADERS: SecureHeadersOptions = { crossOriginRes
  * The headers `secureHeaders(options)` puts on an answer, read once from the middleware itself, so that routes
  * answered by node:http directly (http/direct-route.ts) send exactly what the Hono routes send. The middleware runs
  * on a context that holds only the answer's headers, not in a Hono app on a web Request: that probe was the first
- * Request and Response of the process, ~2 ms of every start (BENCHMARKS.md, round 2, cold start). Options whose
+ * Request and Response of the process, ~2 ms of every start (bench/HISTORY.md, round 2, cold start). Options whose
  * value depends on the request (a CSP nonce) would need the request; they stop the start with this error.
  */
 export async function secureHeaderValues(options: SecureHeadersOptions): Promise<Record<string, string>> {

@@ -71,7 +71,7 @@ export function createMcpRuntime(deps: McpServerDeps, servers: Servers, toolScop
     createServer: source,
     idPrefix,
     // Tools built from definitions get only their arguments and the caller, so they cannot send anything
-    // before their result: one JSON answer costs less than an SSE stream (BENCHMARKS.md). A program's own
+    // before their result: one JSON answer costs less than an SSE stream (bench/HISTORY.md). A program's own
     // server (or the gateway's, which forwards upstream progress) keeps SSE.
     jsonResponses: servers.kind === 'shared',
     ...(opts.sessionIdleMs !== undefined && { idleMs: opts.sessionIdleMs }),

@@ -55,7 +55,7 @@ export function importDpopKey(alg: DpopAlgorithm, jwk: Record<string, unknown>):
 
 /**
  * Checks a proof's signature with node:crypto's synchronous verify (a WebCrypto verify goes through the thread
- * pool, ~3x the cost here; BENCHMARKS.md). RFC 7518 §3.4: an ES256 signature is R || S, 64 bytes (ieee-p1363),
+ * pool, ~3x the cost here; bench/HISTORY.md). RFC 7518 §3.4: an ES256 signature is R || S, 64 bytes (ieee-p1363),
  * not DER; a signature of another length does not verify. RFC 8037 §3.1: Ed25519 signs the input itself.
  */
 export function signatureVerifies(key: DpopKey, signingInput: Buffer, signature: Buffer): boolean {

@@ -24,7 +24,7 @@ export function canonicalResource(raw: string): string | null {
 /**
  * canonicalResource with its recent answers remembered, for the token endpoint: a client names the same resource
  * on every token request, and parsing it as a URL each time was ~2% of a client_credentials request's CPU
- * (BENCHMARKS.md, round 2). canonicalResource is pure, so a remembered answer is the answer. At most `max`
+ * (bench/HISTORY.md, round 2). canonicalResource is pure, so a remembered answer is the answer. At most `max`
  * inputs of at most `maxLength` characters are kept, the oldest forgotten first; one per caller, not shared.
  */
 export function rememberedCanonicalResource(max = 64, maxLength = 2048): (raw: string) => string | null {

@@ -6,7 +6,7 @@ const MAX_CLIENTS = 1000;
 
 /**
  * Each client's current flow id, remembered for a second so that a token request does not read the flows
- * table (a fifth of its database time, BENCHMARKS.md). One per store in a process (AuditShared, audit.ts), shared
+ * table (a fifth of its database time, bench/HISTORY.md). One per store in a process (AuditShared, audit.ts), shared
  * by every audit trail writing to it, and told of each flow this process starts: within a process it is never stale. A flow started
  * by another instance is seen within a second; an event in that second joins the client's previous flow.
  */

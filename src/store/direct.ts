@@ -1,6 +1,6 @@
 /**
  * The refresh grant's statements run on the driver directly instead of through Kysely's per-query machinery
- * (BENCHMARKS.md, round 2, token endpoint). The SQL is still Kysely's, compiled once (kysely/compiled.ts); only
+ * (bench/HISTORY.md, round 2, token endpoint). The SQL is still Kysely's, compiled once (kysely/compiled.ts); only
  * the way it is sent differs. Each database has its own runner, made where its connection is opened.
  */
 

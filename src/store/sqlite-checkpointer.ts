@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 /**
  * Runs the WAL checkpoints of a SQLite file on a worker thread with its own connection, instead of inside whichever
  * commit of the serving connection crosses SQLite's 1,000-page threshold: there they ran on the event loop with
- * their fsyncs, and such commits took 6-9 ms against 25 µs at the median (BENCHMARKS.md, round 2). PASSIVE
+ * their fsyncs, and such commits took 6-9 ms against 25 µs at the median (bench/HISTORY.md, round 2). PASSIVE
  * checkpoints never wait for a lock, so writers go on meanwhile; SQLite restarts the WAL from its beginning once a
  * checkpoint has copied all of it. If the worker cannot start or ends, the serving connection checkpoints by itself
  * again, as before: the WAL never grows without bound.

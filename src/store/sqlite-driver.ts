@@ -8,7 +8,7 @@ export type Resolve = (id: string) => string;
  * The options every better-sqlite3 connection of src/ is opened with (the store's, `oauth-mcp backup`'s). Names
  * better-sqlite3's compiled addon where its install puts it, so the driver loads it directly instead of
  * having the `bindings` package search a dozen candidate paths, each a failed require() (a few ms of every start,
- * BENCHMARKS.md round 2). Elsewhere (a custom build) `bindings` searches from the package's folder, as the driver
+ * bench/HISTORY.md round 2). Elsewhere (a custom build) `bindings` searches from the package's folder, as the driver
  * does by itself when it runs from node_modules: in the bundle (scripts/build.mjs) it would search from the bundle's.
  */
 export function sqliteDriverOptions(resolve: Resolve = createRequire(import.meta.url).resolve): { nativeBinding?: string } {

@@ -11,9 +11,9 @@ import { dpopKey } from '../helpers/dpop.js';
 import { makeTokenKit, type TokenKit } from '../helpers/resource-server.js';
 
 /**
- * The resource server's hot path for DPoP (BENCHMARKS.md, sixth pass, the DPoP proof check): proof headers kept by
- * their segment as sent (oauth/dpop-keys.ts knownHeader), and an answer at once when the replay cache is this
- * process's (ReplayCache.claimNow). Neither may change an answer.
+ * The resource server's hot path for DPoP (bench/HISTORY.md, round 2, sixth pass, the DPoP proof check): proof
+ * headers kept by their segment as sent (oauth/dpop-keys.ts knownHeader), and an answer at once when the replay
+ * cache is this process's (ReplayCache.claimNow). Neither may change an answer.
  */
 const HTU = 'https://rs.example/mcp/v1';
 const headerSegment = (proof: string) => proof.slice(0, proof.indexOf('.'));

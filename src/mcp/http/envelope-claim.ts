@@ -8,7 +8,7 @@ import { isJsonObject } from '../../json-object.js';
  * claim in `_meta`. For every such body `isLegacyRequest` answers false (a message carrying the claim is
  * modern, or refused by the modern path, even when it names a revision not served), so the route sends it to
  * the entry without classifying it first: the entry classifies it anyway, and classifying twice was a
- * twentieth of a stateless call (BENCHMARKS.md). Any other body is classified by `isLegacyRequest`.
+ * twentieth of a stateless call (bench/HISTORY.md). Any other body is classified by `isLegacyRequest`.
  * tests/unit/envelope-claim.test.ts holds this to the SDK's answer.
  */
 export function carriesEnvelopeClaim(body: unknown): boolean {

@@ -26,7 +26,7 @@ const PARAMS_KEYS = new Set(['name', 'arguments']);
  * A plain tools/call on a 2025-era session (TR-2) whose server holds tools built from definitions and answers in
  * JSON (streamable-sessions.ts `jsonResponses`), answered with what the session's SDK transport and McpServer
  * answer for it, without a web Request, the transport's zod parse of the message and the server's dispatch
- * (BENCHMARKS.md, round 2). `accept` walks the transport's POST ladder (Accept, Content-Type, the message, the
+ * (bench/HISTORY.md, round 2). `accept` walks the transport's POST ladder (Accept, Content-Type, the message, the
  * Mcp-Protocol-Version header) and McpServer's tools/call (a known tool, arguments its schema takes) without a
  * side effect; anything else, an unknown session among it, is `undefined` and goes to the SDK. `answer` then does
  * what StreamableSessions.handle does first (the owner check, the idle clock) and runs the tool. The per-request

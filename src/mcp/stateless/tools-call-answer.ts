@@ -35,7 +35,7 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 /**
  * Answers the common stateless request, a single tools/call to a tool built from a definition, with what the SDK's
  * entry (createMcpHandler) answers for it, without a server, a transport and a web Request per call
- * (BENCHMARKS.md, round 2). Everything that is not plainly that, or that the SDK would refuse or answer with an
+ * (bench/HISTORY.md, round 2). Everything that is not plainly that, or that the SDK would refuse or answer with an
  * error, is `undefined`: the caller hands the request to the SDK, whose answer it then is. The test
  * tests/integration/mcp-stateless-direct.test.ts holds the two to the same bytes.
  */

@@ -40,7 +40,7 @@ const CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
 /**
  * Audit events and flows over Kysely (docs/observability.md). The write-behind batch (writeAudit) runs
  * statements compiled once (compiled.ts): building and compiling a 256-row INSERT through Kysely on every batch
- * cost a token request more than SQLite storing its row (BENCHMARKS.md, round 2). On SQLite the batch is one
+ * cost a token request more than SQLite storing its row (bench/HISTORY.md, round 2). On SQLite the batch is one
  * transaction of the direct runner (direct.ts), run at once as Kysely's was: a flush does not wait for the event
  * loop's next turn (a caller looping on microtasks alone must still see its batches written).
  */
@@ -65,7 +65,7 @@ export function auditStore(db: Kysely<Database>, direct: DirectStatements): Audi
   /**
    * PostgreSQL: a batch's events in one INSERT over one array per column, whatever the batch's size. The chunked
    * VALUES lists below cost PostgreSQL a parse and plan of up to 2,816 parameters per chunk: per row about twice
-   * the server's CPU of this statement and twice the driver's (BENCHMARKS.md, round 2, fifth pass: the audit
+   * the server's CPU of this statement and twice the driver's (bench/HISTORY.md, round 2, fifth pass: the audit
    * batch on PostgreSQL). WITH ORDINALITY and the ORDER BY keep the ids in the order the events happened.
    */
   const insertEventArrays = precompiled((slot) => {

@@ -26,7 +26,7 @@ interface Waiting extends Rotation {
 /**
  * Group commit for PostgreSQL: a rotation asked for while another statement of rotations is in flight waits and
  * goes with the others that came meanwhile, in one statement (`many`), so one commit (one WAL flush) serves
- * them all instead of one each (a commit cost ~300 us of the backend's CPU here, BENCHMARKS.md). Alone, a
+ * them all instead of one each (a commit cost ~300 us of the backend's CPU here, bench/HISTORY.md). Alone, a
  * rotation goes at once. One statement never holds the same token twice, nor a token and its successor: its
  * UPDATE and INSERT would not see each other's rows, where rotations one after the other would; such a rotation
  * waits for the next statement. If a statement of several fails (a deadlock with another instance, say), each of
