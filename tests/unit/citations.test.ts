@@ -78,7 +78,7 @@ describe('citations resolve inside the repository', () => {
     expect(requirements.size).toBeGreaterThanOrEqual(35);
     expect(notes.size).toBeGreaterThanOrEqual(18);
     expect(files.length).toBeGreaterThan(200);
-    for (const path of ['BENCHMARKS.md', 'examples/one-origin.mjs', 'deploy/nginx-oauth-mcp.conf', 'deploy/oauth-mcp.service', '.env.example', 'bin/oauth-mcp.js']) {
+    for (const path of ['BENCHMARKS.md', 'bench/HISTORY.md', 'examples/one-origin.mjs', 'deploy/nginx-oauth-mcp.conf', 'deploy/oauth-mcp.service', '.env.example', 'bin/oauth-mcp.js']) {
       expect(files.map((f) => f.path)).toContain(path);
     }
   });

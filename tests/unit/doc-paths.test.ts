@@ -54,8 +54,12 @@ export function namedPaths(markdown: string): { line: number; path: string }[] {
   return found.filter(({ path }) => !/NNN|\*|^\/|:/.test(path));
 }
 
-describe('paths named in docs/ and README.md exist', () => {
-  const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+// Named by BENCHMARKS.md but not in the tree on purpose: a file `npm run bench -- --quick` writes (git-ignored) and
+// the SDK v1 example inside node_modules. bench/HISTORY.md is not checked: it names files as they were in each pass.
+const notInTree = new Set(['bench/results/quick.json', 'node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/']);
+
+describe('paths named in docs/, README.md and BENCHMARKS.md exist', () => {
+  const docs = ['README.md', 'BENCHMARKS.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
   it('finds the paths and the tree (so the check below cannot pass by reading nothing)', () => {
     expect(files.size).toBeGreaterThan(300);
@@ -75,7 +79,7 @@ describe('paths named in docs/ and README.md exist', () => {
 
   it.each(docs)('%s', (doc) => {
     const missing = namedPaths(readFileSync(join(root, doc), 'utf8'))
-      .filter(({ path }) => !resolves(path))
+      .filter(({ path }) => !resolves(path) && !notInTree.has(path))
       .map(({ line, path }) => `${relative(root, join(root, doc))}:${line} ${path}`);
     expect(missing).toEqual([]);
   });
