@@ -96,7 +96,7 @@ describe('metrics counted in cells (observability/metric-cells.ts)', () => {
     cells.inc('x', 1);
     expect((await counter.get()).values[0]!.value).toBe(3);
     expect((await counter.get()).values[0]!.value).toBe(3);
-    const h = (await histogram.get()).values.map((v) => [v.metricName, v.labels.le, v.value]);
+    const h = (await histogram.get()).values.map((v) => [v.metricName, (v.labels as Record<string, unknown>).le, v.value]);
     expect(h).toStrictEqual([
       ['h_bucket', 1, 1],
       ['h_bucket', 2, 1],
