@@ -54,12 +54,11 @@ export function requestContext(opts: { logger: Logger; metrics: Metrics; after?:
  * directly (http/direct-route.ts). `started` is performance.now() when the request came in.
  */
 export function recordRequest(
-  opts: { logger: Logger; metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'> },
+  opts: { logger: Logger; metrics?: Pick<Metrics, 'request'> },
   r: { method: string; path: string; route: string; status: number; started: number },
 ): void {
   const seconds = (performance.now() - r.started) / 1000;
-  opts.metrics?.httpRequests.inc({ route: r.route, method: r.method, status: String(r.status) });
-  opts.metrics?.httpDuration.observe({ route: r.route, method: r.method }, seconds);
+  opts.metrics?.request(r.route, r.method, r.status, seconds);
   const quiet = QUIET.has(r.path);
   // The line is built only when it will be written.
   if (!opts.logger.isLevelEnabled(quiet ? 'debug' : 'info')) return;

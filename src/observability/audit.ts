@@ -254,9 +254,9 @@ export class AuditLog {
   private count(input: AuditInput, outcome: 'success' | 'failure'): void {
     const m = this.deps.metrics;
     if (!m) return;
-    m.auditEvents.inc({ type: input.type, outcome });
+    m.auditEvent(input.type, outcome);
     if (outcome === 'success' && (input.type === 'token_issued' || input.type === 'token_refreshed')) {
-      m.tokensIssued.inc({ grant_type: input.grantType ?? (input.type === 'token_refreshed' ? 'refresh_token' : 'unknown') });
+      m.tokenIssued(input.grantType ?? (input.type === 'token_refreshed' ? 'refresh_token' : 'unknown'));
     }
     if (outcome === 'failure' && ENDPOINT[input.type]) m.authFailure(ENDPOINT[input.type]!, input.error ?? 'refused');
   }

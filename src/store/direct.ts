@@ -4,6 +4,13 @@
  * the way it is sent differs. Each database has its own runner, made where its connection is opened.
  */
 
+/**
+ * Rows as arrays of their columns (better-sqlite3's raw mode, pg's rowMode 'array'), for the hottest reads: no
+ * object per row keyed by column names, which the SQLite driver builds by looking each name up again for every
+ * row (a third of a refresh's SELECT with its twenty columns, BENCHMARKS.md round 2).
+ */
+export type Values = unknown[];
+
 /** What a statement answered: its rows (a SELECT, or RETURNING) and how many rows it changed. */
 export interface DirectResult<R> {
   rows: R[];
@@ -25,6 +32,8 @@ export interface SqliteDirect {
   dialect: 'sqlite';
   /** One statement, at once unless a transaction is open on the connection (then after it). */
   query<R>(statement: BoundStatement): Promise<DirectResult<R>>;
+  /** The same for a SELECT, its rows as arrays of their columns in the order the SQL selects them (see `Values`). */
+  values<R extends unknown[]>(statement: BoundStatement): Promise<R[]>;
   /**
    * Runs `fn` in one transaction (rolled back if it throws); `run` executes one statement inside it. The
    * transaction waits for the end of the event loop's turn, to share its commit with the others asked for in it.
@@ -45,6 +54,8 @@ export interface SqliteDirect {
 export interface PostgresDirect {
   dialect: 'postgres';
   query<R>(name: string, statement: BoundStatement): Promise<DirectResult<R>>;
+  /** The same for a SELECT, its rows as arrays (pg's rowMode 'array'). */
+  values<R extends unknown[]>(name: string, statement: BoundStatement): Promise<R[]>;
 }
 
 export type DirectStatements = SqliteDirect | PostgresDirect;

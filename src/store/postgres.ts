@@ -40,5 +40,8 @@ function postgresDirect(pool: pg.Pool): PostgresDirect {
       const r = await pool.query({ name, text: sql, values: parameters });
       return { rows: r.rows as R[], changes: r.rowCount ?? 0 };
     },
+    async values<R extends unknown[]>(name: string, { sql, parameters }: { sql: string; parameters: unknown[] }) {
+      return (await pool.query({ name, text: sql, values: parameters, rowMode: 'array' })).rows as R[];
+    },
   };
 }

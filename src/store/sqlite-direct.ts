@@ -32,6 +32,14 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
     if (stmt.reader) return { rows: stmt.all(parameters) as R[], changes: 0 };
     return { rows: [], changes: stmt.run(parameters).changes };
   };
+  // A statement in raw mode stays in it, so the ones read as arrays are kept apart from the cache Kysely shares,
+  // by SQL text (only statements compiled once by the stores come here: a handful).
+  const rawStatements = new Map<string, SQLite.Statement>();
+  const values = <R extends unknown[]>({ sql, parameters }: BoundStatement): R[] => {
+    let stmt = rawStatements.get(sql);
+    if (!stmt) rawStatements.set(sql, (stmt = db.prepare(sql).raw(true)));
+    return stmt.all(parameters) as R[];
+  };
   // better-sqlite3: BEGIN ... COMMIT (ROLLBACK if it throws); called inside a transaction, SAVEPOINT ... RELEASE.
   const one = db.transaction((fn: (r: Run) => unknown) => fn(run));
   // The usual batch, where nothing throws: the transactions one after the other without a savepoint each (their
@@ -80,6 +88,15 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
       if (db.inTransaction) return kysely.connection().execute(async () => run<R>(statement));
       try {
         return Promise.resolve(run<R>(statement));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    values: <R extends unknown[]>(statement: BoundStatement): Promise<R[]> => {
+      // As `query`: after a transaction open on the connection, else at once.
+      if (db.inTransaction) return kysely.connection().execute(async () => values<R>(statement));
+      try {
+        return Promise.resolve(values<R>(statement));
       } catch (err) {
         return Promise.reject(err);
       }

@@ -142,6 +142,42 @@ describe('the SQLite direct runner', () => {
     expect((await asked).rows).toEqual([{ n: 1 }]);
   });
 
+  it('reads values: rows as arrays in the order selected, at once or after an open Kysely transaction; the same SQL through Kysely still reads objects', async () => {
+    const { db, direct, insert } = await open();
+    await direct.transaction((run) => run(insert('a', 1)));
+    await direct.transaction((run) => run(insert('b', 2)));
+    const select = { sql: 'select v, k from t where v >= ? order by k', parameters: [1] };
+    expect(await direct.values(select)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect((await direct.query(select)).rows).toEqual([
+      { v: 1, k: 'a' },
+      { v: 2, k: 'b' },
+    ]);
+    expect((await sql`select v, k from t where v >= ${1} order by k`.execute(db)).rows).toEqual([
+      { v: 1, k: 'a' },
+      { v: 2, k: 'b' },
+    ]);
+
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: Promise<unknown[][]>;
+    const kyselyTx = db.transaction().execute(async (trx) => {
+      await sql`insert into t (k, v) values ('k', 3)`.execute(trx);
+      asked = direct.values(select);
+      await held;
+      throw new Error('rolled back on purpose');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await expect(kyselyTx).rejects.toThrow('rolled back on purpose');
+    expect(await asked).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+  });
+
   it('writes the transactions of one turn to the WAL in one commit: the frames of one transaction, not three', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqlite-direct-'));
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));

@@ -28,22 +28,23 @@ export const JOINED_GRANT = [
 type JoinedGrantColumns = { [K in keyof Row<'grants'> & string as `g_${K}`]: Row<'grants'>[K] | null };
 
 /**
- * The grant of a row read with JOINED_GRANT (none when the join found no grant), field by field: the refresh grant
- * reads one per request, and a generic split (rest destructuring, camelRow) cost more than the mapping itself.
+ * The grant of a row read with JOINED_GRANT as values (direct.ts `Values`), its columns from `at` on (none when the
+ * join found no grant), field by field: the refresh grant reads one per request, and a generic split (rest
+ * destructuring, camelRow) cost more than the mapping itself.
  */
-export function joinedGrant(r: JoinedGrantColumns): GrantRecord | undefined {
-  if (r.g_id === null) return undefined;
+export function joinedGrantOfValues(v: readonly unknown[], at: number): GrantRecord | undefined {
+  if (v[at] === null) return undefined;
   const grant: GrantRecord = {
-    id: r.g_id,
-    clientId: r.g_client_id!,
-    subject: r.g_subject!,
-    scope: r.g_scope!,
-    resource: r.g_resource!,
-    createdAt: r.g_created_at!,
-    lastUsedAt: r.g_last_used_at,
-    revokedAt: r.g_revoked_at,
+    id: v[at] as string,
+    clientId: v[at + 1] as string,
+    subject: v[at + 2] as string,
+    scope: v[at + 3] as string,
+    resource: v[at + 4] as string,
+    createdAt: v[at + 5] as number,
+    lastUsedAt: v[at + 6] as number | null,
+    revokedAt: v[at + 7] as number | null,
   };
-  if (r.g_flow_id !== null) grant.flowId = r.g_flow_id;
+  if (v[at + 8] !== null) grant.flowId = v[at + 8] as string;
   return grant;
 }
 

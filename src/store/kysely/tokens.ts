@@ -5,7 +5,7 @@ import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../s
 import { precompiled, precompiledInsert, slotRow } from './compiled.js';
 import { directSend } from './direct-send.js';
 import { rotationBatches } from './rotation-batches.js';
-import { JOINED_GRANT, joinedGrant } from './grants.js';
+import { JOINED_GRANT, joinedGrantOfValues } from './grants.js';
 import type { Row } from './rows.js';
 
 /** A refresh_tokens row as its record, field by field (one per refresh: no generic camelRow); no dpopJkt when unbound. */
@@ -26,6 +26,27 @@ const toRefresh = (r: Row<'refresh_tokens'>): RefreshTokenRecord => {
   return token;
 };
 
+/**
+ * A refresh token and its grant from a row of the refresh grant's read (`withGrant` below) as values: the
+ * REFRESH_COLUMNS, then the JOINED_GRANT ones. Field by field, as toRefresh makes a record.
+ */
+const refreshWithGrantOfValues = (v: readonly unknown[]): RefreshTokenWithGrant => {
+  const token: RefreshTokenRecord = {
+    tokenHash: v[0] as string,
+    grantId: v[1] as string,
+    clientId: v[2] as string,
+    subject: v[3] as string,
+    scope: v[4] as string,
+    resource: v[5] as string,
+    expiresAt: v[6] as number,
+    rotatedAt: v[7] as number | null,
+    revokedAt: v[8] as number | null,
+    createdAt: v[9] as number,
+  };
+  if (v[10] !== null) token.dpopJkt = v[10] as string;
+  return { token, grant: joinedGrantOfValues(v, REFRESH_COLUMNS.length) };
+};
+
 const REFRESH_COLUMNS = ['token_hash', 'grant_id', 'client_id', 'subject', 'scope', 'resource', 'expires_at', 'rotated_at', 'revoked_at', 'created_at', 'dpop_jkt'] as const;
 
 /** A refresh token's column values in REFRESH_COLUMNS order: the arguments of the precompiled inserts below. */
@@ -37,8 +58,9 @@ const refreshValues = (t: RefreshTokenRecord): unknown[] => [t.tokenHash, t.gran
  * statements. The rest are built per call.
  */
 export function tokenStore(db: Kysely<Database>, direct: DirectStatements): TokenStore {
-  const { query: send, write } = directSend(direct);
-  // Columns by name, not t.*: a PostgreSQL named statement's result type must not change under it (postgres.ts).
+  const { query: send, values, write } = directSend(direct);
+  // Columns by name, not t.*: a PostgreSQL named statement's result type must not change under it (postgres.ts),
+  // and the row is read as values in this order (refreshWithGrantOfValues).
   const withGrant = precompiled((slot) =>
     db
       .selectFrom('refresh_tokens as t')
@@ -149,11 +171,8 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
     },
 
     getRefreshTokenWithGrant(tokenHash: string): Promise<RefreshTokenWithGrant | undefined> {
-      return send('refresh_with_grant', withGrant, [tokenHash]).then(({ rows: [r] }) => {
-        if (!r) return undefined;
-        // The row carries the token's columns and the grant's (g_*): each record reads its own.
-        return { token: toRefresh(r), grant: joinedGrant(r) };
-      });
+      // The row carries the token's columns and the grant's (g_*): each record reads its own.
+      return values('refresh_with_grant', withGrant, [tokenHash]).then((rows) => (rows.length === 0 ? undefined : refreshWithGrantOfValues(rows[0]!)));
     },
 
     rotateRefreshToken(tokenHash: string, at: number, successor: RefreshTokenRecord) {
