@@ -1,13 +1,14 @@
-import type { Counter, Histogram } from './prom-client.js';
+import type { Counter } from './prom-client.js';
 
-type Value = string | number;
+export type Value = string | number;
 
 /**
  * The cells of one metric, one per label set, found by up to three label values through nested maps (no string
  * built per lookup) and kept in the order they were first used. A metric's label sets are few and bounded
- * (route patterns, status codes, event types), as prom-client's own map of them is.
+ * (route patterns, status codes, event types), as prom-client's own map of them is. Counters here, histograms in
+ * cell-histogram.ts.
  */
-class Cells<C> {
+export class Cells<C> {
   private readonly byFirst = new Map<Value, Map<Value, Map<Value, C>>>();
   /** In the order of their first use: the order prom-client lists label sets in (the order it first saw them). */
   readonly inOrder: C[] = [];
@@ -67,73 +68,8 @@ export class CounterCells {
   }
 }
 
-interface HistogramCell {
-  labels: Record<string, string>;
-  /** Observations per bucket (not cumulative), by the index of its upper bound; above the last: none, as prom-client. */
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
-/** prom-client 15's record of one label set of a histogram (lib/histogram.js `createBaseValues`). */
-interface PromHistogramEntry {
-  labels: Record<string, string>;
-  bucketValues: Record<number, number>;
-  sum: number;
-  count: number;
-}
-
-/**
- * A prom-client histogram observed in plain numbers per label set, written into the histogram when it is read, as
- * CounterCells does for a counter. The sum is added in the order of the observations, as prom-client adds it, so
- * it is the same number to the last digit. prom-client has no call that adds a count to a bucket, so the cells are
- * written into its record of the label set (made by its `zero`); tests/unit/metric-cells.test.ts holds the
- * exposition equal to prom-client observing the same values itself, and fails if that record's shape changes.
- */
-export class HistogramCells {
-  private readonly cells: Cells<HistogramCell>;
-
-  constructor(
-    private readonly histogram: Histogram<string>,
-    labelNames: readonly string[],
-    private readonly bounds: readonly number[],
-  ) {
-    this.cells = new Cells((a, b, c) => ({ labels: labelsOf(labelNames, a, b, c), counts: bounds.map(() => 0), sum: 0, count: 0 }));
-  }
-
-  /** Observes `value` for the label set whose values are a, b, c. */
-  observe(value: number, a: Value, b: Value = '', c: Value = ''): void {
-    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    const cell = this.cells.get(a, b, c);
-    const bounds = this.bounds;
-    for (let i = 0; i < bounds.length; i++) {
-      if (value <= bounds[i]!) {
-        cell.counts[i]! += 1;
-        break;
-      }
-    }
-    cell.sum += value;
-    cell.count += 1;
-  }
-
-  /** Writes every label set's buckets, sum and count into the histogram: its `collect`. */
-  collect(): void {
-    const h = this.histogram as unknown as { hashMap: Record<string, PromHistogramEntry> };
-    for (const cell of this.cells.inOrder) {
-      let entry = Object.values(h.hashMap).find((e) => e.labels === cell.labels);
-      if (entry === undefined) {
-        this.histogram.zero(cell.labels);
-        entry = Object.values(h.hashMap).find((e) => e.labels === cell.labels)!;
-      }
-      for (let i = 0; i < this.bounds.length; i++) entry.bucketValues[this.bounds[i]!] = cell.counts[i]!;
-      entry.sum = cell.sum;
-      entry.count = cell.count;
-    }
-  }
-}
-
 /** The labels object of a label set: names in labelNames order, values as strings (prom-client's `String(v)`). */
-function labelsOf(labelNames: readonly string[], ...values: Value[]): Record<string, string> {
+export function labelsOf(labelNames: readonly string[], ...values: Value[]): Record<string, string> {
   const labels: Record<string, string> = {};
   labelNames.forEach((name, i) => (labels[name] = String(values[i])));
   return labels;

@@ -1,5 +1,6 @@
-import { CounterCells, HistogramCells } from './metric-cells.js';
-import { Counter, Gauge, Histogram, Registry } from './prom-client.js';
+import { CellHistogram } from './cell-histogram.js';
+import { CounterCells } from './metric-cells.js';
+import { Counter, Gauge, Registry } from './prom-client.js';
 
 /** Label values that come from data (failure reasons) are bounded: past this many distinct ones, "other". */
 const MAX_REASONS = 64;
@@ -11,25 +12,25 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
  * The Prometheus metrics of one server, in a registry of its own (never prom-client's global default, so two
  * servers in one process, or tests, do not share counters). Served as text at GET /metrics. What every request
  * or token counts (`request`, `auditEvent`, `tokenIssued`) is counted in cells per label set and given to
- * prom-client when the metrics are read (metric-cells.ts): the same exposition, without prom-client's label
- * string per update.
+ * prom-client when the metrics are read (metric-cells.ts), the request durations in a histogram of our own
+ * (cell-histogram.ts): the same exposition, without prom-client's label string per update.
  */
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
-  readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly httpDuration: CellHistogram<'route' | 'method'>;
   readonly tokensIssued: Counter<'grant_type'>;
   readonly authFailures: Counter<'endpoint' | 'reason'>;
   readonly auditEvents: Counter<'type' | 'outcome'>;
   readonly auditDropped: Counter;
   private readonly reasons = new Set<string>();
   private readonly requestCells: CounterCells;
-  private readonly durationCells: HistogramCells;
   private readonly auditCells: CounterCells;
   private readonly tokenCells: CounterCells;
 
   constructor(readonly service: 'oauth-server' | 'mcp-server') {
-    this.registry.setDefaultLabels({ service });
+    const defaultLabels = { service };
+    this.registry.setDefaultLabels(defaultLabels);
     const registers = [this.registry];
     this.httpRequests = new Counter({
       name: 'http_requests_total',
@@ -38,13 +39,13 @@ export class Metrics {
       registers,
       collect: () => this.requestCells.collect(),
     });
-    this.httpDuration = new Histogram({
+    this.httpDuration = new CellHistogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer (to the response headers; streams excluded), by route pattern and method',
       labelNames: ['route', 'method'],
       buckets: DURATION_BUCKETS,
+      defaultLabels,
       registers,
-      collect: () => this.durationCells.collect(),
     });
     this.tokensIssued = new Counter({
       name: 'oauth_tokens_issued_total',
@@ -72,7 +73,6 @@ export class Metrics {
       registers,
     });
     this.requestCells = new CounterCells(this.httpRequests, ['route', 'method', 'status']);
-    this.durationCells = new HistogramCells(this.httpDuration, ['route', 'method'], DURATION_BUCKETS);
     this.auditCells = new CounterCells(this.auditEvents, ['type', 'outcome']);
     this.tokenCells = new CounterCells(this.tokensIssued, ['grant_type']);
   }
@@ -80,7 +80,7 @@ export class Metrics {
   /** An answered request: http_requests_total and http_request_duration_seconds. */
   request(route: string, method: string, status: number, seconds: number): void {
     this.requestCells.inc(route, method, status);
-    this.durationCells.observe(seconds, route, method);
+    this.httpDuration.observe(seconds, route, method);
   }
 
   /** An audit event recorded: audit_events_total. */

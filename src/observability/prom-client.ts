@@ -19,4 +19,6 @@ export type Gauge<T extends string = string> = Prom.Gauge<T>;
 export const Histogram = histogram as typeof Prom.Histogram;
 export type Histogram<T extends string = string> = Prom.Histogram<T>;
 export const Registry = registry as typeof Prom.Registry;
-export type Registry = Prom.Registry;
+export type Registry<T extends Prom.RegistryContentType = Prom.PrometheusContentType> = Prom.Registry<T>;
+export type RegistryContentType = Prom.RegistryContentType;
+export type Metric<T extends string = string> = Prom.Metric<T>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CounterCells, HistogramCells } from '../../src/observability/metric-cells.js';
+import { CellHistogram } from '../../src/observability/cell-histogram.js';
+import { CounterCells } from '../../src/observability/metric-cells.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { Counter, Histogram, Registry } from '../../src/observability/prom-client.js';
+import { Counter, Histogram, Registry, type RegistryContentType } from '../../src/observability/prom-client.js';
 
 /**
  * The metrics as prom-client counts them by itself (metrics.ts before the cells): the same names, help, labels
@@ -55,8 +56,8 @@ describe('metrics counted in cells (observability/metric-cells.ts)', () => {
       for (let i = 0; i < 2_000; i++) {
         const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
         const route = pick(routes.slice(0, 1 + round)); // new label sets appear between reads too
-        // Durations across every bucket, on a bound exactly, and past the last one.
-        const seconds = rnd() < 0.05 ? pick([0, 0.001, 0.0025, 10, 12.5]) : rnd() ** 4 * 3;
+        // Durations across every bucket, on every bound exactly, and past the last one.
+        const seconds = rnd() < 0.1 ? pick([0, ...ours.httpDuration.upperBounds, 12.5]) : rnd() ** 4 * 3;
         const [method, status] = [pick(methods), pick(statuses)];
         ours.request(route, method, status, seconds);
         plain.request(route, method, status, seconds);
@@ -76,19 +77,14 @@ describe('metrics counted in cells (observability/metric-cells.ts)', () => {
     expect(await ours.registry.metrics()).toBe(await plain.registry.metrics());
   });
 
-  it('the counter and the histogram hold their values in get() too, and a counter is given each count once', async () => {
+  it('a counter holds its values in get() too, and is given each count once', async () => {
     const registry = new Registry();
     let cells: CounterCells | undefined;
-    let hist: HistogramCells | undefined;
     const counter = new Counter({ name: 'c_total', help: 'c', labelNames: ['a', 'b'], registers: [registry], collect: () => cells!.collect() });
-    const histogram = new Histogram({ name: 'h', help: 'h', labelNames: ['a'], buckets: [1, 2], registers: [registry], collect: () => hist!.collect() });
     cells = new CounterCells(counter, ['a', 'b']);
-    hist = new HistogramCells(histogram, ['a'], [1, 2]);
     cells.inc('x', 1);
     cells.inc('x', 1);
     cells.inc('y', 2);
-    hist.observe(0.5, 'x');
-    hist.observe(3, 'x');
     expect((await counter.get()).values).toStrictEqual([
       { value: 2, labels: { a: 'x', b: '1' } },
       { value: 1, labels: { a: 'y', b: '2' } },
@@ -96,14 +92,109 @@ describe('metrics counted in cells (observability/metric-cells.ts)', () => {
     cells.inc('x', 1);
     expect((await counter.get()).values[0]!.value).toBe(3);
     expect((await counter.get()).values[0]!.value).toBe(3);
-    const h = (await histogram.get()).values.map((v) => [v.metricName, (v.labels as Record<string, unknown>).le, v.value]);
-    expect(h).toStrictEqual([
-      ['h_bucket', 1, 1],
-      ['h_bucket', 2, 1],
-      ['h_bucket', '+Inf', 2],
-      ['h_sum', undefined, 3.5],
-      ['h_count', undefined, 2],
+  });
+});
+
+describe('CellHistogram (observability/cell-histogram.ts), read by a prom-client registry', () => {
+  /** The same histogram twice, in two registries: ours, and prom-client's Histogram observing every value itself. */
+  function pair(defaultLabels: Record<string, string>, labelNames: string[], buckets: number[]) {
+    const [ourRegistry, plainRegistry] = [new Registry<RegistryContentType>(), new Registry<RegistryContentType>()];
+    for (const r of [ourRegistry, plainRegistry]) r.setDefaultLabels(defaultLabels);
+    const config = { name: 'h_seconds', help: 'a histogram', labelNames, buckets };
+    const ours = new CellHistogram({ ...config, defaultLabels, registers: [ourRegistry] });
+    const plain = new Histogram({ ...config, registers: [plainRegistry] });
+    return {
+      ourRegistry,
+      plainRegistry,
+      ours,
+      observe(value: number, ...values: string[]) {
+        ours.observe(value, ...(values as [string, string?, string?]));
+        plain.observe(Object.fromEntries(labelNames.map((name, i) => [name, values[i]!])), value);
+      },
+      /** Both registries' text, in both content types, and JSON (label names compared as sets: see the class). */
+      async expectSame() {
+        for (const type of [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE] as const) {
+          ourRegistry.setContentType(type);
+          plainRegistry.setContentType(type);
+          expect(await ourRegistry.metrics()).toBe(await plainRegistry.metrics());
+        }
+        const json = async (r: Registry<RegistryContentType>) =>
+          (await r.getMetricsAsJSON()).map(({ name, help, type, aggregator, values }) => ({
+            name,
+            help,
+            type,
+            aggregator,
+            values: values.map((v) => ({ metricName: (v as { metricName?: string }).metricName, labels: v.labels, value: v.value })),
+          }));
+        expect(await json(ourRegistry)).toEqual(await json(plainRegistry));
+      },
+    };
+  }
+
+  it('gives the same text and JSON as prom-client: several label sets, every bound, past the last, reads between', async () => {
+    const h = pair({ service: 'oauth-server' }, ['route', 'method'], [0.005, 0.1, 1, 2.5]);
+    await h.expectSame(); // nothing observed: headers only
+    const rnd = random(11);
+    const values = [0, 0.005, 0.1, 1, 2.5, 2.5000001, 7, -1, 1e-9, 0.1 + 0.2];
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 300; i++) {
+        const route = ['/a', '/b"\\\n', '/c', '/d', '/e'][Math.floor(rnd() * (round + 1))]!;
+        const value = rnd() < 0.5 ? values[Math.floor(rnd() * values.length)]! : rnd() * 3;
+        h.observe(value, route, rnd() < 0.5 ? 'GET' : 'POST');
+      }
+      await h.expectSame();
+    }
+    await h.expectSame(); // a read with nothing new changes nothing
+    const text = await h.ourRegistry.metrics();
+    expect(text).toMatch(/^h_seconds_bucket\{le="0.005",service="oauth-server",route="\/a",method="(GET|POST)"\} \d+$/m);
+    expect(text).toMatch(/^h_seconds_bucket\{le="\+Inf",service="oauth-server",route="\/e",method="(GET|POST)"\} [1-9]/m);
+  });
+
+  it('forgets every label set on the registry reset, as prom-client does, and counts again in first-seen order', async () => {
+    const h = pair({ service: 'mcp-server' }, ['route'], [1, 2]);
+    h.observe(0.5, '/a');
+    h.observe(3, '/b');
+    await h.expectSame();
+    h.ourRegistry.resetMetrics();
+    h.plainRegistry.resetMetrics();
+    await h.expectSame();
+    expect(await h.ourRegistry.metrics()).not.toContain('h_seconds_bucket');
+    h.observe(2, '/b');
+    h.observe(1, '/a');
+    await h.expectSame();
+    expect(h.ourRegistry.getSingleMetric('h_seconds')).toBe(h.ours);
+  });
+
+  it('places a default label that is also a label name with the label set, as prom-client does; none, no labels', async () => {
+    const h = pair({ route: 'default', service: 's' }, ['route', 'method'], [1]);
+    h.observe(0.5, '/a', 'GET');
+    h.observe(1.5, '/b', 'POST');
+    await h.expectSame();
+    const bare = pair({}, [], [0.1, 1]);
+    bare.observe(0.1);
+    bare.observe(5);
+    await bare.expectSame();
+  });
+
+  it('lists every label set in get(): cumulative buckets with le first, +Inf, _sum, _count', async () => {
+    const histogram = new CellHistogram({ name: 'h', help: 'h', labelNames: ['a'], buckets: [1, 2], defaultLabels: {}, registers: [] });
+    histogram.observe(0.5, 'x');
+    histogram.observe(3, 'x');
+    histogram.observe(2, 'y');
+    expect((await histogram.get()).values).toStrictEqual([
+      { metricName: 'h_bucket', labels: { le: 1, a: 'x' }, value: 1 },
+      { metricName: 'h_bucket', labels: { le: 2, a: 'x' }, value: 1 },
+      { metricName: 'h_bucket', labels: { le: '+Inf', a: 'x' }, value: 2 },
+      { metricName: 'h_sum', labels: { a: 'x' }, value: 3.5 },
+      { metricName: 'h_count', labels: { a: 'x' }, value: 2 },
+      { metricName: 'h_bucket', labels: { le: 1, a: 'y' }, value: 0 },
+      { metricName: 'h_bucket', labels: { le: 2, a: 'y' }, value: 1 },
+      { metricName: 'h_bucket', labels: { le: '+Inf', a: 'y' }, value: 1 },
+      { metricName: 'h_sum', labels: { a: 'y' }, value: 2 },
+      { metricName: 'h_count', labels: { a: 'y' }, value: 1 },
     ]);
-    expect(() => hist!.observe(Number.NaN, 'x')).toThrow(TypeError);
+    expect(() => histogram.observe(Number.NaN, 'x')).toThrow(TypeError);
+    expect(() => histogram.observe(Number.POSITIVE_INFINITY, 'x')).toThrow(TypeError);
+    expect((await histogram.get()).values.find((v) => v.metricName === 'h_count')!.value).toBe(2);
   });
 });
