@@ -191,22 +191,21 @@ function summarize(name: string, label: string, role: Variant['role'], samples: 
   };
 }
 
-/**
- * Median over rounds of baseline/subject server CPU per request, each pair from the same round: the throughput
- * ratio the server's own work allows, whatever else the machine did during the round.
- */
-function cpuRatio(variants: Variant[], subject: string, baseline: string): number {
+/** Median over rounds of `of(subject's sample, baseline's sample)`, each pair from the same round. */
+function perRound(variants: Variant[], subject: string, baseline: string, of: (s: Sample, b: Sample) => number): number {
   const a = variants.find((v) => v.name === subject)!.samples;
   const b = variants.find((v) => v.name === baseline)!.samples;
-  return round(median(a.map((s, i) => b[i]!.cpuUsPerCall! / s.cpuUsPerCall!)), 3);
+  return round(median(a.map((s, i) => of(s, b[i]!))), 3);
 }
 
-/** Median over rounds of subject/baseline throughput, each pair from the same round. */
-function ratio(variants: Variant[], subject: string, baseline: string): number {
-  const a = variants.find((v) => v.name === subject)!.samples;
-  const b = variants.find((v) => v.name === baseline)!.samples;
-  return round(median(a.map((s, i) => s.rps / b[i]!.rps)), 3);
-}
+/** Median over rounds of subject/baseline throughput. */
+const ratio = (variants: Variant[], subject: string, baseline: string) => perRound(variants, subject, baseline, (s, b) => s.rps / b.rps);
+
+/**
+ * Median over rounds of baseline/subject server CPU per request: the throughput ratio the server's own work
+ * allows, whatever else the machine did during the round.
+ */
+const cpuRatio = (variants: Variant[], subject: string, baseline: string) => perRound(variants, subject, baseline, (s, b) => b.cpuUsPerCall! / s.cpuUsPerCall!);
 
 // ---------------------------------------------------------------- scenarios
 

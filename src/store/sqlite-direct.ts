@@ -32,14 +32,8 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
     if (stmt.reader) return { rows: stmt.all(parameters) as R[], changes: 0 };
     return { rows: [], changes: stmt.run(parameters).changes };
   };
-  // A statement in raw mode stays in it, so the ones read as arrays are kept apart from the cache Kysely shares,
-  // by SQL text (only statements compiled once by the stores come here: a handful).
-  const rawStatements = new Map<string, SQLite.Statement>();
-  const values = <R extends unknown[]>({ sql, parameters }: BoundStatement): R[] => {
-    let stmt = rawStatements.get(sql);
-    if (!stmt) rawStatements.set(sql, (stmt = db.prepare(sql).raw(true)));
-    return stmt.all(parameters) as R[];
-  };
+  const rawStatement = rawStatements(db);
+  const values = <R extends unknown[]>({ sql, parameters }: BoundStatement): R[] => rawStatement(sql).all(parameters) as R[];
   // better-sqlite3: BEGIN ... COMMIT (ROLLBACK if it throws); called inside a transaction, SAVEPOINT ... RELEASE.
   const one = db.transaction((fn: (r: Run) => unknown) => fn(run));
   // The usual batch, where nothing throws: the transactions one after the other without a savepoint each (their
@@ -79,28 +73,22 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
       );
   };
 
+  // A transaction open on the connection (Kysely's, spanning awaits) is waited for. Without one, nothing holds
+  // the connection mid-way: a holder of Kysely's lock runs its statements synchronously, as this one does, so
+  // running it now is running it first. Waiting its turn cost most of a refresh's SELECT (the lock's promises).
+  const inTurn = <T>(read: () => T): Promise<T> => {
+    if (db.inTransaction) return kysely.connection().execute(async () => read());
+    try {
+      return Promise.resolve(read());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
   return {
     dialect: 'sqlite',
-    query: <R>(statement: BoundStatement): Promise<DirectResult<R>> => {
-      // A transaction open on the connection (Kysely's, spanning awaits) is waited for. Without one, nothing holds
-      // the connection mid-way: a holder of Kysely's lock runs its statements synchronously, as this one does, so
-      // running it now is running it first. Waiting its turn cost most of a refresh's SELECT (the lock's promises).
-      if (db.inTransaction) return kysely.connection().execute(async () => run<R>(statement));
-      try {
-        return Promise.resolve(run<R>(statement));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    },
-    values: <R extends unknown[]>(statement: BoundStatement): Promise<R[]> => {
-      // As `query`: after a transaction open on the connection, else at once.
-      if (db.inTransaction) return kysely.connection().execute(async () => values<R>(statement));
-      try {
-        return Promise.resolve(values<R>(statement));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    },
+    query: <R>(statement: BoundStatement) => inTurn(() => run<R>(statement)),
+    values: <R extends unknown[]>(statement: BoundStatement) => inTurn(() => values<R>(statement)),
     transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
     flushed: () => flushed,
     transaction: <T>(fn: (r: Run) => T) =>
@@ -109,5 +97,19 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
         if (waiting.length === 0) flushed = new Promise((done) => setImmediate(() => void commit().then(done)));
         waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       }),
+  };
+}
+
+/**
+ * Statements in better-sqlite3's raw mode (rows as arrays), prepared once per SQL text. A statement in raw mode
+ * stays in it, so these are kept apart from the cache Kysely shares; only SQL compiled once by the stores comes
+ * here, a handful.
+ */
+export function rawStatements(db: SQLite.Database): (sql: string) => SQLite.Statement {
+  const prepared = new Map<string, SQLite.Statement>();
+  return (sql) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) prepared.set(sql, (stmt = db.prepare(sql).raw(true)));
+    return stmt;
   };
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { SqliteDirect } from './direct.js';
 import type { Database } from './schema.js';
-import { sqliteDirect } from './sqlite-direct.js';
+import { rawStatements, sqliteDirect } from './sqlite-direct.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { sqliteDriverOptions } from './sqlite-driver.js';
 
@@ -86,14 +86,7 @@ export function openSqliteReader(path: string): SqliteReader | undefined {
   const db = new SQLite(path, { readonly: true, fileMustExist: true, ...sqliteDriverOptions() });
   db.pragma('busy_timeout = 5000');
   const statements = withStatementCache(db);
-  // A statement in raw mode stays in it, so those are kept apart, by SQL text (the reader runs only SQL compiled
-  // once by the stores, so a handful).
-  const rawStatements = new Map<string, SQLite.Statement>();
-  const rawStatement = (sql: string): SQLite.Statement => {
-    let stmt = rawStatements.get(sql);
-    if (!stmt) rawStatements.set(sql, (stmt = db.prepare(sql).raw(true)));
-    return stmt;
-  };
+  const rawStatement = rawStatements(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck(true);
   return {
     // Bound as Kysely's SQLite driver binds them (an array of positional parameters), so rows come back the same.
