@@ -7,11 +7,11 @@
  * Each tree's first start (migrations, key generation, its code cache written) and one more are not counted.
  * Not part of `npm run bench`; a tool for measuring one change against another.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, spawnServer, stopAll, stopServer, waitReady } from './lib/proc.js';
+import { freePort, spawnServer, stopAll, stopServer, threadsCpuMs, waitReady } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
 const argv = process.argv.slice(2);
@@ -20,19 +20,6 @@ const TREES = opt('trees', process.cwd()).split(',').map((t) => (t === 'hono' ? 
 const STARTS = Number(opt('starts', '12'));
 const WORK = mkdtempSync(`${tmpdir()}/cold-ab-`);
 mkdirSync(`${WORK}/logs`);
-
-/** CPU time of a process's live threads in ms, from /proc/<pid>/task/<tid>/schedstat (nanoseconds; proc(5)). */
-function threadsCpuMs(pid: number): number {
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return ns / 1e6;
-}
 
 async function once(tree: string, i: number): Promise<{ ms: number; cpu: number }> {
   const port = await freePort();

@@ -11,6 +11,8 @@ export interface Sample {
   rssMiB: number;
   tool: string;
   coldStartMs?: number;
+  /** The started process's CPU time (all its threads) when its first answer came, for a cold start. */
+  startCpuMs?: number;
   /**
    * The server process's CPU time (user + system, from /proc) per answered request over the run. Not the machine's:
    * a PostgreSQL backend's or an upstream's CPU is not in it.
@@ -93,10 +95,13 @@ export function renderMarkdown(r: Results): string {
     out.push('');
     const cold = s.variants.some((v) => v.median.coldStartMs !== undefined);
     if (cold) {
-      out.push('| contender | role | cold start, median ms | idle RSS, median MiB | runs |');
-      out.push('| --- | --- | ---: | ---: | --- |');
+      out.push('| contender | role | cold start, median ms | CPU to first answer, median ms | idle RSS, median MiB | runs (ms) |');
+      out.push('| --- | --- | ---: | ---: | ---: | --- |');
       for (const v of s.variants) {
-        out.push(`| ${v.label} | ${v.role} | ${fmt(v.median.coldStartMs, 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.coldStartMs, 0)).join(', ')} |`);
+        const cpu = v.samples.map((x) => x.startCpuMs).filter((x): x is number => x !== undefined);
+        out.push(
+          `| ${v.label} | ${v.role} | ${fmt(v.median.coldStartMs, 1)} | ${fmt(cpu.length ? median(cpu) : undefined, 1)} | ${fmt(v.median.rssMiB, 1)} | ${v.samples.map((x) => fmt(x.coldStartMs, 0)).join(', ')} |`,
+        );
       }
     } else if (s.variants.length) {
       out.push('| contender | role | req/s (median) | p50 ms | p99 ms | server CPU µs/request (median) | server RSS MiB | req/s per round | errors |');
