@@ -18,6 +18,11 @@ export interface Sample {
    * a PostgreSQL backend's or an upstream's CPU is not in it.
    */
   cpuUsPerCall?: number;
+  /** Scenario 2w: tokens issued beside the reads during the run (each a commit on the file read), and their rate. */
+  writes?: number;
+  writesPerSec?: number;
+  /** Tokens due at the fixed rate but not sent, because too many were waiting for an answer. */
+  writesLate?: number;
 }
 
 export interface Variant {
@@ -48,6 +53,8 @@ export interface Scenario {
   targets: Target[];
   notes: string[];
   series?: Array<[number, number]>;
+  /** Counts the notes state, kept as numbers for tests and readers of the JSON (scenario 2w: tokens issued and recorded). */
+  counts?: Record<string, number>;
 }
 
 export interface Results {

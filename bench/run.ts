@@ -16,12 +16,14 @@ import { runLoad, loadTool, type LoadResult, type LoadSpec } from './lib/load.js
 import { checkCall, modernCall, openLegacySession, toolsCallBody } from './lib/mcp.js';
 import { clientCredentials } from './lib/oauth.js';
 import { bundleOursServer } from './lib/ours-bundle.js';
+import { runMixed, type PaceSpec } from './lib/token-pace.js';
 import { canPin, cpuMs, freePort, LOAD_CORE, pinned, rssBytes, SERVER_CORE, spawnServer, stopAll, stopServer, threadsCpuMs, waitReady, type Server } from './lib/proc.js';
 import { median, MiB, round, slope } from './lib/stats.js';
 import { manyClients } from './scenarios/many-clients.js';
 import { renderMarkdown, type Results, type Scenario, type Sample, type Variant } from './report.js';
 import { flowBurstScenario, flowsScenario, type FlowsContext } from './scenarios/flows.js';
 import { g1, g2, g3 } from './scenarios/gateway.js';
+import { mixedScenario } from './scenarios/mixed.js';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -37,6 +39,12 @@ const SOAK_WARMUP_SEC = QUICK ? 5 : 10;
 // Scenario 6's starts per contender. A start is one sample, not a round of seconds: with 5, bare Hono's own median
 // moved 91-110 ms between runs (bench/HISTORY.md, round 2, fourth pass), as much as the gap it is measured against.
 const COLD_STARTS = QUICK ? 3 : 15;
+/**
+ * Scenario 2w's token rates, a second. 200: a token per ~50-100 reads at this machine's read rates, far more writes
+ * than a deployment whose clients keep a token for its hour; 1,000: a commit every ~5-15 reads, the token work
+ * about a sixth of the server core, the reads still most of it.
+ */
+const MIXED_RATES = [200, 1000];
 /** G3's processes (~65 MiB each): 100 in BENCHMARKS.md's by-hand run (`--g3-users 100`), fewer by default. */
 const G3_USERS = argv.includes('--g3-users') ? Number(argv[argv.indexOf('--g3-users') + 1]) : QUICK ? 10 : 25;
 
@@ -109,7 +117,12 @@ interface Contender {
   role: Variant['role'];
   pid: () => number;
   /** Called before every measured run (e.g. opens a fresh MCP session); returns the load to send. */
-  prepare: () => Promise<LoadSpec | ClientsSpec | ProofsSpec>;
+  prepare: () => Promise<LoadSpec | ClientsSpec | ProofsSpec | MixedSpec>;
+}
+
+/** Scenario 2w's reads under wrk with tokens issued at a fixed rate beside them (lib/token-pace.ts). */
+interface MixedSpec {
+  mixed: { reads: LoadSpec; writes?: PaceSpec };
 }
 
 interface ClientsSpec {
@@ -136,9 +149,11 @@ async function measure(c: Contender, durationSec: number): Promise<Sample> {
   // Server CPU per request, read from /proc around the load. A proof run reads it from the moment wrk starts
   // (after the proofs are signed, in this process).
   let cpuFrom = cpuMs(c.pid());
+  let writes: Pick<Sample, 'writes' | 'writesPerSec' | 'writesLate'> = {};
   const result =
     'clients' in spec ? await runClients({ ...spec.clients, durationSec })
     : 'proofs' in spec ? await runProofLoad({ ...spec.proofs, durationSec }, 1, () => (cpuFrom = cpuMs(c.pid()))).then((r) => (spec.seen(r), r))
+    : 'mixed' in spec ? await mixedRun(spec.mixed, durationSec, (w) => (writes = w))
     : await runLoad({ ...spec, durationSec });
   const sample: Sample = {
     rps: round(result.rps, 1),
@@ -148,10 +163,20 @@ async function measure(c: Contender, durationSec: number): Promise<Sample> {
     errors: result.errors,
     rssMiB: round(rssBytes(c.pid()) / MiB, 1),
     tool: result.tool,
+    ...writes,
     ...(result.requests > 0 && { cpuUsPerCall: round(((cpuMs(c.pid()) - cpuFrom) * 1000) / result.requests, 1) }),
   };
   if (result.errors > 0) log(`  ${c.name}: ${result.errors} errors of ${result.requests}${(result as { firstError?: string }).firstError ? `: ${(result as { firstError?: string }).firstError}` : ''}`);
   return sample;
+}
+
+/** The reads' result, their errors with the writes' added; the writes' figures handed to `seen`. */
+async function mixedRun(spec: MixedSpec['mixed'], durationSec: number, seen: (w: Pick<Sample, 'writes' | 'writesPerSec' | 'writesLate'>) => void): Promise<LoadResult> {
+  const r = await runMixed({ ...spec.reads, durationSec }, spec.writes && { ...spec.writes, durationSec });
+  if (!r.writes) return r.reads!;
+  seen({ writes: r.writes.requests, writesPerSec: round(r.writes.rps, 1), writesLate: r.writes.late });
+  if (r.writes.errors > 0) log(`  tokens beside the reads: ${r.writes.errors} errors of ${r.writes.sent}${r.writes.firstError ? `: ${r.writes.firstError}` : ''}`);
+  return { ...r.reads!, errors: r.reads!.errors + r.writes.errors };
 }
 
 /**
@@ -591,6 +616,12 @@ async function scenario4() {
   });
 }
 
+/** Scenario 2w (bench/scenarios/mixed.ts): GET /api/data while tokens are issued on the same SQLite file. */
+async function scenario2w() {
+  const settings = { quick: QUICK, work: WORK, connections: CONNECTIONS, rates: MIXED_RATES, log, startOurs, ourToken, seedItems, interleave, ratio, cpuRatio, stopServer };
+  scenarios.push(await mixedScenario(settings));
+}
+
 /** Scenarios 5 and 5b (bench/scenarios/flows.ts): flows per second against oidc-provider, and the 200-flow burst. */
 async function flowsContext(): Promise<FlowsContext> {
   const { on } = await sharedServers();
@@ -787,7 +818,7 @@ const onSignal = () => void stopAll().then(() => process.exit(130));
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 try {
-  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s5b', scenario5b], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ['s9', scenario9], ...(['g1', 'g2', 'g3'] as const).map((id) => [id, gatewayScenario(id)] as const)] as const) {
+  for (const [id, fn] of [['s1', scenario1], ['s2', scenario2], ['s2w', scenario2w], ['s3', scenario3], ['s4', scenario4], ['s5', scenario5], ['s5b', scenario5b], ['s6', scenario6], ['s7', scenario7], ['s8', scenario8], ['s9', scenario9], ...(['g1', 'g2', 'g3'] as const).map((id) => [id, gatewayScenario(id)] as const)] as const) {
     if (!wanted(id)) continue;
     if (id === 's6' && shared) {
       // Cold starts and the soak get a quiet machine.

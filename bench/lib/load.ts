@@ -32,7 +32,8 @@ export function loadTool(): 'wrk' | 'autocannon' {
   return wrkPresent ? 'wrk' : 'autocannon';
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
+/** Runs a bounded command on the load core; its stdout, or a rejection with its output when it fails. */
+export function runOnLoadCore(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const [c, a] = pinned(LOAD_CORE, cmd, args);
     const child = spawn(c, a, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,7 +53,7 @@ function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (loadTool() === 'wrk') return runWrk(WRK_LUA, spec);
   const timeoutMs = (spec.durationSec + 30) * 1000;
-  const out = await run(process.execPath, [CANNON, JSON.stringify(spec)], {}, timeoutMs);
+  const out = await runOnLoadCore(process.execPath, [CANNON, JSON.stringify(spec)], {}, timeoutMs);
   return { tool: 'autocannon', ...JSON.parse(out.trim().split('\n').pop()!) };
 }
 
@@ -66,7 +67,7 @@ export async function runWrk(script: string, spec: LoadSpec, env: Record<string,
   const vars: Record<string, string> = { BENCH_METHOD: spec.method ?? 'GET', BENCH_HEADERS: headers, ...env };
   if (spec.body !== undefined) vars['BENCH_BODY'] = spec.body;
   const args = [`-t${threads}`, `-c${spec.connections}`, `-d${spec.durationSec}s`, '--timeout', '10s', '-s', script, spec.url];
-  const out = await run('wrk', args, vars, (spec.durationSec + 30) * 1000);
+  const out = await runOnLoadCore('wrk', args, vars, (spec.durationSec + 30) * 1000);
   const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
   if (!line) throw new Error(`wrk gave no summary: ${out}`);
   const j = JSON.parse(line.slice(8));
