@@ -98,8 +98,8 @@ export function verifyDpopProofNow(proof: string | undefined, check: DpopProofCh
   if (htm !== check.htm) throw invalid(`the DPoP proof is for ${htm.slice(0, 10)}, not ${check.htm}`);
   // Check 9: htu is the request's URI, without query and fragment.
   // The same string normalises the same: a client that sends the URL as the server built it needs only to hold a
-  // URL, which URL.canParse answers without building one (a URL object and its href cost ~5 µs of a DPoP call in
-  // a profile; bench/HISTORY.md, round 2, eighth pass: perf10-dpop).
+  // URL, which URL.canParse answers without building one (a URL object and its href were 1.8% of the server's main
+  // thread under DPoP load, canParse 0.8%; bench/HISTORY.md, round 2, eighth pass: perf10-dpop).
   if (!(htu === check.htu ? URL.canParse(htu) : sameUri(htu, check.htu))) throw invalid('the DPoP proof is for another URL (htu)');
   // Check 10: a nonce when the server asks for one; a missing or stale one gets use_dpop_nonce and a fresh nonce.
   if (check.nonces && (typeof nonce !== 'string' || !check.nonces.isValid(nonce))) {
