@@ -14,10 +14,15 @@ import { signProofs } from './dpop-proofs.js';
 const WRK_DPOP_LUA = fileURLToPath(new URL('./wrk-dpop.lua', import.meta.url));
 
 export interface ProofLoadSpec extends Omit<LoadSpec, 'method'> {
-  /** The access token; sent as `DPoP <token>` with dpopKey, else as `Bearer <token>`. */
+  /** The access token; sent as `DPoP <token>` with dpopKey, else (and with proofHeader) as `Bearer <token>`. */
   token: string;
-  /** The private ES256 JWK the token is bound to (cnf.jkt). */
+  /** The private ES256 JWK the proofs are signed with: the key the token is bound to (cnf.jkt). */
   dpopKey?: JsonWebKey;
+  /**
+   * With dpopKey: the header the proofs go in when it is not DPoP. The token then goes as Bearer: scenario 8's
+   * ruler runs send `DPoP-Ruler` for the bench server's bare check (bench/servers/oauth-mcp.ts).
+   */
+  proofHeader?: string;
   /**
    * Proofs signed per second of the run: above the highest rate the run can reach. Too few is not silent: the
    * requests beyond them go without a proof and are counted as errors.
@@ -39,8 +44,8 @@ export interface ProofLoadResult extends LoadResult {
  */
 export async function runProofLoad(spec: ProofLoadSpec, threads = 1, starting: () => void = () => {}): Promise<ProofLoadResult> {
   if (loadTool() !== 'wrk') throw new Error('scenario 8 needs wrk: a fresh DPoP proof per request is sent by bench/lib/wrk-dpop.lua');
-  const { token, dpopKey, proofsPerSec, ...load } = spec;
-  const headers = { ...load.headers, authorization: `${dpopKey ? 'DPoP' : 'Bearer'} ${token}` };
+  const { token, dpopKey, proofHeader, proofsPerSec, ...load } = spec;
+  const headers = { ...load.headers, authorization: `${dpopKey && !proofHeader ? 'DPoP' : 'Bearer'} ${token}` };
   const run: LoadSpec = { ...load, method: 'POST', headers };
   if (!dpopKey) {
     starting();
@@ -58,7 +63,7 @@ export async function runProofLoad(spec: ProofLoadSpec, threads = 1, starting: (
     // RFC 9449 §4.3 check 11: the server refuses a proof older than its window; the last one sent (up to wrk's 10 s
     // timeout after the run) must be inside it.
     if (signMs / 1000 + spec.durationSec + 10 > DPOP_MAX_AGE_SECONDS) throw new Error(`${count} proofs took ${Math.round(signMs)} ms to sign: too long for their iat window`);
-    const env = { BENCH_PROOFS: `${dir}/proofs`, BENCH_THREADS: String(threads) };
+    const env = { BENCH_PROOFS: `${dir}/proofs`, BENCH_THREADS: String(threads), ...(proofHeader && { BENCH_PROOF_HEADER: proofHeader }) };
     starting();
     return { ...(await runWrk(WRK_DPOP_LUA, run, env, threads)), proofs: count, signMs };
   } finally {

@@ -5,11 +5,13 @@
 -- With BENCH_THREADS wrk threads, thread k takes lines k+1, k+1+BENCH_THREADS, ...: disjoint slices. A request
 -- that finds no proof left goes without one, so the server refuses it (a 401, counted as an error), and done()
 -- says how many did ("proofs_short"): running out is never a silent replay. Without BENCH_PROOFS (the Bearer
--- baseline) every request goes through the same code, without a DPoP header.
+-- baseline) every request goes through the same code, without a DPoP header. BENCH_PROOF_HEADER names the
+-- header the proofs go in (default DPoP; scenario 8's ruler runs send them as DPoP-Ruler beside a Bearer token).
 local method = os.getenv("BENCH_METHOD") or "POST"
 local body = os.getenv("BENCH_BODY") or ""
 local proofsFile = os.getenv("BENCH_PROOFS")
 local threadCount = tonumber(os.getenv("BENCH_THREADS") or "1")
+local proofHeader = os.getenv("BENCH_PROOF_HEADER") or "DPoP"
 local headers = {}
 for line in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\n]+") do
   local name, value = string.match(line, "^([^:]+):%s*(.*)$")
@@ -51,11 +53,11 @@ request = function()
   counter = counter + threadCount
   if proofsFile then
     if nextProof <= count then
-      headers["DPoP"] = proofs[nextProof]
+      headers[proofHeader] = proofs[nextProof]
       proofs[nextProof] = nil
       nextProof = nextProof + 1
     else
-      headers["DPoP"] = nil
+      headers[proofHeader] = nil
       short = short + 1
     end
   end

@@ -6,7 +6,7 @@
  * one) is loaded in this one process, with its own store file; blocks of calls alternate between trees and
  * kinds (ABBA). Reported per tree: median CPU µs per call (user + system of the process) of each kind, and the
  * median per-round Bearer/DPoP CPU ratio: what scenario 8's DPoP/Bearer req/s ratio reads when the server is the
- * bound. For A/B on a shared machine, where the HTTP loop's req/s swings with other load.
+ * bound, and the median per-round difference (what DPoP adds to a call). For A/B on a shared machine, where the HTTP loop's req/s swings with other load.
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
@@ -40,7 +40,9 @@ for (let i = 0; i < ROUNDS; i++) {
 process.stdout.write(`${ROUNDS} interleaved rounds of ${CALLS} calls per tree and kind\n`);
 for (const [k, v] of cpu) {
   const ratio = median(v.bearer.map((b, i) => b / v.dpop[i]!));
-  process.stdout.write(`${trees[k]}: bearer ${round(median(v.bearer), 0)} us/call, dpop ${round(median(v.dpop), 0)} us/call; bearer/dpop CPU ${round(ratio, 3)}\n`);
+  // What DPoP adds to a call: the median of the rounds' differences (each pair from the same round).
+  const extra = median(v.dpop.map((d, i) => d - v.bearer[i]!));
+  process.stdout.write(`${trees[k]}: bearer ${round(median(v.bearer), 0)} us/call, dpop ${round(median(v.dpop), 0)} us/call; bearer/dpop CPU ${round(ratio, 3)}; DPoP adds ${round(extra, 1)} us/call\n`);
 }
 for (const r of runners) await r.close();
 process.exit(0);

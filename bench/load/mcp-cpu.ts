@@ -6,7 +6,10 @@
  * /proc around the run. Trees are interleaved round by round (ABBA). Prints one line per run and a JSON
  * summary: median µs of server CPU per call, and median req/s. MCP_CPU_KINDS=bearer-wrk,dpop runs scenario 8's
  * pair instead: 2026-07-28 tools/call under wrk through bench/lib/wrk-dpop.lua (core 1), with a Bearer token and
- * with a DPoP-bound token and a fresh ES256 proof per request.
+ * with a DPoP-bound token and a fresh ES256 proof per request; add `ruler` (MCP_CPU_KINDS=bearer-wrk,ruler,dpop) for
+ * scenario 8's ruler read inside requests: the Bearer call with a proof in `DPoP-Ruler` that the bench server checks
+ * with the bare check (bench/lib/bare-proof-check.ts). The summary then also gives, per tree, DPoP's extra CPU per
+ * call over Bearer and the ruler's, each the median of the rounds' differences, and their quotient.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -19,7 +22,7 @@ import { clientCredentials } from '../lib/oauth.js';
 import { bundleOursServer } from '../lib/ours-bundle.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
-import { abSummary } from '../lib/stats.js';
+import { abSummary, median } from '../lib/stats.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -28,8 +31,8 @@ const TREES = roots.length ? roots.map((r) => resolve(r)) : [process.cwd()];
 const LOGS = mkdtempSync(`${tmpdir()}/mcp-cpu-`);
 /** Set: the servers run with --cpu-prof and write their profiles there when stopped. */
 const PROF_DIR = process.env.MCP_CPU_PROF_DIR;
-/** MCP_CPU_KINDS=legacy, modern, api (GET /api/data, scenario 2's request), bearer-wrk or dpop: only those. */
-type Kind = 'legacy' | 'modern' | 'api' | 'bearer-wrk' | 'dpop';
+/** MCP_CPU_KINDS=legacy, modern, api (GET /api/data, scenario 2's request), bearer-wrk, ruler or dpop: only those. */
+type Kind = 'legacy' | 'modern' | 'api' | 'bearer-wrk' | 'ruler' | 'dpop';
 const KINDS = (process.env.MCP_CPU_KINDS ?? 'legacy,modern').split(',') as Kind[];
 
 interface Tree {
@@ -39,6 +42,8 @@ interface Tree {
   token: string;
   /** With a dpop kind: a DPoP-bound token and the private key of its proofs. */
   dpop?: { token: string; key: JWK };
+  /** With the ruler kind: the key its proofs (bound to the Bearer token) are signed with. */
+  rulerKey?: JWK;
 }
 
 /** client_credentials with a DPoP proof: a token bound to a fresh ES256 key (scenario 8's). */
@@ -62,10 +67,14 @@ async function dpopToken(tokenUrl: string, resource: string): Promise<{ token: s
  * Scenario 8's pair under wrk (bench/lib/dpop-load.ts): the same script with a Bearer token, or a DPoP-bound one and
  * a fresh proof per request. The server's CPU is read from when the proofs are signed to the end of the run.
  */
-async function proofCalls(t: Tree, dpop: boolean, seconds: number) {
+async function proofCalls(t: Tree, kind: 'bearer-wrk' | 'ruler' | 'dpop', seconds: number) {
   const { headers, body } = modernCall(t.token, 'get_data', {});
   delete (headers as Record<string, string>).authorization;
-  const spec = { url: t.mcpUrl, headers, body, token: dpop ? t.dpop!.token : t.token, ...(dpop && { dpopKey: t.dpop!.key }), proofsPerSec: 8000, connections: 16, durationSec: seconds };
+  const proofs =
+    kind === 'dpop' ? { token: t.dpop!.token, dpopKey: t.dpop!.key }
+    : kind === 'ruler' ? { token: t.token, dpopKey: t.rulerKey!, proofHeader: 'DPoP-Ruler' }
+    : { token: t.token };
+  const spec = { url: t.mcpUrl, headers, body, ...proofs, proofsPerSec: 8000, connections: 16, durationSec: seconds };
   let before = Number.NaN;
   const r = await runProofLoad(spec, 1, () => (before = cpuMs(t.server.pid)));
   const used = cpuMs(t.server.pid) - before;
@@ -83,6 +92,7 @@ async function start(root: string, i: number): Promise<Tree> {
     DEMO_MODE: 'true',
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
+    ...(KINDS.includes('ruler') && { BENCH_PROOF_RULER: '1' }),
   };
   const server = spawnServer(`tree${i}`, process.execPath, [...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), bundleOursServer(root)], env, LOGS);
   await waitReady(server, `http://127.0.0.1:${m}/health`);
@@ -97,11 +107,12 @@ async function start(root: string, i: number): Promise<Tree> {
     });
   }
   const dpop = KINDS.includes('dpop') ? await dpopToken(`http://127.0.0.1:${a}/oauth/token`, mcpUrl) : undefined;
-  return { root, server, mcpUrl, token, ...(dpop && { dpop }) };
+  const rulerKey = KINDS.includes('ruler') ? await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey) : undefined;
+  return { root, server, mcpUrl, token, ...(dpop && { dpop }), ...(rulerKey && { rulerKey }) };
 }
 
 async function once(t: Tree, kind: Kind, seconds: number) {
-  if (kind === 'bearer-wrk' || kind === 'dpop') return proofCalls(t, kind === 'dpop', seconds);
+  if (kind === 'bearer-wrk' || kind === 'ruler' || kind === 'dpop') return proofCalls(t, kind, seconds);
   if (kind === 'api') {
     const url = t.mcpUrl.replace(/\/mcp\/v1$/, '/api/data');
     const headers = { authorization: `Bearer ${t.token}` };
@@ -151,7 +162,16 @@ try {
     const first = samples.get(`${TREES[0]} ${kind}`)!;
     return { key, ...abSummary(v, root !== TREES[0] ? first : undefined) };
   });
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  // Scenario 8's reading per tree: DPoP's extra CPU per call over Bearer, in units of the ruler's (bare check) extra.
+  const perRound = (root: string, kind: Kind) => samples.get(`${root} ${kind}`)?.cpu;
+  const dpopUnits = TREES.flatMap((root) => {
+    const [b, r, d] = [perRound(root, 'bearer-wrk'), perRound(root, 'ruler'), perRound(root, 'dpop')];
+    if (!b || !d) return [];
+    const extraUs = median(d.map((x, i) => x - b[i]!));
+    const rulerUs = r && median(r.map((x, i) => x - b[i]!));
+    return [{ key: `${root} dpop-extra`, extraUs: Math.round(extraUs), ...(rulerUs && { rulerUs: Math.round(rulerUs), inRulers: Math.round((extraUs / rulerUs) * 1000) / 1000 }) }];
+  });
+  process.stdout.write(`${JSON.stringify([...summary, ...dpopUnits])}\n`);
 } finally {
   await stopAll();
 }

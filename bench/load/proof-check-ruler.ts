@@ -1,14 +1,14 @@
 /**
- * The ruler of scenario 8: what one DPoP proof check costs at the least, on this core. Run pinned to the server
- * core between the scenario's rounds; prints one JSON line `{ verifyUs, checkUs }`, CPU microseconds:
+ * The loop reading of scenario 8's ruler: what one DPoP proof check costs at the least, on this core, with nothing
+ * else running between checks. Run pinned to the server core between the scenario's rounds; prints one JSON line
+ * `{ verifyUs, checkUs }`, CPU microseconds:
  * - verifyUs: the ES256 signature check alone (node:crypto verify, r||s signature, the key imported once);
- * - checkUs: a bare RFC 9449 §4.3 check written straight on node:crypto: split the JWT, decode and parse its header
- *   and claims, that signature check, compare htm, htu, iat and ath (SHA-256 of the token), and keep the jti in a
- *   Map. No error answers, no key import or thumbprint (the key is known), no URL normalisation.
+ * - checkUs: the bare RFC 9449 §4.3 check of bench/lib/bare-proof-check.ts, the one the bench server also runs
+ *   inside requests (the scenario's other reading of the ruler).
  * Each figure is the lowest of 5 batches of `n` proofs (default 1,000), timed by process.cpuUsage().
  */
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { sha256 } from '../../src/oauth/crypto.js';
+import { bareProofCheck } from '../lib/bare-proof-check.js';
 import { signProofs } from '../lib/dpop-proofs.js';
 
 const n = Number(process.argv[2] ?? 1_000);
@@ -43,23 +43,8 @@ const verifyOnly = (proof: string) => {
   }
 };
 
-const seen = new Map<string, number>();
-const bareCheck = (proof: string) => {
-  const [h, p, s] = proof.split('.') as [string, string, string];
-  const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { typ: string; alg: string };
-  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { htm: string; htu: string; iat: number; jti: string; ath: string };
-  const ok =
-    header.typ === 'dpop+jwt' &&
-    header.alg === 'ES256' &&
-    verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')) &&
-    claims.htm === 'POST' &&
-    claims.htu === HTU &&
-    Math.abs(Date.now() / 1000 - claims.iat) < 60 &&
-    claims.ath === sha256(TOKEN) &&
-    !seen.has(claims.jti);
-  if (!ok) throw new Error('the ruler refused a proof');
-  seen.set(claims.jti, claims.iat + 66);
-};
+const check = bareProofCheck();
+const bareCheck = (proof: string) => check(proof, HTU, TOKEN, Date.now() / 1000);
 
 // Warm both paths before timing them.
 lowestPerProof(verifyOnly);

@@ -4,8 +4,12 @@
  * MCP server app on that port whose verifier is swapped for one that returns a fixed VerifiedToken with no crypto
  * and no revocation lookup: the "auth turned off" baseline. Same process, same store, same JIT-warmed code; the
  * routes, middleware and bearer header parsing are identical, so the difference is the token verification.
+ * With `BENCH_PROOF_RULER=1` (scenario 8), a request to the MCP server that carries a `DPoP-Ruler` header has that
+ * proof checked by the bare check of bench/lib/bare-proof-check.ts first (bound to its Bearer token), then goes on
+ * as any request: the ruler read inside requests of this process, on the same core, between the same calls.
  */
 import { writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { systemClock } from '../../src/clock.js';
@@ -16,6 +20,7 @@ import { serverResources } from '../../src/demo/resources.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { TokenVerifier, VerifiedToken } from '../../src/resource-server/types.js';
 import { openStore } from '../../src/store/open-store.js';
+import { bareProofCheck } from '../lib/bare-proof-check.js';
 
 const authOffPort = process.env.BENCH_AUTH_OFF_PORT ? Number(process.env.BENCH_AUTH_OFF_PORT) : undefined;
 const config = loadConfig(readEnv(process.env));
@@ -29,6 +34,23 @@ const authListening = await auth.listen({ host: config.authServer.host, port: co
 const mcp = await buildMcpServer(config, { store, logger, clock });
 const mcpListening = await mcp.listen({ host: config.mcpServer.host, port: config.mcpServer.port });
 const closers = [() => mcpListening.close(0), mcp.close, auth.close];
+
+if (process.env.BENCH_PROOF_RULER === '1') {
+  const check = bareProofCheck();
+  const publicUrl = config.mcpServer.url;
+  // Ahead of the server's own listener, in the same turn: what the bare check adds to a request is its cost there.
+  mcpListening.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const proof = req.headers['dpop-ruler'];
+    if (typeof proof !== 'string') return;
+    try {
+      check(proof, `${publicUrl}${req.url}`, (req.headers.authorization ?? '').slice('Bearer '.length), Date.now() / 1000);
+    } catch (err) {
+      // Counted by the load generator as a socket error; the scenario reports errors.
+      logger.error({ err }, 'bench proof ruler refused a proof');
+      res.socket?.destroy();
+    }
+  });
+}
 
 if (authOffPort !== undefined) {
   const resources = serverResources(config.mcpServer.url);

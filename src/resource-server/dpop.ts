@@ -80,6 +80,7 @@ export function checkDpopRequest(
       htu: `${dpop.publicUrl}${request.pathname}`,
       now: dpop.clock(),
       accessToken: token.token,
+      ...(token.dpopAth !== undefined && { accessTokenHash: token.dpopAth }),
       replay: dpop.replay,
       ...(dpop.nonces && { nonces: dpop.nonces }),
       ...(dpop.keys && { keys: dpop.keys }),

@@ -15,6 +15,11 @@ export interface VerifiedToken {
   grantId?: string;
   /** RFC 9449 §6.1: the DPoP key thumbprint the token is bound to (its cnf.jkt); absent for a bearer token. */
   dpopJkt?: string;
+  /**
+   * With dpopJkt: the base64url SHA-256 of `token`, the ath every proof sent with it carries (RFC 9449 §4.2),
+   * hashed once when the token is verified instead of once per proof. Without it the proof check hashes the token.
+   */
+  dpopAth?: string;
 }
 
 /** Verifies a bearer token; throws OAuthError('invalid_token') when it is not acceptable for this resource. */

@@ -24,6 +24,8 @@ interface Run {
   withoutProof: number;
   refused: number;
   bearer: number;
+  /** Bearer requests with a proof in DPoP-Ruler that verified (scenario 8's ruler runs). */
+  ruler: number;
   bodies: Set<string>;
 }
 
@@ -44,6 +46,19 @@ describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (SKIPPED without wrk: apt-get inst
         const run = runs.get(token);
         if (!run) return void res.writeHead(400).end();
         run.bodies.add(body);
+        const rulerProof = req.headers['dpop-ruler'];
+        if (typeof rulerProof === 'string') {
+          try {
+            if (scheme !== 'Bearer' || req.headers.dpop !== undefined) throw new Error('a ruler proof goes beside a Bearer token only');
+            await verifyDpopProof(rulerProof, { htm: 'POST', htu: url, now: systemClock(), accessToken: token, replay: run.replay });
+            run.ruler++;
+            res.end('{}');
+          } catch {
+            run.refused++;
+            res.writeHead(401).end();
+          }
+          return;
+        }
         if (scheme === 'Bearer' && req.headers.dpop === undefined) {
           run.bearer++;
           return void res.end('{}');
@@ -65,11 +80,11 @@ describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (SKIPPED without wrk: apt-get inst
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const newRun = (proofsPerSec: number, dpop = true) => {
+  const newRun = (proofsPerSec: number, dpop = true, proofHeader?: string) => {
     const token = `a.b.${randomUUID()}`;
-    const run: Run = { replay: new MemoryReplayCache(systemClock), withProof: 0, withoutProof: 0, refused: 0, bearer: 0, bodies: new Set() };
+    const run: Run = { replay: new MemoryReplayCache(systemClock), withProof: 0, withoutProof: 0, refused: 0, bearer: 0, ruler: 0, bodies: new Set() };
     runs.set(token, run);
-    const spec = { url, headers: { 'content-type': 'application/json' }, body: '{"id":{{id}}}', token, ...(dpop && { dpopKey: key }), proofsPerSec, connections: 4, durationSec: 1 };
+    const spec = { url, headers: { 'content-type': 'application/json' }, body: '{"id":{{id}}}', token, ...(dpop && { dpopKey: key }), ...(proofHeader && { proofHeader }), proofsPerSec, connections: 4, durationSec: 1 };
     return { run, spec };
   };
 
@@ -102,5 +117,14 @@ describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (SKIPPED without wrk: apt-get inst
     expect(result.proofs).toBe(0);
     expect(run.bearer).toBeGreaterThanOrEqual(result.requests);
     expect(run.withProof + run.withoutProof).toBe(0);
+  });
+
+  it('sends the ruler runs\' proofs in DPoP-Ruler beside the Bearer token, each once, and no DPoP header', async () => {
+    const { run, spec } = newRun(2000, true, 'DPoP-Ruler');
+    const result = await runProofLoad(spec);
+    expect(result.requests).toBeGreaterThan(50);
+    expect(result.errors).toBe(0);
+    expect(run).toMatchObject({ refused: 0, withProof: 0, withoutProof: 0, bearer: 0 });
+    expect(run.ruler).toBeGreaterThanOrEqual(result.requests);
   });
 });

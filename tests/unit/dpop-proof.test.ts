@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
+import { sha256 } from '../../src/oauth/crypto.js';
 import { DpopNonces } from '../../src/oauth/dpop-nonce.js';
 import { DpopKeyCache } from '../../src/oauth/dpop-keys.js';
 import { verifyDpopProof, type DpopProofCheck } from '../../src/oauth/dpop-proof.js';
@@ -58,6 +59,20 @@ describe.each([['without a key cache', false], ['with a key cache', true]])('DPo
     await expect(verifyDpopProof(await key.proof('POST', 'x', { iat: clock() }), check({ htu: 'x' }))).rejects.toMatchObject({ description: expect.stringContaining('htu') });
   });
 
+  it('matches an htu sent exactly as the server built the URL without a parse, and every other spelling after one', async () => {
+    const { clock, key, check } = await setup();
+    // The same characters as the request's URL: a match when they are a URL, in normal form or not.
+    const spelled = 'HTTPS://AS.example:443/oauth/token';
+    await verifyDpopProof(await key.proof('POST', spelled, { iat: clock() }), check({ htu: spelled }));
+    // Another spelling of it still goes through normalisation, both ways.
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check({ htu: spelled }));
+    await verifyDpopProof(await key.proof('POST', spelled, { iat: clock() }), check());
+    // Equal strings that are not a URL, and a near miss, are refused.
+    for (const [sent, built] of [['https://', 'https://'], ['/oauth/token', '/oauth/token'], [`${HTU}x`, HTU]]) {
+      await expect(verifyDpopProof(await key.proof('POST', sent!, { iat: clock() }), check({ htu: built! }))).rejects.toMatchObject({ description: expect.stringContaining('htu') });
+    }
+  });
+
   it('refuses a proof outside the iat window, a wrong typ, a missing header and a private key in jwk', async () => {
     const { clock, key, check } = await setup();
     await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() - 61 }), check())).rejects.toMatchObject({ description: expect.stringContaining('too old') });
@@ -87,6 +102,16 @@ describe.each([['without a key cache', false], ['with a key cache', true]])('DPo
       description: expect.stringContaining('another access token'),
     });
     await verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), accessToken: 'at' }), check({ accessToken: 'at' }));
+  });
+
+  it('checks ath against the token hash the caller holds (VerifiedToken.dpopAth) the same way', async () => {
+    const { clock, key, check } = await setup();
+    const held = { accessToken: 'at', accessTokenHash: sha256('at') };
+    await verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), accessToken: 'at' }), check(held));
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock() }), check(held))).rejects.toMatchObject({ description: expect.stringContaining('ath') });
+    await expect(verifyDpopProof(await key.proof('POST', HTU, { iat: clock(), accessToken: 'other' }), check(held))).rejects.toMatchObject({
+      description: expect.stringContaining('another access token'),
+    });
   });
 
   it('asks for a nonce with use_dpop_nonce and a DPoP-Nonce header, accepts the fresh one, refuses it two windows later', async () => {

@@ -1,5 +1,6 @@
 import { exportSPKI, importJWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sha256 } from '../../src/oauth/crypto.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { JwksCache } from '../../src/resource-server/jwks-source.js';
 import { JwtVerifier } from '../../src/resource-server/jwt-verifier.js';
@@ -60,6 +61,16 @@ describe('JwtVerifier: a valid RFC 9068 token', () => {
   it('carries grant_id as grantId, for revocation by grant', async () => {
     expect((await kit.verifier.verify(await kit.mint({ grant_id: 'g-1' }))).grantId).toBe('g-1');
     expect((await kit.verifier.verify(await kit.mint())).grantId).toBeUndefined();
+  });
+
+  it('RFC 9449 §6.1: carries cnf.jkt as dpopJkt, with the token\'s ath (its SHA-256) hashed once; a bearer token has neither', async () => {
+    const token = await kit.mint({ cnf: { jkt: 'thumbprint' } });
+    const v = await kit.verifier.verify(token);
+    expect(v).toMatchObject({ dpopJkt: 'thumbprint', dpopAth: sha256(token) });
+    expect(kit.verifier.verifyNow(token)).toBe(v);
+    const bearer = await kit.verifier.verify(await kit.mint());
+    expect(bearer.dpopJkt).toBeUndefined();
+    expect(bearer.dpopAth).toBeUndefined();
   });
 
   it('a token without scope has no scopes', async () => {
