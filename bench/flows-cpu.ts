@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { bundleOursServer } from './lib/ours-bundle.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
+import { oursEnv } from './lib/ours-env.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
@@ -46,16 +47,7 @@ async function start(tree: string, i: number): Promise<Subject> {
   }
   const [authPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${authPort}`;
-  const env = {
-    OAUTH_SERVER_PORT: String(authPort),
-    MCP_SERVER_PORT: String(mcpPort),
-    OAUTH_ISSUER: issuer,
-    MCP_SERVER_URL: `http://127.0.0.1:${mcpPort}`,
-    DATABASE_URL: `sqlite:${WORK}/ours-${i}.db`,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const env = oursEnv(authPort, mcpPort, `sqlite:${WORK}/ours-${i}.db`);
   const cwd = process.cwd();
   process.chdir(tree); // spawnServer runs the child in the current directory
   const server = spawnServer(`ours-${i}`, process.execPath, [...profArgs(i), bundleOursServer(tree)], env, `${WORK}/logs`);

@@ -24,6 +24,7 @@ import { renderMarkdown, type Results, type Scenario, type Sample, type Variant 
 import { flowBurstScenario, flowsScenario, type FlowsContext } from './scenarios/flows.js';
 import { g1, g2, g3 } from './scenarios/gateway.js';
 import { mixedScenario } from './scenarios/mixed.js';
+import { oursEnv } from './lib/ours-env.js';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -73,17 +74,7 @@ async function startOurs(name: string, databaseUrl: string, extraEnv: Record<str
   const [authPort, mcpPort] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${authPort}`;
   const mcpBase = `http://127.0.0.1:${mcpPort}`;
-  const env = {
-    OAUTH_SERVER_PORT: String(authPort),
-    MCP_SERVER_PORT: String(mcpPort),
-    OAUTH_ISSUER: issuer,
-    MCP_SERVER_URL: mcpBase,
-    DATABASE_URL: databaseUrl,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0', // the bench hammers /oauth/token from one address
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
+  const env = oursEnv(authPort, mcpPort, databaseUrl, extraEnv);
   oursBundle ??= bundleOursServer(ROOT);
   const server = spawnServer(name, process.execPath, [oursBundle], env, LOGS);
   await waitReady(server, `${mcpBase}/health`);

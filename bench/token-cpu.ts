@@ -18,6 +18,7 @@ import { clientCredentials } from './lib/oauth.js';
 import { bundleOursServer } from './lib/ours-bundle.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
+import { oursEnv } from './lib/ours-env.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
@@ -67,17 +68,7 @@ async function startOurs(tree: string, i: number): Promise<Ours> {
     url = u.toString();
   }
   const issuer = `http://127.0.0.1:${authPort}`;
-  const env = {
-    OAUTH_SERVER_PORT: String(authPort),
-    MCP_SERVER_PORT: String(mcpPort),
-    OAUTH_ISSUER: issuer,
-    MCP_SERVER_URL: `http://127.0.0.1:${mcpPort}`,
-    DATABASE_URL: url,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-    ...ENVS[i],
-  };
+  const env = oursEnv(authPort, mcpPort, url, ENVS[i]);
   const cwd = process.cwd();
   process.chdir(tree); // spawnServer runs the child in the current directory
   const server = spawnServer(`ours-${i}`, process.execPath, [bundleOursServer(tree)], env, `${WORK}/logs`);

@@ -16,6 +16,7 @@ import { checkCall, openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
 import { contextSwitches, cpuMs, freePort, spawnServer, stopAll, waitReady } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
+import { oursEnv } from '../lib/ours-env.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -47,7 +48,7 @@ async function gateway(root: string, i: number, upstream: string): Promise<Conte
   const [a, m] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${a}`;
   const base = `http://127.0.0.1:${m}`;
-  const env = { OAUTH_SERVER_PORT: String(a), MCP_SERVER_PORT: String(m), OAUTH_ISSUER: issuer, MCP_SERVER_URL: base, DATABASE_URL: `sqlite:${LOGS}/db${i}.db`, DEMO_MODE: 'true', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
+  const env = oursEnv(a, m, `sqlite:${LOGS}/db${i}.db`);
   const server = spawnServer(`gateway${i}`, process.execPath, [resolve(root, 'bin/oauth-mcp.js'), 'gateway', '--http', upstream], env, LOGS);
   await waitReady(server, `${base}/health`, 60_000);
   await waitReady(server, `${issuer}/health`);

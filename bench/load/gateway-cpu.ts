@@ -18,6 +18,7 @@ import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, w
 import { abSummary } from '../lib/stats.js';
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { oursEnv } from '../lib/ours-env.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -55,16 +56,7 @@ async function start(root: string, i: number, upstream: string): Promise<Tree> {
   const [a, m] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${a}`;
   const base = `http://127.0.0.1:${m}`;
-  const env = {
-    OAUTH_SERVER_PORT: String(a),
-    MCP_SERVER_PORT: String(m),
-    OAUTH_ISSUER: issuer,
-    MCP_SERVER_URL: base,
-    DATABASE_URL: `sqlite:${LOGS}/db${i}.db`,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const env = oursEnv(a, m, `sqlite:${LOGS}/db${i}.db`);
   const prof = PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
   const server = spawnServer(`gateway${i}`, process.execPath, [...prof, resolve(root, 'bin/oauth-mcp.js'), 'gateway', '--http', upstream], env, LOGS);
   await waitReady(server, `${base}/health`, 60_000);

@@ -17,6 +17,7 @@ import { resolve } from 'node:path';
 import { openLegacySession, toolsCallBody } from '../lib/mcp.js';
 import { clientCredentials } from '../lib/oauth.js';
 import { freePort, spawnServer, stopAll, stopServer, waitReady } from '../lib/proc.js';
+import { oursEnv } from '../lib/ours-env.js';
 
 const [callsArg, ...roots] = process.argv.slice(2);
 const CALLS = Number(callsArg ?? 1000);
@@ -37,7 +38,7 @@ async function measure(root: string): Promise<number> {
   const [a, m] = [await freePort(), await freePort()];
   const issuer = `http://127.0.0.1:${a}`;
   const base = `http://127.0.0.1:${m}`;
-  const env = { OAUTH_SERVER_PORT: String(a), MCP_SERVER_PORT: String(m), OAUTH_ISSUER: issuer, MCP_SERVER_URL: base, DATABASE_URL: `sqlite:${logs}/db.db`, DEMO_MODE: 'true', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' };
+  const env = oursEnv(a, m, `sqlite:${logs}/db.db`);
   const args = ['--tool=callgrind', `--callgrind-out-file=${logs}/cg.%p`, '--instr-atstart=no', '--separate-threads=yes', process.execPath, resolve(root, 'bin/oauth-mcp.js'), 'gateway', '--http', upstream];
   const gw = spawnServer('gateway', 'valgrind', args, env, logs);
   await waitReady(gw, `${base}/health`, 600_000, 200);

@@ -23,6 +23,7 @@ import { bundleOursServer } from '../lib/ours-bundle.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
 import { abSummary, median } from '../lib/stats.js';
+import { oursEnv } from '../lib/ours-env.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -83,17 +84,7 @@ async function proofCalls(t: Tree, kind: 'bearer-wrk' | 'ruler' | 'dpop', second
 
 async function start(root: string, i: number): Promise<Tree> {
   const [a, m] = [await freePort(), await freePort()];
-  const env = {
-    OAUTH_SERVER_PORT: String(a),
-    MCP_SERVER_PORT: String(m),
-    OAUTH_ISSUER: `http://127.0.0.1:${a}`,
-    MCP_SERVER_URL: `http://127.0.0.1:${m}`,
-    DATABASE_URL: `sqlite:${LOGS}/db${i}.db`,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-    ...(KINDS.includes('ruler') && { BENCH_PROOF_RULER: '1' }),
-  };
+  const env = oursEnv(a, m, `sqlite:${LOGS}/db${i}.db`, KINDS.includes('ruler') ? { BENCH_PROOF_RULER: '1' } : {});
   const server = spawnServer(`tree${i}`, process.execPath, [...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []), bundleOursServer(root)], env, LOGS);
   await waitReady(server, `http://127.0.0.1:${m}/health`);
   await waitReady(server, `http://127.0.0.1:${a}/health`);

@@ -18,6 +18,7 @@ import { bundleOursServer } from '../lib/ours-bundle.js';
 import { cpuMs, freePort, spawnServer, stopAll, waitReady, type Server } from '../lib/proc.js';
 import { median } from '../lib/stats.js';
 import { runMixed, type PaceSpec } from '../lib/token-pace.js';
+import { oursEnv } from '../lib/ours-env.js';
 
 const [secondsArg, roundsArg, ...roots] = process.argv.slice(2);
 const SECONDS = Number(secondsArg ?? 4);
@@ -43,16 +44,7 @@ interface Tree {
 
 async function spawnOurs(root: string, name: string, db: string) {
   const [a, m] = [await freePort(), await freePort()];
-  const env = {
-    OAUTH_SERVER_PORT: String(a),
-    MCP_SERVER_PORT: String(m),
-    OAUTH_ISSUER: `http://127.0.0.1:${a}`,
-    MCP_SERVER_URL: `http://127.0.0.1:${m}`,
-    DATABASE_URL: `sqlite:${db}`,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const env = oursEnv(a, m, `sqlite:${db}`);
   const server = spawnServer(name, process.execPath, [bundleOursServer(root)], env, LOGS);
   await waitReady(server, `http://127.0.0.1:${m}/health`);
   await waitReady(server, `http://127.0.0.1:${a}/health`);

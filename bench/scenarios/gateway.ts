@@ -15,6 +15,7 @@ import { clientCredentials } from '../lib/oauth.js';
 import { contextSwitches, cpuMs, rssBytes, spawnServer, stopServer, waitReady, type Server } from '../lib/proc.js';
 import { median, MiB, round } from '../lib/stats.js';
 import type { Sample, Scenario, Variant } from '../report.js';
+import { oursEnv } from '../lib/ours-env.js';
 
 export interface GatewayBenchSettings {
   rounds: number;
@@ -36,16 +37,7 @@ async function startGateway(s: GatewayBenchSettings, name: string, args: string[
   const [authPort, mcpPort] = [await s.freePort(), await s.freePort()];
   const issuer = `http://127.0.0.1:${authPort}`;
   const base = `http://127.0.0.1:${mcpPort}`;
-  const env = {
-    OAUTH_SERVER_PORT: String(authPort),
-    MCP_SERVER_PORT: String(mcpPort),
-    OAUTH_ISSUER: issuer,
-    MCP_SERVER_URL: base,
-    DATABASE_URL: `sqlite:${s.work}/${name}.db`,
-    DEMO_MODE: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const env = oursEnv(authPort, mcpPort, `sqlite:${s.work}/${name}.db`);
   const server = spawnServer(name, process.execPath, ['bin/oauth-mcp.js', 'gateway', ...args], env, s.work);
   await waitReady(server, `${base}/health`, 60_000);
   await waitReady(server, `${issuer}/health`);
