@@ -7,6 +7,22 @@ type Run = <R>(statement: BoundStatement) => DirectResult<R>;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
 
+/**
+ * A commit that waited this long for the store's connection, or ran this long on it, is reported (`warn`). Either
+ * holds up every write asked for after it (a token's client touch, the audit rows), and a long run blocks the event
+ * loop (busy_timeout: another connection, or process, holding SQLite's write lock). Commits take 25 µs at the median
+ * (bench/HISTORY.md, round 2): a second is never load, and is the first thing to look for when token answers stall
+ * (bench/HISTORY.md, round 2, eighth pass, fix10-stall).
+ */
+export const SLOW_COMMIT_MS = 1000;
+
+export interface SqliteDirectOptions {
+  /** Told of a slow commit; default process.emitWarning (on the server's stderr). */
+  warn?: (message: string) => void;
+  /** Tests lower it. */
+  slowMs?: number;
+}
+
 interface Waiting {
   fn: (run: Run) => unknown;
   resolve: (value: unknown) => void;
@@ -26,7 +42,23 @@ interface Waiting {
  * again with a SAVEPOINT each; a batch where nothing throws needs none); each caller's promise settles after the
  * COMMIT, so nothing is answered before it is durable.
  */
-export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, statements: SqliteDatabase): SqliteDirect {
+export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, statements: SqliteDatabase, options: SqliteDirectOptions = {}): SqliteDirect {
+  const warn = options.warn ?? ((message: string) => process.emitWarning(message));
+  const slowMs = options.slowMs ?? SLOW_COMMIT_MS;
+  // Three clock reads a commit (well under a microsecond against its 25 µs); the message is made only when slow.
+  const timed = <T>(asked: number, work: () => T, batched?: number): T => {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      const waited = started - asked;
+      const ran = performance.now() - started;
+      if (waited >= slowMs || ran >= slowMs) {
+        const what = batched === undefined ? 'a transaction committed alone (the audit rows)' : `a commit of ${batched} transaction(s)`;
+        warn(`SQLite: ${what} waited ${Math.round(waited)} ms for the store's connection and ran ${Math.round(ran)} ms on it`);
+      }
+    }
+  };
   const run: Run = <R>({ sql, parameters }: BoundStatement): DirectResult<R> => {
     const stmt = statements.prepare(sql) as unknown as SQLite.Statement;
     if (stmt.reader) return { rows: stmt.all(parameters) as R[], changes: 0 };
@@ -58,15 +90,22 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
   const commit = () => {
     const batch = waiting;
     waiting = [];
+    const asked = performance.now();
     return kysely
       .connection()
-      .execute(async (): Promise<Outcome[]> => {
-        try {
-          return together(batch);
-        } catch {
-          return isolated(batch);
-        }
-      })
+      .execute(async (): Promise<Outcome[]> =>
+        timed(
+          asked,
+          () => {
+            try {
+              return together(batch);
+            } catch {
+              return isolated(batch);
+            }
+          },
+          batch.length,
+        ),
+      )
       .then(
         (outcomes) => outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.err))),
         (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -89,7 +128,10 @@ export function sqliteDirect(kysely: Kysely<Database>, db: SQLite.Database, stat
     dialect: 'sqlite',
     query: <R>(statement: BoundStatement) => inTurn(() => run<R>(statement)),
     values: <R extends unknown[]>(statement: BoundStatement) => inTurn(() => values<R>(statement)),
-    transactionNow: <T>(fn: (r: Run) => T) => kysely.connection().execute(async () => one(fn) as T),
+    transactionNow: <T>(fn: (r: Run) => T) => {
+      const asked = performance.now();
+      return kysely.connection().execute(async () => timed(asked, () => one(fn) as T));
+    },
     flushed: () => flushed,
     transaction: <T>(fn: (r: Run) => T) =>
       new Promise<T>((resolve, reject) => {

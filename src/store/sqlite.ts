@@ -16,7 +16,10 @@ export function openSqlite(path: string, options: { warn?: (message: string) => 
   return openSqliteConnection(path, options).db;
 }
 
-/** The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same connection. */
+/**
+ * The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same connection. `warn`
+ * also hears of a commit that waited or ran a second or more (sqlite-direct.ts).
+ */
 export function openSqliteConnection(path: string, options: { warn?: (message: string) => void } = {}): { db: Kysely<Database>; direct: SqliteDirect } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new SQLite(path, sqliteDriverOptions());
@@ -28,7 +31,7 @@ export function openSqliteConnection(path: string, options: { warn?: (message: s
   const stopCheckpointer = path === ':memory:' ? undefined : startCheckpointer(db, path, { ...(options.warn && { warn: options.warn }) });
   const statements = withStatementCache(db, stopCheckpointer);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  return { db: kysely, direct: sqliteDirect(kysely, db, statements) };
+  return { db: kysely, direct: sqliteDirect(kysely, db, statements, { ...(options.warn && { warn: options.warn }) }) };
 }
 
 /**

@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/schema.js';
 import { openSqliteConnection } from '../../src/store/sqlite.js';
+import { sqliteDirect } from '../../src/store/sqlite-direct.js';
 
 /**
  * The SQLite runner of the refresh grant's statements (store/sqlite-direct.ts): past Kysely's per-query work,
@@ -218,5 +221,50 @@ describe('the SQLite direct runner', () => {
     const stored = await sql<{ k: string }>`select k from r order by k`.execute(db);
     expect(stored.rows.map((r) => r.k)).toEqual(['taken']);
     expect(await rows()).toEqual([]);
+  });
+
+  describe('slow commits', () => {
+    // With the threshold at 50 ms instead of a second, so the test holds the connection for a tenth of a second.
+    function withWarnings() {
+      const sqlite = new SQLite(':memory:');
+      const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      closers.push(() => kysely.destroy());
+      sqlite.exec('create table t (k text primary key, v integer)');
+      const warnings: string[] = [];
+      const direct = sqliteDirect(kysely, sqlite, sqlite, { warn: (m) => warnings.push(m), slowMs: 50 });
+      const insert = (k: string) => ({ sql: 'insert into t (k, v) values (?, 0)', parameters: [k] });
+      return { kysely, direct, insert, warnings };
+    }
+    const millis = (message: string, what: 'waited' | 'ran') => Number(new RegExp(`${what} (\\d+) ms`).exec(message)?.[1]);
+
+    it('reports a commit that waited for the connection held by someone else, and is silent about a quick one', async () => {
+      const { kysely, direct, insert, warnings } = withWarnings();
+      await direct.transaction((run) => run(insert('quick')));
+      expect(warnings).toEqual([]);
+
+      let release!: () => void;
+      const held = kysely.connection().execute(() => new Promise<void>((r) => (release = r)));
+      const write = direct.transaction((run) => run(insert('late')).changes);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(warnings).toEqual([]); // still waiting: told when it gets the connection
+      release();
+      await held;
+      expect(await write).toBe(1);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^SQLite: a commit of 1 transaction\(s\) waited \d+ ms for the store's connection and ran \d+ ms on it$/);
+      expect(millis(warnings[0]!, 'waited')).toBeGreaterThanOrEqual(50);
+    });
+
+    it('reports a transaction that ran long on the connection (the event loop blocked meanwhile)', async () => {
+      const { direct, insert, warnings } = withWarnings();
+      await direct.transactionNow((run) => {
+        run(insert('a'));
+        // What a write waiting out busy_timeout looks like from here: the thread held, synchronously.
+        for (const until = Date.now() + 60; Date.now() < until; );
+      });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^SQLite: a transaction committed alone \(the audit rows\) waited \d+ ms/);
+      expect(millis(warnings[0]!, 'ran')).toBeGreaterThanOrEqual(50);
+    });
   });
 });
