@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { median } from '../../bench/lib/stats.js';
 import type { Results } from '../../bench/report.js';
+import { wrkInstalled } from '../helpers/wrk.js';
 
 // Scenario 2w of bench/run.ts (bench/scenarios/mixed.ts): GET /api/data under wrk while client_credentials tokens
 // are issued at a fixed rate on the same SQLite file. Run as a user runs it, with --quick --only s2w; the test
@@ -11,13 +12,12 @@ import type { Results } from '../../bench/report.js';
 // and recorded in the audit trail (each one a commit on the file the reads read), the ratios against the reads
 // alone. Without wrk the suite is skipped on a developer's machine (its title says why); under CI=true, where
 // .ci/run installs wrk, it fails instead, as the PostgreSQL, Redis, nginx and Chromium suites do.
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
-if (!hasWrk && process.env.CI === 'true') throw new Error('wrk is required under CI=true (apt-get install wrk)');
+const hasWrk = wrkInstalled();
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = `${ROOT}bench/results/partial-s2w.json`;
 
-describe.skipIf(!hasWrk)('bench: scenario 2w, reads with writes (SKIPPED without wrk: apt-get install wrk, as the bench needs)', () => {
+describe.skipIf(!hasWrk)('bench: scenario 2w, reads with writes (needs wrk: skipped on a machine without it, an error under CI=true; apt-get install wrk)', () => {
   it('runs with --quick and reports reads, tokens issued and recorded, and ratios against the reads alone', () => {
     rmSync(RESULTS, { force: true });
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 's2w'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });

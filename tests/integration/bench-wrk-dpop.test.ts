@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { runProofLoad } from '../../bench/lib/dpop-load.js';
 import { systemClock } from '../../src/clock.js';
 import { verifyDpopProof } from '../../src/oauth/dpop-proof.js';
 import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
+import { wrkInstalled } from '../helpers/wrk.js';
 
 // Scenario 8's load (bench/lib/wrk-dpop.lua under wrk, bench/lib/dpop-load.ts): every request carries a proof
 // the server has not seen, wrk threads never share one, and running out of proofs shows as errors instead of
@@ -15,8 +15,7 @@ import { MemoryReplayCache } from '../../src/oauth/replay-cache.js';
 // slowly, so that one-second runs need few proofs.
 // Without wrk the suite is skipped on a developer's machine (its title says why); under CI=true, where .ci/run
 // installs wrk, it fails instead, as the PostgreSQL, Redis, nginx and Chromium suites do.
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
-if (!hasWrk && process.env.CI === 'true') throw new Error('wrk is required under CI=true (apt-get install wrk)');
+const hasWrk = wrkInstalled();
 
 interface Run {
   replay: MemoryReplayCache;
@@ -29,7 +28,7 @@ interface Run {
   bodies: Set<string>;
 }
 
-describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (SKIPPED without wrk: apt-get install wrk, as scenario 8 needs)', () => {
+describe.skipIf(!hasWrk)('bench: wrk-dpop.lua (needs wrk, as scenario 8 does: skipped on a machine without it, an error under CI=true; apt-get install wrk)', () => {
   const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   let server: Server;
   let url: string;
