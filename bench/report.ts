@@ -18,6 +18,8 @@ export interface Sample {
    * a PostgreSQL backend's or an upstream's CPU is not in it.
    */
   cpuUsPerCall?: number;
+  /** CPU of the PostgreSQL backends serving the server's database, per answered request over the run (scenario 4). */
+  dbCpuUsPerCall?: number;
   /** Scenario 2w: tokens issued beside the reads during the run (each a commit on the file read), and their rate. */
   writes?: number;
   writesPerSec?: number;

@@ -107,6 +107,8 @@ interface Contender {
   label: string;
   role: Variant['role'];
   pid: () => number;
+  /** The PostgreSQL backends serving the contender's database, when it has one: their CPU is read around each run too. */
+  dbPids?: () => Promise<number[]>;
   /** Called before every measured run (e.g. opens a fresh MCP session); returns the load to send. */
   prepare: () => Promise<LoadSpec | ClientsSpec | ProofsSpec | MixedSpec>;
 }
@@ -135,11 +137,34 @@ async function runClients(spec: ClientsSpec['clients']): Promise<LoadResult> {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/**
+ * CPU milliseconds the backends spent since `from` (their CPU then, by pid). A backend started during the run counts
+ * whole; one that ended during it is lost (the pool keeps its connections while the load lasts).
+ */
+async function dbCpuSince(pids: () => Promise<number[]>, from: ReadonlyMap<number, number>): Promise<number> {
+  let ms = 0;
+  for (const pid of await pids()) ms += cpuMs(pid) - (from.get(pid) ?? 0);
+  return ms;
+}
+
+/** The pids of the PostgreSQL backends connected to database `db` (autovacuum's workers on it included). */
+async function pgBackendPids(adminUrl: string, db: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
+    return r.rows.map((row) => row.pid);
+  } finally {
+    await c.end();
+  }
+}
+
 async function measure(c: Contender, durationSec: number): Promise<Sample> {
   const spec = await c.prepare();
   // Server CPU per request, read from /proc around the load. A proof run reads it from the moment wrk starts
   // (after the proofs are signed, in this process).
   let cpuFrom = cpuMs(c.pid());
+  const dbFrom = c.dbPids && new Map((await c.dbPids()).map((pid) => [pid, cpuMs(pid)]));
   let writes: Pick<Sample, 'writes' | 'writesPerSec' | 'writesLate'> = {};
   const result =
     'clients' in spec ? await runClients({ ...spec.clients, durationSec })
@@ -157,6 +182,7 @@ async function measure(c: Contender, durationSec: number): Promise<Sample> {
     ...writes,
     ...(result.requests > 0 && { cpuUsPerCall: round(((cpuMs(c.pid()) - cpuFrom) * 1000) / result.requests, 1) }),
   };
+  if (dbFrom && result.requests > 0) sample.dbCpuUsPerCall = round(((await dbCpuSince(c.dbPids!, dbFrom)) * 1000) / result.requests, 1);
   if (result.errors > 0) log(`  ${c.name}: ${result.errors} errors of ${result.requests}${(result as { firstError?: string }).firstError ? `: ${(result as { firstError?: string }).firstError}` : ''}`);
   return sample;
 }
@@ -570,10 +596,11 @@ async function scenario4() {
       prepare: async () => ({ clients: { script: 'refresh-chains', concurrency: CONNECTIONS, seed: `http://127.0.0.1:${oidcPort}/bench/refresh-tokens`, token: `http://127.0.0.1:${oidcPort}/token` } }),
     },
   ];
+  const dbPids = () => pgBackendPids(pgAdmin, dbName);
   if (ours) {
     contenders.push(
-      { name: 'cc-postgres', label: 'ours: client_credentials, PostgreSQL', role: 'subject', pid: () => ours.server.pid, prepare: cc(ours.tokenUrl, ours.mcpUrl) },
-      { name: 'refresh-postgres', label: 'ours: refresh_token (rotating), PostgreSQL', role: 'subject', pid: () => ours.server.pid, prepare: refreshLoad(ours) },
+      { name: 'cc-postgres', label: 'ours: client_credentials, PostgreSQL', role: 'subject', pid: () => ours.server.pid, dbPids, prepare: cc(ours.tokenUrl, ours.mcpUrl) },
+      { name: 'refresh-postgres', label: 'ours: refresh_token (rotating), PostgreSQL', role: 'subject', pid: () => ours.server.pid, dbPids, prepare: refreshLoad(ours) },
     );
   }
   const variants = await interleave(contenders);
@@ -609,6 +636,16 @@ async function scenario4() {
   const perCpu = 'server CPU time per request, inverted: requests per CPU second';
   ratios.push({ subject: 'cc-sqlite', baseline: 'oidc-provider-cc', value: cpuRatio(variants, 'cc-sqlite', 'oidc-provider-cc'), of: perCpu });
   ratios.push({ subject: 'refresh-sqlite', baseline: 'oidc-provider-refresh', value: cpuRatio(variants, 'refresh-sqlite', 'oidc-provider-refresh'), of: perCpu });
+  // On PostgreSQL the store's work is in its backends, outside the server process: counted with the server's here.
+  const withDb = 'server and PostgreSQL backends\' CPU time per request, inverted';
+  const dbNotes: string[] = [];
+  if (ours) {
+    ratios.push({ subject: 'cc-postgres', baseline: 'oidc-provider-cc', value: perRound(variants, 'cc-postgres', 'oidc-provider-cc', (s, b) => b.cpuUsPerCall! / (s.cpuUsPerCall! + s.dbCpuUsPerCall!)), of: withDb });
+    const db = (name: string) => round(median(variants.find((v) => v.name === name)!.samples.map((s) => s.dbCpuUsPerCall!)), 1);
+    dbNotes.push(
+      `PostgreSQL's backends serving the database (pg_stat_activity, CPU from /proc around each run, as the server's) spent a median ${db('cc-postgres')} µs per client_credentials request (its audit row, written in batches behind the answers) and ${db('refresh-postgres')} µs per refresh; the ratio "by server and PostgreSQL backends' CPU" adds them to the server's.`,
+    );
+  }
   ratios.push({ subject: 'token-floor', baseline: 'oidc-provider-cc', value: ratio(variants, 'token-floor', 'oidc-provider-cc') });
   ratios.push({ subject: 'cc-sqlite', baseline: 'token-floor', value: ratio(variants, 'cc-sqlite', 'token-floor') });
   scenarios.push({
@@ -622,6 +659,7 @@ async function scenario4() {
       'client_credentials runs under wrk with HTTP Basic client authentication, a resource indicator and scope "read write", on every side.',
       `refresh_token runs under wrk too (bench/load/refresh-chains.ts): ${CONNECTIONS} connections over ${2 * CONNECTIONS} chains of one public client, each request sending a refresh token an earlier answer returned (rotation on every use); ours start from an authorization-code flow each, oidc-provider's from tokens its bench server makes with its own models (GET /bench/refresh-tokens). Until this run a Node client loop sent them, and spent more CPU per request than our server.`,
       'PostgreSQL runs on this machine, unpinned: it shares both cores with the server and the load generator.',
+      ...dbNotes,
       'oidc-provider prints "Unsupported runtime" on Node 20 (it asks for 22); it runs.',
       'The bound (bench/servers/token-floor.mjs) is a ruler, not a contender: what parsing the form, one ES256 signature and writing the answer cost on this machine.',
     ],
