@@ -43,5 +43,32 @@ function postgresDirect(pool: pg.Pool): PostgresDirect {
     async values<R extends unknown[]>(name: string, { sql, parameters }: { sql: string; parameters: unknown[] }) {
       return (await pool.query({ name, text: sql, values: parameters, rowMode: 'array' })).rows as R[];
     },
+    /**
+     * A named statement keeps the generic plan PostgreSQL made on its sixth run until something replans it (an
+     * ANALYZE of its tables). Made while a table was nearly empty (a new database), the plan of a join to a list of
+     * keys is a sequential scan of the table, since the planner counts a never-analyzed table as 10 pages: kept as
+     * the table grows, the refresh rotation's batch read the whole of refresh_tokens for every batch (280-610 µs
+     * of PostgreSQL's CPU a refresh and rising, against ~125 through the primary key; bench/HISTORY.md, round 2,
+     * ninth pass). With sequential scans off while it is planned, every plan it gets goes through the indexes.
+     * A lookup of one key is planned through the index on such a table anyway, and needs none of this.
+     */
+    async queryByIndex<R>(name: string, { sql, parameters }: { sql: string; parameters: unknown[] }) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN; SET LOCAL enable_seqscan = off');
+        try {
+          const r = await client.query({ name, text: sql, values: parameters });
+          await client.query('COMMIT');
+          return { rows: r.rows as R[], changes: r.rowCount ?? 0 };
+        } catch (err) {
+          // The connection goes back to the pool outside a transaction, or not at all.
+          await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+          throw err;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
   };
 }

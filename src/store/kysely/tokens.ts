@@ -4,7 +4,7 @@ import type { Database } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokenWithGrant, TokenStore } from '../store.js';
 import { precompiled, precompiledInsert, slotRow } from './compiled.js';
 import { directSend } from './direct-send.js';
-import { rotationBatches } from './rotation-batches.js';
+import { rotationBatches, type BatchOutcome } from './rotation-batches.js';
 import { JOINED_GRANT, joinedGrantOfValues } from './grants.js';
 import type { Row } from './rows.js';
 
@@ -149,10 +149,12 @@ export function tokenStore(db: Kysely<Database>, direct: DirectStatements): Toke
       return { rotated: Number(row.rotated) > 0, inserted: Number(row.inserted) > 0 };
     },
     async (rotations) => {
+      if (direct.dialect !== 'postgres') throw new Error('rotations are batched on PostgreSQL only');
       // One array per column, in the order of the statement's unnest: old hash, time, then the successor's columns.
       const rows = rotations.map((r) => [r.tokenHash, r.at, ...refreshValues(r.successor)]);
       const arrays = rows[0]!.map((_, column) => rows.map((row) => row[column]));
-      return (await send('refresh_rotate_many', rotateManyInOneStatement, arrays)).rows[0]!;
+      // A join of refresh_tokens to the batch's hashes: planned through the primary key whatever the table's size (postgres.ts).
+      return (await direct.queryByIndex<BatchOutcome>('refresh_rotate_many', rotateManyInOneStatement.bind(arrays))).rows[0]!;
     },
   );
 
