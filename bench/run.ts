@@ -648,6 +648,7 @@ async function scenario4() {
   }
   ratios.push({ subject: 'token-floor', baseline: 'oidc-provider-cc', value: ratio(variants, 'token-floor', 'oidc-provider-cc') });
   ratios.push({ subject: 'cc-sqlite', baseline: 'token-floor', value: ratio(variants, 'cc-sqlite', 'token-floor') });
+  if (ours) ratios.push({ subject: 'cc-postgres', baseline: 'token-floor', value: ratio(variants, 'cc-postgres', 'token-floor') });
   scenarios.push({
     id: 's4',
     title: '4. POST /oauth/token',
