@@ -29,8 +29,8 @@ let inFlight = 0;
 let firstError;
 let lastAnswerMs;
 const latencies = [];
-/** The requests waiting for an answer, oldest first (a Set keeps insertion order): sent when, on a connection yet. */
-const waiting = new Set();
+/** The requests waiting for an answer and when each was sent, oldest first (a Map keeps insertion order). */
+const waiting = new Map();
 /** Set once the counts are taken: requests aborted after that are not counted again. */
 let counted = false;
 
@@ -38,12 +38,10 @@ function send() {
   sent++;
   inFlight++;
   const t = performance.now();
-  const entry = { t, wired: false, req: undefined };
-  waiting.add(entry);
   const done = (status, err) => {
     if (counted) return;
     inFlight--;
-    waiting.delete(entry);
+    waiting.delete(req);
     if (status === 200) {
       ok++;
       lastAnswerMs = performance.now() - t0;
@@ -58,8 +56,7 @@ function send() {
     res.on('end', () => done(res.statusCode));
   });
   req.on('error', (err) => done(0, err));
-  req.once('socket', () => (entry.wired = true));
-  entry.req = req;
+  waiting.set(req, t);
   req.end(body);
 }
 
@@ -86,10 +83,11 @@ const drainUntil = performance.now() + (spec.drainSec ?? 5) * 1000;
 while (inFlight > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 2));
 counted = true;
 const unanswered = inFlight;
-const unansweredOnWire = [...waiting].filter((e) => e.wired).length;
-const oldestUnansweredMs = unanswered > 0 ? waiting.values().next().value.t - t0 : undefined;
+// A request the agent has given a connection to has its socket; the others still wait in the agent's queue.
+const unansweredOnWire = [...waiting.keys()].filter((req) => req.socket).length;
+const oldestUnansweredMs = unanswered > 0 ? waiting.values().next().value - t0 : undefined;
 errors += unanswered;
-for (const e of waiting) e.req.destroy();
+for (const req of waiting.keys()) req.destroy();
 agent.destroy();
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : 0);
