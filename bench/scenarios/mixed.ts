@@ -17,7 +17,7 @@ import SQLite from 'better-sqlite3';
 import { basename, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadSpec } from '../lib/load.js';
-import { type Server } from '../lib/proc.js';
+import { SERVER_CORE, type Server } from '../lib/proc.js';
 import { median, round } from '../lib/stats.js';
 import type { PaceSpec } from '../lib/token-pace.js';
 import { TokenRounds, type Receiver, type TokenRound } from '../lib/token-rounds.js';
@@ -147,7 +147,7 @@ export async function mixedScenario(ctx: MixedContext): Promise<Scenario> {
         .join('; ')}.`,
       troubled.length
         ? `Runs with tokens unanswered, late, refused or counted differently by the server and the pacer (warm-ups included), each with the servers' logs and its figures (round.json) kept in a folder of ${shortPath(dirname(troubled[0]!.kept!))}/: ${troubled
-            .map((r) => `${r.contender}${r.warmUp ? ' warm-up' : ''} at ${r.startedAt.slice(11, 19)} (${r.trouble!.join(', ')}; receiving server ${r.cpuMs[r.to]} ms of CPU, core 0 ${Math.round((r.coresBusy[0] ?? 0) * 100)}% busy; load ${r.loadAvg[0]}): ${basename(r.kept!)}`)
+            .map((r) => `${r.contender}${r.warmUp ? ' warm-up' : ''} at ${r.startedAt.slice(11, 19)} (${r.trouble!.join(', ')}; receiving server ${r.cpuMs[r.to]} ms of CPU, core ${SERVER_CORE} ${Math.round((r.coresBusy[Number(SERVER_CORE)] ?? 0) * 100)}% busy; load ${r.loadAvg[0]}): ${basename(r.kept!)}`)
             .join('; ')}.`
         : 'Every run with tokens (warm-ups included) had every token answered, none late, and the server counted as many answers as the pacer: no evidence kept.',
     ],
