@@ -25,6 +25,14 @@ export interface Sample {
   writesPerSec?: number;
   /** Tokens due at the fixed rate but not sent, because too many were waiting for an answer. */
   writesLate?: number;
+  /** Token requests the pacer sent, and those still unanswered when it gave up (5 s after it stopped sending). */
+  writesSent?: number;
+  writesUnanswered?: number;
+  /**
+   * The receiving server's own count of token requests it answered during the run, any status (http_requests_total
+   * for /oauth/token on its /metrics, read before and after): set against `writes`, the 200s the pacer read.
+   */
+  writesServed?: number;
 }
 
 export interface Variant {

@@ -15,12 +15,23 @@ export interface PaceSpec {
   /** Requests a second, sent on a clock whatever the answers do. */
   rate: number;
   durationSec: number;
+  /** How long the pacer waits for the last answers after it stops sending (5 s unless told). */
+  drainSec?: number;
+  /** Told the pacer's result when a run ends (scenario 2w's per-run record, lib/token-rounds.ts); not sent to the pacer. */
+  seen?: (result: PaceResult) => void;
 }
 
 export interface PaceResult extends LoadResult {
   /** Requests due at the rate but not sent because 256 were already waiting for an answer (the server fell behind). */
   late: number;
   sent: number;
+  /** Requests still waiting for an answer when the pacer gave up (drainSec after it stopped sending); in `errors` too. */
+  unanswered: number;
+  /** Of those, the ones written to a connection; the rest waited in the pacer's agent for one of its 8 connections. */
+  unansweredOnWire: number;
+  /** Milliseconds from the first request to the last 200 answer; when the oldest unanswered request was sent. */
+  lastAnswerMs?: number;
+  oldestUnansweredMs?: number;
   firstError?: string;
 }
 
@@ -28,8 +39,11 @@ const PACE = fileURLToPath(new URL('../load/token-pace.mjs', import.meta.url));
 
 /** One paced run of token requests; `requests` counts the tokens issued (200 answers). */
 export async function runPace(spec: PaceSpec): Promise<PaceResult> {
-  const out = await runOnLoadCore(process.execPath, [PACE, JSON.stringify(spec)], {}, (spec.durationSec + 30) * 1000);
-  return JSON.parse(out.trim().split('\n').pop()!) as PaceResult;
+  const { seen, ...sent } = spec;
+  const out = await runOnLoadCore(process.execPath, [PACE, JSON.stringify(sent)], {}, (spec.durationSec + (spec.drainSec ?? 5) + 25) * 1000);
+  const result = JSON.parse(out.trim().split('\n').pop()!) as PaceResult;
+  seen?.(result);
+  return result;
 }
 
 /**

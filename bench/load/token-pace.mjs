@@ -1,7 +1,11 @@
 // Scenario 2w's writes (bench/lib/token-pace.ts), run as its own process on the load core: client_credentials
 // requests at a fixed rate, open loop (sent on a clock, not when an answer comes back), so every run commits the same
-// number of times a second whatever the reads do. Bounded: stops sending after durationSec, waits at most 5 s for the
-// last answers, prints one JSON line and exits.
+// number of times a second whatever the reads do. Bounded: stops sending after durationSec, waits at most drainSec
+// (5 s unless told) for the last answers, prints one JSON line and exits. Requests still unanswered then are counted
+// as errors and, apart, as `unanswered` (and how many of those had been written to a connection: the others waited
+// in this process's agent for one of its few connections), with when the last answer came and when the oldest of
+// them was sent: what tells a server that stopped answering from one that was only slow. Those requests are then
+// aborted and the process exits: closing a connection would otherwise hand a waiting request a new one.
 import { Agent, request } from 'node:http';
 
 const spec = JSON.parse(process.argv[2]);
@@ -23,16 +27,24 @@ let errors = 0;
 let late = 0;
 let inFlight = 0;
 let firstError;
+let lastAnswerMs;
 const latencies = [];
+/** The requests waiting for an answer and when each was sent, oldest first (a Map keeps insertion order). */
+const waiting = new Map();
+/** Set once the counts are taken: requests aborted after that are not counted again. */
+let counted = false;
 
 function send() {
   sent++;
   inFlight++;
   const t = performance.now();
   const done = (status, err) => {
+    if (counted) return;
     inFlight--;
+    waiting.delete(req);
     if (status === 200) {
       ok++;
+      lastAnswerMs = performance.now() - t0;
       latencies.push(performance.now() - t);
     } else {
       errors++;
@@ -44,6 +56,7 @@ function send() {
     res.on('end', () => done(res.statusCode));
   });
   req.on('error', (err) => done(0, err));
+  waiting.set(req, t);
   req.end(body);
 }
 
@@ -66,13 +79,20 @@ await new Promise((resolve) => {
   }, 1);
 });
 const sendingMs = performance.now() - t0;
-const drainUntil = performance.now() + 5000;
+const drainUntil = performance.now() + (spec.drainSec ?? 5) * 1000;
 while (inFlight > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 2));
-errors += inFlight;
+counted = true;
+const unanswered = inFlight;
+// A request the agent has given a connection to has its socket; the others still wait in the agent's queue.
+const unansweredOnWire = [...waiting.keys()].filter((req) => req.socket).length;
+const oldestUnansweredMs = unanswered > 0 ? waiting.values().next().value - t0 : undefined;
+errors += unanswered;
+for (const req of waiting.keys()) req.destroy();
 agent.destroy();
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : 0);
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
-  `${JSON.stringify({ tool: 'token-pace', requests: ok, rps: ok / (sendingMs / 1000), sent, late, p50Ms: pct(50), p99Ms: pct(99), errors, firstError, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+  `${JSON.stringify({ tool: 'token-pace', requests: ok, rps: ok / (sendingMs / 1000), sent, late, unanswered, unansweredOnWire, lastAnswerMs, oldestUnansweredMs, p50Ms: pct(50), p99Ms: pct(99), errors, firstError, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+  () => process.exit(0),
 );

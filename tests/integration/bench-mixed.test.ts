@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { median } from '../../bench/lib/stats.js';
@@ -48,8 +48,27 @@ describe.skipIf(!hasWrk)('bench: scenario 2w, reads with writes (needs wrk: skip
       for (const x of v.samples) expect(x.writes, v.name).toBeGreaterThan(0);
       expect(median(v.samples.map((x) => x.writesPerSec!)), v.name).toBeGreaterThan(rate / 2);
     }
+    // The receiving server's own count of token answers (its /metrics, before and after each run) is on every
+    // sample with tokens: at least the answers the pacer read, and exactly what it sent when none went unanswered.
+    for (const v of s.variants.slice(1)) {
+      for (const x of v.samples) {
+        expect(x.writesServed, v.name).toBeGreaterThanOrEqual(x.writes!);
+        if (x.writesUnanswered === 0) expect(x.writesServed, v.name).toBe(x.writesSent);
+      }
+    }
     // Each token answered is an audit row committed to the file the reads read (warm-ups add more).
     const counts = s.counts!;
+    expect(counts['tokensServed']).toBe(s.variants.slice(1).reduce((a, v) => a + v.samples.reduce((b, x) => b + x.writesServed!, 0), 0));
+    // A run with tokens unanswered or late has its evidence kept, and the notes say where; none when none was.
+    const kept = s.notes.find((n) => n.startsWith('Runs with tokens unanswered'));
+    if (counts['troubledRuns']! > 0) {
+      const folder = /in a folder of (\S+)\/:/.exec(kept!)![1]!;
+      const names = [...kept!.matchAll(/: (\S+-api-tokens-\d+-\w+)/g)].map((m) => m[1]!);
+      expect(names).toHaveLength(counts['troubledRuns']!);
+      for (const name of names) {
+        expect(existsSync(`${ROOT}${folder}/${name}/round.json`), name).toBe(true);
+      }
+    } else expect(kept).toBeUndefined();
     expect(counts['tokensAnswered']).toBeGreaterThan(0);
     expect(counts['tokensRecorded']).toBeGreaterThanOrEqual(counts['tokensAnswered']!);
     // Two ratios (req/s, CPU per read) for each of the four contenders with tokens, all real numbers.
