@@ -5,7 +5,7 @@
  * src/auth-server/token-direct.ts) before and after the run. The two say apart a server that stopped answering from
  * a pacer that stopped reading, which nobody could tell for the one round of the eighth pass that left 256 tokens
  * unanswered (bench/HISTORY.md, round 2): the bench deletes the servers' logs with its work folder. So a run with
- * tokens unanswered, late, refused, or counted differently by the two sides keeps its evidence in a folder of its
+ * tokens unanswered, refused, or counted differently by the two sides keeps its evidence in a folder of its
  * own: the servers' logs as they were then and the run's figures as JSON.
  *
  * Both counts are read outside the window the bench reads server CPU in: before the run when the contender prepares
@@ -123,18 +123,20 @@ export interface TokenRound {
    * server that did little was starved by other work on its core or had nothing it could do.
    */
   coresBusy: number[];
-  /** Why the run's evidence was kept, and where; absent for a run where both sides agree and nothing was late. */
+  /** Why the run's evidence was kept, and where; absent for a run where both sides agree and every token was answered. */
   trouble?: string[];
   kept?: string;
 }
 
-/** What makes a run worth keeping: tokens unanswered, late or refused, or the two counts disagreeing. */
+/**
+ * What makes a run worth keeping: tokens unanswered or refused, or the two counts disagreeing. Late tokens (not sent
+ * while 256 waited) are not: they come whenever the server core is saturated, and the samples count them anyway.
+ */
 function troubles(r: TokenRound): string[] {
   const p = r.pacer;
   if (!p) return ['no result from the pacer'];
   const out: string[] = [];
   if (p.unanswered > 0) out.push(`${p.unanswered} unanswered`);
-  if (p.late > 0) out.push(`${p.late} late`);
   if (p.errors > p.unanswered) out.push(`${p.errors - p.unanswered} errors`);
   if (r.server.answered === undefined) out.push(`no count from the server (${r.server.after?.error ?? r.server.before.error})`);
   else if (r.server.answered !== p.sent || r.server.answeredOk !== p.requests) out.push(`server answered ${r.server.answered} (${r.server.answeredOk} ok), pacer sent ${p.sent} and saw ${p.requests} ok`);

@@ -11,7 +11,7 @@
  *   landing on the file they read, so its CPU per read is the honest figure for the reads under writes.
  *
  * Every run with tokens is recorded by lib/token-rounds.ts: the receiving server's own count of token answers
- * against the pacer's, and for a run with tokens unanswered or late, the servers' logs kept in bench/results/stalls/.
+ * against the pacer's, and for a run with tokens unanswered, the servers' logs kept in bench/results/stalls/.
  */
 import SQLite from 'better-sqlite3';
 import { basename, dirname, relative } from 'node:path';
@@ -48,7 +48,7 @@ export interface MixedContext {
   ratio(variants: Variant[], subject: string, baseline: string): number;
   cpuRatio(variants: Variant[], subject: string, baseline: string): number;
   stopServer(s: Server): Promise<void>;
-  /** Where the evidence of a run with tokens unanswered or late is kept; bench/results/stalls/ unless told. */
+  /** Where the evidence of a run with tokens unanswered is kept; bench/results/stalls/ unless told. */
   keepDir?: string;
 }
 
@@ -146,7 +146,7 @@ export async function mixedScenario(ctx: MixedContext): Promise<Scenario> {
         })
         .join('; ')}.`,
       troubled.length
-        ? `Runs with tokens unanswered, late, refused or counted differently by the server and the pacer (warm-ups included), each with the servers' logs and its figures (round.json) kept in a folder of ${shortPath(dirname(troubled[0]!.kept!))}/: ${troubled
+        ? `Runs with tokens unanswered, refused or counted differently by the server and the pacer (warm-ups included), each with the servers' logs and its figures (round.json) kept in a folder of ${shortPath(dirname(troubled[0]!.kept!))}/: ${troubled
             .map((r) => `${r.contender}${r.warmUp ? ' warm-up' : ''} at ${r.startedAt.slice(11, 19)} (${r.trouble!.join(', ')}; receiving server ${r.cpuMs[r.to]} ms of CPU, core ${SERVER_CORE} ${Math.round((r.coresBusy[Number(SERVER_CORE)] ?? 0) * 100)}% busy; load ${r.loadAvg[0]}): ${basename(r.kept!)}`)
             .join('; ')}.`
         : 'Every run with tokens (warm-ups included) had every token answered, none late, and the server counted as many answers as the pacer: no evidence kept.',

@@ -59,7 +59,7 @@ describe.skipIf(!hasWrk)('bench: scenario 2w, reads with writes (needs wrk: skip
     // Each token answered is an audit row committed to the file the reads read (warm-ups add more).
     const counts = s.counts!;
     expect(counts['tokensServed']).toBe(s.variants.slice(1).reduce((a, v) => a + v.samples.reduce((b, x) => b + x.writesServed!, 0), 0));
-    // A run with tokens unanswered or late has its evidence kept, and the notes say where; none when none was.
+    // A run with tokens unanswered has its evidence kept, and the notes say where; none when none was.
     const kept = s.notes.find((n) => n.startsWith('Runs with tokens unanswered'));
     if (counts['troubledRuns']! > 0) {
       const folder = /in a folder of (\S+)\/:/.exec(kept!)![1]!;
