@@ -57,11 +57,13 @@ export interface PostgresDirect {
   /** The same for a SELECT, its rows as arrays (pg's rowMode 'array'). */
   values<R extends unknown[]>(name: string, statement: BoundStatement): Promise<R[]>;
   /**
-   * `query` for a statement that joins a table to a list of keys, in a transaction of its own planned with
-   * sequential scans off: its rows are found through the table's indexes whatever the table's size when the
-   * statement was first planned (postgres.ts). Two more round trips than `query`.
+   * `query` for a statement that joins a table to a list of keys, on a connection planned with sequential scans off:
+   * its rows are found through the table's indexes whatever the table's size when the statement was first planned
+   * (postgres.ts). One statement at a time.
    */
   queryByIndex<R>(name: string, statement: BoundStatement): Promise<DirectResult<R>>;
+  /** Ends the connection of `queryByIndex` (the pool's own is ended with Kysely's). */
+  close(): Promise<void>;
 }
 
 export type DirectStatements = SqliteDirect | PostgresDirect;

@@ -16,14 +16,30 @@ export function openPostgres(url: string, max = 10): Kysely<Database> {
   return openPostgresPool(url, max).db;
 }
 
-/** The same, with the runner of the statements sent past Kysely (store/direct.ts) on the same pool. */
+/**
+ * The same, with the runner of the statements sent past Kysely (store/direct.ts): on the same pool, and for
+ * `queryByIndex` on one connection of its own, opened on first use, where PostgreSQL plans with sequential scans off.
+ */
 export function openPostgresPool(url: string, max = 10): { db: Kysely<Database>; direct: PostgresDirect } {
   const pool = new pg.Pool({ connectionString: url, max, types: types as pg.CustomTypesConfig });
   // An idle connection can be ended by the server (restart, failover, pg_terminate_backend). pg drops it from the
   // pool and the next query opens a new one; without a listener the 'error' event would crash the process.
   // Errors of queries in flight still reach their callers.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), direct: postgresDirect(pool) };
+  const byIndex = new pg.Pool({ connectionString: withServerOptions(url, '-c enable_seqscan=off'), max: 1, types: types as pg.CustomTypesConfig });
+  byIndex.on('error', () => {});
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), direct: postgresDirect(pool, byIndex) };
+}
+
+/**
+ * `url` with `extra` added to its `options` (settings PostgreSQL takes at connection start, libpq's `options`): pg
+ * reads a URL's own `options` over the one given beside it, so one the URL carries (a search_path, say) is kept.
+ */
+export function withServerOptions(url: string, extra: string): string {
+  const u = new URL(url);
+  const own = u.searchParams.get('options');
+  u.searchParams.set('options', own ? `${own} ${extra}` : extra);
+  return u.toString();
 }
 
 /**
@@ -33,7 +49,7 @@ export function openPostgresPool(url: string, max = 10): { db: Kysely<Database>;
  * (kysely/compiled.ts) and select their columns by name, so a column added by a later migration cannot change
  * a prepared statement's result type.
  */
-function postgresDirect(pool: pg.Pool): PostgresDirect {
+function postgresDirect(pool: pg.Pool, byIndex: pg.Pool): PostgresDirect {
   return {
     dialect: 'postgres',
     async query<R>(name: string, { sql, parameters }: { sql: string; parameters: unknown[] }) {
@@ -49,26 +65,14 @@ function postgresDirect(pool: pg.Pool): PostgresDirect {
      * keys is a sequential scan of the table, since the planner counts a never-analyzed table as 10 pages: kept as
      * the table grows, the refresh rotation's batch read the whole of refresh_tokens for every batch (280-610 µs
      * of PostgreSQL's CPU a refresh and rising, against ~125 through the primary key; bench/HISTORY.md, round 2,
-     * ninth pass). With sequential scans off while it is planned, every plan it gets goes through the indexes.
+     * ninth pass). On a connection where sequential scans are off, every plan it gets goes through the indexes.
+     * One connection: its callers send one statement at a time (kysely/rotation-batches.ts); another waits for it.
      * A lookup of one key is planned through the index on such a table anyway, and needs none of this.
      */
     async queryByIndex<R>(name: string, { sql, parameters }: { sql: string; parameters: unknown[] }) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN; SET LOCAL enable_seqscan = off');
-        try {
-          const r = await client.query({ name, text: sql, values: parameters });
-          await client.query('COMMIT');
-          return { rows: r.rows as R[], changes: r.rowCount ?? 0 };
-        } catch (err) {
-          // The connection goes back to the pool outside a transaction, or not at all.
-          await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-          throw err;
-        }
-      } finally {
-        client.release(broken);
-      }
+      const r = await byIndex.query({ name, text: sql, values: parameters });
+      return { rows: r.rows as R[], changes: r.rowCount ?? 0 };
     },
+    close: () => byIndex.end(),
   };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { withServerOptions } from '../../src/store/postgres.js';
 import type { RefreshTokenRecord, Store } from '../../src/store/store.js';
 import { createTestPostgresDatabase, RUN_POSTGRES } from '../helpers/databases.js';
 
@@ -37,9 +38,13 @@ async function adminQuery<R extends pg.QueryResultRow>(url: string, text: string
 }
 
 describe.skipIf(!RUN_POSTGRES)('PostgreSQL: the refresh rotation batch reads refresh_tokens through its primary key (skipped only when no local PostgreSQL answers; never under CI=true)', () => {
-  it('a batch planned while the table was nearly empty still finds its rows by the index once the table has grown, before any ANALYZE', async () => {
+  it.each([
+    ['a plain URL', ''],
+    ['a URL with options of its own (kept beside the connection\'s)', '-c application_name=rotation-plan-test'],
+  ])('a batch planned while the table was nearly empty still finds its rows by the index once the table has grown, before any ANALYZE: %s', async (_, options) => {
     const db = await createTestPostgresDatabase();
-    const store = await openStore(db.url);
+    const url = options ? withServerOptions(db.url, options) : db.url;
+    const store = await openStore(url);
     let closed = false;
     try {
       // No ANALYZE during the test: the plans the statement gets are the ones made on the small table.
@@ -49,6 +54,11 @@ describe.skipIf(!RUN_POSTGRES)('PostgreSQL: the refresh rotation batch reads ref
       await adminQuery(db.url, `INSERT INTO refresh_tokens (token_hash, grant_id, client_id, subject, scope, resource, expires_at, created_at)
         SELECT 'bulk-' || i, 'grant', 'client', 'user', 'read', 'https://mcp.example.com/mcp', ${T + 86_400}, ${T} FROM generate_series(1, 20000) AS i`);
       for (let r = 0; r < 8; r++) await rotateEight(store, `large-${r}`);
+      if (options) {
+        const names = await adminQuery<{ application_name: string }>(db.url, `SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+        expect(names.length).toBeGreaterThan(1);
+        expect(new Set(names.map((n) => n.application_name))).toEqual(new Set(['rotation-plan-test']));
+      }
       // Backends write their table statistics when they end: close the store's, then read them.
       await store.close();
       closed = true;
@@ -59,5 +69,14 @@ describe.skipIf(!RUN_POSTGRES)('PostgreSQL: the refresh rotation batch reads ref
       if (!closed) await store.close();
       await db.drop();
     }
+  });
+});
+
+describe('withServerOptions', () => {
+  it('adds settings to a URL\'s own options, or sets them, and leaves the rest of the URL as it was', () => {
+    expect(withServerOptions('postgres://u:p%40ss@db.example:5432/app', '-c enable_seqscan=off')).toBe('postgres://u:p%40ss@db.example:5432/app?options=-c+enable_seqscan%3Doff');
+    const both = new URL(withServerOptions('postgres://db.example/app?sslmode=require&options=-c%20search_path%3Dtenant', '-c enable_seqscan=off'));
+    expect(both.searchParams.get('options')).toBe('-c search_path=tenant -c enable_seqscan=off');
+    expect(both.searchParams.get('sslmode')).toBe('require');
   });
 });

@@ -59,6 +59,7 @@ export function housekeeping(
       // SQLite: writes asked for in this turn wait for a commit on the next one (sqlite-direct.ts); closing first
       // would drop them (an audit batch written just before close, say).
       if (direct?.dialect === 'sqlite') await direct.flushed();
+      if (direct?.dialect === 'postgres') await direct.close();
       await db.destroy();
     },
   };
