@@ -26,7 +26,8 @@ export function openPostgresPool(url: string, max = 10): { db: Kysely<Database>;
   // pool and the next query opens a new one; without a listener the 'error' event would crash the process.
   // Errors of queries in flight still reach their callers.
   pool.on('error', () => {});
-  const byIndex = new pg.Pool({ connectionString: withServerOptions(url, '-c enable_seqscan=off'), max: 1, types: types as pg.CustomTypesConfig });
+  const seqScansOff = '-c enable_seqscan=off';
+  const byIndex = new pg.Pool({ connectionString: withServerOptions(url, seqScansOff), options: seqScansOff, max: 1, types: types as pg.CustomTypesConfig });
   byIndex.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), direct: postgresDirect(pool, byIndex) };
 }
@@ -34,9 +35,15 @@ export function openPostgresPool(url: string, max = 10): { db: Kysely<Database>;
 /**
  * `url` with `extra` added to its `options` (settings PostgreSQL takes at connection start, libpq's `options`): pg
  * reads a URL's own `options` over the one given beside it, so one the URL carries (a search_path, say) is kept.
+ * A URL only pg can read (it is laxer than WHATWG's parser) is returned as it is; `options` given beside it apply.
  */
 export function withServerOptions(url: string, extra: string): string {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
   const own = u.searchParams.get('options');
   u.searchParams.set('options', own ? `${own} ${extra}` : extra);
   return u.toString();

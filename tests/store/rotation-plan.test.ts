@@ -78,5 +78,7 @@ describe('withServerOptions', () => {
     const both = new URL(withServerOptions('postgres://db.example/app?sslmode=require&options=-c%20search_path%3Dtenant', '-c enable_seqscan=off'));
     expect(both.searchParams.get('options')).toBe('-c search_path=tenant -c enable_seqscan=off');
     expect(both.searchParams.get('sslmode')).toBe('require');
+    // A URL pg reads but WHATWG's parser does not is left alone (the setting then goes beside it).
+    expect(withServerOptions('postgres://u:p@/app', '-c enable_seqscan=off')).toBe('postgres://u:p@/app');
   });
 });
