@@ -25,6 +25,7 @@ import { flowBurstScenario, flowsScenario, type FlowsContext } from './scenarios
 import { g1, g2, g3 } from './scenarios/gateway.js';
 import { mixedScenario } from './scenarios/mixed.js';
 import { oursEnv } from './lib/ours-env.js';
+import { pgBackendPids } from './lib/pg-backends.js';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -145,18 +146,6 @@ async function dbCpuSince(pids: () => Promise<number[]>, from: ReadonlyMap<numbe
   let ms = 0;
   for (const pid of await pids()) ms += cpuMs(pid) - (from.get(pid) ?? 0);
   return ms;
-}
-
-/** The pids of the PostgreSQL backends connected to database `db` (autovacuum's workers on it included). */
-async function pgBackendPids(adminUrl: string, db: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
-    return r.rows.map((row) => row.pid);
-  } finally {
-    await c.end();
-  }
 }
 
 async function measure(c: Contender, durationSec: number): Promise<Sample> {

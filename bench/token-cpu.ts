@@ -19,6 +19,7 @@ import { bundleOursServer } from './lib/ours-bundle.js';
 import { cpuMs, freePort, LOAD_CORE, pinned, spawnServer, stopAll, stopServer, waitReady, type Server } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 import { oursEnv } from './lib/ours-env.js';
+import { pgBackendPids } from './lib/pg-backends.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
@@ -81,11 +82,7 @@ async function startOurs(tree: string, i: number): Promise<Ours> {
 /** CPU milliseconds used so far by the PostgreSQL backends serving database `db`. */
 async function backendCpuMs(db: string | undefined): Promise<number> {
   if (!db) return 0;
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  const r = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
-  await c.end();
-  return r.rows.reduce((sum: number, row: { pid: number }) => sum + cpuMs(row.pid), 0);
+  return (await pgBackendPids(PG_ADMIN, db)).reduce((sum, pid) => sum + cpuMs(pid), 0);
 }
 
 const DEMO: [string, string] = ['demo_client', 'demo_secret'];

@@ -17,6 +17,7 @@ import { createLogger } from '../src/log/logger.js';
 import { runWithLogContext } from '../src/log/context.js';
 import { randomToken, sha256 } from '../src/oauth/crypto.js';
 import { openStore } from '../src/store/open-store.js';
+import { pgBackendPids } from './lib/pg-backends.js';
 import { cpuMs } from './lib/proc.js';
 import { median, round } from './lib/stats.js';
 
@@ -81,11 +82,7 @@ async function chain() {
 /** CPU milliseconds used so far by the PostgreSQL backends serving this run's database (0 on SQLite). */
 async function backendCpuMs(): Promise<number> {
   if (DB !== 'postgres') return 0;
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  const r = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [pgDb]);
-  await c.end();
-  return r.rows.reduce((sum: number, row: { pid: number }) => sum + cpuMs(row.pid), 0);
+  return (await pgBackendPids(PG_ADMIN, pgDb)).reduce((sum, pid) => sum + cpuMs(pid), 0);
 }
 const backendUs: Record<string, number[]> = { cc: [], refresh: [] };
 
