@@ -149,7 +149,7 @@ export async function mixedScenario(ctx: MixedContext): Promise<Scenario> {
         ? `Runs with tokens unanswered, refused or counted differently by the server and the pacer (warm-ups included), each with the servers' logs and its figures (round.json) kept in a folder of ${shortPath(dirname(troubled[0]!.kept!))}/: ${troubled
             .map((r) => `${r.contender}${r.warmUp ? ' warm-up' : ''} at ${r.startedAt.slice(11, 19)} (${r.trouble!.join(', ')}; receiving server ${r.cpuMs[r.to]} ms of CPU, core ${SERVER_CORE} ${Math.round((r.coresBusy[Number(SERVER_CORE)] ?? 0) * 100)}% busy; load ${r.loadAvg[0]}): ${basename(r.kept!)}`)
             .join('; ')}.`
-        : 'Every run with tokens (warm-ups included) had every token answered, none late, and the server counted as many answers as the pacer: no evidence kept.',
+        : 'Every run with tokens (warm-ups included) had every token answered, none refused, and the server counted as many answers as the pacer: no evidence kept.',
     ],
     counts: {
       tokensAnswered: issued,
